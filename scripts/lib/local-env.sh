@@ -1,0 +1,86 @@
+# A throw-away PostgreSQL 15 cluster (pg_cron and cart_abandon preloaded) plus the WhatsApp
+# stand-in on 127.0.0.1, for the demo and the tests. Source it, then:
+#   local_env_start         start both; exports PGHOST, PGPORT, PGUSER, STANDIN_URL, ...
+#   local_env_template DB   a database with pgTAP, Medusa's tables and the test helpers
+#   local_env_stop          stop both and delete everything (KEEP_LOCAL_ENV=1 keeps the files)
+# The server listens on a Unix socket in its own directory only: no port can clash.
+
+PG_BIN="$(pg_config --bindir)"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STANDIN_PHONE_NUMBER_ID="1234567890"
+
+as_postgres() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+local_env_start() {
+    LOCAL_ENV_DIR="$(mktemp -d /tmp/cart_abandon.XXXXXX)"
+    chmod 755 "$LOCAL_ENV_DIR"
+    export LOCAL_ENV_DIR
+
+    # The token the stand-in expects; the server reads it from a file only it can read.
+    STANDIN_TOKEN_FILE="$LOCAL_ENV_DIR/standin-token"
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STANDIN_TOKEN_FILE")
+    export STANDIN_TOKEN_FILE
+
+    python3 "$REPO_ROOT/test/standin/whatsapp_standin.py" --port 0 --port-file "$LOCAL_ENV_DIR/standin.port" \
+        --token-file "$STANDIN_TOKEN_FILE" --phone-number-id "$STANDIN_PHONE_NUMBER_ID" \
+        > "$LOCAL_ENV_DIR/standin.log" 2>&1 &
+    STANDIN_PID=$!
+    for _ in $(seq 100); do [ -s "$LOCAL_ENV_DIR/standin.port" ] && break; sleep 0.05; done
+    [ -s "$LOCAL_ENV_DIR/standin.port" ] || { echo "the WhatsApp stand-in did not start:" >&2; cat "$LOCAL_ENV_DIR/standin.log" >&2; return 1; }
+    STANDIN_URL="http://127.0.0.1:$(cat "$LOCAL_ENV_DIR/standin.port")"
+    export STANDIN_URL STANDIN_PID STANDIN_PHONE_NUMBER_ID
+
+    # The server's own directory: data, socket and log, owned by the server's OS user.
+    PG_DIR="$LOCAL_ENV_DIR/pg"
+    mkdir "$PG_DIR"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
+    export PG_DIR PG_LOG="$PG_DIR/server.log"
+    as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+        --no-sync > "$LOCAL_ENV_DIR/initdb.log"
+    cat >> "$PG_DIR/data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$PG_DIR'
+port = 5432
+shared_preload_libraries = 'pg_cron,cart_abandon'
+cron.database_name = 'ca_cron'
+cron.use_background_workers = on
+max_worker_processes = 32
+fsync = off
+full_page_writes = off
+synchronous_commit = off
+cart_abandon.whatsapp_api_url = '$STANDIN_URL/v21.0'
+cart_abandon.whatsapp_phone_number_id = '$STANDIN_PHONE_NUMBER_ID'
+cart_abandon.cart_url = 'https://shop.example/cart/recover/{cart_id}'
+cart_abandon.batch_pause = 0
+include 'secret.conf'
+CONF
+    # Readable by the server's OS user only, loaded at start (a reload would log a changed value).
+    printf "cart_abandon.whatsapp_token = '%s'\n" "$(cat "$STANDIN_TOKEN_FILE")" > "$PG_DIR/data/secret.conf"
+    chmod 600 "$PG_DIR/data/secret.conf"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR/data/secret.conf"
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_LOG" -w start > /dev/null \
+        || { cat "$PG_LOG" >&2; return 1; }
+    export PGHOST="$PG_DIR" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+    # pg_cron's launcher waits for its database.
+    psql -X -q -c "CREATE DATABASE ca_cron" > /dev/null
+}
+
+local_env_template() {
+    local db="$1"
+    psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" > /dev/null
+    PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION pgtap" \
+        -v schema=public -f "$REPO_ROOT/test/fixtures/medusa_v2_schema.sql" \
+        -v standin_control="$STANDIN_URL/_control" -f "$REPO_ROOT/test/fixtures/helpers.sql" > /dev/null
+}
+
+local_env_stop() {
+    if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ]; then
+        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1 || true
+    fi
+    [ -n "${STANDIN_PID:-}" ] && kill "$STANDIN_PID" 2>/dev/null || true
+    if [ -n "${LOCAL_ENV_DIR:-}" ]; then
+        if [ "${KEEP_LOCAL_ENV:-0}" = 1 ]; then echo "kept: $LOCAL_ENV_DIR" >&2; else rm -rf "$LOCAL_ENV_DIR"; fi
+    fi
+}

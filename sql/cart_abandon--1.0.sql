@@ -1,0 +1,250 @@
+-- cart_abandon 1.0: abandoned-cart WhatsApp reminders for Medusa v2, inside PostgreSQL.
+\echo Use "CREATE EXTENSION cart_abandon" to load this file. \quit
+
+-- The extension's own data lives in schema cart_abandon; its SQL API in the schema the
+-- extension is installed in (public by default), so the calls work unqualified.
+CREATE SCHEMA cart_abandon;
+
+-- One row per cart, stage and channel. The unique key is what makes two concurrent runs unable
+-- to send the same reminder: a run claims the row (status 'claimed', committed) before sending.
+CREATE TABLE cart_abandon.deliveries (
+    id            bigserial PRIMARY KEY,
+    cart_id       text        NOT NULL,
+    stage         smallint    NOT NULL CHECK (stage IN (1, 2)),
+    channel       text        NOT NULL CHECK (channel IN ('whatsapp', 'email')),
+    status        text        NOT NULL CHECK (status IN ('claimed', 'sent', 'retry', 'failed', 'skipped', 'unknown')),
+    attempts      integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    phone         text,
+    run_id        bigint,
+    wamid         text,
+    wa_id         text,
+    skip_reason   text,
+    error_code    integer,
+    error_message text,
+    claimed_at    timestamptz,
+    sent_at       timestamptz,
+    created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
+    CONSTRAINT deliveries_sent_has_wamid CHECK (status <> 'sent' OR (wamid IS NOT NULL AND sent_at IS NOT NULL))
+);
+CREATE INDEX deliveries_open_idx ON cart_abandon.deliveries (claimed_at) WHERE status IN ('claimed', 'retry');
+CREATE INDEX deliveries_run_idx ON cart_abandon.deliveries (run_id);
+
+-- Numbers that must never be messaged (E.164 with '+'). 131050 answers add to it.
+CREATE TABLE cart_abandon.opt_outs (
+    phone      text PRIMARY KEY CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    source     text        NOT NULL DEFAULT 'manual',
+    reason     text,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- One row per CALL cart_abandon_run(), updated after every batch.
+CREATE TABLE cart_abandon.runs (
+    id          bigserial PRIMARY KEY,
+    started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    progress_at timestamptz,
+    finished_at timestamptz,
+    status      text        NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted', 'channel_paused')),
+    options     jsonb       NOT NULL DEFAULT '{}',
+    pid         integer     NOT NULL DEFAULT pg_backend_pid(),
+    batches     integer     NOT NULL DEFAULT 0,
+    examined    integer     NOT NULL DEFAULT 0,
+    sent_first  integer     NOT NULL DEFAULT 0,
+    sent_second integer     NOT NULL DEFAULT 0,
+    failed      integer     NOT NULL DEFAULT 0,
+    retry       integer     NOT NULL DEFAULT 0,
+    skipped     integer     NOT NULL DEFAULT 0,
+    last_cursor text,
+    detail      text
+);
+
+-- The rows are the shop's data: keep them in pg_dump output.
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.opt_outs', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
+
+-- Medusa's tables that cart_abandon reads, missing from the given schema.
+CREATE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(t ORDER BY t), '{}')
+      FROM unnest(ARRAY['cart', 'cart_address', 'cart_line_item', 'cart_shipping_method', 'customer']) AS t
+     WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
+$$;
+
+-- metadata with its "notifications" object updated by patch (JSON null removes a key).
+-- Every other key is kept; metadata that is not an object (never written by Medusa) is left alone.
+CREATE FUNCTION cart_abandon.merge_notifications(metadata jsonb, patch jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN metadata IS NOT NULL AND jsonb_typeof(metadata) <> 'object' THEN metadata
+        ELSE coalesce(metadata, '{}'::jsonb) || jsonb_build_object('notifications', (
+            SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb)
+              FROM jsonb_each('{"firstSent": false, "secondSent": false}'::jsonb
+                              || CASE WHEN jsonb_typeof(metadata -> 'notifications') = 'object'
+                                      THEN metadata -> 'notifications' ELSE '{}'::jsonb END
+                              || patch)
+             WHERE value <> 'null'::jsonb))
+    END
+$$;
+
+-- The settings in force, as the library reads them (loading it if needed).
+CREATE FUNCTION cart_abandon.effective_settings(
+    OUT medusa_schema text, OUT first_delay interval, OUT second_delay interval, OUT max_age interval)
+AS 'MODULE_PATHNAME', 'cart_abandon_effective_settings' LANGUAGE C STABLE;
+
+CREATE FUNCTION cart_abandon_process(
+    batch_size integer DEFAULT 100, cursor text DEFAULT NULL, options jsonb DEFAULT '{}')
+RETURNS TABLE (cart_id text, stage integer, action text, detail text, next_cursor text)
+AS 'MODULE_PATHNAME', 'cart_abandon_process' LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION cart_abandon_process(integer, text, jsonb) IS
+'Processes one batch of due carts after the cursor, in the caller''s transaction; one row per cart examined.';
+
+CREATE PROCEDURE cart_abandon_run(options jsonb DEFAULT '{}')
+AS 'MODULE_PATHNAME', 'cart_abandon_run' LANGUAGE C;
+
+COMMENT ON PROCEDURE cart_abandon_run(jsonb) IS
+'Processes every due cart batch by batch, committing each claim before its message is sent. Call at top level.';
+
+CREATE FUNCTION cart_abandon_stats() RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    settings record;
+    medusa text;
+    missing text[];
+    result jsonb;
+    carts jsonb;
+    ledger jsonb;
+    recovered jsonb;
+    schedule jsonb;
+BEGIN
+    settings := cart_abandon.effective_settings();
+    missing := cart_abandon.missing_medusa_tables(settings.medusa_schema);
+    IF cardinality(missing) > 0 THEN
+        RAISE EXCEPTION 'Medusa tables not found in schema "%": %', settings.medusa_schema, array_to_string(missing, ', ')
+            USING ERRCODE = '42P01', HINT = 'Set cart_abandon.medusa_schema to the schema that holds Medusa''s tables.';
+    END IF;
+    medusa := quote_ident(settings.medusa_schema);
+
+    -- Open carts and how many of them are abandoned (idle at least the first delay).
+    EXECUTE format($q$
+        WITH open_cart AS (
+            SELECT greatest(c.updated_at,
+                       (SELECT max(greatest(li.created_at, li.updated_at)) FROM %1$s.cart_line_item li
+                         WHERE li.cart_id = c.id AND li.deleted_at IS NULL),
+                       (SELECT max(greatest(sm.created_at, sm.updated_at)) FROM %1$s.cart_shipping_method sm
+                         WHERE sm.cart_id = c.id AND sm.deleted_at IS NULL)) AS last_activity
+              FROM %1$s.cart c
+             WHERE c.deleted_at IS NULL AND c.completed_at IS NULL
+               AND EXISTS (SELECT 1 FROM %1$s.cart_line_item li WHERE li.cart_id = c.id AND li.deleted_at IS NULL))
+        SELECT jsonb_build_object(
+            'open_carts', count(*),
+            'abandoned_carts', count(*) FILTER (WHERE last_activity <= now() - $1),
+            'abandoned_carts_in_window', count(*) FILTER (WHERE last_activity <= now() - $1 AND last_activity >= now() - $2))
+          FROM open_cart $q$, medusa)
+    INTO carts USING settings.first_delay, settings.max_age;
+
+    SELECT jsonb_build_object(
+        'first_sent', count(*) FILTER (WHERE stage = 1 AND status = 'sent'),
+        'second_sent', count(*) FILTER (WHERE stage = 2 AND status = 'sent'),
+        'failed', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'failed'),
+                                     'second', count(*) FILTER (WHERE stage = 2 AND status = 'failed')),
+        'unknown', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'unknown'),
+                                      'second', count(*) FILTER (WHERE stage = 2 AND status = 'unknown')),
+        'retry_pending', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'retry'),
+                                            'second', count(*) FILTER (WHERE stage = 2 AND status = 'retry')),
+        'in_flight', count(*) FILTER (WHERE status = 'claimed'),
+        'skipped', coalesce((SELECT jsonb_object_agg(skip_reason, n) FROM (
+                        SELECT skip_reason, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE status = 'skipped' GROUP BY skip_reason) s), '{}'::jsonb),
+        'reminded_carts', count(DISTINCT cart_id) FILTER (WHERE status = 'sent'))
+      INTO ledger
+      FROM cart_abandon.deliveries;
+
+    -- Recovered: completed after at least one reminder was sent; value = live items' subtotal.
+    EXECUTE format($q$
+        WITH recovered_cart AS (
+            SELECT c.id, c.currency_code
+              FROM %1$s.cart c
+             WHERE c.completed_at IS NOT NULL AND c.deleted_at IS NULL
+               AND EXISTS (SELECT 1 FROM cart_abandon.deliveries d
+                            WHERE d.cart_id = c.id AND d.status = 'sent' AND d.sent_at < c.completed_at)),
+        per_currency AS (
+            SELECT r.currency_code, sum(li.unit_price * li.quantity) AS value
+              FROM recovered_cart r
+              JOIN %1$s.cart_line_item li ON li.cart_id = r.id AND li.deleted_at IS NULL
+             GROUP BY r.currency_code)
+        SELECT jsonb_build_object(
+            'recovered_carts', (SELECT count(*) FROM recovered_cart),
+            'recovered_value', coalesce((SELECT jsonb_object_agg(currency_code, value) FROM per_currency), '{}'::jsonb)) $q$,
+        medusa)
+    INTO recovered;
+
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        EXECUTE $q$
+            SELECT coalesce((
+                SELECT jsonb_build_object(
+                    'pg_cron', true, 'scheduled', true, 'jobid', j.jobid, 'schedule', j.schedule,
+                    'active', j.active, 'command', j.command,
+                    'last_result', (SELECT jsonb_build_object('status', d.status, 'start_time', d.start_time,
+                                                              'end_time', d.end_time, 'message', d.return_message)
+                                      FROM cron.job_run_details d WHERE d.jobid = j.jobid
+                                     ORDER BY d.start_time DESC NULLS LAST LIMIT 1))
+                  FROM cron.job j WHERE j.jobname = 'cart_abandon' ORDER BY j.jobid LIMIT 1),
+                jsonb_build_object('pg_cron', true, 'scheduled', false)) $q$
+        INTO schedule;
+    ELSE
+        schedule := jsonb_build_object('pg_cron', false, 'scheduled', false);
+    END IF;
+
+    result := carts || ledger || recovered || jsonb_build_object(
+        'recovery_rate', CASE WHEN (ledger ->> 'reminded_carts')::bigint > 0
+                              THEN round((recovered ->> 'recovered_carts')::numeric / (ledger ->> 'reminded_carts')::numeric, 4)
+                              ELSE 0 END,
+        'opt_outs', (SELECT count(*) FROM cart_abandon.opt_outs),
+        'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
+        'schedule', schedule);
+    RETURN result;
+END
+$$;
+
+CREATE FUNCTION cart_abandon.require_pg_cron() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = '55000',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, '
+                         'restart, then CREATE EXTENSION pg_cron.';
+    END IF;
+END
+$$;
+
+-- One job named cart_abandon; scheduling again replaces its schedule. Schedules are in GMT.
+CREATE FUNCTION cart_abandon_schedule(schedule text DEFAULT '0 * * * *') RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF schedule IS NULL OR btrim(schedule) = '' THEN
+        RAISE EXCEPTION 'schedule must be a cron expression such as ''0 * * * *'''
+            USING ERRCODE = '22023';
+    END IF;
+    PERFORM cart_abandon.require_pg_cron();
+    -- The job's command is only the CALL: pg_cron runs a committing procedure only as the sole statement.
+    RETURN cron.schedule('cart_abandon', schedule, format('CALL %I.cart_abandon_run()', '@extschema@'));
+END
+$$;
+
+CREATE FUNCTION cart_abandon_unschedule() RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM cart_abandon.require_pg_cron();
+    IF NOT EXISTS (SELECT 1 FROM cron.job WHERE jobname = 'cart_abandon' AND username = current_user) THEN
+        RETURN false;
+    END IF;
+    RETURN cron.unschedule('cart_abandon');
+END
+$$;

@@ -1,0 +1,61 @@
+// Settings (from the cart_abandon.* GUCs), per-call options (the seed's JSON names), and the
+// validated configuration one call runs with.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "policy.hpp"
+
+namespace cart_abandon {
+
+constexpr int kMaxBatchSize = 10000;
+constexpr double kMaxDelayHours = 24.0 * 365;
+
+struct Settings {
+    int batch_size = 100;
+    Timing timing;
+    bool enable_whatsapp = true;
+    bool enable_email = false;
+    std::string whatsapp_api_url = "https://graph.facebook.com/v21.0";
+    std::string whatsapp_phone_number_id;
+    std::string whatsapp_token;
+    std::string template_first = "cart_abandonment_first";
+    std::string template_second = "cart_abandonment_second";
+    std::string template_language = "en";
+    std::string cart_url;
+    std::string default_region;
+    std::string default_customer_name = "there";
+    std::chrono::milliseconds http_timeout{10000};
+};
+
+// Options given to one call. Absent keys leave the setting in force.
+struct RunOptions {
+    std::optional<int> batch_size;
+    std::optional<double> first_delay_hours;
+    std::optional<double> second_delay_hours;
+    std::optional<bool> enable_whatsapp;
+    std::optional<bool> enable_email;
+    std::optional<bool> dry_run;
+};
+
+// Parses the options object. Throws Error(InvalidArgument) naming the key for an unknown key,
+// a wrong type or an out-of-range value; an empty text or JSON null means no options.
+RunOptions parse_run_options(const std::string& json_text);
+
+struct RunConfig {
+    int batch_size = 100;
+    Timing timing;
+    bool whatsapp = true;
+    bool dry_run = false;
+};
+
+// Merges settings and options and checks they make sense together (delays in order and inside
+// the maximum age, a channel to send on, the sending settings present unless dry-run).
+RunConfig resolve_run_config(const Settings& settings, const RunOptions& options);
+
+// Checks a batch size given as a function argument (NULL is checked by the caller).
+void check_batch_size(long long batch_size, const char* name);
+
+}  // namespace cart_abandon

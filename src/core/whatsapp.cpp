@@ -1,0 +1,156 @@
+#include "whatsapp.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace cart_abandon {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxErrorText = 300;
+
+OutcomeKind kind_for_code(long code) {
+    switch (code) {
+        case 130429:  // throughput cap
+        case 131056:  // pair rate limit (this recipient only)
+        case 4: case 80007:  // app / account call-rate limits
+        case 1: case 2: case 131000: case 131016: case 133004:  // temporary service errors
+        case 131057:  // account in maintenance
+            return OutcomeKind::Transient;
+        case 190:  // token expired or invalid
+        case 0: case 3: case 10:  // auth / permission
+        case 368: case 131031: case 131042: case 131048:  // blocked, locked, billing, spam rate
+            return OutcomeKind::ChannelFatal;
+        default:
+            if (code >= 200 && code <= 299) return OutcomeKind::ChannelFatal;  // permission family
+            // 131026, 131047, 131049, 131050, 100, 131008, 131009, 1320xx, 130472 and anything new:
+            // retrying the same request would not change Meta's answer.
+            return OutcomeKind::Permanent;
+    }
+}
+
+std::string bounded(std::string text) {
+    if (text.size() > kMaxErrorText) {
+        text.resize(kMaxErrorText);
+        // Do not leave half a UTF-8 sequence at the cut.
+        while (!text.empty() && (uint8_t(text.back()) & 0xC0) == 0x80) text.pop_back();
+        if (!text.empty() && uint8_t(text.back()) >= 0xC0) text.pop_back();
+        text += "...";
+    }
+    return text;
+}
+
+std::string string_at(const json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+const char* outcome_kind_name(OutcomeKind kind) {
+    switch (kind) {
+        case OutcomeKind::Sent: return "sent";
+        case OutcomeKind::Transient: return "transient";
+        case OutcomeKind::Permanent: return "permanent";
+        case OutcomeKind::ChannelFatal: return "channel_fatal";
+        case OutcomeKind::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id) {
+    std::string url = api_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url + "/" + phone_number_id + "/messages";
+}
+
+std::string whatsapp_payload(const TemplateMessage& message) {
+    json parameters = json::array();
+    for (const auto& text : message.body_parameters) parameters.push_back({{"type", "text"}, {"text", text}});
+    const json payload = {
+        {"messaging_product", "whatsapp"},
+        {"recipient_type", "individual"},
+        {"to", message.to_e164},
+        {"type", "template"},
+        {"template",
+         {{"name", message.template_name},
+          {"language", {{"code", message.language}}},
+          {"components", json::array({{{"type", "body"}, {"parameters", parameters}}})}}},
+    };
+    // Invalid UTF-8 is replaced rather than thrown on: a bad name must not break the request.
+    return payload.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+DeliveryOutcome classify_response(long http_status, const std::string& body) {
+    DeliveryOutcome outcome;
+    const auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    const bool is_object = !parsed.is_discarded() && parsed.is_object();
+
+    if (http_status >= 200 && http_status < 300) {
+        if (is_object) {
+            const auto messages = parsed.find("messages");
+            if (messages != parsed.end() && messages->is_array() && !messages->empty() &&
+                messages->front().is_object()) {
+                outcome.wamid = string_at(messages->front(), "id");
+            }
+            const auto contacts = parsed.find("contacts");
+            if (contacts != parsed.end() && contacts->is_array() && !contacts->empty() &&
+                contacts->front().is_object()) {
+                outcome.wa_id = string_at(contacts->front(), "wa_id");
+            }
+        }
+        if (!outcome.wamid.empty()) {
+            outcome.kind = OutcomeKind::Sent;
+            return outcome;
+        }
+        // A 2xx may mean Meta accepted the message; resending could message the shopper twice.
+        outcome.kind = OutcomeKind::Unknown;
+        outcome.error_text = "HTTP " + std::to_string(http_status) + " without a message id in the answer";
+        return outcome;
+    }
+
+    if (is_object) {
+        const auto error = parsed.find("error");
+        if (error != parsed.end() && error->is_object()) {
+            const auto code = error->find("code");
+            if (code != error->end() && code->is_number_integer()) {
+                outcome.error_code = code->get<long>();
+                outcome.kind = kind_for_code(outcome.error_code);
+                outcome.recipient_opted_out = outcome.error_code == 131050;
+                std::string text = string_at(*error, "message");
+                if (text.empty()) text = "error " + std::to_string(outcome.error_code);
+                const std::string trace = string_at(*error, "fbtrace_id");
+                if (!trace.empty()) text += " (fbtrace_id " + trace + ")";
+                outcome.error_text = bounded(text);
+                return outcome;
+            }
+        }
+    }
+
+    // No error code to go by: fall back on the HTTP status.
+    outcome.error_text = "HTTP " + std::to_string(http_status) + " without a WhatsApp error code";
+    if (http_status >= 500 || http_status == 429 || http_status == 408)
+        outcome.kind = OutcomeKind::Transient;
+    else if (http_status == 401 || http_status == 403 || http_status == 404)
+        outcome.kind = OutcomeKind::ChannelFatal;  // wrong credentials or URL: every request fails alike
+    else
+        outcome.kind = OutcomeKind::Permanent;
+    return outcome;
+}
+
+DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent) {
+    DeliveryOutcome outcome;
+    outcome.kind = request_sent ? OutcomeKind::Unknown : OutcomeKind::Transient;
+    outcome.error_text = bounded((request_sent ? "no complete answer after the request was sent: "
+                                               : "request not sent: ") + error);
+    return outcome;
+}
+
+std::string redact(std::string text, const std::string& secret) {
+    if (secret.empty()) return text;
+    for (std::size_t at; (at = text.find(secret)) != std::string::npos;) text.replace(at, secret.size(), "[redacted]");
+    return text;
+}
+
+}  // namespace cart_abandon

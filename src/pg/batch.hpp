@@ -1,0 +1,55 @@
+// One batch, start to finish: select due carts -> decide (core policy) -> claim -> send (core
+// sender) -> record outcome and metadata. Shared by cart_abandon_process and cart_abandon_run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+
+namespace pg {
+
+struct BatchRow {
+    std::string cart_id;
+    int stage = 0;
+    std::string action;  // sent, failed, retry, skipped, would_send
+    std::string detail;
+};
+
+struct RunTotals {
+    int examined = 0;
+    int sent_first = 0;
+    int sent_second = 0;
+    int failed = 0;
+    int retry = 0;
+    int skipped = 0;
+    int would_send = 0;
+};
+
+// What one call carries from batch to batch.
+struct RunState {
+    cart_abandon::Settings settings;
+    cart_abandon::RunConfig config;
+    std::optional<int64_t> run_id;  // set for cart_abandon_run
+    bool channel_halted = false;    // a channel-fatal answer: send nothing more in this call
+    std::string halt_reason;
+    RunTotals totals;
+};
+
+struct BatchResult {
+    std::vector<BatchRow> rows;  // in cart id order
+    bool cancel_pending = false;  // a cancel arrived while sending; the caller raises it
+};
+
+// Processes the carts due after `after_cart_id`, at most config.batch_size of them.
+// `claims_written` runs right after the claims are written and before anything is sent (the
+// procedure commits there). `outcomes_written` runs after the outcomes are written, with
+// interrupts held so that a cancel cannot separate what was sent from its record.
+BatchResult process_batch(RunState& state, const std::string& after_cart_id,
+                          const std::function<void()>& claims_written,
+                          const std::function<void(const BatchResult&)>& outcomes_written);
+
+}  // namespace pg

@@ -1,0 +1,164 @@
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pg/boundary.hpp"
+#include "pg/due_carts.hpp"
+#include "pg/ledger.hpp"
+#include "pg/spi.hpp"
+
+namespace pg {
+
+namespace {
+
+Statement claim_statement(R"SQL(
+INSERT INTO cart_abandon.deliveries AS d
+       (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, error_message, updated_at)
+SELECT u.cart_id, u.stage, $8, CASE WHEN u.skip THEN 'skipped' ELSE 'claimed' END, nullif(u.phone, ''), $6,
+       clock_timestamp(), nullif(u.reason, ''), nullif(u.detail, ''), clock_timestamp()
+  FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::text[], $9::text[])
+       AS u(cart_id, stage, skip, phone, reason, detail)
+ WHERE EXISTS (SELECT 1 FROM @medusa@.cart c
+                WHERE c.id = u.cart_id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
+ON CONFLICT (cart_id, stage, channel) DO UPDATE
+   SET status = EXCLUDED.status, phone = EXCLUDED.phone, run_id = EXCLUDED.run_id,
+       claimed_at = EXCLUDED.claimed_at, skip_reason = EXCLUDED.skip_reason,
+       error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at
+ WHERE d.status = 'retry' AND d.attempts < $7
+RETURNING d.cart_id, d.stage, d.status, d.attempts
+)SQL",
+    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, INT4OID, TEXTOID, TEXTARRAYOID});
+
+// The ledger row and the cart's metadata change in one statement, so they commit together.
+// Only the "notifications" key of metadata is touched, read and written in the same UPDATE, so
+// a concurrent writer's other keys survive.
+Statement record_statement(R"SQL(
+WITH outcome AS (
+    SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
+                         $8::text[], $9::bool[])
+           AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata)
+),
+recorded AS (
+    UPDATE cart_abandon.deliveries d
+       SET status = o.status, attempts = d.attempts + o.attempts_added,
+           wamid = coalesce(o.wamid, d.wamid), wa_id = coalesce(o.wa_id, d.wa_id),
+           error_code = nullif(o.error_code, 0), error_message = o.error_message,
+           sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
+           updated_at = clock_timestamp()
+      FROM outcome o
+     WHERE d.cart_id = o.cart_id AND d.stage = o.stage AND d.channel = $10 AND d.status IN ('claimed', 'unknown')
+    RETURNING d.cart_id, d.stage, d.status, d.sent_at, d.error_message, o.write_metadata
+),
+patch AS (
+    SELECT r.cart_id,
+           CASE WHEN r.status = 'sent'
+                THEN jsonb_build_object(p.prefix || 'Sent', true,
+                                        p.prefix || 'SentAt', to_char(r.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                        p.prefix || 'Error', NULL)
+                ELSE jsonb_build_object(p.prefix || 'Error', r.error_message)
+           END AS notifications
+      FROM recorded r
+     CROSS JOIN LATERAL (SELECT CASE r.stage WHEN 1 THEN 'first' ELSE 'second' END AS prefix) p
+     WHERE r.write_metadata
+)
+UPDATE @medusa@.cart c
+   SET metadata = cart_abandon.merge_notifications(c.metadata, patch.notifications)
+  FROM patch
+ WHERE c.id = patch.cart_id
+)SQL",
+    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
+     BOOLARRAYOID, TEXTOID});
+
+Statement opted_out_statement("SELECT phone FROM cart_abandon.opt_outs WHERE phone = ANY ($1)", {TEXTARRAYOID});
+
+Statement add_opt_outs_statement(R"SQL(
+INSERT INTO cart_abandon.opt_outs (phone, source, reason)
+SELECT DISTINCT p, $2, $3 FROM unnest($1::text[]) AS p
+ON CONFLICT (phone) DO NOTHING
+)SQL",
+    {TEXTARRAYOID, TEXTOID, TEXTOID});
+
+Statement expire_statement(R"SQL(
+UPDATE cart_abandon.deliveries
+   SET status = 'unknown', updated_at = clock_timestamp(),
+       error_message = 'outcome unknown: the run that claimed this reminder stopped before recording an answer; not resent'
+ WHERE status = 'claimed' AND claimed_at < clock_timestamp() - make_interval(secs => $1)
+)SQL",
+    {FLOAT8OID});
+
+}  // namespace
+
+std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id,
+                                       int max_attempts) {
+    if (claims.empty()) return {};
+    std::vector<std::string> cart_ids, phones, reasons, details;
+    std::vector<int> stages;
+    std::vector<bool> skips;
+    for (const auto& claim : claims) {
+        cart_ids.push_back(claim.cart_id);
+        stages.push_back(claim.stage);
+        skips.push_back(claim.skip);
+        phones.push_back(claim.phone);
+        reasons.push_back(claim.skip_reason);
+        details.push_back(claim.detail);
+    }
+    const auto rows = claim_statement.execute({
+        text_array(cart_ids), int_array(stages), bool_array(skips), text_array(phones), text_array(reasons),
+        run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt, int_value(max_attempts),
+        text_value(kWhatsAppChannel), text_array(details)});
+    std::vector<ClaimedStage> claimed(rows);
+    for (uint64_t row = 0; row < rows; ++row) {
+        claimed[row].cart_id = cell_text_or_empty(row, 0);
+        claimed[row].stage = int(cell_int(row, 1).value_or(0));
+        claimed[row].skipped = cell_text_or_empty(row, 2) == "skipped";
+        claimed[row].attempts = int(cell_int(row, 3).value_or(0));
+    }
+    release_result();
+    return claimed;
+}
+
+void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
+    if (outcomes.empty()) return;
+    std::vector<std::string> cart_ids, statuses;
+    std::vector<int> stages, attempts_added, error_codes;
+    std::vector<std::optional<std::string>> wamids, wa_ids, messages;
+    std::vector<bool> write_metadata;
+    for (const auto& outcome : outcomes) {
+        cart_ids.push_back(outcome.cart_id);
+        stages.push_back(outcome.stage);
+        statuses.push_back(outcome.status);
+        attempts_added.push_back(outcome.attempts_added);
+        wamids.push_back(outcome.wamid);
+        wa_ids.push_back(outcome.wa_id);
+        error_codes.push_back(int(outcome.error_code));
+        messages.push_back(outcome.error_message);
+        write_metadata.push_back(outcome.write_metadata);
+    }
+    record_statement.execute({text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
+                              nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
+                              nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel)});
+    release_result();
+}
+
+std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
+    std::set<std::string> opted_out;
+    if (phones.empty()) return opted_out;
+    const auto rows = opted_out_statement.execute({text_array(phones)});
+    for (uint64_t row = 0; row < rows; ++row) opted_out.insert(cell_text_or_empty(row, 0));
+    release_result();
+    return opted_out;
+}
+
+void add_opt_outs(const std::vector<std::string>& phones, const std::string& source, const std::string& reason) {
+    if (phones.empty()) return;
+    add_opt_outs_statement.execute({text_array(phones), text_value(source), text_value(reason)});
+    release_result();
+}
+
+uint64_t expire_stale_claims(std::chrono::seconds timeout) {
+    const auto rows = expire_statement.execute({Float8GetDatum(double(timeout.count()))});
+    release_result();
+    return rows;
+}
+
+}  // namespace pg

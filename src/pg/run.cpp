@@ -1,0 +1,130 @@
+// SQL: CALL cart_abandon_run(options): every due cart, batch by batch, a commit after each claim
+// and each batch's outcomes. This is what the pg_cron schedule calls.
+#include <chrono>
+#include <string>
+
+#include "core/cursor.hpp"
+#include "core/error.hpp"
+#include "pg/arguments.hpp"
+#include "pg/batch.hpp"
+#include "pg/boundary.hpp"
+#include "pg/due_carts.hpp"
+#include "pg/ledger.hpp"
+#include "pg/runs.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+
+namespace pg {
+
+namespace {
+
+using cart_abandon::Error;
+using cart_abandon::ErrorKind;
+
+bool is_nonatomic_call(FunctionCallInfo fcinfo) {
+    return fcinfo->context && IsA(fcinfo->context, CallContext) &&
+           !castNode(CallContext, fcinfo->context)->atomic;
+}
+
+void pause_between_batches(std::chrono::milliseconds pause) {
+    if (pause.count() <= 0) return;
+    const long milliseconds = long(pause.count());
+    guarded([&] {
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, milliseconds, PG_WAIT_EXTENSION);
+        ResetLatch(MyLatch);
+        CHECK_FOR_INTERRUPTS();
+    });
+}
+
+std::string summary(const RunState& state, int64_t run_id, int batches, double seconds) {
+    const auto& t = state.totals;
+    char timing[32];
+    snprintf(timing, sizeof timing, "%.1f s", seconds);
+    if (state.config.dry_run)
+        return "cart_abandon dry run: " + std::to_string(t.examined) + " carts examined in " +
+               std::to_string(batches) + " batches; " + std::to_string(t.would_send) + " would be sent, " +
+               std::to_string(t.skipped) + " skipped; " + timing;
+    return "cart_abandon run " + std::to_string(run_id) + ": " + std::to_string(t.examined) + " carts examined in " +
+           std::to_string(batches) + " batches; sent " + std::to_string(t.sent_first) + " first and " +
+           std::to_string(t.sent_second) + " second reminders; " + std::to_string(t.failed) + " failed, " +
+           std::to_string(t.retry) + " to retry, " + std::to_string(t.skipped) + " skipped; " + timing;
+}
+
+Datum run_body(FunctionCallInfo fcinfo) {
+    const auto started = std::chrono::steady_clock::now();
+    std::string options_json;
+    const auto options = options_argument(fcinfo, 0, options_json);
+
+    RunState state;
+    state.settings = current_settings();
+    state.config = cart_abandon::resolve_run_config(state.settings, options);
+    const bool dry_run = state.config.dry_run;
+    const bool nonatomic = is_nonatomic_call(fcinfo);
+    if (!nonatomic && !dry_run)
+        throw Error(ErrorKind::InvalidArgument,
+                    "cart_abandon_run() must be called with CALL at top level, outside a transaction block",
+                    "It commits after claiming each batch and after recording it, so that no message can be "
+                    "sent twice.",
+                    "Inside a transaction, use SELECT * FROM cart_abandon_process(...) instead.");
+
+    spi_connect(nonatomic);
+    require_medusa_tables();
+    int64_t run_id = 0;
+    if (!dry_run) {
+        expire_stale_claims(claim_timeout());
+        close_abandoned_runs();
+        run_id = start_run(options_json);
+        state.run_id = run_id;
+        spi_commit();
+    }
+
+    int batches = 0;
+    std::string after_cart_id;
+    for (;;) {
+        check_for_interrupts();
+        const auto result = process_batch(
+            state, after_cart_id, [&] { if (!dry_run) spi_commit(); },
+            [&](const BatchResult& batch) {
+                if (dry_run || batch.rows.empty()) return;
+                record_run_progress(run_id, state.totals, batches + 1,
+                                    cart_abandon::encode_cursor(batch.rows.back().cart_id));
+                spi_commit();
+            });
+        if (result.rows.empty()) break;
+        ++batches;
+        after_cart_id = result.rows.back().cart_id;
+        if (result.cancel_pending) check_for_interrupts();
+        if (state.channel_halted) break;
+        pause_between_batches(batch_pause());
+    }
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!dry_run) {
+        finish_run(run_id, state.channel_halted ? "channel_paused" : "succeeded", state.totals, batches,
+                   state.halt_reason);
+        spi_commit();
+    }
+    spi_finish();
+
+    const std::string notice = summary(state, run_id, batches, seconds);
+    const std::string reason = state.halt_reason;
+    guarded([&] {
+        if (!reason.empty())
+            ereport(WARNING, (errmsg("cart_abandon: WhatsApp sending stopped for this run: %s", reason.c_str()),
+                              errhint("Every later request would fail alike; fix the cause, then run again. "
+                                      "The carts not sent stay due.")));
+        ereport(NOTICE, (errmsg("%s", notice.c_str())));
+    });
+    return Datum(0);
+}
+
+}  // namespace
+
+}  // namespace pg
+
+extern "C" {
+PG_FUNCTION_INFO_V1(cart_abandon_run);
+Datum cart_abandon_run(PG_FUNCTION_ARGS) {
+    return pg::run_entry(fcinfo, pg::run_body);
+}
+}

@@ -1,0 +1,70 @@
+#include <string>
+
+#include "pg/boundary.hpp"
+#include "pg/runs.hpp"
+#include "pg/spi.hpp"
+
+namespace pg {
+
+namespace {
+
+Statement close_abandoned_statement(R"SQL(
+UPDATE cart_abandon.runs r
+   SET status = 'interrupted', finished_at = coalesce(r.progress_at, r.started_at),
+       detail = 'the session running it ended before the run finished'
+ WHERE r.status = 'running'
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                    WHERE a.pid = r.pid AND a.backend_start <= r.started_at)
+)SQL",
+    {});
+
+Statement start_statement("INSERT INTO cart_abandon.runs (options) VALUES (coalesce(nullif($1, '')::jsonb, '{}')) RETURNING id",
+                          {TEXTOID});
+
+Statement progress_statement(R"SQL(
+UPDATE cart_abandon.runs
+   SET progress_at = clock_timestamp(), batches = $2, examined = $3, sent_first = $4, sent_second = $5,
+       failed = $6, retry = $7, skipped = $8, last_cursor = $9
+ WHERE id = $1
+)SQL",
+    {INT8OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID});
+
+Statement finish_statement(R"SQL(
+UPDATE cart_abandon.runs
+   SET finished_at = clock_timestamp(), progress_at = clock_timestamp(), status = $2, batches = $3,
+       examined = $4, sent_first = $5, sent_second = $6, failed = $7, retry = $8, skipped = $9,
+       detail = nullif($10, '')
+ WHERE id = $1
+)SQL",
+    {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID});
+
+}  // namespace
+
+void close_abandoned_runs() {
+    close_abandoned_statement.execute({});
+    release_result();
+}
+
+int64_t start_run(const std::string& options_json) {
+    start_statement.execute({text_value(options_json)});
+    const int64_t id = cell_int(0, 0).value_or(0);
+    release_result();
+    return id;
+}
+
+void record_run_progress(int64_t run_id, const RunTotals& t, int batches, const std::string& last_cursor) {
+    progress_statement.execute({int8_value(run_id), int_value(batches), int_value(t.examined),
+                                int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
+                                int_value(t.retry), int_value(t.skipped), text_value(last_cursor)});
+    release_result();
+}
+
+void finish_run(int64_t run_id, const std::string& status, const RunTotals& t, int batches,
+                const std::string& detail) {
+    finish_statement.execute({int8_value(run_id), text_value(status), int_value(batches), int_value(t.examined),
+                              int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
+                              int_value(t.retry), int_value(t.skipped), text_value(detail)});
+    release_result();
+}
+
+}  // namespace pg

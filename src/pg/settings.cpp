@@ -1,0 +1,143 @@
+#include <cctype>
+#include <climits>
+#include <cstring>
+
+#include "pg/boundary.hpp"
+#include "pg/settings.hpp"
+
+namespace pg {
+
+namespace {
+
+// Values live in these C variables; PostgreSQL's GUC machinery owns the strings.
+char* medusa_schema_value = nullptr;
+int batch_size_value = 100;
+int first_delay_s = 24 * 3600;
+int second_delay_s = 48 * 3600;
+int max_age_s = 7 * 24 * 3600;
+bool enable_whatsapp_value = true;
+bool enable_email_value = false;
+char* api_url_value = nullptr;
+char* phone_number_id_value = nullptr;
+char* token_value = nullptr;
+char* template_first_value = nullptr;
+char* template_second_value = nullptr;
+char* template_language_value = nullptr;
+char* cart_url_value = nullptr;
+char* default_region_value = nullptr;
+char* default_customer_name_value = nullptr;
+int http_timeout_ms = 10000;
+int batch_pause_ms = 20;
+int max_attempts_value = 3;
+int claim_timeout_s = 3600;
+
+std::string text(const char* value) { return value ? value : ""; }
+
+// SHOW and pg_settings never print the token, not even to a superuser.
+const char* show_token() { return token_value && token_value[0] ? "(set)" : "(not set)"; }
+
+bool check_region(char** newval, void**, GucSource) {
+    const char* value = *newval;
+    if (!value || !value[0]) return true;
+    if (std::strlen(value) == 2 && std::isalpha((unsigned char)value[0]) && std::isalpha((unsigned char)value[1]))
+        return true;
+    GUC_check_errdetail("A region is an ISO 3166 alpha-2 country code such as \"de\" or \"IN\", or empty.");
+    return false;
+}
+
+bool check_not_empty(char** newval, void**, GucSource) {
+    if (*newval && (*newval)[0]) return true;
+    GUC_check_errdetail("This setting cannot be empty.");
+    return false;
+}
+
+void define_string(const char* name, const char* description, char** variable, const char* initial,
+                   GucContext context, int flags = 0, GucStringCheckHook check = nullptr,
+                   GucShowHook show = nullptr) {
+    DefineCustomStringVariable(name, description, nullptr, variable, initial, context, flags, check, nullptr, show);
+}
+
+void define_seconds(const char* name, const char* description, int* variable, int initial) {
+    DefineCustomIntVariable(name, description, "Accepts units: '24h', '7d', '90min'.", variable, initial, 1,
+                            INT_MAX, PGC_USERSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
+}
+
+}  // namespace
+
+void define_settings() {
+    define_string("cart_abandon.medusa_schema", "Schema that holds Medusa's cart and customer tables.",
+                  &medusa_schema_value, "public", PGC_USERSET, 0, check_not_empty);
+    DefineCustomIntVariable("cart_abandon.batch_size", "Carts per batch of cart_abandon_run.", nullptr,
+                            &batch_size_value, 100, 1, cart_abandon::kMaxBatchSize, PGC_USERSET, 0, nullptr,
+                            nullptr, nullptr);
+    define_seconds("cart_abandon.first_delay", "Idle time after which the first reminder is due.", &first_delay_s,
+                   24 * 3600);
+    define_seconds("cart_abandon.second_delay", "Idle time after which the second reminder is due.",
+                   &second_delay_s, 48 * 3600);
+    define_seconds("cart_abandon.max_age", "Carts idle longer than this are never reminded.", &max_age_s,
+                   7 * 24 * 3600);
+    DefineCustomBoolVariable("cart_abandon.enable_whatsapp", "Send reminders over WhatsApp.", nullptr,
+                             &enable_whatsapp_value, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomBoolVariable("cart_abandon.enable_email", "Send reminders by email (not available in 1.0).",
+                             nullptr, &enable_email_value, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    // Superuser-only: whoever sets the URL decides where the token is sent.
+    define_string("cart_abandon.whatsapp_api_url", "WhatsApp Cloud API base URL, version included.",
+                  &api_url_value, "https://graph.facebook.com/v21.0", PGC_SUSET);
+    define_string("cart_abandon.whatsapp_phone_number_id", "Meta's id of the sending phone number.",
+                  &phone_number_id_value, "", PGC_SUSET);
+    define_string("cart_abandon.whatsapp_token", "WhatsApp Cloud API access token (secret).", &token_value, "",
+                  PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, show_token);
+    define_string("cart_abandon.template_first", "Template of the first reminder.", &template_first_value,
+                  "cart_abandonment_first", PGC_USERSET);
+    define_string("cart_abandon.template_second", "Template of the second reminder.", &template_second_value,
+                  "cart_abandonment_second", PGC_USERSET);
+    define_string("cart_abandon.template_language", "Language code of both templates.",
+                  &template_language_value, "en", PGC_USERSET);
+    define_string("cart_abandon.cart_url", "Recovery link pattern; {cart_id} is replaced by the cart id.",
+                  &cart_url_value, "", PGC_USERSET);
+    define_string("cart_abandon.default_region", "Phone region when an address has no country (e.g. \"in\").",
+                  &default_region_value, "", PGC_USERSET, 0, check_region);
+    define_string("cart_abandon.default_customer_name", "Name used in a reminder when no name is known.",
+                  &default_customer_name_value, "there", PGC_USERSET, 0, check_not_empty);
+    DefineCustomIntVariable("cart_abandon.http_timeout", "Time limit of one WhatsApp request.", nullptr,
+                            &http_timeout_ms, 10000, 100, 300000, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr,
+                            nullptr);
+    DefineCustomIntVariable("cart_abandon.batch_pause", "Pause between two batches of cart_abandon_run.", nullptr,
+                            &batch_pause_ms, 20, 0, 60000, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("cart_abandon.max_attempts", "Attempts per reminder before it is closed as failed.",
+                            nullptr, &max_attempts_value, 3, 1, 100, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("cart_abandon.claim_timeout",
+                            "A claim older than this with no outcome is marked unknown (never resent).", nullptr,
+                            &claim_timeout_s, 3600, 60, INT_MAX, PGC_USERSET, GUC_UNIT_S, nullptr, nullptr,
+                            nullptr);
+    MarkGUCPrefixReserved("cart_abandon");
+}
+
+cart_abandon::Settings current_settings() {
+    cart_abandon::Settings s;
+    s.batch_size = batch_size_value;
+    s.timing.first_delay = std::chrono::seconds(first_delay_s);
+    s.timing.second_delay = std::chrono::seconds(second_delay_s);
+    s.timing.max_age = std::chrono::seconds(max_age_s);
+    s.timing.max_attempts = max_attempts_value;
+    s.enable_whatsapp = enable_whatsapp_value;
+    s.enable_email = enable_email_value;
+    s.whatsapp_api_url = text(api_url_value);
+    s.whatsapp_phone_number_id = text(phone_number_id_value);
+    s.whatsapp_token = text(token_value);
+    s.template_first = text(template_first_value);
+    s.template_second = text(template_second_value);
+    s.template_language = text(template_language_value);
+    s.cart_url = text(cart_url_value);
+    s.default_region = text(default_region_value);
+    s.default_customer_name = text(default_customer_name_value);
+    s.http_timeout = std::chrono::milliseconds(http_timeout_ms);
+    return s;
+}
+
+std::string medusa_schema() { return text(medusa_schema_value); }
+int max_attempts() { return max_attempts_value; }
+std::chrono::milliseconds batch_pause() { return std::chrono::milliseconds(batch_pause_ms); }
+std::chrono::seconds claim_timeout() { return std::chrono::seconds(claim_timeout_s); }
+
+}  // namespace pg

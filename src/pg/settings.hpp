@@ -1,0 +1,22 @@
+// The cart_abandon.* settings (GUCs).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace pg {
+
+// Registers every setting; called once from _PG_init.
+void define_settings();
+
+// The settings in force now, as the core sees them.
+cart_abandon::Settings current_settings();
+
+std::string medusa_schema();
+int max_attempts();
+std::chrono::milliseconds batch_pause();
+std::chrono::seconds claim_timeout();
+
+}  // namespace pg

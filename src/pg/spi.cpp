@@ -1,0 +1,184 @@
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pg/boundary.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+
+namespace pg {
+
+namespace {
+
+constexpr int64_t kUnixToPostgresEpochMicros =
+    int64_t(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+
+std::string expand_schema(const char* sql, const std::string& quoted_schema) {
+    static const std::string kPlaceholder = "@medusa@";
+    std::string text = sql;
+    for (std::size_t at = 0; (at = text.find(kPlaceholder, at)) != std::string::npos; at += quoted_schema.size())
+        text.replace(at, kPlaceholder.size(), quoted_schema);
+    return text;
+}
+
+template <typename T>
+Datum array_of(const std::vector<T>& values, Oid element_type, Datum (*to_datum)(const T&)) {
+    std::vector<Datum> datums;
+    datums.reserve(values.size());
+    for (const auto& value : values) datums.push_back(to_datum(value));
+    return guarded([&] {
+        int16 length;
+        bool by_value;
+        char alignment;
+        get_typlenbyvalalign(element_type, &length, &by_value, &alignment);
+        return PointerGetDatum(construct_array(datums.data(), int(datums.size()), element_type, length, by_value,
+                                               alignment));
+    });
+}
+
+Datum cell(uint64_t row, int column, bool* is_null) {
+    return guarded([&] {
+        return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column + 1, is_null);
+    });
+}
+
+}  // namespace
+
+void spi_connect(bool nonatomic) {
+    guarded([&] {
+        if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
+            elog(ERROR, "cart_abandon: SPI_connect failed");
+    });
+}
+
+void spi_finish() {
+    guarded([] { SPI_finish(); });
+}
+
+void spi_commit() {
+    guarded([] { SPI_commit(); });
+}
+
+uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
+    const std::string schema = medusa_schema();
+    if (!plan_ || schema != prepared_for_schema_) {
+        const std::string quoted = guarded([&] { return std::string(quote_identifier(schema.c_str())); });
+        const std::string text = expand_schema(sql_, quoted);
+        guarded([&] {
+            SPIPlanPtr plan = SPI_prepare(text.c_str(), int(types_.size()), types_.data());
+            if (!plan) elog(ERROR, "cart_abandon: could not prepare a statement: %s", SPI_result_code_string(SPI_result));
+            if (plan_) SPI_freeplan(plan_);
+            SPI_keepplan(plan);
+            plan_ = plan;
+        });
+        prepared_for_schema_ = schema;
+    }
+    std::vector<Datum> datums(values.size());
+    std::string nulls(values.size(), ' ');
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (values[i]) datums[i] = *values[i];
+        else nulls[i] = 'n';
+    }
+    return guarded([&] {
+        const int rc = SPI_execute_plan(plan_, datums.data(), nulls.c_str(), false, 0);
+        if (rc < 0) elog(ERROR, "cart_abandon: statement failed: %s", SPI_result_code_string(rc));
+        return uint64_t(SPI_processed);
+    });
+}
+
+void release_result() {
+    guarded([] {
+        if (SPI_tuptable) SPI_freetuptable(SPI_tuptable);
+        SPI_tuptable = nullptr;
+    });
+}
+
+Datum text_value(const std::string& text) {
+    return guarded([&] { return PointerGetDatum(cstring_to_text_with_len(text.data(), int(text.size()))); });
+}
+
+Datum int_value(int value) { return Int32GetDatum(value); }
+
+Datum int8_value(int64_t value) { return Int64GetDatum(value); }
+
+Datum timestamp_value(cart_abandon::Timestamp at) { return TimestampTzGetDatum(to_timestamptz(at)); }
+
+Datum text_array(const std::vector<std::string>& texts) {
+    return array_of<std::string>(texts, TEXTOID, [](const std::string& t) { return text_value(t); });
+}
+
+Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts) {
+    std::vector<Datum> datums(texts.size());
+    std::unique_ptr<bool[]> nulls(new bool[texts.size() + 1]);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        nulls[i] = !texts[i];
+        datums[i] = texts[i] ? text_value(*texts[i]) : Datum(0);
+    }
+    bool* raw_nulls = nulls.get();
+    return guarded([&] {
+        int dims[1] = {int(datums.size())};
+        int lower_bounds[1] = {1};
+        return PointerGetDatum(construct_md_array(datums.data(), raw_nulls, 1, dims, lower_bounds, TEXTOID, -1,
+                                                  false, TYPALIGN_INT));
+    });
+}
+
+Datum int_array(const std::vector<int>& values) {
+    return array_of<int>(values, INT4OID, [](const int& v) { return Int32GetDatum(v); });
+}
+
+Datum bool_array(const std::vector<bool>& values) {
+    std::vector<char> flags(values.begin(), values.end());
+    return array_of<char>(flags, BOOLOID, [](const char& v) { return BoolGetDatum(v != 0); });
+}
+
+bool cell_is_null(uint64_t row, int column) {
+    bool is_null;
+    cell(row, column, &is_null);
+    return is_null;
+}
+
+std::optional<std::string> cell_text(uint64_t row, int column) {
+    bool is_null;
+    const Datum value = cell(row, column, &is_null);
+    if (is_null) return std::nullopt;
+    const char* chars = guarded([&] { return text_to_cstring(DatumGetTextPP(value)); });
+    return std::string(chars);
+}
+
+std::string cell_text_or_empty(uint64_t row, int column) { return cell_text(row, column).value_or(std::string()); }
+
+std::optional<int64_t> cell_int(uint64_t row, int column) {
+    bool is_null;
+    const Datum value = cell(row, column, &is_null);
+    if (is_null) return std::nullopt;
+    const Oid type = guarded([&] { return SPI_gettypeid(SPI_tuptable->tupdesc, column + 1); });
+    switch (type) {
+        case INT2OID: return DatumGetInt16(value);
+        case INT4OID: return DatumGetInt32(value);
+        default: return DatumGetInt64(value);
+    }
+}
+
+std::optional<cart_abandon::Timestamp> cell_timestamp(uint64_t row, int column) {
+    bool is_null;
+    const Datum value = cell(row, column, &is_null);
+    if (is_null) return std::nullopt;
+    return from_timestamptz(DatumGetTimestampTz(value));
+}
+
+bool cell_bool(uint64_t row, int column) {
+    bool is_null;
+    const Datum value = cell(row, column, &is_null);
+    return !is_null && DatumGetBool(value);
+}
+
+cart_abandon::Timestamp from_timestamptz(TimestampTz value) {
+    return cart_abandon::Timestamp(cart_abandon::Microseconds(value + kUnixToPostgresEpochMicros));
+}
+
+TimestampTz to_timestamptz(cart_abandon::Timestamp at) {
+    return at.time_since_epoch().count() - kUnixToPostgresEpochMicros;
+}
+
+}  // namespace pg

@@ -1,0 +1,63 @@
+// SPI as the rest of the PostgreSQL layer uses it: statements prepared once per backend and
+// kept, typed parameters, typed reads of the last result. Every function here may be called
+// from C++ code: each one runs its PostgreSQL calls inside guarded().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/policy.hpp"
+#include "pg/postgres.hpp"
+
+namespace pg {
+
+void spi_connect(bool nonatomic);
+void spi_finish();
+void spi_commit();
+
+// One SQL statement with its parameter types. "@medusa@" in the text stands for the quoted
+// Medusa schema name (an identifier cannot be a parameter); values are always parameters.
+class Statement {
+public:
+    Statement(const char* sql, std::vector<Oid> parameter_types)
+        : sql_(sql), types_(std::move(parameter_types)) {}
+
+    // Runs with the given values (NULL where the optional is empty) and returns the row
+    // count; the rows stay readable through the cell readers until release_result().
+    uint64_t execute(const std::vector<std::optional<Datum>>& values);
+
+private:
+    const char* sql_;
+    std::vector<Oid> types_;
+    SPIPlanPtr plan_ = nullptr;
+    std::string prepared_for_schema_;
+};
+
+// Frees the last result once its cells have been read.
+void release_result();
+
+// Parameter values (palloc'd in the current memory context).
+Datum text_value(const std::string& text);
+Datum int_value(int value);
+Datum int8_value(int64_t value);
+Datum timestamp_value(cart_abandon::Timestamp at);
+Datum text_array(const std::vector<std::string>& texts);
+Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts);
+Datum int_array(const std::vector<int>& values);
+Datum bool_array(const std::vector<bool>& values);
+
+// Cells of the last result.
+bool cell_is_null(uint64_t row, int column);
+std::optional<std::string> cell_text(uint64_t row, int column);
+std::string cell_text_or_empty(uint64_t row, int column);
+std::optional<int64_t> cell_int(uint64_t row, int column);
+std::optional<cart_abandon::Timestamp> cell_timestamp(uint64_t row, int column);
+bool cell_bool(uint64_t row, int column);
+
+// Conversions between PostgreSQL's TimestampTz (microseconds since 2000) and the core's clock.
+cart_abandon::Timestamp from_timestamptz(TimestampTz value);
+TimestampTz to_timestamptz(cart_abandon::Timestamp at);
+
+}  // namespace pg

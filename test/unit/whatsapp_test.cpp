@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/whatsapp.hpp"
+
+using namespace cart_abandon;
+using nlohmann::json;
+
+namespace {
+
+std::string error_body(long code) {
+    return json{{"error", {{"message", "(#" + std::to_string(code) + ") something"}, {"type", "OAuthException"},
+                           {"code", code}, {"fbtrace_id", "Atrace"}}}}.dump();
+}
+
+OutcomeKind kind_of(long code, long status = 400) { return classify_response(status, error_body(code)).kind; }
+
+}  // namespace
+
+TEST(Payload, IsTheCloudApiTemplateShape) {
+    const auto payload = json::parse(whatsapp_payload({"+4915123456789", "cart_abandonment_first", "en",
+                                                       {"Anna", "cart_1", "https://s.example/cart_1"}}));
+    EXPECT_EQ(payload["messaging_product"], "whatsapp");
+    EXPECT_EQ(payload["to"], "+4915123456789");
+    EXPECT_EQ(payload["type"], "template");
+    EXPECT_EQ(payload["template"]["name"], "cart_abandonment_first");
+    EXPECT_EQ(payload["template"]["language"]["code"], "en");
+    const auto& body = payload["template"]["components"][0];
+    EXPECT_EQ(body["type"], "body");
+    ASSERT_EQ(body["parameters"].size(), 3u);
+    EXPECT_EQ(body["parameters"][0], (json{{"type", "text"}, {"text", "Anna"}}));
+    EXPECT_EQ(body["parameters"][2]["text"], "https://s.example/cart_1");
+}
+
+TEST(Payload, SurvivesInvalidUtf8) {
+    EXPECT_NO_THROW(json::parse(whatsapp_payload({"+1", "t", "en", {"\xff\xfe"}})));
+}
+
+TEST(Url, JoinsBaseIdAndMessages) {
+    EXPECT_EQ(whatsapp_messages_url("https://graph.facebook.com/v21.0/", "123"),
+              "https://graph.facebook.com/v21.0/123/messages");
+}
+
+TEST(Classify, SuccessKeepsTheWamidAndWaId) {
+    const auto o = classify_response(200, R"({"messaging_product":"whatsapp","contacts":[{"input":"+4915123456789","wa_id":"4915123456789"}],"messages":[{"id":"wamid.HBgX"}]})");
+    EXPECT_EQ(o.kind, OutcomeKind::Sent);
+    EXPECT_EQ(o.wamid, "wamid.HBgX");
+    EXPECT_EQ(o.wa_id, "4915123456789");
+}
+
+TEST(Classify, SuccessWithoutAMessageIdIsUnknownNotRetried) {
+    EXPECT_EQ(classify_response(200, "not json").kind, OutcomeKind::Unknown);
+    EXPECT_EQ(classify_response(200, R"({"messages":[]})").kind, OutcomeKind::Unknown);
+    EXPECT_EQ(classify_response(200, R"({"messages":[{"id":"wam)").kind, OutcomeKind::Unknown);
+}
+
+TEST(Classify, ByMetaErrorCodeNotByHttpStatus) {
+    for (long code : {130429L, 131056L, 4L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L})
+        EXPECT_EQ(kind_of(code), OutcomeKind::Transient) << code;
+    for (long code : {131049L, 131050L, 131026L, 131047L, 100L, 131008L, 131009L, 132000L, 132001L, 132005L,
+                      132007L, 132012L, 132015L, 132016L, 130472L})
+        EXPECT_EQ(kind_of(code), OutcomeKind::Permanent) << code;
+    for (long code : {190L, 0L, 3L, 10L, 200L, 250L, 299L, 368L, 131031L, 131042L, 131048L})
+        EXPECT_EQ(kind_of(code), OutcomeKind::ChannelFatal) << code;
+    EXPECT_EQ(kind_of(131000, 500), OutcomeKind::Transient);
+    EXPECT_EQ(kind_of(131026, 500), OutcomeKind::Permanent) << "the code decides, not the status";
+}
+
+TEST(Classify, KeepsTheCodeMessageAndTrace) {
+    const auto o = classify_response(400, error_body(131026));
+    EXPECT_EQ(o.error_code, 131026);
+    EXPECT_EQ(o.error_text, "(#131026) something (fbtrace_id Atrace)");
+    EXPECT_FALSE(o.recipient_opted_out);
+    EXPECT_TRUE(classify_response(400, error_body(131050)).recipient_opted_out);
+}
+
+TEST(Classify, WithoutACodeFallsBackOnTheStatus) {
+    EXPECT_EQ(classify_response(503, "<html>busy</html>").kind, OutcomeKind::Transient);
+    EXPECT_EQ(classify_response(500, "").kind, OutcomeKind::Transient);
+    EXPECT_EQ(classify_response(429, "").kind, OutcomeKind::Transient);
+    EXPECT_EQ(classify_response(401, "").kind, OutcomeKind::ChannelFatal);
+    EXPECT_EQ(classify_response(404, "<html/>").kind, OutcomeKind::ChannelFatal);
+    EXPECT_EQ(classify_response(400, R"({"error":{"code":"x"}})").kind, OutcomeKind::Permanent);
+}
+
+TEST(Classify, TransportFailures) {
+    EXPECT_EQ(classify_transport_failure("Connection refused", false).kind, OutcomeKind::Transient);
+    EXPECT_EQ(classify_transport_failure("Operation timed out", true).kind, OutcomeKind::Unknown);
+}
+
+TEST(Classify, BoundsLongErrorText) {
+    const auto o = classify_response(400, json{{"error", {{"code", 100}, {"message", std::string(5000, 'x')}}}}.dump());
+    EXPECT_LE(o.error_text.size(), 303u);
+}
+
+TEST(Redact, RemovesEveryOccurrence) {
+    EXPECT_EQ(redact("a TOKEN b TOKEN", "TOKEN"), "a [redacted] b [redacted]");
+    EXPECT_EQ(redact("nothing", ""), "nothing");
+}
