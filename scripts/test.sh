@@ -43,6 +43,6 @@ if [ "$unit_status" -ne 0 ] || [ "$sql_status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
     [ "$sql_status" -ne 0 ] && [ "$sql_failed" -eq 0 ] && echo "a pgTAP file stopped early (see above)"
 fi
-echo "unit: ${unit_passed:-0} passed; sql: ${sql_total:-0} run in $(ls test/sql/*.sql | wc -l) files"
+echo "unit: ${unit_passed:-0} passed; sql: ${sql_total:-0} run in ${#files[@]} files"
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

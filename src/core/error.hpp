@@ -13,6 +13,7 @@ enum class ErrorKind {
     MissingConfiguration,  // a setting needed for this call is unset or inconsistent (55000)
     MissingTable,          // Medusa's tables are not where the settings say (42P01)
     NotSupported,          // a feature this version does not have (0A000)
+    TransactionState,      // called where it cannot commit (2D000)
     Internal,              // a bug or a library failure (XX000)
 };
 

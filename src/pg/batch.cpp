@@ -76,11 +76,17 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, const RunState& 
     for (const auto& d : decisions)
         if (!d.skip) phones.push_back(d.phone);
     const auto opted_out = opted_out_phones(phones);
+    std::map<std::string, std::string> first_cart_of_phone;  // one reminder per person per batch
     for (auto& d : decisions) {
-        if (!d.skip && opted_out.count(d.phone)) {
+        if (d.skip) continue;
+        if (opted_out.count(d.phone)) {
             d.skip = true;
             d.skip_reason = "opted_out";
             d.detail = "the phone number is on the opt-out list";
+        } else if (const auto [first, inserted] = first_cart_of_phone.emplace(d.phone, d.cart->cart_id); !inserted) {
+            d.skip = true;
+            d.skip_reason = "duplicate_phone";
+            d.detail = "cart " + first->second + " of the same number is reminded in this batch";
         }
     }
     return decisions;

@@ -61,7 +61,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     const bool dry_run = state.config.dry_run;
     const bool nonatomic = is_nonatomic_call(fcinfo);
     if (!nonatomic && !dry_run)
-        throw Error(ErrorKind::InvalidArgument,
+        throw Error(ErrorKind::TransactionState,
                     "cart_abandon_run() must be called with CALL at top level, outside a transaction block",
                     "It commits after claiming each batch and after recording it, so that no message can be "
                     "sent twice.",

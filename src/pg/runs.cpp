@@ -11,10 +11,11 @@ namespace {
 Statement close_abandoned_statement(R"SQL(
 UPDATE cart_abandon.runs r
    SET status = 'interrupted', finished_at = coalesce(r.progress_at, r.started_at),
-       detail = 'the session running it ended before the run finished'
+       detail = 'stopped before it finished (cancelled, or its session ended)'
  WHERE r.status = 'running'
-   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
-                    WHERE a.pid = r.pid AND a.backend_start <= r.started_at)
+   AND (r.pid = pg_catalog.pg_backend_pid()  -- this session is starting a new run, so that one is over
+        OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                        WHERE a.pid = r.pid AND a.backend_start <= r.started_at))
 )SQL",
     {});
 

@@ -8,7 +8,7 @@
 
 namespace pg {
 
-// Runs left 'running' by a backend that is gone become 'interrupted'.
+// Runs left 'running' by a session that is gone, or by this one (cancelled), become 'interrupted'.
 void close_abandoned_runs();
 
 int64_t start_run(const std::string& options_json);

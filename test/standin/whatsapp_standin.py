@@ -192,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def message(self, phone_number_id, raw):
         state = self.state
-        record = {"seq": next(state.sequence), "at": time.time(), "path": self.path}
+        record = {"seq": next(state.sequence), "at": time.time(), "path": self.path, "status": None, "accepted": False}
         authorization = self.headers.get("Authorization") or ""
         record["auth_ok"] = authorization == "Bearer " + state.token
         try:
@@ -209,6 +209,8 @@ class Handler(BaseHTTPRequestHandler):
                 if isinstance(component, dict) and component.get("type") == "body":
                     params = [p.get("text") for p in component.get("parameters") or [] if isinstance(p, dict)]
             record["params"] = params
+        with state.lock:  # recorded on arrival: a request the client gave up on still counts
+            state.requests.append(record)
 
         if state.delay_ms:
             time.sleep(state.delay_ms / 1000.0)
@@ -286,10 +288,9 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def record(self, record, status, accepted):
-        record["status"] = status
-        record["accepted"] = accepted
         with self.state.lock:
-            self.state.requests.append(record)
+            record["status"] = status
+            record["accepted"] = accepted
 
     def finish_record(self, record, status, payload):
         if status != 200:
