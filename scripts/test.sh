@@ -25,6 +25,7 @@ unit_passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\.$/\1/p' "$log" | tai
 unit_failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\?, listed below:$/\1/p' "$log" | tail -1)
 
 local_env_template ca_template
+local_env_load_fixtures ca_cron
 psql -X -q -d ca_cron -c "CREATE EXTENSION pg_cron" > /dev/null
 
 log="$LOCAL_ENV_DIR/sql.log"

@@ -2,6 +2,7 @@
 # stand-in on 127.0.0.1, for the demo and the tests. Source it, then:
 #   local_env_start         start both; exports PGHOST, PGPORT, PGUSER, STANDIN_URL, ...
 #   local_env_template DB   a database with pgTAP, Medusa's tables and the test helpers
+#   local_env_load_fixtures DB   the same into an existing database (ca_cron, made at start)
 #   local_env_stop          stop both and delete everything (KEEP_LOCAL_ENV=1 keeps the files)
 # The server listens on a Unix socket in its own directory only: no port can clash.
 
@@ -68,8 +69,13 @@ CONF
 }
 
 local_env_template() {
+    psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $1" > /dev/null
+    local_env_load_fixtures "$1"
+}
+
+# pgTAP, Medusa's tables and the test helpers, into an existing database.
+local_env_load_fixtures() {
     local db="$1"
-    psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" > /dev/null
     PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION pgtap" \
         -v schema=public -f "$REPO_ROOT/test/fixtures/medusa_v2_schema.sql" \
         -v standin_control="$STANDIN_URL/_control" -f "$REPO_ROOT/test/fixtures/helpers.sql" > /dev/null

@@ -1,0 +1,48 @@
+-- cart_abandon_stats(): every key, with values from a known shop.
+BEGIN;
+SELECT plan(20);
+CREATE EXTENSION cart_abandon;
+SELECT fixture.standin_reset();
+
+SELECT fixture.make_cart('s_recovered', '30 hours', items => 2, unit_price => 10.00, currency => 'eur');
+SELECT fixture.make_cart('s_twice', '30 hours', currency => 'inr');
+SELECT fixture.make_cart('s_no_phone', '30 hours', phone => NULL);
+SELECT fixture.make_cart('s_failed', '30 hours', phone => '0151 60000001');
+SELECT fixture.make_cart('s_fresh', '2 hours');
+SELECT fixture.make_cart('s_old', '10 days');
+SELECT fixture.make_cart('s_bought_unreminded', '3 hours');
+SELECT fixture.standin_faults('[{"mode": "error", "code": 131026, "to": "+4915160000001"}]');
+SELECT count(*) FROM cart_abandon_process(100, NULL);
+SELECT fixture.age_cart('s_twice', interval '24 hours');
+SELECT count(*) FROM cart_abandon_process(100, NULL);
+UPDATE public.cart SET completed_at = clock_timestamp() WHERE id IN ('s_recovered', 's_bought_unreminded');
+
+CREATE TEMP TABLE stats AS SELECT cart_abandon_stats() AS s;
+SELECT is((SELECT s ->> 'open_carts' FROM stats)::int, 5, 'open_carts: open, with a live item');
+SELECT is((SELECT s ->> 'abandoned_carts' FROM stats)::int, 4, 'abandoned_carts: open and idle past the first delay');
+SELECT is((SELECT s ->> 'abandoned_carts_in_window' FROM stats)::int, 3, '... of which inside max_age');
+SELECT is((SELECT s ->> 'first_sent' FROM stats)::int, 2, 'first_sent');
+SELECT is((SELECT s ->> 'second_sent' FROM stats)::int, 1, 'second_sent');
+SELECT is((SELECT s -> 'failed' FROM stats), '{"first": 1, "second": 0}', 'failed, per stage');
+SELECT is((SELECT s -> 'unknown' FROM stats), '{"first": 0, "second": 0}', 'unknown, per stage');
+SELECT is((SELECT s -> 'retry_pending' FROM stats), '{"first": 0, "second": 0}', 'retry_pending, per stage');
+SELECT is((SELECT s -> 'skipped' FROM stats), '{"no_phone": 1}', 'skipped, per reason');
+SELECT is((SELECT s ->> 'reminded_carts' FROM stats)::int, 2, 'reminded_carts');
+SELECT is((SELECT s ->> 'recovered_carts' FROM stats)::int, 1, 'recovered_carts: completed after a reminder (not the one bought without)');
+SELECT is((SELECT s -> 'recovered_value' FROM stats), '{"eur": 20.00}', 'recovered_value per currency: live items'' unit_price * quantity');
+SELECT is((SELECT s ->> 'recovery_rate' FROM stats)::numeric, 0.5, 'recovery_rate = recovered / reminded');
+SELECT is((SELECT s ->> 'opt_outs' FROM stats)::int, 0, 'opt_outs');
+SELECT is((SELECT s ->> 'in_flight' FROM stats)::int, 0, 'in_flight');
+SELECT is((SELECT s -> 'last_run' FROM stats), 'null', 'last_run is null before any CALL');
+SELECT is((SELECT s -> 'schedule' FROM stats), '{"pg_cron": false, "scheduled": false}', 'schedule: pg_cron is not in this database');
+SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'second_sent', 'failed', 'skipped',
+                             'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule'] FROM stats),
+          'every key the issue names is there');
+
+-- a cancelled completion or a deleted cart is not recovered
+UPDATE public.cart SET deleted_at = clock_timestamp() WHERE id = 's_recovered';
+SELECT is((cart_abandon_stats() ->> 'recovered_carts')::int, 0, 'a deleted cart is not counted as recovered');
+SELECT is((cart_abandon_stats() ->> 'recovery_rate')::numeric, 0::numeric, 'and the rate follows');
+
+SELECT * FROM finish();
+ROLLBACK;

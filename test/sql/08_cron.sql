@@ -1,0 +1,41 @@
+-- The pg_cron schedule: one idempotent job, and CALL cart_abandon_run() really runs from it.
+-- Runs in ca_cron, the database pg_cron lives in; no BEGIN, so the job sees our carts.
+SELECT plan(17);
+CREATE EXTENSION IF NOT EXISTS cart_abandon;
+SELECT fixture.standin_reset();
+
+SELECT ok(cart_abandon_schedule() > 0, 'cart_abandon_schedule() returns the job id');
+SELECT is((SELECT format('%s | %s | %s | %s', jobname, schedule, command, active) FROM cron.job),
+          'cart_abandon | 0 * * * * | CALL public.cart_abandon_run() | t',
+          'one job, hourly at minute 0, whose command is only the CALL');
+SELECT is(cart_abandon_schedule('*/30 * * * *'), (SELECT jobid FROM cron.job), 'scheduling again keeps the same job');
+SELECT is((SELECT format('%s jobs, %s', count(*), min(schedule)) FROM cron.job), '1 jobs, */30 * * * *',
+          'still one job, with the new schedule');
+SELECT throws_like($$SELECT cart_abandon_schedule('every hour')$$, '%invalid schedule%', 'a schedule pg_cron cannot read is refused');
+SELECT throws_ok($$SELECT cart_abandon_schedule(NULL)$$, '22023', 'schedule must be a cron expression such as ''0 * * * *''', 'NULL schedule');
+SELECT is((cart_abandon_stats() -> 'schedule' ->> 'scheduled')::boolean, true, 'stats: scheduled');
+SELECT is(cart_abandon_stats() -> 'schedule' ->> 'schedule', '*/30 * * * *', 'stats: the schedule');
+
+-- let pg_cron run it: every minute, then wait for the first run to finish
+SELECT fixture.make_cart('cron_cart', '30 hours', phone => '0151 70000001');
+SELECT cart_abandon_schedule('* * * * *');
+DO $$
+BEGIN
+    FOR i IN 1..100 LOOP
+        EXIT WHEN EXISTS (SELECT 1 FROM cron.job_run_details WHERE status IN ('succeeded', 'failed'));
+        PERFORM pg_sleep(1);
+    END LOOP;
+END
+$$;
+SELECT is((SELECT status FROM cron.job_run_details ORDER BY start_time LIMIT 1), 'succeeded', 'the job ran and succeeded');
+SELECT is((SELECT return_message FROM cron.job_run_details ORDER BY start_time LIMIT 1), 'CALL', 'its command was the CALL');
+SELECT is((SELECT status FROM cart_abandon.deliveries WHERE cart_id = 'cron_cart'), 'sent', 'the run from pg_cron sent the due cart');
+SELECT is((SELECT status FROM cart_abandon.runs ORDER BY id LIMIT 1), 'succeeded', 'and logged its run');
+SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone = '+4915170000001'), 1, 'one message');
+SELECT is(cart_abandon_stats() -> 'schedule' -> 'last_result' ->> 'status', 'succeeded', 'stats: the job''s last result');
+
+SELECT is(cart_abandon_unschedule(), true, 'cart_abandon_unschedule() removes the job');
+SELECT is((SELECT count(*)::int FROM cron.job), 0, 'no job is left');
+SELECT is(cart_abandon_unschedule(), false, 'unscheduling again is harmless: false');
+
+SELECT * FROM finish();

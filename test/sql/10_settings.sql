@@ -1,0 +1,67 @@
+-- Every setting with its default and units; who may set what; the token never shown.
+BEGIN;
+SELECT plan(33);
+CREATE EXTENSION cart_abandon;
+
+CREATE FUNCTION boot(short_name text) RETURNS text
+LANGUAGE sql AS $$ SELECT boot_val || coalesce(' ' || unit, '') FROM pg_settings WHERE name = 'cart_abandon.' || short_name $$;
+SELECT is(boot('medusa_schema'), 'public', 'medusa_schema defaults to public');
+SELECT is(boot('batch_size'), '100', 'batch_size defaults to 100');
+SELECT is(boot('first_delay'), '86400 s', 'first_delay defaults to 24h');
+SELECT is(boot('second_delay'), '172800 s', 'second_delay defaults to 48h');
+SELECT is(boot('max_age'), '604800 s', 'max_age defaults to 7d');
+SELECT is(boot('enable_whatsapp'), 'on', 'enable_whatsapp defaults to on');
+SELECT is(boot('enable_email'), 'off', 'enable_email defaults to off');
+SELECT is(boot('whatsapp_api_url'), 'https://graph.facebook.com/v21.0', 'whatsapp_api_url defaults to the Graph API, version pinned');
+SELECT is(boot('whatsapp_phone_number_id'), '', 'whatsapp_phone_number_id has no default');
+SELECT is(boot('template_first'), 'cart_abandonment_first', 'template_first');
+SELECT is(boot('template_second'), 'cart_abandonment_second', 'template_second');
+SELECT is(boot('template_language'), 'en', 'template_language');
+SELECT is(boot('cart_url'), '', 'cart_url has no default');
+SELECT is(boot('default_region'), '', 'default_region has no default');
+SELECT is(boot('http_timeout'), '10000 ms', 'http_timeout defaults to 10s');
+SELECT is(boot('batch_pause'), '20 ms', 'batch_pause defaults to 20ms');
+SELECT is(boot('max_attempts'), '3', 'max_attempts defaults to 3');
+
+SET cart_abandon.first_delay = '36h';
+SELECT is(current_setting('cart_abandon.first_delay'), '36h', 'time settings take units: 36h');
+SET cart_abandon.max_age = '14d';
+SELECT is(current_setting('cart_abandon.max_age'), '14d', '14d');
+SET cart_abandon.http_timeout = '1500ms';
+SELECT is(current_setting('cart_abandon.http_timeout'), '1500ms', '1500ms');
+SELECT throws_ok($$SET cart_abandon.batch_size = 0$$, '22023', NULL, 'batch_size below 1 is refused');
+SELECT throws_ok($$SET cart_abandon.nonexistent = 1$$, '42602', NULL, 'the cart_abandon prefix is reserved: typos are errors');
+
+-- the token: superuser-only, and never printed
+SELECT is(current_setting('cart_abandon.whatsapp_token'), '(set)', 'SHOW prints (set), not the token');
+SELECT is((SELECT count(*)::int FROM pg_settings WHERE name = 'cart_abandon.whatsapp_token'), 0, 'pg_settings does not list the token');
+SET cart_abandon.whatsapp_token = '';
+SELECT is(current_setting('cart_abandon.whatsapp_token'), '(not set)', 'an empty token shows as (not set)');
+RESET cart_abandon.whatsapp_token;
+
+CREATE ROLE plain_shop_user;
+GRANT USAGE ON SCHEMA cart_abandon TO plain_shop_user;
+SET ROLE plain_shop_user;
+SELECT throws_ok($$SHOW cart_abandon.whatsapp_token$$, '42501', NULL, 'a plain role cannot SHOW the token');
+SELECT throws_ok($$SET cart_abandon.whatsapp_token = 'mine'$$, '42501', NULL, 'a plain role cannot set the token');
+SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example'$$, '42501', NULL, 'a plain role cannot redirect the API');
+SELECT throws_ok($$SET cart_abandon.whatsapp_phone_number_id = '1'$$, '42501', NULL, 'a plain role cannot change the sending number');
+SELECT lives_ok($$SET cart_abandon.first_delay = '12h'$$, 'a plain role may tune the timing for its session');
+RESET ROLE;
+
+-- the token is in none of what a run leaves behind
+SELECT fixture.standin_reset();
+SELECT fixture.make_cart('t_ok', '30 hours', phone => '0151 80000001');
+SELECT fixture.make_cart('t_bad', '30 hours', phone => '0151 80000002');
+SELECT fixture.standin_faults('[{"mode": "error", "code": 100, "to": "+4915180000002"}]');
+CREATE TEMP TABLE rows_out AS SELECT * FROM cart_abandon_process(10, NULL);
+CREATE TEMP TABLE secret AS
+    SELECT substring(pg_read_file('secret.conf') FROM $re$whatsapp_token = '([^']+)'$re$) AS token;
+SELECT ok(length((SELECT token FROM secret)) >= 32, 'the test knows the token (without printing it)');
+SELECT is((SELECT count(*)::int FROM rows_out r, secret s WHERE r::text LIKE '%' || s.token || '%'), 0, 'not in the result rows');
+SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries d, secret s WHERE d::text LIKE '%' || s.token || '%')
+        + (SELECT count(*)::int FROM public.cart c, secret s WHERE c.metadata::text LIKE '%' || s.token || '%'), 0,
+          'not in the ledger, nor in cart metadata');
+
+SELECT * FROM finish();
+ROLLBACK;
