@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: builds with warnings as errors, installs the extension, starts a
 # throw-away PostgreSQL 15 (pg_cron preloaded) and the WhatsApp stand-in on 127.0.0.1, then runs
-# the GoogleTest unit tests of the core and every pgTAP file under test/sql.
+# the GoogleTest unit tests of the core, every pgTAP file under test/sql and every TAP shell test
+# under test/shell (those that need several sessions or a crash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ psql -X -q -d ca_cron -c "CREATE EXTENSION pg_cron" > /dev/null
 log="$LOCAL_ENV_DIR/sql.log"
 set +e
 files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(test/sql/*.sql)
+[ ${#files[@]} -gt 0 ] || files=(test/sql/*.sql test/shell/[0-9]*.sh)
 prove --failures --comments --exec "$PWD/test/bin/run-sql-test" "${files[@]}" 2>&1 | tee "$log"
 sql_status=${PIPESTATUS[0]}
 set -e

@@ -11,23 +11,40 @@ namespace pg {
 
 namespace {
 
-Statement claim_statement(R"SQL(
-INSERT INTO cart_abandon.deliveries AS d
+// Claiming takes two statements so that it locks nothing it does not take: a new stage is
+// inserted with ON CONFLICT DO NOTHING (no lock on a row another run holds), and a stage left
+// 'retry' is taken over by an UPDATE that locks only the rows it changes. (ON CONFLICT DO
+// UPDATE ... WHERE would lock every conflicting row until commit, and deadlock against the run
+// recording those rows.) Both re-check that the cart is still open.
+Statement claim_new_statement(R"SQL(
+INSERT INTO cart_abandon.deliveries
        (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, error_message, updated_at)
 SELECT u.cart_id, u.stage, $8, CASE WHEN u.skip THEN 'skipped' ELSE 'claimed' END, nullif(u.phone, ''), $6,
        clock_timestamp(), nullif(u.reason, ''), nullif(u.detail, ''), clock_timestamp()
-  FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::text[], $9::text[])
+  FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::text[], $7::text[])
        AS u(cart_id, stage, skip, phone, reason, detail)
  WHERE EXISTS (SELECT 1 FROM @medusa@.cart c
                 WHERE c.id = u.cart_id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
-ON CONFLICT (cart_id, stage, channel) DO UPDATE
-   SET status = EXCLUDED.status, phone = EXCLUDED.phone, run_id = EXCLUDED.run_id,
-       claimed_at = EXCLUDED.claimed_at, skip_reason = EXCLUDED.skip_reason,
-       error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at
- WHERE d.status = 'retry' AND d.attempts < $7
+ ORDER BY u.cart_id
+ON CONFLICT (cart_id, stage, channel) DO NOTHING
+RETURNING cart_id, stage, status, attempts
+)SQL",
+    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID});
+
+Statement claim_retry_statement(R"SQL(
+UPDATE cart_abandon.deliveries d
+   SET status = CASE WHEN u.skip THEN 'skipped' ELSE 'claimed' END, phone = nullif(u.phone, ''), run_id = $6,
+       claimed_at = clock_timestamp(), skip_reason = nullif(u.reason, ''), error_message = nullif(u.detail, ''),
+       updated_at = clock_timestamp()
+  FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::text[], $7::text[])
+       AS u(cart_id, stage, skip, phone, reason, detail)
+ WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8
+   AND d.status = 'retry' AND d.attempts < $9
+   AND EXISTS (SELECT 1 FROM @medusa@.cart c
+                WHERE c.id = u.cart_id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
 RETURNING d.cart_id, d.stage, d.status, d.attempts
 )SQL",
-    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, INT4OID, TEXTOID, TEXTARRAYOID});
+    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, INT4OID});
 
 // The ledger row and the cart's metadata change in one statement, so they commit together.
 // Only the "notifications" key of metadata is touched, read and written in the same UPDATE, so
@@ -102,18 +119,23 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
         reasons.push_back(claim.skip_reason);
         details.push_back(claim.detail);
     }
-    const auto rows = claim_statement.execute({
+    const std::vector<std::optional<Datum>> values = {
         text_array(cart_ids), int_array(stages), bool_array(skips), text_array(phones), text_array(reasons),
-        run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt, int_value(max_attempts),
-        text_value(kWhatsAppChannel), text_array(details)});
-    std::vector<ClaimedStage> claimed(rows);
-    for (uint64_t row = 0; row < rows; ++row) {
-        claimed[row].cart_id = cell_text_or_empty(row, 0);
-        claimed[row].stage = int(cell_int(row, 1).value_or(0));
-        claimed[row].skipped = cell_text_or_empty(row, 2) == "skipped";
-        claimed[row].attempts = int(cell_int(row, 3).value_or(0));
-    }
-    release_result();
+        run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt, text_array(details),
+        text_value(kWhatsAppChannel), int_value(max_attempts)};
+    std::vector<ClaimedStage> claimed;
+    auto collect = [&](uint64_t rows) {
+        for (uint64_t row = 0; row < rows; ++row) {
+            ClaimedStage& stage = claimed.emplace_back();
+            stage.cart_id = cell_text_or_empty(row, 0);
+            stage.stage = int(cell_int(row, 1).value_or(0));
+            stage.skipped = cell_text_or_empty(row, 2) == "skipped";
+            stage.attempts = int(cell_int(row, 3).value_or(0));
+        }
+        release_result();
+    };
+    collect(claim_new_statement.execute({values.begin(), values.end() - 1}));
+    collect(claim_retry_statement.execute(values));
     return claimed;
 }
 

@@ -192,7 +192,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def message(self, phone_number_id, raw):
         state = self.state
-        record = {"seq": next(state.sequence), "at": time.time(), "path": self.path, "status": None, "accepted": False}
+        record = {"seq": next(state.sequence), "at": time.time(), "path": self.path, "status": None, "accepted": False,
+                  "client_port": self.client_address[1]}  # the same port twice means a reused connection
         authorization = self.headers.get("Authorization") or ""
         record["auth_ok"] = authorization == "Bearer " + state.token
         try:

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Several sessions at once: concurrent runs send each cart's stage once; a run waiting on the
+# network holds no lock on the shopper's cart; a shopper's concurrent metadata write survives.
+set -uo pipefail
+source "$(dirname "$0")/tap.sh"
+plan 10
+
+q "CREATE EXTENSION cart_abandon" > /dev/null
+q "SELECT fixture.standin_reset()" > /dev/null
+q "SELECT fixture.make_cart('k' || lpad(n::text, 2, '0'), '30 hours', phone => '0151 6' || lpad(n::text, 7, '0'),
+                            metadata => '{\"theme\": \"dark\"}') FROM generate_series(1, 8) AS n" > /dev/null
+q "SELECT fixture.standin_delay(150)" > /dev/null
+
+# four concurrent runs: two procedures, two functions
+log=$(mktemp)
+psql -X -q -c "CALL cart_abandon_run('{\"batchSize\": 3}')" >> "$log" 2>&1 &
+psql -X -q -c "CALL cart_abandon_run('{\"batchSize\": 2}')" >> "$log" 2>&1 &
+psql -X -qtA -c "SELECT count(*) FROM cart_abandon_process(5, NULL)" >> "$log" 2>&1 &
+psql -X -qtA -c "SELECT count(*) FROM cart_abandon_process(8, NULL)" >> "$log" 2>&1 &
+
+# meanwhile, the shopper comes back: updates of the same carts must not wait for the network
+worst=0
+for round in 1 2 3 4 5; do
+    for n in 01 04 08; do
+        ms=$(psql -X -qtA -c "SET lock_timeout = '2s'" -c "\\timing on" \
+             -c "UPDATE public.cart SET metadata = metadata || '{\"coupon\": \"BACK10\"}' WHERE id = 'k$n'" 2>&1 \
+             | sed -n 's/^Time: \([0-9.]*\) ms$/\1/p')
+        worst=$(awk -v a="$worst" -v b="${ms:-9999}" 'BEGIN { print (b > a ? b : a) }')
+    done
+    sleep 0.1
+done
+wait
+echo "# worst cart UPDATE while runs were sending through a 150 ms stand-in: ${worst} ms"
+ok "$(awk -v w="$worst" 'BEGIN { print (w < 100 ? 0 : 1) }')" "a concurrent cart update never waits on a run (worst ${worst} ms < 100 ms)"
+ok "$([ "$(grep -c ERROR "$log")" = 0 ]; echo $?)" "all four concurrent runs succeeded"
+is "$(q "SELECT count(*) FROM fixture.standin_requests() WHERE accepted")" 8 "8 carts, 8 accepted messages in all"
+is "$(q "SELECT count(DISTINCT to_phone) FROM fixture.standin_requests()")" 8 "one per cart"
+is "$(q "SELECT count(*) FROM fixture.standin_requests()")" 8 "and no request beyond them"
+is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent'")" 8 "every cart's stage recorded sent once"
+is "$(q "SELECT count(*) FROM public.cart WHERE metadata ->> 'theme' = 'dark' AND metadata -> 'notifications' ->> 'firstSent' = 'true'")" 8 \
+   "every cart keeps its other metadata"
+is "$(q "SELECT count(*) FROM public.cart WHERE metadata ->> 'coupon' = 'BACK10' AND metadata -> 'notifications' ->> 'firstSent' = 'true'")" 3 \
+   "the shopper's concurrent metadata writes survived next to ours"
+is "$(q "SELECT count(*) FROM public.cart WHERE updated_at > now() - interval '1 hour' AND id LIKE 'k%'")" 0 \
+   "our writes never moved cart.updated_at"
+
+# the NOTICE summary of a run
+notice=$(psql -X -q -c "CALL cart_abandon_run()" 2>&1)
+echo "# $notice"
+ok "$(echo "$notice" | grep -Eq '^NOTICE:  cart_abandon run [0-9]+: 0 carts examined in 0 batches; sent 0 first and 0 second reminders; 0 failed, 0 to retry, 0 skipped; [0-9.]+ s$'; echo $?)" \
+   "a run ends with a one-line NOTICE summary"
+[ "$(grep -c ERROR "$log")" = 0 ] || sed "s/^/# /" "$log"
+rm -f "$log"
+exit $((_tap_failed > 0))
