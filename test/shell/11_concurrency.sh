@@ -3,7 +3,7 @@
 # network holds no lock on the shopper's cart; a shopper's concurrent metadata write survives.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
-plan 10
+plan 12
 
 q "CREATE EXTENSION cart_abandon" > /dev/null
 q "SELECT fixture.standin_reset()" > /dev/null
@@ -43,6 +43,20 @@ is "$(q "SELECT count(*) FROM public.cart WHERE metadata ->> 'coupon' = 'BACK10'
    "the shopper's concurrent metadata writes survived next to ours"
 is "$(q "SELECT count(*) FROM public.cart WHERE updated_at > now() - interval '1 hour' AND id LIKE 'k%'")" 0 \
    "our writes never moved cart.updated_at"
+
+# a channel-fatal answer is said loudly
+q "SELECT fixture.make_cart('w1', '30 hours', phone => '0151 62000001')" > /dev/null
+q "SELECT fixture.standin_faults('[{\"mode\": \"error\", \"code\": 190, \"http_status\": 401, \"times\": 1}]')" > /dev/null
+warning=$(psql -X -q -c "CALL cart_abandon_run()" 2>&1 | grep WARNING)
+echo "# $warning"
+ok "$(echo "$warning" | grep -q '^WARNING:  cart_abandon: WhatsApp sending stopped for this run: channel paused by error 190: (#190) Access token has expired'; echo $?)" \
+   "a 190 ends the run with a WARNING naming the cause"
+
+# batch_pause: four batches of one cart take at least three pauses
+q "SELECT fixture.make_cart('z' || n, '30 hours', phone => '0151 6300000' || n) FROM generate_series(1, 3) AS n" > /dev/null
+psql -X -q -c "SET cart_abandon.batch_pause = '400ms'" -c "CALL cart_abandon_run('{\"batchSize\": 1}')" > /dev/null 2>&1
+is "$(q "SELECT batches || ' batches, ' || (finished_at - started_at >= interval '1200 ms') FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" \
+   "4 batches, true" "batch_pause = 400ms: w1 and three more carts in four batches take at least 3 x 400 ms"
 
 # the NOTICE summary of a run
 notice=$(psql -X -q -c "CALL cart_abandon_run()" 2>&1)
