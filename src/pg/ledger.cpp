@@ -86,6 +86,14 @@ UPDATE @medusa@.cart c
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
      BOOLARRAYOID, TEXTOID});
 
+// A claim must survive a crash before its message leaves, and an outcome once Meta has it:
+// where the server runs with synchronous_commit = off, this transaction commits durably anyway
+// (SET LOCAL semantics; stronger settings are left as they are).
+Statement durable_commit_statement(
+    "SELECT pg_catalog.set_config('synchronous_commit', 'local', true) "
+    "WHERE pg_catalog.current_setting('synchronous_commit') = 'off'",
+    {});
+
 Statement opted_out_statement("SELECT phone FROM cart_abandon.opt_outs WHERE phone = ANY ($1)", {TEXTARRAYOID});
 
 Statement add_opt_outs_statement(R"SQL(
@@ -136,6 +144,8 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
     };
     collect(claim_new_statement.execute({values.begin(), values.end() - 1}));
     collect(claim_retry_statement.execute(values));
+    durable_commit_statement.execute({});
+    release_result();
     return claimed;
 }
 
@@ -159,6 +169,8 @@ void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
     record_statement.execute({text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
                               nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
                               nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel)});
+    release_result();
+    durable_commit_statement.execute({});
     release_result();
 }
 

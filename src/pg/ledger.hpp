@@ -30,7 +30,7 @@ struct ClaimedStage {
 
 // Writes the claims and skips whose cart is still open and whose stage no other run holds
 // (new, or 'retry' with attempts left); returns the ones written. Runs in the caller's
-// transaction: the procedure commits it before any message is sent.
+// transaction, made to commit durably: the procedure commits it before any message is sent.
 std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id,
                                        int max_attempts);
 
@@ -46,7 +46,8 @@ struct LedgerOutcome {
     bool write_metadata = false;  // false when nothing reached the provider for this cart
 };
 
-// Records outcomes and, in the same statement, each cart's metadata.notifications.
+// Records outcomes and, in the same statement, each cart's metadata.notifications; the
+// transaction is made to commit durably.
 void record_outcomes(const std::vector<LedgerOutcome>& outcomes);
 
 // The subset of phones that are on the opt-out list.

@@ -1,7 +1,7 @@
 -- Sending through the stand-in with cart_abandon_process: the request Meta gets, the ledger row,
 -- the cart's metadata, both stages, and what each kind of answer leads to.
 BEGIN;
-SELECT plan(54);
+SELECT plan(55);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -38,6 +38,8 @@ SELECT is((SELECT metadata - 'notifications' FROM public.cart WHERE id = 'c1'),
           '{"utm_source": "instagram", "gift": {"wrap": true}}', 'every other metadata key is kept');
 SELECT is((SELECT updated_at FROM public.cart WHERE id = 'c1'), now() - interval '30 hours',
           'cart.updated_at is untouched by our writes');
+SELECT is(current_setting('synchronous_commit'), 'local',
+          'with synchronous_commit = off on the server, the transaction that claimed and recorded commits durably');
 SELECT is((SELECT count(*)::int FROM run_once()), 0, 'a second call finds nothing due');
 SELECT is(requests_to('+4915110000001'), 1::bigint, 'the stage went out exactly once');
 
