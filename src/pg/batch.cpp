@@ -146,9 +146,34 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
 
 }  // namespace
 
+namespace {
+
+BatchResult process_batch_in_context(RunState& state, const std::string& after_cart_id,
+                                     const std::function<void()>& claims_written,
+                                     const std::function<void(const BatchResult&)>& outcomes_written);
+
+}  // namespace
+
 BatchResult process_batch(RunState& state, const std::string& after_cart_id,
                           const std::function<void()>& claims_written,
                           const std::function<void(const BatchResult&)>& outcomes_written) {
+    // What a batch pallocs (parameter arrays, copied cells) goes with it, so a long run's memory
+    // does not grow with its batches. On an error the context goes with the aborted transaction.
+    MemoryContext batch_context = guarded([] {
+        return AllocSetContextCreate(CurrentMemoryContext, "cart_abandon batch", ALLOCSET_DEFAULT_SIZES);
+    });
+    MemoryContext caller_context = MemoryContextSwitchTo(batch_context);
+    BatchResult result = process_batch_in_context(state, after_cart_id, claims_written, outcomes_written);
+    MemoryContextSwitchTo(caller_context);
+    guarded([&] { MemoryContextDelete(batch_context); });
+    return result;
+}
+
+namespace {
+
+BatchResult process_batch_in_context(RunState& state, const std::string& after_cart_id,
+                                     const std::function<void()>& claims_written,
+                                     const std::function<void(const BatchResult&)>& outcomes_written) {
     BatchResult result;
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
     const auto carts = select_due_carts(after_cart_id, state.config.timing, now, state.config.batch_size);
@@ -247,5 +272,7 @@ BatchResult process_batch(RunState& state, const std::string& after_cart_id,
     guarded([] { RESUME_INTERRUPTS(); });
     return result;
 }
+
+}  // namespace
 
 }  // namespace pg
