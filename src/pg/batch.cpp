@@ -55,7 +55,10 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, const RunState& 
         Decision d;
         d.cart = &cart;
         d.stage = cart_abandon::due_stage(cart.timeline, state.config.timing, now);
-        if (cart.customer_purchased_since) {
+        if (d.stage == 0) {  // the selection's filter and the policy disagree: the policy decides
+            d.skip = true;
+            d.skip_reason = "not_due";
+        } else if (cart.customer_purchased_since) {
             d.skip = true;
             d.skip_reason = "customer_purchased";
             d.detail = "the customer completed another cart after this cart's last activity";
@@ -196,7 +199,8 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
     }
 
     std::vector<LedgerClaim> claims;
-    for (const auto& d : decisions) claims.push_back({d.cart->cart_id, d.stage, d.skip, d.phone, d.skip_reason, d.detail});
+    for (const auto& d : decisions)
+        if (d.stage != 0) claims.push_back({d.cart->cart_id, d.stage, d.skip, d.phone, d.skip_reason, d.detail});
     const auto written = claim_stages(claims, state.run_id, state.config.timing.max_attempts);
     std::map<std::string, ClaimedStage> claimed;
     for (const auto& c : written) claimed[c.cart_id] = c;
@@ -207,7 +211,11 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
     for (const auto& d : decisions) {
         auto& row = rows[d.cart->cart_id];
         const auto it = claimed.find(d.cart->cart_id);
-        if (it == claimed.end()) {
+        if (d.stage == 0) {
+            row.action = "skipped";
+            row.detail = "not_due";
+            ++state.totals.skipped;
+        } else if (it == claimed.end()) {
             row.action = "skipped";
             row.detail = "taken by another run, or the cart is no longer open";
             ++state.totals.skipped;
