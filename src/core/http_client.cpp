@@ -2,7 +2,8 @@
 
 #include <curl/curl.h>
 
-#include <deque>
+#include <cctype>
+#include <cstdlib>
 #include <mutex>
 
 #include "error.hpp"
@@ -10,8 +11,6 @@
 namespace cart_abandon {
 
 namespace {
-
-constexpr int kPollMilliseconds = 100;
 
 void global_init_once() {
     static std::once_flag flag;
@@ -22,7 +21,7 @@ void global_init_once() {
 }
 
 struct Transfer {
-    std::size_t index = 0;
+    std::size_t tag = 0;
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
     std::size_t body_size = 0;
@@ -38,15 +37,38 @@ size_t collect_body(char* data, size_t size, size_t count, void* user) {
     return bytes;
 }
 
+// Keeps a "Retry-After: <seconds>" header (the HTTP-date form is not used by Meta).
+size_t collect_header(char* data, size_t size, size_t count, void* user) {
+    auto* transfer = static_cast<Transfer*>(user);
+    const size_t bytes = size * count;
+    static const char kName[] = "retry-after:";
+    const size_t name_length = sizeof kName - 1;
+    if (bytes > name_length) {
+        bool match = true;
+        for (size_t i = 0; i < name_length && match; ++i)
+            match = std::tolower(static_cast<unsigned char>(data[i])) == kName[i];
+        if (match) {
+            const std::string value(data + name_length, bytes - name_length);
+            char* end = nullptr;
+            const long seconds = std::strtol(value.c_str(), &end, 10);
+            if (end != value.c_str() && seconds >= 0) transfer->result.retry_after_seconds = seconds;
+        }
+    }
+    return bytes;
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
     HttpClientOptions options;
     CURLM* multi = nullptr;
-    // Easy handles keep their connection cache entry warm between calls: reuse them.
+    std::map<std::size_t, std::unique_ptr<Transfer>> transfers;  // in flight, by tag
+    std::vector<std::unique_ptr<Transfer>> refused;             // never started; reported at poll
+    // Easy handles keep their connection cache entry warm between requests: reuse them.
     std::vector<CURL*> idle_handles;
 
     ~Impl() {
+        for (auto& [tag, transfer] : transfers) release(*transfer);
         for (CURL* easy : idle_handles) curl_easy_cleanup(easy);
         if (multi) curl_multi_cleanup(multi);
     }
@@ -63,16 +85,14 @@ struct HttpClient::Impl {
         return easy;
     }
 
-    void start(Transfer& transfer, const HttpRequest& request) {
-        CURL* easy = take_handle();
-        transfer.easy = easy;
-        transfer.result.started = true;
-        transfer.body_size = request.body.size();
+    void configure(Transfer& transfer, const HttpRequest& request) {
+        CURL* easy = transfer.easy;
         for (const auto& header : request.headers) transfer.headers = curl_slist_append(transfer.headers, header.c_str());
         transfer.headers = curl_slist_append(transfer.headers, "Content-Type: application/json");
         transfer.headers = curl_slist_append(transfer.headers, "Expect:");  // no 100-continue round trip
         curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));  // h2 over TLS when offered
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers);
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
         curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
@@ -81,17 +101,15 @@ struct HttpClient::Impl {
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(options.timeout.count()));
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, collect_header);
+        curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
         curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
         curl_easy_setopt(easy, CURLOPT_USERAGENT, "cart_abandon/1.0");
         curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-        const CURLMcode added = curl_multi_add_handle(multi, easy);
-        if (added != CURLM_OK) {
-            finish_unsent(transfer, curl_multi_strerror(added));
-        }
     }
 
-    // Releases the handle and fills in what is known about a transfer that ended.
+    // Fills in what is known about a transfer that ended, and releases its handle.
     void finish(Transfer& transfer, CURLcode code) {
         CURL* easy = transfer.easy;
         curl_off_t uploaded = 0;
@@ -105,13 +123,6 @@ struct HttpClient::Impl {
         } else {
             transfer.result.error = transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
         }
-        release(transfer);
-    }
-
-    void finish_unsent(Transfer& transfer, const std::string& why) {
-        transfer.result.started = false;
-        transfer.result.request_sent = false;
-        transfer.result.error = why;
         release(transfer);
     }
 
@@ -129,80 +140,77 @@ struct HttpClient::Impl {
 HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>()) {
     global_init_once();
     impl_->options = options;
-    if (impl_->options.max_concurrency < 1) impl_->options.max_concurrency = 1;
+    if (impl_->options.max_connections < 1) impl_->options.max_connections = 1;
     impl_->multi = curl_multi_init();
     if (!impl_->multi) throw Error(ErrorKind::Internal, "libcurl could not create a multi handle");
-    curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, long(impl_->options.max_concurrency));
+    curl_multi_setopt(impl_->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, long(impl_->options.max_connections));
+    curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, long(CURLPIPE_MULTIPLEX));
 }
 
 HttpClient::~HttpClient() = default;
 
-bool HttpClient::post_all(const std::vector<HttpRequest>& requests,
-                          const std::function<bool(std::size_t, HttpResult&&)>& on_done,
-                          const std::function<bool()>& should_stop) {
+const HttpClientOptions& HttpClient::options() const { return impl_->options; }
+
+std::size_t HttpClient::in_flight() const { return impl_->transfers.size() + impl_->refused.size(); }
+
+void HttpClient::start(std::size_t tag, const HttpRequest& request) {
     Impl& impl = *impl_;
-    std::deque<Transfer> transfers(requests.size());  // stable addresses for curl's callbacks
-    std::size_t next = 0;
-    std::size_t in_flight = 0;
-    std::size_t finished = 0;
-    bool halted = false;
+    auto transfer = std::make_unique<Transfer>();
+    transfer->tag = tag;
+    transfer->body_size = request.body.size();
+    transfer->easy = impl.take_handle();
+    impl.configure(*transfer, request);
+    const CURLMcode added = curl_multi_add_handle(impl.multi, transfer->easy);
+    if (added != CURLM_OK) {
+        transfer->result.error = curl_multi_strerror(added);
+        impl.release(*transfer);
+        impl.refused.push_back(std::move(transfer));
+        return;
+    }
+    transfer->result.started = true;
+    impl.transfers[tag] = std::move(transfer);
+}
 
-    auto report = [&](Transfer& transfer) {
-        ++finished;
-        if (!on_done(transfer.index, std::move(transfer.result))) halted = true;
-    };
-    auto report_unstarted = [&](const char* why) {
-        for (; next < requests.size(); ++next) {
-            transfers[next].index = next;
-            transfers[next].result.error = why;
-            report(transfers[next]);
-        }
-    };
+void HttpClient::poll(std::chrono::milliseconds wait, const OnDone& on_done) {
+    Impl& impl = *impl_;
+    for (auto& transfer : impl.refused) on_done(transfer->tag, std::move(transfer->result));
+    impl.refused.clear();
 
-    while (finished < requests.size()) {
-        if (halted && in_flight == 0) {
-            report_unstarted("sending was halted");
-            break;
-        }
-        while (!halted && next < requests.size() && in_flight < std::size_t(impl.options.max_concurrency)) {
-            Transfer& transfer = transfers[next];
-            transfer.index = next;
-            impl.start(transfer, requests[next]);
-            ++next;
-            if (transfer.easy) ++in_flight;
-            else report(transfer);
-        }
-
+    auto perform = [&] {
         int running = 0;
         const CURLMcode performed = curl_multi_perform(impl.multi, &running);
-        if (performed != CURLM_OK) throw Error(ErrorKind::Internal, std::string("libcurl: ") + curl_multi_strerror(performed));
-
-        int queued = 0;
-        while (CURLMsg* message = curl_multi_info_read(impl.multi, &queued)) {
-            if (message->msg != CURLMSG_DONE) continue;
-            Transfer* transfer = nullptr;
-            curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
-            const CURLcode code = message->data.result;
-            impl.finish(*transfer, code);
-            --in_flight;
-            report(*transfer);
-        }
-        if (finished == requests.size()) break;
-
-        if (should_stop && should_stop()) {
-            for (std::size_t i = 0; i < next; ++i) {
-                Transfer& transfer = transfers[i];
-                if (!transfer.easy) continue;
-                impl.finish(transfer, CURLE_ABORTED_BY_CALLBACK);
-                transfer.result.error = "stopped while waiting for the answer";
-                report(transfer);
-            }
-            report_unstarted("the call was cancelled");
-            return false;
-        }
-        if (in_flight > 0) curl_multi_poll(impl.multi, nullptr, 0, kPollMilliseconds, nullptr);
+        if (performed != CURLM_OK)
+            throw Error(ErrorKind::Internal, std::string("libcurl: ") + curl_multi_strerror(performed));
+    };
+    perform();  // starts what was just added, and reads what is ready
+    if (!impl.transfers.empty() && wait.count() > 0) {
+        curl_multi_poll(impl.multi, nullptr, 0, int(wait.count()), nullptr);
+        perform();
     }
-    return true;
+
+    int queued = 0;
+    while (CURLMsg* message = curl_multi_info_read(impl.multi, &queued)) {
+        if (message->msg != CURLMSG_DONE) continue;
+        Transfer* transfer = nullptr;
+        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
+        impl.finish(*transfer, message->data.result);
+        auto owned = std::move(impl.transfers.at(transfer->tag));
+        impl.transfers.erase(transfer->tag);
+        on_done(owned->tag, std::move(owned->result));
+    }
+}
+
+void HttpClient::abandon_all(const std::string& why, const OnDone& on_done) {
+    Impl& impl = *impl_;
+    auto transfers = std::move(impl.transfers);
+    impl.transfers.clear();
+    for (auto& [tag, transfer] : transfers) {
+        impl.finish(*transfer, CURLE_ABORTED_BY_CALLBACK);
+        transfer->result.error = why;
+        on_done(tag, std::move(transfer->result));
+    }
+    for (auto& transfer : impl.refused) on_done(transfer->tag, std::move(transfer->result));
+    impl.refused.clear();
 }
 
 }  // namespace cart_abandon

@@ -1,10 +1,12 @@
-// HTTP POSTs over libcurl's multi interface: several requests in flight, connections kept alive
-// across requests and calls, and a stop check between waits so the server can cancel a call.
+// HTTP POSTs over libcurl's multi interface: the transport only. Requests are started by tag,
+// run concurrently on kept-alive connections (HTTP/2 multiplexed where the server offers it),
+// and are collected as they finish. What to send when is the delivery engine's business.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,37 +20,45 @@ struct HttpRequest {
 };
 
 struct HttpResult {
-    bool started = false;       // the request was handed to libcurl (false: halted or stopped first)
+    bool started = false;       // the request was handed to libcurl
     bool completed = false;     // a whole HTTP answer arrived
     long status = 0;            // HTTP status when completed
     std::string body;           // at most kMaxResponseBytes
+    long retry_after_seconds = -1;  // the Retry-After header, when the answer had one in seconds
     bool request_sent = false;  // the whole request left this machine (see classify_transport_failure)
     std::string error;          // what went wrong when !completed
 };
 
 struct HttpClientOptions {
     std::chrono::milliseconds timeout{10000};  // per request, connect included
-    int max_concurrency = 1;
+    int max_connections = 32;
 };
 
 constexpr std::size_t kMaxResponseBytes = 64 * 1024;
 
 class HttpClient {
 public:
+    using OnDone = std::function<void(std::size_t tag, HttpResult&&)>;
+
     explicit HttpClient(HttpClientOptions options);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    // Sends every request and calls on_done(index, result) as each finishes, in completion order.
-    // When on_done returns false, no further request is started; those in flight finish, and
-    // the ones never started are reported as not sent. should_stop is polled at least every
-    // 100 ms; when it returns true, transfers in flight are abandoned and every unfinished
-    // request is reported (request_sent tells which may have reached the server). Every request
-    // is reported exactly once. Returns false when stopped by should_stop.
-    bool post_all(const std::vector<HttpRequest>& requests,
-                  const std::function<bool(std::size_t, HttpResult&&)>& on_done,
-                  const std::function<bool()>& should_stop);
+    const HttpClientOptions& options() const;
+    std::size_t in_flight() const;
+
+    // Starts a request; its result comes back through poll() under the same tag. A request that
+    // cannot even be handed to libcurl is reported at the next poll() as not started.
+    void start(std::size_t tag, const HttpRequest& request);
+
+    // Drives the transfers, waiting at most `wait` for one to progress, and reports each one
+    // that finished.
+    void poll(std::chrono::milliseconds wait, const OnDone& on_done);
+
+    // Ends every transfer in flight at once and reports each (request_sent tells which may have
+    // reached the server).
+    void abandon_all(const std::string& why, const OnDone& on_done);
 
 private:
     struct Impl;

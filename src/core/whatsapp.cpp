@@ -147,6 +147,14 @@ DeliveryOutcome classify_transport_failure(const std::string& error, bool reques
     return outcome;
 }
 
+bool is_account_rate_limit(const DeliveryOutcome& outcome) {
+    switch (outcome.error_code) {
+        case 130429: case 4: case 80007: return true;
+        case 0: return outcome.kind == OutcomeKind::Transient && outcome.error_text.rfind("HTTP 429", 0) == 0;
+        default: return false;
+    }
+}
+
 std::string redact(std::string text, const std::string& secret) {
     if (secret.empty()) return text;
     for (std::size_t at; (at = text.find(secret)) != std::string::npos;) text.replace(at, secret.size(), "[redacted]");

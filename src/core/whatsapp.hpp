@@ -37,7 +37,12 @@ struct DeliveryOutcome {
     std::string error_text;   // short, for the ledger and the result row; never holds the token
     bool recipient_opted_out = false;  // 131050: the number goes on the opt-out list
     bool attempted = true;  // false when no request was made (sending halted or stopped first)
+    int attempts = 0;       // requests made for it in this call
+    long retry_after_seconds = -1;  // the answer's Retry-After, when it had one
 };
+
+// Rate limits on the whole sending account (not on one recipient): every send should wait.
+bool is_account_rate_limit(const DeliveryOutcome& outcome);
 
 // Classifies a complete HTTP answer by Meta's error.code first, then by HTTP status.
 DeliveryOutcome classify_response(long http_status, const std::string& body);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -8,7 +9,7 @@
 #include "core/message.hpp"
 #include "core/phone.hpp"
 #include "core/policy.hpp"
-#include "core/whatsapp_sender.hpp"
+#include "core/delivery_engine.hpp"
 #include "pg/batch.hpp"
 #include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
@@ -25,13 +26,11 @@ using cart_abandon::OutcomeKind;
 constexpr std::size_t kMaxCartIdChars = 200;
 
 // Kept for the life of the backend so connections to the API stay open between calls.
-cart_abandon::HttpClient& http_client(std::chrono::milliseconds timeout) {
+cart_abandon::HttpClient& http_client(std::chrono::milliseconds timeout, int max_connections) {
     static std::unique_ptr<cart_abandon::HttpClient> client;
-    static std::chrono::milliseconds client_timeout{0};
-    if (!client || client_timeout != timeout) {
+    if (!client || client->options().timeout != timeout || client->options().max_connections != max_connections) {
         client.reset();
-        client = std::make_unique<cart_abandon::HttpClient>(cart_abandon::HttpClientOptions{timeout, 1});
-        client_timeout = timeout;
+        client = std::make_unique<cart_abandon::HttpClient>(cart_abandon::HttpClientOptions{timeout, max_connections});
     }
     return *client;
 }
@@ -95,14 +94,18 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, const RunState& 
     return decisions;
 }
 
-cart_abandon::TemplateMessage message_for(const Decision& d, const cart_abandon::Settings& s) {
+cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim, const RunState& state) {
+    const cart_abandon::Settings& s = state.settings;
     const std::string& cart_id = d.cart->cart_id;
-    return {d.phone,
-            d.stage == 1 ? s.template_first : s.template_second,
-            s.template_language,
-            {cart_abandon::choose_customer_name(d.cart->names, s.default_customer_name),
-             cart_abandon::clean_template_text(cart_id, kMaxCartIdChars),
-             cart_abandon::cart_link(s.cart_url, cart_id)}};
+    cart_abandon::TemplateMessage message{
+        d.phone,
+        d.stage == 1 ? s.template_first : s.template_second,
+        s.template_language,
+        {cart_abandon::choose_customer_name(d.cart->names, s.default_customer_name),
+         cart_abandon::clean_template_text(cart_id, kMaxCartIdChars), cart_abandon::cart_link(s.cart_url, cart_id)}};
+    // A call may retry, but never past the reminder's total attempts.
+    const int left = state.config.timing.max_attempts - claim.attempts;
+    return {std::move(message), std::max(1, std::min(attempts_per_run(), left))};
 }
 
 std::string skip_detail(const std::string& reason, const std::string& detail) {
@@ -115,7 +118,7 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
     LedgerOutcome out;
     out.cart_id = d.cart->cart_id;
     out.stage = d.stage;
-    out.attempts_added = o.attempted ? 1 : 0;
+    out.attempts_added = o.attempted ? o.attempts : 0;
     out.write_metadata = o.attempted;
     if (!o.error_text.empty()) out.error_message = o.error_text;
     if (o.error_code) out.error_code = o.error_code;
@@ -207,7 +210,7 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
     claims_written();
 
     std::vector<const Decision*> to_send;
-    std::vector<cart_abandon::TemplateMessage> messages;
+    std::vector<cart_abandon::Delivery> deliveries;
     for (const auto& d : decisions) {
         auto& row = rows[d.cart->cart_id];
         const auto it = claimed.find(d.cart->cart_id);
@@ -225,26 +228,27 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
             ++state.totals.skipped;
         } else {
             to_send.push_back(&d);
-            messages.push_back(message_for(d, state.settings));
+            deliveries.push_back(delivery_for(d, it->second, state));
         }
     }
 
     std::vector<LedgerOutcome> outcomes;
     std::vector<std::string> opted_out;
-    if (!messages.empty()) {
+    if (!deliveries.empty()) {
         const cart_abandon::WhatsAppEndpoint endpoint{state.settings.whatsapp_api_url,
                                                       state.settings.whatsapp_phone_number_id,
                                                       state.settings.whatsapp_token};
         cart_abandon::SendReport report;
         if (state.channel_halted) {  // an earlier batch of this call hit a channel-fatal answer
-            report.outcomes.resize(messages.size());
+            report.outcomes.resize(deliveries.size());
             for (auto& o : report.outcomes) {
                 o.kind = OutcomeKind::Transient;
                 o.attempted = false;
             }
         } else {
-            report = cart_abandon::send_templates(http_client(state.settings.http_timeout), endpoint, messages,
-                                                  cancel_requested);
+            const auto options = engine_options();
+            report = cart_abandon::send_deliveries(http_client(state.settings.http_timeout, options.max_concurrency),
+                                                   state.limiter, options, endpoint, deliveries, cancel_requested);
         }
         result.cancel_pending = report.interrupted;
         for (std::size_t i = 0; i < to_send.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/rate_limiter.hpp"
 
 namespace pg {
 
@@ -34,6 +35,7 @@ struct RunState {
     cart_abandon::Settings settings;
     cart_abandon::RunConfig config;
     std::optional<int64_t> run_id;  // set for cart_abandon_run
+    cart_abandon::RateLimiter limiter{70};  // paces every start of the call, across its batches
     bool channel_halted = false;    // a channel-fatal answer: send nothing more in this call
     std::string halt_reason;
     RunTotals totals;

@@ -46,6 +46,7 @@ Datum process_body(FunctionCallInfo fcinfo) {
 
     RunState state;
     state.settings = current_settings();
+    state.limiter.set_rate(max_per_second());
     state.config = cart_abandon::resolve_run_config(state.settings, options);
 
     guarded([&] { InitMaterializedSRF(fcinfo, 0); });

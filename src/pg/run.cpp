@@ -57,6 +57,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
 
     RunState state;
     state.settings = current_settings();
+    state.limiter.set_rate(max_per_second());
     state.config = cart_abandon::resolve_run_config(state.settings, options);
     const bool dry_run = state.config.dry_run;
     const bool nonatomic = is_nonatomic_call(fcinfo);

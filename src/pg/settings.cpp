@@ -30,6 +30,11 @@ int http_timeout_ms = 10000;
 int batch_pause_ms = 20;
 int max_attempts_value = 3;
 int claim_timeout_s = 3600;
+int max_concurrency_value = 32;
+int max_per_second_value = 70;
+int attempts_per_run_value = 2;
+int retry_backoff_ms = 500;
+int max_retry_wait_ms = 30000;
 
 std::string text(const char* value) { return value ? value : ""; }
 
@@ -110,6 +115,20 @@ void define_settings() {
                             "A claim older than this with no outcome is marked unknown (never resent).", nullptr,
                             &claim_timeout_s, 3600, 60, INT_MAX, PGC_USERSET, GUC_UNIT_S, nullptr, nullptr,
                             nullptr);
+    DefineCustomIntVariable("cart_abandon.max_concurrency", "WhatsApp requests in flight at once.", nullptr,
+                            &max_concurrency_value, 32, 1, 1024, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("cart_abandon.max_per_second",
+                            "Most WhatsApp requests started per second by one call, across its batches.", nullptr,
+                            &max_per_second_value, 70, 1, 10000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("cart_abandon.attempts_per_run",
+                            "Requests one call may make for a reminder that meets transient errors.", nullptr,
+                            &attempts_per_run_value, 2, 1, 100, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("cart_abandon.retry_backoff", "Wait before the first in-run retry; doubles each time.",
+                            nullptr, &retry_backoff_ms, 500, 0, 600000, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr,
+                            nullptr);
+    DefineCustomIntVariable("cart_abandon.max_retry_wait",
+                            "A retry due later than this is left to a later run.", nullptr, &max_retry_wait_ms,
+                            30000, 0, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("cart_abandon");
 }
 
@@ -134,6 +153,16 @@ cart_abandon::Settings current_settings() {
     s.http_timeout = std::chrono::milliseconds(http_timeout_ms);
     return s;
 }
+
+cart_abandon::EngineOptions engine_options() {
+    cart_abandon::EngineOptions options;
+    options.max_concurrency = max_concurrency_value;
+    options.backoff_base = std::chrono::milliseconds(retry_backoff_ms);
+    options.max_retry_wait = std::chrono::milliseconds(max_retry_wait_ms);
+    return options;
+}
+double max_per_second() { return max_per_second_value; }
+int attempts_per_run() { return attempts_per_run_value; }
 
 std::string medusa_schema() { return text(medusa_schema_value); }
 int max_attempts() { return max_attempts_value; }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/config.hpp"
+#include "core/delivery_engine.hpp"
 
 namespace pg {
 
@@ -13,6 +14,11 @@ void define_settings();
 
 // The settings in force now, as the core sees them.
 cart_abandon::Settings current_settings();
+
+// How the delivery engine sends (max_concurrency, retry backoff, longest in-run retry wait).
+cart_abandon::EngineOptions engine_options();
+double max_per_second();
+int attempts_per_run();
 
 std::string medusa_schema();
 int max_attempts();

@@ -106,6 +106,7 @@ SELECT fixture.make_cart('c_transient', '30 hours', phone => '0151 20000002');
 SELECT fixture.make_cart('c_optout', '30 hours', phone => '0151 20000003');
 SELECT fixture.make_cart('c_same_phone', '30 hours', phone => '+49 151 20000003');
 UPDATE public.cart SET updated_at = updated_at - interval '1 minute' WHERE id = 'c_same_phone';
+SET cart_abandon.attempts_per_run = 1;  -- one request per call: retries come from the next call
 SELECT fixture.standin_faults('[{"mode": "error", "code": 131026, "to": "+4915120000001"},
                                 {"mode": "error", "code": 131000, "http_status": 500, "to": "+4915120000002", "times": 1},
                                 {"mode": "error", "code": 131050, "to": "+4915120000003", "times": 1}]');

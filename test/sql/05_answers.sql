@@ -1,7 +1,7 @@
 -- What each kind of answer (or no answer) from the API leads to: retry, failed, unknown, or the
 -- whole channel paused. Nothing is ever sent twice.
 BEGIN;
-SELECT plan(28);
+SELECT plan(34);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -68,6 +68,7 @@ SELECT fixture.make_cart('e1', '30 hours', phone => '0151 30000041');
 SELECT fixture.make_cart('e2', '30 hours', phone => '0151 30000042');
 SELECT fixture.make_cart('e3', '30 hours', phone => '0151 30000043');
 SET cart_abandon.max_attempts = 2;
+SET cart_abandon.attempts_per_run = 1;  -- one request per call: the next call retries
 SELECT fixture.standin_faults('[{"mode": "http", "http_status": 503, "body": "<html>busy</html>", "to": "+4915130000041"},
                                 {"mode": "error", "code": 130429, "http_status": 429, "to": "+4915130000042"},
                                 {"mode": "error", "code": 131056, "to": "+4915130000043", "times": 1}]');
@@ -83,6 +84,23 @@ SELECT is((SELECT count(*)::int FROM run_once() WHERE cart_id LIKE 'e%'), 0, 'cl
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone IN ('+4915130000041', '+4915130000042')), 4,
           'exactly max_attempts requests for each failing cart');
 RESET cart_abandon.max_attempts;
+RESET cart_abandon.attempts_per_run;
+
+-- ---- within one call: transient errors are retried there, up to attempts_per_run ----
+SELECT fixture.standin_reset();
+SELECT fixture.make_cart('g1', '30 hours', phone => '0151 30000061');
+SELECT fixture.make_cart('g2', '30 hours', phone => '0151 30000062');
+SET cart_abandon.retry_backoff = '10ms';
+SELECT fixture.standin_faults('[{"mode": "error", "code": 131000, "http_status": 500, "to": "+4915130000061", "times": 1},
+                                {"mode": "http", "http_status": 503, "body": "busy", "to": "+4915130000062"}]');
+CREATE TEMP TABLE in_call AS SELECT * FROM run_once();
+SELECT is((SELECT action FROM in_call WHERE cart_id = 'g1'), 'sent', 'a transient failure is retried within the call');
+SELECT is((ledger('g1')).attempts, 2, '... two attempts recorded');
+SELECT is((SELECT action FROM in_call WHERE cart_id = 'g2'), 'retry', 'a failure that persists is left for a later call');
+SELECT is((ledger('g2')).attempts, 2, '... after attempts_per_run = 2 requests');
+SELECT is((SELECT action FROM run_once() WHERE cart_id = 'g2'), 'failed', 'the next call makes the third and last attempt (max_attempts 3)');
+SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone = '+4915130000062'), 3, 'three requests in all, never more');
+RESET cart_abandon.retry_backoff;
 
 -- ---- a configuration problem (template not approved) closes the stage with the error ----
 SELECT fixture.make_cart('f1', '30 hours', phone => '0151 30000051');

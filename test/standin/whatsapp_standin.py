@@ -16,7 +16,7 @@ Control endpoints (loopback only, like the server itself):
 
 FAULT MODES (each rule: {"mode": ..., "to": "+E164" (optional: only that recipient),
              "times": N (optional: the first N matching requests), "rate": 0..1 (optional)}):
-    error      {"code": 131026, "http_status": 400}   a Meta error body with that code
+    error      {"code": 131026, "http_status": 400, "headers": {"Retry-After": "1"}}   a Meta error body
     http       {"http_status": 503, "body": "..."}     a raw HTTP answer
     not_json   200 with a body that is not JSON (the message IS accepted and recorded)
     truncate   a Content-Length longer than the body, then close
@@ -144,11 +144,13 @@ class Handler(BaseHTTPRequestHandler):
     def state(self):
         return self.server.state
 
-    def send_json(self, status, payload):
+    def send_json(self, status, payload, headers=None):
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, str(value))
         self.end_headers()
         self.wfile.write(data)
 
@@ -245,7 +247,7 @@ class Handler(BaseHTTPRequestHandler):
         mode = fault["mode"]
         if mode == "error":
             code = int(fault.get("code", 131000))
-            self.finish_record(record, int(fault.get("http_status", 400)), meta_error(code))
+            self.finish_record(record, int(fault.get("http_status", 400)), meta_error(code), fault.get("headers"))
             return True
         if mode == "http":
             status = int(fault.get("http_status", 500))
@@ -293,16 +295,19 @@ class Handler(BaseHTTPRequestHandler):
             record["status"] = status
             record["accepted"] = accepted
 
-    def finish_record(self, record, status, payload):
+    def finish_record(self, record, status, payload, headers=None):
         if status != 200:
             record["code"] = payload["error"]["code"]
         self.record(record, status, accepted=status == 200)
-        self.send_json(status, payload)
+        self.send_json(status, payload, headers)
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 256
+    request_queue_size = 1024
+
+    def handle_error(self, request, client_address):  # clients that hang up are part of the tests
+        pass
 
 
 def main():

@@ -1,0 +1,302 @@
+// The delivery engine and its curl transport against the real stand-in on 127.0.0.1, started by
+// this test binary.
+#include <gtest/gtest.h>
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "core/http_client.hpp"
+#include "core/delivery_engine.hpp"
+
+using namespace cart_abandon;
+using nlohmann::json;
+
+namespace {
+
+const char* kToken = "unit-test-token-0123456789abcdef";
+const char* kPhoneNumberId = "555000111";
+
+class StandIn {
+public:
+    void start() {
+        char dir_template[] = "/tmp/cart_abandon_unit.XXXXXX";
+        dir_ = mkdtemp(dir_template);
+        std::ofstream(dir_ + "/token") << kToken;
+        const char* script = std::getenv("STANDIN_SCRIPT");
+        const std::string script_path = script ? script : "test/standin/whatsapp_standin.py";
+        pid_ = fork();
+        if (pid_ == 0) {
+            const std::string port_file = dir_ + "/port", token_file = dir_ + "/token";
+            execlp("python3", "python3", script_path.c_str(), "--port", "0", "--port-file", port_file.c_str(),
+                   "--token-file", token_file.c_str(), "--phone-number-id", kPhoneNumberId, (char*)nullptr);
+            _exit(127);
+        }
+        for (int i = 0; i < 200 && port_.empty(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+            std::ifstream(dir_ + "/port") >> port_;
+        }
+        ASSERT_FALSE(port_.empty()) << "the stand-in did not start (" << script_path << ")";
+    }
+    void stop() {
+        if (pid_ > 0) {
+            kill(pid_, SIGTERM);
+            waitpid(pid_, nullptr, 0);
+        }
+        std::system(("rm -rf " + dir_).c_str());
+    }
+    std::string base() const { return "http://127.0.0.1:" + port_; }
+
+    json control(const std::string& method, const std::string& path, const json& body = nullptr) {
+        CURL* easy = curl_easy_init();
+        std::string answer, payload = body.dump(), url = base() + "/_control" + path;
+        curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
+        if (method == "POST") curl_easy_setopt(easy, CURLOPT_POSTFIELDS, payload.c_str());
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
+            static_cast<std::string*>(u)->append(d, s * n);
+            return s * n;
+        });
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer);
+        curl_easy_perform(easy);
+        curl_easy_cleanup(easy);
+        return json::parse(answer);
+    }
+
+private:
+    std::string dir_;
+    std::string port_;
+    pid_t pid_ = -1;
+};
+
+StandIn standin;
+
+class Engine : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { standin.start(); }
+    static void TearDownTestSuite() { standin.stop(); }
+    void SetUp() override { standin.control("POST", "/reset", json::object()); }
+
+    WhatsAppEndpoint endpoint(const std::string& token = kToken) const {
+        return {standin.base() + "/v21.0", kPhoneNumberId, token};
+    }
+    static TemplateMessage message(int n) {
+        return {"+49151" + std::to_string(10000000 + n), "cart_abandonment_first", "en",
+                {"Anna", "cart_" + std::to_string(n), "https://shop.example/cart/recover/cart_" + std::to_string(n)}};
+    }
+    static std::vector<TemplateMessage> messages(int count) {
+        std::vector<TemplateMessage> all;
+        for (int i = 0; i < count; ++i) all.push_back(message(i));
+        return all;
+    }
+    static bool never() { return false; }
+
+    static std::vector<Delivery> deliveries(int count, int attempts_allowed = 1) {
+        std::vector<Delivery> all;
+        for (auto& m : messages(count)) all.push_back({m, attempts_allowed});
+        return all;
+    }
+    SendReport send(HttpClient& client, const std::vector<Delivery>& batch, EngineOptions options = fast(),
+                    double per_second = 10000, const std::function<bool()>& stop = never) {
+        RateLimiter limiter(per_second);
+        return send_deliveries(client, limiter, options, endpoint(), batch, stop);
+    }
+    static EngineOptions concurrency(int n) {
+        EngineOptions options = fast();
+        options.max_concurrency = n;
+        return options;
+    }
+    RateLimiter unlimited{10000};
+    static EngineOptions fast() {
+        EngineOptions options;
+        options.backoff_base = std::chrono::milliseconds(20);
+        return options;
+    }
+    static double at(const json& request) { return request["at"].get<double>(); }
+};
+
+}  // namespace
+
+TEST_F(Engine, SendsATemplateAndKeepsTheWamid) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    const auto report = send(client, {{message(1), 1}});
+    ASSERT_EQ(report.outcomes.size(), 1u);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
+    EXPECT_EQ(report.outcomes[0].wamid.rfind("wamid.", 0), 0u);
+    EXPECT_EQ(report.outcomes[0].wa_id, "4915110000001");
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_TRUE(requests[0]["auth_ok"].get<bool>());
+    EXPECT_EQ(requests[0]["to"], "+4915110000001");
+}
+
+TEST_F(Engine, EveryOutcomeLandsAtItsMessageUnderConcurrency) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/delay", {{"ms", 50}});
+    const auto report = send(client, deliveries(24), concurrency(8));
+    ASSERT_EQ(report.outcomes.size(), 24u);
+    for (int i = 0; i < 24; ++i) {
+        EXPECT_EQ(report.outcomes[i].kind, OutcomeKind::Sent) << i;
+        EXPECT_EQ(report.outcomes[i].wa_id, "49151" + std::to_string(10000000 + i)) << i;
+    }
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 24u);
+}
+
+TEST_F(Engine, ReusesItsConnectionAcrossCalls) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    send(client, {{message(1), 1}});
+    send(client, {{message(2), 1}});
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[0]["client_port"], requests[1]["client_port"]) << "a new connection was opened";
+}
+
+TEST_F(Engine, AChannelFatalAnswerStopsFurtherRequests) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 190}, {"http_status", 401}, {"times", 1}}}));
+    const auto report = send(client, deliveries(5), concurrency(1));
+    EXPECT_TRUE(report.channel_halted);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
+    EXPECT_EQ(report.outcomes[0].error_code, 190);
+    for (int i = 1; i < 5; ++i) {
+        EXPECT_EQ(report.outcomes[i].kind, OutcomeKind::Transient) << i;
+        EXPECT_FALSE(report.outcomes[i].attempted) << i;
+    }
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 1u);
+}
+
+TEST_F(Engine, AWrongTokenIsChannelFatalAndNeverEchoed) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    const auto report = send_deliveries(client, unlimited, fast(), endpoint("wrong-token-value"), {{message(1), 1}}, never);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
+    EXPECT_EQ(report.outcomes[0].error_text.find("wrong-token-value"), std::string::npos);
+}
+
+TEST_F(Engine, ARefusedConnectionIsTransientAndNotSent) {
+    HttpClient client({std::chrono::milliseconds(2000), 32});
+    const auto report = send_deliveries(client, unlimited, fast(), {"http://127.0.0.1:1/v21.0", kPhoneNumberId, kToken}, {{message(1), 1}}, never);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
+    EXPECT_TRUE(report.outcomes[0].attempted);
+    EXPECT_EQ(report.outcomes[0].error_text.rfind("request not sent: ", 0), 0u) << report.outcomes[0].error_text;
+}
+
+TEST_F(Engine, NoAnswerWithinTheTimeoutIsUnknown) {
+    HttpClient client({std::chrono::milliseconds(500), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "hang"}, {"seconds", 2}}}));
+    const auto report = send(client, {{message(1), 1}});
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Unknown) << report.outcomes[0].error_text;
+}
+
+TEST_F(Engine, AResetConnectionAfterTheRequestIsUnknown) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "reset"}, {"times", 1}}}));
+    const auto report = send(client, {{message(1), 1}, {message(2), 1}}, concurrency(1));
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Unknown) << report.outcomes[0].error_text;
+    EXPECT_EQ(report.outcomes[1].kind, OutcomeKind::Sent) << "the client recovers on a new connection";
+}
+
+TEST_F(Engine, StoppingReportsEveryMessageOnce) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/delay", {{"ms", 300}});
+    const auto started = std::chrono::steady_clock::now();
+    auto stop_soon = [&] { return std::chrono::steady_clock::now() - started > std::chrono::milliseconds(100); };
+    const auto report = send(client, deliveries(6), concurrency(2), 10000, stop_soon);
+    EXPECT_TRUE(report.interrupted);
+    ASSERT_EQ(report.outcomes.size(), 6u);
+    int unknown = 0, unstarted = 0;
+    for (const auto& o : report.outcomes) {
+        if (o.kind == OutcomeKind::Unknown) ++unknown;
+        if (!o.attempted) ++unstarted;
+    }
+    EXPECT_EQ(unknown, 2) << "the two in flight may have reached Meta";
+    EXPECT_EQ(unstarted, 4) << "the rest were never sent";
+}
+
+TEST_F(Engine, RetriesATransientFailureWithinTheCall) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 500}, {"times", 1}}}));
+    const auto report = send(client, {{message(1), 2}});
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
+    EXPECT_EQ(report.outcomes[0].attempts, 2);
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 2u);
+}
+
+TEST_F(Engine, StopsRetryingWhenTheCallsAttemptsAreSpent) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "http"}, {"http_status", 503}, {"body", "busy"}}}));
+    const auto report = send(client, {{message(1), 3}});
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
+    EXPECT_EQ(report.outcomes[0].attempts, 3);
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 3u);
+}
+
+TEST_F(Engine, HonoursRetryAfter) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
+                                                      {"headers", {{"Retry-After", "1"}}}, {"times", 1}}}));
+    const auto report = send(client, {{message(1), 2}});
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_GE(at(requests[1]) - at(requests[0]), 0.95) << "Retry-After: 1 was not honoured";
+}
+
+TEST_F(Engine, AnAccountRateLimitPausesEverySend) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 130429}, {"http_status", 429},
+                                                      {"headers", {{"Retry-After", "1"}}}, {"times", 1}}}));
+    const auto report = send(client, deliveries(4, 2), concurrency(1));
+    for (const auto& o : report.outcomes) EXPECT_EQ(o.kind, OutcomeKind::Sent);
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 5u);
+    for (std::size_t i = 1; i < requests.size(); ++i)
+        EXPECT_GE(at(requests[i]) - at(requests[0]), 0.95) << "request " << i << " did not wait for the pause";
+}
+
+TEST_F(Engine, APairRateLimitDelaysOnlyThatRecipient) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131056}, {"to", "+4915110000000"}, {"times", 1}}}));
+    const auto report = send(client, deliveries(3, 2), concurrency(1));
+    for (const auto& o : report.outcomes) EXPECT_EQ(o.kind, OutcomeKind::Sent);
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 4u);
+    EXPECT_EQ(requests[3]["to"], "+4915110000000") << "the others went first";
+    EXPECT_LT(at(requests[2]) - at(requests[0]), 1.0) << "the other recipients were not held back";
+    EXPECT_GE(at(requests[3]) - at(requests[0]), 5.9) << "about 6 s before the same user again";
+}
+
+TEST_F(Engine, ALongRetryWaitIsLeftToALaterRun) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
+                                                      {"headers", {{"Retry-After", "120"}}}, {"times", 1}}}));
+    const auto report = send(client, {{message(1), 3}});
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
+    EXPECT_EQ(report.outcomes[0].attempts, 1);
+    EXPECT_EQ(report.outcomes[0].retry_after_seconds, 120);
+}
+
+TEST_F(Engine, PacesStartsByTheRateLimit) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    send(client, deliveries(11), concurrency(8), 20);
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 11u);
+    EXPECT_GE(at(requests[10]) - at(requests[0]), 0.45) << "11 starts at 20/s span at least 0.5 s";
+}
+
+TEST_F(Engine, KeepsManyRequestsInFlight) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/delay", {{"ms", 300}});
+    send(client, deliveries(16), concurrency(16));
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 16u);
+    EXPECT_LT(at(requests[15]) - at(requests[0]), 0.25) << "all 16 should arrive before the first is answered";
+}

@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include "core/rate_limiter.hpp"
+
+using namespace cart_abandon;
+using namespace std::chrono_literals;
+
+TEST(RateLimiter, SpacesStartsEvenly) {
+    RateLimiter limiter(80);
+    const auto t0 = RateLimiter::Clock::time_point(1s);
+    EXPECT_TRUE(limiter.try_acquire(t0));
+    EXPECT_FALSE(limiter.try_acquire(t0 + 12ms)) << "80/s is one start every 12.5 ms";
+    EXPECT_TRUE(limiter.try_acquire(t0 + 12500us));
+    EXPECT_EQ(limiter.next_slot(), t0 + 25ms);
+}
+
+TEST(RateLimiter, NeverMoreThanTheRateInAnyOneSecondWindow) {
+    RateLimiter limiter(80);
+    std::vector<RateLimiter::Clock::time_point> starts;
+    auto now = RateLimiter::Clock::time_point(1s);
+    for (int step = 0; step < 5000; ++step, now += 1ms)  // a caller polling every millisecond for 5 s
+        while (limiter.try_acquire(now)) starts.push_back(now);
+    std::size_t worst = 0;
+    for (std::size_t i = 0, j = 0; i < starts.size(); ++i) {
+        while (starts[i] - starts[j] >= 1s) ++j;
+        worst = std::max(worst, i - j + 1);
+    }
+    EXPECT_LE(worst, 80u);
+    EXPECT_GE(starts.size(), 399u) << "and keeps up the rate: 5 s at 80/s";
+}
+
+TEST(RateLimiter, DoesNotBankSlotsWhileIdle) {
+    RateLimiter limiter(10);
+    auto now = RateLimiter::Clock::time_point(1s);
+    EXPECT_TRUE(limiter.try_acquire(now));
+    now += 10s;  // idle
+    EXPECT_TRUE(limiter.try_acquire(now));
+    EXPECT_FALSE(limiter.try_acquire(now + 50ms)) << "no burst after idling";
+}
