@@ -39,6 +39,16 @@ CREATE TABLE cart_abandon.opt_outs (
     created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
+-- Whether a channel is paused by a channel-fatal answer (190, 368, ...), since when and why.
+-- Written with the outcomes of the batch that hit it; a later successful send clears it.
+CREATE TABLE cart_abandon.channel_status (
+    channel       text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
+    paused        boolean     NOT NULL,
+    error_code    integer,
+    error_message text,
+    changed_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
 -- One row per CALL cart_abandon_run(), updated after every batch.
 CREATE TABLE cart_abandon.runs (
     id          bigserial PRIMARY KEY,
@@ -65,6 +75,7 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.opt_outs', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.channel_status', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
 
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
@@ -206,6 +217,13 @@ BEGIN
                               THEN round((recovered ->> 'recovered_carts')::numeric / (ledger ->> 'reminded_carts')::numeric, 4)
                               ELSE 0 END,
         'opt_outs', (SELECT count(*) FROM cart_abandon.opt_outs),
+        'channels', jsonb_build_object('whatsapp', coalesce(
+            (SELECT CASE WHEN c.paused
+                         THEN jsonb_build_object('paused', true, 'error_code', c.error_code,
+                                                 'error_message', c.error_message, 'since', c.changed_at)
+                         ELSE jsonb_build_object('paused', false, 'resumed_at', c.changed_at) END
+               FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+            '{"paused": false}'::jsonb)),
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
         'schedule', schedule);
     RETURN result;

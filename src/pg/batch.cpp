@@ -234,6 +234,8 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
 
     std::vector<LedgerOutcome> outcomes;
     std::vector<std::string> opted_out;
+    bool halted_now = false;
+    bool any_sent = false;
     if (!deliveries.empty()) {
         const cart_abandon::WhatsAppEndpoint endpoint{state.settings.whatsapp_api_url,
                                                       state.settings.whatsapp_phone_number_id,
@@ -254,9 +256,11 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
         for (std::size_t i = 0; i < to_send.size(); ++i) {
             const auto& o = report.outcomes[i];
             if (o.kind == OutcomeKind::ChannelFatal && !state.channel_halted) {
-                state.channel_halted = true;
+                state.channel_halted = halted_now = true;
+                state.halt_code = o.error_code;
                 state.halt_reason = "channel paused by error " + std::to_string(o.error_code) + ": " + o.error_text;
             }
+            if (o.kind == OutcomeKind::Sent) any_sent = true;
         }
         for (std::size_t i = 0; i < to_send.size(); ++i) {
             const Decision& d = *to_send[i];
@@ -280,6 +284,8 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
     guarded([] { HOLD_INTERRUPTS(); });
     record_outcomes(outcomes);
     add_opt_outs(opted_out, "whatsapp_131050", "the user stopped marketing messages from this business");
+    if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
+    else if (any_sent) record_channel_sending();
     outcomes_written(result);
     guarded([] { RESUME_INTERRUPTS(); });
     return result;

@@ -38,6 +38,7 @@ struct RunState {
     cart_abandon::RateLimiter limiter{70};  // paces every start of the call, across its batches
     bool channel_halted = false;    // a channel-fatal answer: send nothing more in this call
     std::string halt_reason;
+    long halt_code = 0;
     RunTotals totals;
 };
 

@@ -103,6 +103,23 @@ ON CONFLICT (phone) DO NOTHING
 )SQL",
     {TEXTARRAYOID, TEXTOID, TEXTOID});
 
+Statement channel_paused_statement(R"SQL(
+INSERT INTO cart_abandon.channel_status AS s (channel, paused, error_code, error_message, changed_at)
+VALUES ($1, true, nullif($2, 0), $3, clock_timestamp())
+ON CONFLICT (channel) DO UPDATE
+   SET paused = true, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
+       changed_at = EXCLUDED.changed_at
+)SQL",
+    {TEXTOID, INT4OID, TEXTOID});
+
+// Touches the row only when it says paused, so a healthy channel costs no write.
+Statement channel_sending_statement(R"SQL(
+UPDATE cart_abandon.channel_status
+   SET paused = false, changed_at = clock_timestamp()
+ WHERE channel = $1 AND paused
+)SQL",
+    {TEXTOID});
+
 Statement expire_statement(R"SQL(
 UPDATE cart_abandon.deliveries
    SET status = 'unknown', updated_at = clock_timestamp(),
@@ -186,6 +203,16 @@ std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
 void add_opt_outs(const std::vector<std::string>& phones, const std::string& source, const std::string& reason) {
     if (phones.empty()) return;
     add_opt_outs_statement.execute({text_array(phones), text_value(source), text_value(reason)});
+    release_result();
+}
+
+void record_channel_paused(long error_code, const std::string& error_message) {
+    channel_paused_statement.execute({text_value(kWhatsAppChannel), int_value(int(error_code)), text_value(error_message)});
+    release_result();
+}
+
+void record_channel_sending() {
+    channel_sending_statement.execute({text_value(kWhatsAppChannel)});
     release_result();
 }
 

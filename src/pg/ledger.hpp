@@ -55,6 +55,11 @@ std::set<std::string> opted_out_phones(const std::vector<std::string>& phones);
 
 void add_opt_outs(const std::vector<std::string>& phones, const std::string& source, const std::string& reason);
 
+// The channel's pause, written with the outcomes of the batch that hit a channel-fatal answer,
+// and lifted by the next batch that sends.
+void record_channel_paused(long error_code, const std::string& error_message);
+void record_channel_sending();
+
 // Claims older than the timeout with no outcome: the process that made them died mid-flight.
 // They become 'unknown' and are never resent. Returns how many.
 uint64_t expire_stale_claims(std::chrono::seconds timeout);

@@ -1,11 +1,12 @@
 -- CREATE EXTENSION, the objects it makes, and what happens before Medusa's tables exist.
-SELECT plan(19);
+SELECT plan(20);
 
 SELECT lives_ok($$CREATE EXTENSION cart_abandon$$, 'CREATE EXTENSION cart_abandon works');
 SELECT has_schema('cart_abandon');
 SELECT has_table('cart_abandon', 'deliveries', 'the delivery ledger exists');
 SELECT has_table('cart_abandon', 'opt_outs', 'the opt-out list exists');
 SELECT has_table('cart_abandon', 'runs', 'the run log exists');
+SELECT has_table('cart_abandon', 'channel_status', 'the channel status exists');
 SELECT has_function('public', 'cart_abandon_process', ARRAY['integer', 'text', 'jsonb'], 'cart_abandon_process lives in the extension schema');
 SELECT has_function('public', 'cart_abandon_stats', ARRAY[]::text[], 'cart_abandon_stats lives in the extension schema');
 SELECT has_function('public', 'cart_abandon_schedule', ARRAY['text']);

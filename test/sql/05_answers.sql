@@ -1,7 +1,7 @@
 -- What each kind of answer (or no answer) from the API leads to: retry, failed, unknown, or the
 -- whole channel paused. Nothing is ever sent twice.
 BEGIN;
-SELECT plan(34);
+SELECT plan(38);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -22,7 +22,12 @@ SELECT alike((SELECT detail FROM fatal_rows WHERE cart_id = 'a1'), '(#190)%', 't
 SELECT alike((SELECT detail FROM fatal_rows WHERE cart_id = 'a2'), 'not sent: channel paused by error 190:%', 'the others say why they were not sent');
 SELECT is((SELECT array_agg(attempts ORDER BY cart_id) FROM cart_abandon.deliveries), '{0,0,0}', 'no cart loses an attempt to a token problem');
 SELECT is((SELECT count(*)::int FROM public.cart WHERE metadata ? 'notifications'), 0, 'no cart metadata records a token problem');
+SELECT is((cart_abandon_stats() -> 'channels' -> 'whatsapp') - 'since' - 'error_message', '{"paused": true, "error_code": 190}',
+          'stats show the channel paused by 190');
+SELECT alike(cart_abandon_stats() -> 'channels' -> 'whatsapp' ->> 'error_message', 'channel paused by error 190: (#190)%', '... with the cause');
+SELECT isnt(cart_abandon_stats() -> 'channels' -> 'whatsapp' ->> 'since', NULL, '... and the time');
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once()), '{sent,sent,sent}', 'once the token works, the next call sends all three');
+SELECT is(cart_abandon_stats() -> 'channels' -> 'whatsapp' ->> 'paused', 'false', 'and the pause is lifted');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE accepted), 3, 'one accepted message each');
 
 -- ---- HTTP 401/404 without a WhatsApp error code: wrong credentials or URL, same as fatal ----

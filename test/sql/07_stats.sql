@@ -1,6 +1,6 @@
 -- cart_abandon_stats(): every key, with values from a known shop.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -35,6 +35,7 @@ SELECT is((SELECT s ->> 'opt_outs' FROM stats)::int, 0, 'opt_outs');
 SELECT is((SELECT s ->> 'in_flight' FROM stats)::int, 0, 'in_flight');
 SELECT is((SELECT s -> 'last_run' FROM stats), 'null', 'last_run is null before any CALL');
 SELECT is((SELECT s -> 'schedule' FROM stats), '{"pg_cron": false, "scheduled": false}', 'schedule: pg_cron is not in this database');
+SELECT is((SELECT s -> 'channels' FROM stats), '{"whatsapp": {"paused": false}}', 'channels: WhatsApp not paused');
 SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'second_sent', 'failed', 'skipped',
                              'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule'] FROM stats),
           'every key the issue names is there');

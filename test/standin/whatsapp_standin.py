@@ -11,7 +11,7 @@ Control endpoints (loopback only, like the server itself):
     GET  /_control/health            {"ok": true}
     GET  /_control/requests          every request so far, oldest first (never the token)
     POST /_control/reset             forget requests and faults
-    POST /_control/faults            add fault rules, a JSON list; see FAULT MODES below
+    POST /_control/faults            replace the fault rules with a JSON list; see FAULT MODES below
     POST /_control/delay             {"ms": N}: answer every request N ms late
 
 FAULT MODES (each rule: {"mode": ..., "to": "+E164" (optional: only that recipient),
@@ -185,7 +185,7 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/_control/faults":
             rules = payload if isinstance(payload, list) else [payload]
             with self.state.lock:
-                self.state.faults.extend(rules)
+                self.state.faults = rules
         elif self.path == "/_control/delay":
             self.state.delay_ms = int(payload.get("ms", 0))
         else:
