@@ -29,6 +29,9 @@ SHLIB_LINK = -lcurl -lphonenumber -lstdc++
 # accepts these C++17 sources.
 override with_llvm = no
 
+# Rebuild objects when a header they include changes.
+override autodepend = yes
+
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 

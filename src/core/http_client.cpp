@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <mutex>
@@ -184,7 +185,12 @@ void HttpClient::poll(std::chrono::milliseconds wait, const OnDone& on_done) {
     };
     perform();  // starts what was just added, and reads what is ready
     if (!impl.transfers.empty() && wait.count() > 0) {
-        curl_multi_poll(impl.multi, nullptr, 0, int(wait.count()), nullptr);
+        // curl may still have work due before any socket is ready (a reused connection is set
+        // up on a timer): never sleep past the time it asks to be called back.
+        long curl_wait = -1;
+        curl_multi_timeout(impl.multi, &curl_wait);
+        const long wait_ms = curl_wait >= 0 ? std::min<long>(curl_wait, long(wait.count())) : long(wait.count());
+        if (wait_ms > 0) curl_multi_poll(impl.multi, nullptr, 0, int(wait_ms), nullptr);
         perform();
     }
 
