@@ -4,6 +4,21 @@
 -- The extension's own data lives in schema cart_abandon; its SQL API in the schema the
 -- extension is installed in (public by default), so the calls work unqualified.
 CREATE SCHEMA cart_abandon;
+REVOKE ALL ON SCHEMA cart_abandon FROM PUBLIC;
+
+-- Two roles, kept across DROP/CREATE EXTENSION (roles belong to the cluster, not the extension):
+-- the operator runs, schedules and manages opt-outs; the monitor reads the stats. Grant them to
+-- login roles: GRANT cart_abandon_operator TO shop_admin;
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_operator') THEN
+        CREATE ROLE cart_abandon_operator NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_monitor') THEN
+        CREATE ROLE cart_abandon_monitor NOLOGIN;
+    END IF;
+END
+$roles$;
 
 -- One row per cart, stage and channel. The unique key is what makes two concurrent runs unable
 -- to send the same reminder: a run claims the row (status 'claimed', committed) before sending.
@@ -110,19 +125,27 @@ AS 'MODULE_PATHNAME', 'cart_abandon_effective_settings' LANGUAGE C STABLE;
 CREATE FUNCTION cart_abandon_process(
     batch_size integer DEFAULT 100, cursor text DEFAULT NULL, options jsonb DEFAULT '{}')
 RETURNS TABLE (cart_id text, stage integer, action text, detail text, next_cursor text)
-AS 'MODULE_PATHNAME', 'cart_abandon_process' LANGUAGE C VOLATILE;
+AS 'MODULE_PATHNAME', 'cart_abandon_process' LANGUAGE C VOLATILE
+-- SECURITY DEFINER: it reads Medusa's tables and the token, and writes the ledger and cart
+-- metadata, for an operator who may do none of that directly. search_path pinned: nothing the
+-- caller creates can stand in for what its queries name.
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION cart_abandon_process(integer, text, jsonb) IS
 'Processes one batch of due carts after the cursor, in the caller''s transaction; one row per cart examined.';
 
+-- Not SECURITY DEFINER: PostgreSQL forbids COMMIT in such procedures. Instead each of its
+-- statements runs as the extension's owner with search_path pinned (src/pg/spi.cpp), never
+-- across a commit, so an error always falls back to the caller.
 CREATE PROCEDURE cart_abandon_run(options jsonb DEFAULT '{}')
 AS 'MODULE_PATHNAME', 'cart_abandon_run' LANGUAGE C;
 
 COMMENT ON PROCEDURE cart_abandon_run(jsonb) IS
 'Processes every due cart batch by batch, committing each claim before its message is sent. Call at top level.';
 
+-- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE FUNCTION cart_abandon_stats() RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     settings record;
     medusa text;
@@ -243,8 +266,10 @@ END
 $$;
 
 -- One job named cart_abandon; scheduling again replaces its schedule. Schedules are in GMT.
+-- SECURITY DEFINER: the job belongs to the extension's owner, so it runs with the privileges the
+-- run needs whoever scheduled it; its command is fixed here, only the schedule is the caller's.
 CREATE FUNCTION cart_abandon_schedule(schedule text DEFAULT '0 * * * *') RETURNS bigint
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF schedule IS NULL OR btrim(schedule) = '' THEN
         RAISE EXCEPTION 'schedule must be a cron expression such as ''0 * * * *'''
@@ -257,7 +282,7 @@ END
 $$;
 
 CREATE FUNCTION cart_abandon_unschedule() RETURNS boolean
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM cart_abandon.require_pg_cron();
     IF NOT EXISTS (SELECT 1 FROM cron.job WHERE jobname = 'cart_abandon' AND username = current_user) THEN
@@ -266,3 +291,22 @@ BEGIN
     RETURN cron.unschedule('cart_abandon');
 END
 $$;
+
+-- ---- privileges: nothing for PUBLIC ----
+REVOKE ALL ON ALL TABLES IN SCHEMA cart_abandon FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA cart_abandon FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA cart_abandon FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_process(integer, text, jsonb) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE cart_abandon_run(jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_stats() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_schedule(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_unschedule() FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION cart_abandon_process(integer, text, jsonb) TO cart_abandon_operator;
+GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb) TO cart_abandon_operator;
+GRANT EXECUTE ON FUNCTION cart_abandon_schedule(text) TO cart_abandon_operator;
+GRANT EXECUTE ON FUNCTION cart_abandon_unschedule() TO cart_abandon_operator;
+GRANT EXECUTE ON FUNCTION cart_abandon_stats() TO cart_abandon_operator, cart_abandon_monitor;
+GRANT USAGE ON SCHEMA cart_abandon TO cart_abandon_operator;
+GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel_status TO cart_abandon_operator;
+GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;

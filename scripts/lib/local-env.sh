@@ -53,6 +53,7 @@ full_page_writes = off
 # Kept off on purpose: the crash test proves cart_abandon commits its claims durably anyway.
 synchronous_commit = off
 wal_writer_delay = 10s
+cart_abandon.allow_insecure_http = on
 cart_abandon.whatsapp_api_url = '$STANDIN_URL/v21.0'
 cart_abandon.whatsapp_phone_number_id = '$STANDIN_PHONE_NUMBER_ID'
 cart_abandon.cart_url = 'https://shop.example/cart/recover/{cart_id}'

@@ -64,10 +64,12 @@ void check_sending_settings(const Settings& s) {
     require_setting(s.template_second, "cart_abandon.template_second");
     require_setting(s.template_language, "cart_abandon.template_language");
     require_setting(s.cart_url, "cart_abandon.cart_url");
-    if (s.whatsapp_api_url.rfind("https://", 0) != 0 && s.whatsapp_api_url.rfind("http://", 0) != 0)
-        throw Error(ErrorKind::MissingConfiguration,
-                    "cart_abandon.whatsapp_api_url must be an https:// URL",
-                    "It was neither https:// nor http:// (http:// is meant for a local stand-in only).");
+    const bool https = s.whatsapp_api_url.rfind("https://", 0) == 0;
+    const bool http = s.whatsapp_api_url.rfind("http://", 0) == 0;
+    if (!https && !(http && s.allow_insecure_http))
+        throw Error(ErrorKind::MissingConfiguration, "cart_abandon.whatsapp_api_url must be an https:// URL",
+                    "The access token is sent to it; over plain HTTP anyone on the way could read it.",
+                    "For a local stand-in, a superuser may turn on cart_abandon.allow_insecure_http.");
     if (s.cart_url.find("{cart_id}") == std::string::npos)
         throw Error(ErrorKind::MissingConfiguration, "cart_abandon.cart_url has no {cart_id} placeholder",
                     "The link in each reminder is this pattern with {cart_id} replaced by the cart's id.",

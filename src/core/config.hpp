@@ -21,6 +21,7 @@ struct Settings {
     std::string whatsapp_api_url = "https://graph.facebook.com/v21.0";
     std::string whatsapp_phone_number_id;
     std::string whatsapp_token;
+    bool allow_insecure_http = false;  // http:// API URLs, for a local stand-in only
     std::string template_first = "cart_abandonment_first";
     std::string template_second = "cart_abandonment_second";
     std::string template_language = "en";

@@ -51,6 +51,7 @@ Datum process_body(FunctionCallInfo fcinfo) {
 
     guarded([&] { InitMaterializedSRF(fcinfo, 0); });
     spi_connect(false);
+    use_extension_owner();
     require_medusa_tables();
     // Claims and outcomes are written in the caller's transaction; nothing to commit here.
     const auto result = process_batch(state, after_cart_id, [] {}, [](const BatchResult&) {});

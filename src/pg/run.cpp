@@ -69,6 +69,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
                     "Inside a transaction, use SELECT * FROM cart_abandon_process(...) instead.");
 
     spi_connect(nonatomic);
+    use_extension_owner();
     require_medusa_tables();
     int64_t run_id = 0;
     if (!dry_run) {

@@ -1,6 +1,10 @@
 #include <cctype>
 #include <climits>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
 
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
@@ -20,6 +24,8 @@ bool enable_email_value = false;
 char* api_url_value = nullptr;
 char* phone_number_id_value = nullptr;
 char* token_value = nullptr;
+char* token_file_value = nullptr;
+bool allow_insecure_http_value = false;
 char* template_first_value = nullptr;
 char* template_second_value = nullptr;
 char* template_language_value = nullptr;
@@ -37,6 +43,22 @@ int retry_backoff_ms = 500;
 int max_retry_wait_ms = 30000;
 
 std::string text(const char* value) { return value ? value : ""; }
+
+// The token from its file, surrounding white space trimmed. The error names the file, never
+// what it holds.
+std::string read_token_file(const char* path) {
+    std::ifstream file(path);
+    std::stringstream content;
+    if (file) content << file.rdbuf();
+    if (!file)
+        throw cart_abandon::Error(cart_abandon::ErrorKind::MissingConfiguration,
+                                  std::string("could not read cart_abandon.whatsapp_token_file \"") + path + "\"",
+                                  "It must be readable by the database server's operating-system user.");
+    std::string token = content.str();
+    const auto first = token.find_first_not_of(" \t\r\n");
+    const auto last = token.find_last_not_of(" \t\r\n");
+    return first == std::string::npos ? std::string() : token.substr(first, last - first + 1);
+}
 
 // SHOW and pg_settings never print the token, not even to a superuser.
 const char* show_token() { return token_value && token_value[0] ? "(set)" : "(not set)"; }
@@ -92,6 +114,13 @@ void define_settings() {
                   &phone_number_id_value, "", PGC_SUSET);
     define_string("cart_abandon.whatsapp_token", "WhatsApp Cloud API access token (secret).", &token_value, "",
                   PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, show_token);
+    define_string("cart_abandon.whatsapp_token_file",
+                  "File holding the access token, read by the server's OS user when whatsapp_token is empty.",
+                  &token_file_value, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
+    DefineCustomBoolVariable("cart_abandon.allow_insecure_http",
+                             "Accept an http:// whatsapp_api_url (a local stand-in; never in production).", nullptr,
+                             &allow_insecure_http_value, false, PGC_SUSET, GUC_SUPERUSER_ONLY, nullptr, nullptr,
+                             nullptr);
     define_string("cart_abandon.template_first", "Template of the first reminder.", &template_first_value,
                   "cart_abandonment_first", PGC_USERSET);
     define_string("cart_abandon.template_second", "Template of the second reminder.", &template_second_value,
@@ -144,6 +173,8 @@ cart_abandon::Settings current_settings() {
     s.whatsapp_api_url = text(api_url_value);
     s.whatsapp_phone_number_id = text(phone_number_id_value);
     s.whatsapp_token = text(token_value);
+    if (s.whatsapp_token.empty() && token_file_value && token_file_value[0]) s.whatsapp_token = read_token_file(token_file_value);
+    s.allow_insecure_http = allow_insecure_http_value;
     s.template_first = text(template_first_value);
     s.template_second = text(template_second_value);
     s.template_language = text(template_language_value);

@@ -21,6 +21,33 @@ std::string expand_schema(const char* sql, const std::string& quoted_schema) {
     return text;
 }
 
+Oid extension_owner = InvalidOid;
+
+// Runs body as the extension's owner with search_path pinned; call inside guarded().
+template <typename F>
+void as_extension_owner(F&& body) {
+    if (!OidIsValid(extension_owner)) elog(ERROR, "cart_abandon: use_extension_owner() was not called");
+    Oid caller;
+    int caller_context;
+    GetUserIdAndSecContext(&caller, &caller_context);
+    const int nest_level = NewGUCNestLevel();
+    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+                            0, false);
+    SetUserIdAndSecContext(extension_owner, caller_context | SECURITY_LOCAL_USERID_CHANGE);
+    PG_TRY();
+    {
+        body();
+    }
+    PG_CATCH();
+    {
+        SetUserIdAndSecContext(caller, caller_context);  // the nest level goes with the abort
+        PG_RE_THROW();
+    }
+    PG_END_TRY();
+    SetUserIdAndSecContext(caller, caller_context);
+    AtEOXact_GUC(true, nest_level);
+}
+
 template <typename T>
 Datum array_of(const std::vector<T>& values, Oid element_type, Datum (*to_datum)(const T&)) {
     std::vector<Datum> datums;
@@ -44,6 +71,21 @@ Datum cell(uint64_t row, int column, bool* is_null) {
 
 }  // namespace
 
+void use_extension_owner() {
+    guarded([] {
+        // Operators qualified: the caller's search_path must not pick what this query means.
+        const int rc = SPI_execute("SELECT extowner FROM pg_catalog.pg_extension "
+                                   "WHERE extname OPERATOR(pg_catalog.=) 'cart_abandon'",
+                                   true, 1);
+        if (rc != SPI_OK_SELECT || SPI_processed != 1)
+            elog(ERROR, "cart_abandon: the extension is not installed in this database");
+        bool is_null;
+        extension_owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+        SPI_freetuptable(SPI_tuptable);
+        SPI_tuptable = nullptr;
+    });
+}
+
 void spi_connect(bool nonatomic) {
     guarded([&] {
         if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)
@@ -65,11 +107,14 @@ uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
         const std::string quoted = guarded([&] { return std::string(quote_identifier(schema.c_str())); });
         const std::string text = expand_schema(sql_, quoted);
         guarded([&] {
-            SPIPlanPtr plan = SPI_prepare(text.c_str(), int(types_.size()), types_.data());
-            if (!plan) elog(ERROR, "cart_abandon: could not prepare a statement: %s", SPI_result_code_string(SPI_result));
-            if (plan_) SPI_freeplan(plan_);
-            SPI_keepplan(plan);
-            plan_ = plan;
+            as_extension_owner([&] {
+                SPIPlanPtr plan = SPI_prepare(text.c_str(), int(types_.size()), types_.data());
+                if (!plan)
+                    elog(ERROR, "cart_abandon: could not prepare a statement: %s", SPI_result_code_string(SPI_result));
+                if (plan_) SPI_freeplan(plan_);
+                SPI_keepplan(plan);
+                plan_ = plan;
+            });
         });
         prepared_for_schema_ = schema;
     }
@@ -80,8 +125,10 @@ uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
         else nulls[i] = 'n';
     }
     return guarded([&] {
-        const int rc = SPI_execute_plan(plan_, datums.data(), nulls.c_str(), false, 0);
-        if (rc < 0) elog(ERROR, "cart_abandon: statement failed: %s", SPI_result_code_string(rc));
+        as_extension_owner([&] {
+            const int rc = SPI_execute_plan(plan_, datums.data(), nulls.c_str(), false, 0);
+            if (rc < 0) elog(ERROR, "cart_abandon: statement failed: %s", SPI_result_code_string(rc));
+        });
         return uint64_t(SPI_processed);
     });
 }

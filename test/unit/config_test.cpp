@@ -103,6 +103,14 @@ TEST(RunConfig, RequiresEachSendingSettingUnlessDryRun) {
     EXPECT_EQ(config_error(s, "{}"), "cart_abandon.whatsapp_api_url must be an https:// URL");
 }
 
+TEST(RunConfig, PlainHttpOnlyWhenASuperuserAllowsIt) {
+    Settings s = sending_settings();
+    s.whatsapp_api_url = "http://127.0.0.1:8080/v21.0";
+    EXPECT_EQ(config_error(s, "{}"), "cart_abandon.whatsapp_api_url must be an https:// URL");
+    s.allow_insecure_http = true;
+    EXPECT_EQ(config_error(s, "{}"), "no error");
+}
+
 TEST(RunConfig, EmailIsNotAvailableAndSomeChannelMustBeOn) {
     EXPECT_EQ(config_error(sending_settings(), R"({"enableEmail":true})"),
               "the email channel is not available in cart_abandon 1.0");
