@@ -36,7 +36,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # ---- unit tests of the core (no PostgreSQL involved) ----
-UNIT_BUILD = build/unit
+UNIT_BUILD ?= build/unit
 UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 $(WARNINGS) -g -O1 -Isrc $(UNIT_EXTRA_FLAGS)
 UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber
@@ -52,9 +52,14 @@ $(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(wildcard src/core/*.hpp)
 $(UNIT_BUILD)/core_tests: $(CORE_SRCS:src/core/%.cpp=$(UNIT_BUILD)/core/%.o) $(UNIT_SRCS:test/unit/%.cpp=$(UNIT_BUILD)/test/%.o)
 	$(CXX) $(UNIT_CXXFLAGS) $^ $(UNIT_LIBS) -o $@
 
-.PHONY: unittest
+.PHONY: unittest unittest-sanitized
 unittest: $(UNIT_BUILD)/core_tests
 	$(UNIT_BUILD)/core_tests
+
+# The same tests under AddressSanitizer (leaks included) and UndefinedBehaviorSanitizer.
+unittest-sanitized:
+	$(MAKE) unittest UNIT_BUILD=build/unit-sanitized \
+	    UNIT_EXTRA_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 
 clean: clean-unit
 .PHONY: clean-unit

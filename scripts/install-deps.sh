@@ -8,6 +8,7 @@ PACKAGES=(
     postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-15-pgtap
     libtap-parser-sourcehandler-pgtap-perl
     libcurl4-openssl-dev libphonenumber-dev nlohmann-json3-dev libgtest-dev
+    clang-14 libclang-rt-14-dev
 )
 
 missing=()

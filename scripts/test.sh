@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: builds with warnings as errors, installs the extension, starts a
 # throw-away PostgreSQL 15 (pg_cron preloaded) and the WhatsApp stand-in on 127.0.0.1, then runs
-# the GoogleTest unit tests of the core, every pgTAP file under test/sql and every TAP shell test
-# under test/shell (those that need several sessions or a crash).
+# the GoogleTest unit tests of the core (plain, then under ASan and UBSan), every pgTAP file under
+# test/sql, every TAP shell test under test/shell (several sessions, crashes), and the libFuzzer
+# targets for FUZZ_SECONDS each (default 60; 0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,36 @@ set -e
 unit_passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\.$/\1/p' "$log" | tail -1)
 unit_failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\?, listed below:$/\1/p' "$log" | tail -1)
 
+# With test files named, only those run (after the plain unit tests): no sanitizer build, no fuzzing.
+[ $# -eq 0 ] || FUZZ_SECONDS=0
+sanitized_passed=0
+sanitized_failed=0
+if [ $# -eq 0 ]; then
+    log="$LOCAL_ENV_DIR/unit-sanitized.log"
+    set +e
+    make -s WERROR=1 -j"$(nproc)" unittest-sanitized > "$log" 2>&1
+    sanitized_status=$?
+    set -e
+    sanitized_passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\.$/\1/p' "$log" | tail -1)
+    sanitized_failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\?, listed below:$/\1/p' "$log" | tail -1)
+    if [ "$sanitized_status" -ne 0 ]; then
+        grep -E "FAILED|ERROR|runtime error|SUMMARY" "$log" | head -30
+        [ -n "$sanitized_failed" ] || sanitized_failed=1
+fi
+echo "unit tests under ASan+UBSan: ${sanitized_passed:-0} passed, ${sanitized_failed:-0} failed"
+fi
+
+fuzz_passed=0
+fuzz_failed=0
+if [ "${FUZZ_SECONDS:-60}" != 0 ]; then
+    set +e
+    scripts/fuzz.sh | tee "$LOCAL_ENV_DIR/fuzz.log"
+    set -e
+    fuzz_passed=$(grep -c ": ok," "$LOCAL_ENV_DIR/fuzz.log" || true)
+    fuzz_failed=$(grep -c ": FAILED" "$LOCAL_ENV_DIR/fuzz.log" || true)
+    [ $((fuzz_passed + fuzz_failed)) -eq 5 ] || fuzz_failed=$((5 - fuzz_passed))
+fi
+
 local_env_template ca_template
 local_env_load_fixtures ca_cron
 psql -X -q -d ca_cron -c "CREATE EXTENSION pg_cron" > /dev/null
@@ -39,12 +70,12 @@ set -e
 sql_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$log" | tail -1)
 sql_failed=$(sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 
-passed=$(( ${unit_passed:-0} + ${sql_total:-0} - sql_failed ))
-failed=$(( ${unit_failed:-0} + sql_failed ))
+passed=$(( ${unit_passed:-0} + ${sanitized_passed:-0} + fuzz_passed + ${sql_total:-0} - sql_failed ))
+failed=$(( ${unit_failed:-0} + ${sanitized_failed:-0} + fuzz_failed + sql_failed ))
 if [ "$unit_status" -ne 0 ] || [ "$sql_status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
     [ "$sql_status" -ne 0 ] && [ "$sql_failed" -eq 0 ] && echo "a pgTAP file stopped early (see above)"
 fi
-echo "unit: ${unit_passed:-0} passed; sql: ${sql_total:-0} run in ${#files[@]} files"
+echo "unit: ${unit_passed:-0} passed (+${sanitized_passed:-0} under sanitizers); fuzz targets: $fuzz_passed clean; sql: ${sql_total:-0} run in ${#files[@]} files"
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

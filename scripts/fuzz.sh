@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in fuzz/ with clang-14 (-fsanitize=fuzzer,address,undefined) and
+# runs each for FUZZ_SECONDS (default 60) from its seed corpus in fuzz/corpus/<name>. Fails on
+# any crash, leak or sanitizer report; a reproducer is left in build/fuzz/. Prints one line per
+# target with its executions. Usage: scripts/fuzz.sh [target ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${FUZZ_SECONDS:-60}"
+CXX_FUZZ="${CXX_FUZZ:-clang++-14}"
+OUT=build/fuzz
+mkdir -p "$OUT"
+
+declare -A SOURCES=(
+    [cursor]="src/core/cursor.cpp src/core/base64.cpp"
+    [options]="src/core/config.cpp"
+    [phone]="src/core/phone.cpp"
+    [response]="src/core/whatsapp.cpp"
+    [template_text]="src/core/message.cpp src/core/whatsapp.cpp"
+)
+declare -A LIBS=([phone]="-lphonenumber")
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(cursor options phone response template_text)
+
+failed=0
+for name in "${targets[@]}"; do
+    binary="$OUT/${name}_fuzzer"
+    # shellcheck disable=SC2086
+    $CXX_FUZZ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc \
+        "fuzz/${name}_fuzzer.cpp" ${SOURCES[$name]} ${LIBS[$name]:-} -o "$binary"
+    work="$OUT/corpus_$name"
+    rm -rf "$work" && mkdir -p "$work"
+    log="$OUT/$name.log"
+    if (cd "$OUT" && "./${name}_fuzzer" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -print_final_stats=1 \
+            "corpus_$name" "../../fuzz/corpus/$name" > "$name.log" 2>&1); then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+        echo "fuzz: $name: ok, $runs executions in ${SECONDS_EACH} s, corpus $(ls "$work" | wc -l) new inputs"
+    else
+        failed=$((failed + 1))
+        echo "fuzz: $name: FAILED (see below; reproducer in $OUT)"
+        grep -E "ERROR|SUMMARY|==[0-9]+==|crash-|leak-" "$log" | head -20
+    fi
+done
+[ "$failed" -eq 0 ]
