@@ -41,8 +41,8 @@ if [ $# -eq 0 ]; then
     if [ "$sanitized_status" -ne 0 ]; then
         grep -E "FAILED|ERROR|runtime error|SUMMARY" "$log" | head -30
         [ -n "$sanitized_failed" ] || sanitized_failed=1
-fi
-echo "unit tests under ASan+UBSan: ${sanitized_passed:-0} passed, ${sanitized_failed:-0} failed"
+    fi
+    echo "unit tests under ASan+UBSan: ${sanitized_passed:-0} passed, ${sanitized_failed:-0} failed"
 fi
 
 fuzz_passed=0
