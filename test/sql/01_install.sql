@@ -26,7 +26,7 @@ SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '42P01',
 SELECT throws_ok($$SELECT cart_abandon_stats()$$, '42P01',
     'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_shipping_method, customer',
     'cart_abandon_stats names every missing table');
-SELECT throws_ok($$CALL cart_abandon_run('{"dryRun": true}')$$, '42P01', NULL, 'cart_abandon_run names the missing tables');
+SELECT throws_ok($$CALL cart_abandon_run('{"dryRun": true}')$$, '42P01', 'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_shipping_method, customer', 'cart_abandon_run names the missing tables');
 CREATE TABLE empty_shop.cart (id text);
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '42P01',
     'Medusa tables not found in schema "empty_shop": cart_address, cart_line_item, cart_shipping_method, customer',

@@ -39,8 +39,8 @@ SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"enableWhatsAp
 SELECT throws_ok($$CALL cart_abandon_run('{"oops": true}')$$, '22023', 'unknown option "oops"', 'run: unknown option');
 
 -- settings
-SELECT throws_ok($$SET cart_abandon.first_delay = 'soon'$$, '22023', NULL, 'a time setting rejects a value without a unit it knows');
-SELECT throws_ok($$SET cart_abandon.default_region = 'Germany'$$, '22023', NULL, 'default_region must be a two-letter code');
+SELECT throws_ok($$SET cart_abandon.first_delay = 'soon'$$, '22023', 'invalid value for parameter "cart_abandon.first_delay": "soon"', 'a time setting rejects a value without a unit it knows');
+SELECT throws_ok($$SET cart_abandon.default_region = 'Germany'$$, '22023', 'invalid value for parameter "cart_abandon.default_region": "Germany"', 'default_region must be a two-letter code');
 SET cart_abandon.second_delay = '12h';
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '22023', 'the second reminder delay (12 h) must be greater than the first (24 h)', 'settings out of order');
 RESET cart_abandon.second_delay;

@@ -29,8 +29,8 @@ SET cart_abandon.max_age = '14d';
 SELECT is(current_setting('cart_abandon.max_age'), '14d', '14d');
 SET cart_abandon.http_timeout = '1500ms';
 SELECT is(current_setting('cart_abandon.http_timeout'), '1500ms', '1500ms');
-SELECT throws_ok($$SET cart_abandon.batch_size = 0$$, '22023', NULL, 'batch_size below 1 is refused');
-SELECT throws_ok($$SET cart_abandon.nonexistent = 1$$, '42602', NULL, 'the cart_abandon prefix is reserved: typos are errors');
+SELECT throws_ok($$SET cart_abandon.batch_size = 0$$, '22023', '0 is outside the valid range for parameter "cart_abandon.batch_size" (1 .. 10000)', 'batch_size below 1 is refused');
+SELECT throws_ok($$SET cart_abandon.nonexistent = 1$$, '42602', 'invalid configuration parameter name "cart_abandon.nonexistent"', 'the cart_abandon prefix is reserved: typos are errors');
 
 -- the token: superuser-only, and never printed
 SELECT is(current_setting('cart_abandon.whatsapp_token'), '(set)', 'SHOW prints (set), not the token');
@@ -42,10 +42,10 @@ RESET cart_abandon.whatsapp_token;
 CREATE ROLE plain_shop_user;
 GRANT USAGE ON SCHEMA cart_abandon TO plain_shop_user;
 SET ROLE plain_shop_user;
-SELECT throws_ok($$SHOW cart_abandon.whatsapp_token$$, '42501', NULL, 'a plain role cannot SHOW the token');
-SELECT throws_ok($$SET cart_abandon.whatsapp_token = 'mine'$$, '42501', NULL, 'a plain role cannot set the token');
-SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example'$$, '42501', NULL, 'a plain role cannot redirect the API');
-SELECT throws_ok($$SET cart_abandon.whatsapp_phone_number_id = '1'$$, '42501', NULL, 'a plain role cannot change the sending number');
+SELECT throws_ok($$SHOW cart_abandon.whatsapp_token$$, '42501', 'must be superuser or have privileges of pg_read_all_settings to examine "cart_abandon.whatsapp_token"', 'a plain role cannot SHOW the token');
+SELECT throws_ok($$SET cart_abandon.whatsapp_token = 'mine'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_token"', 'a plain role cannot set the token');
+SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_api_url"', 'a plain role cannot redirect the API');
+SELECT throws_ok($$SET cart_abandon.whatsapp_phone_number_id = '1'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_phone_number_id"', 'a plain role cannot change the sending number');
 SELECT lives_ok($$SET cart_abandon.first_delay = '12h'$$, 'a plain role may tune the timing for its session');
 RESET ROLE;
 

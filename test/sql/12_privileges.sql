@@ -29,25 +29,25 @@ SELECT format($$GRANT CREATE ON DATABASE %I TO ca_ops$$, current_database()) \ge
 
 -- a plain role: denied everything, including what holds phone numbers
 SET ROLE ca_plain;
-SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '42501', NULL, 'plain: process denied');
-SELECT throws_ok($$CALL cart_abandon_run()$$, '42501', NULL, 'plain: run denied');
-SELECT throws_ok($$SELECT cart_abandon_stats()$$, '42501', NULL, 'plain: stats denied');
-SELECT throws_ok($$SELECT cart_abandon_schedule()$$, '42501', NULL, 'plain: schedule denied');
-SELECT throws_ok($$SELECT * FROM cart_abandon.deliveries$$, '42501', NULL, 'plain: the ledger is denied');
-SELECT throws_ok($$SELECT * FROM cart_abandon.opt_outs$$, '42501', NULL, 'plain: the opt-out list is denied');
-SELECT throws_ok($$SELECT * FROM cart_abandon.runs$$, '42501', NULL, 'plain: the run log is denied');
+SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '42501', 'permission denied for function cart_abandon_process', 'plain: process denied');
+SELECT throws_ok($$CALL cart_abandon_run()$$, '42501', 'permission denied for procedure cart_abandon_run', 'plain: run denied');
+SELECT throws_ok($$SELECT cart_abandon_stats()$$, '42501', 'permission denied for function cart_abandon_stats', 'plain: stats denied');
+SELECT throws_ok($$SELECT cart_abandon_schedule()$$, '42501', 'permission denied for function cart_abandon_schedule', 'plain: schedule denied');
+SELECT throws_ok($$SELECT * FROM cart_abandon.deliveries$$, '42501', 'permission denied for schema cart_abandon', 'plain: the ledger is denied');
+SELECT throws_ok($$SELECT * FROM cart_abandon.opt_outs$$, '42501', 'permission denied for schema cart_abandon', 'plain: the opt-out list is denied');
+SELECT throws_ok($$SELECT * FROM cart_abandon.runs$$, '42501', 'permission denied for schema cart_abandon', 'plain: the run log is denied');
 RESET ROLE;
 
 -- the monitor: stats, nothing else
 SET ROLE ca_watch;
 SELECT lives_ok($$SELECT cart_abandon_stats()$$, 'monitor: reads the stats (SECURITY DEFINER: no access to the carts needed)');
-SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"dryRun": true}')$$, '42501', NULL, 'monitor: cannot process');
-SELECT throws_ok($$SELECT * FROM cart_abandon.deliveries$$, '42501', NULL, 'monitor: cannot read the ledger');
+SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"dryRun": true}')$$, '42501', 'permission denied for function cart_abandon_process', 'monitor: cannot process');
+SELECT throws_ok($$SELECT * FROM cart_abandon.deliveries$$, '42501', 'permission denied for schema cart_abandon', 'monitor: cannot read the ledger');
 RESET ROLE;
 
 -- the operator: runs, reads the ledger, manages opt-outs; never Medusa's tables directly
 SET ROLE ca_ops;
-SELECT throws_ok($$SELECT * FROM public.cart$$, '42501', NULL, 'operator: no direct access to Medusa''s carts');
+SELECT throws_ok($$SELECT * FROM public.cart$$, '42501', 'permission denied for table cart', 'operator: no direct access to Medusa''s carts');
 -- a trap in the operator's search_path: a lower() that fails; the extension must not call it
 CREATE SCHEMA ops_trap;
 CREATE FUNCTION ops_trap.lower(text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'trap sprung'; END $$;
@@ -58,11 +58,11 @@ RESET search_path;
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries), 2, 'operator: reads the ledger');
 SELECT lives_ok($$INSERT INTO cart_abandon.opt_outs (phone, reason) VALUES ('+4915190000009', 'asked')$$, 'operator: adds an opt-out');
 SELECT lives_ok($$DELETE FROM cart_abandon.opt_outs WHERE phone = '+4915190000009'$$, 'operator: removes an opt-out');
-SELECT throws_ok($$UPDATE cart_abandon.deliveries SET status = 'retry'$$, '42501', NULL, 'operator: cannot rewrite the ledger');
-SELECT throws_ok($$SHOW cart_abandon.whatsapp_token$$, '42501', NULL, 'operator: cannot read the token');
-SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example/v21.0'$$, '42501', NULL, 'operator: cannot redirect the API');
-SELECT throws_ok($$SET cart_abandon.allow_insecure_http = on$$, '42501', NULL, 'operator: cannot allow plain HTTP');
-SELECT throws_ok($$SET cart_abandon.whatsapp_token_file = '/etc/passwd'$$, '42501', NULL, 'operator: cannot point at a token file');
+SELECT throws_ok($$UPDATE cart_abandon.deliveries SET status = 'retry'$$, '42501', 'permission denied for table deliveries', 'operator: cannot rewrite the ledger');
+SELECT throws_ok($$SHOW cart_abandon.whatsapp_token$$, '42501', 'must be superuser or have privileges of pg_read_all_settings to examine "cart_abandon.whatsapp_token"', 'operator: cannot read the token');
+SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example/v21.0'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_api_url"', 'operator: cannot redirect the API');
+SELECT throws_ok($$SET cart_abandon.allow_insecure_http = on$$, '42501', 'permission denied to set parameter "cart_abandon.allow_insecure_http"', 'operator: cannot allow plain HTTP');
+SELECT throws_ok($$SET cart_abandon.whatsapp_token_file = '/etc/passwd'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_token_file"', 'operator: cannot point at a token file');
 SELECT throws_ok($$SELECT cart_abandon_schedule()$$, '55000', 'pg_cron is not installed in this database', 'operator: may schedule (here: no pg_cron)');
 RESET ROLE;
 
