@@ -1,5 +1,5 @@
-// Any typed phone number with any region: refused with a reason, or E.164 ('+' then 8 to 15
-// digits) that normalizes to itself.
+// Any typed phone number with any region: refused with a reason, or E.164 ('+' then 7 to 15
+// digits, the shortest real ones being 7 long, e.g. Niue's +683 4002) that normalizes to itself.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -9,7 +9,7 @@
 namespace {
 
 bool is_e164(const std::string& number) {
-    if (number.size() < 9 || number.size() > 16 || number[0] != '+' || number[1] == '0') return false;
+    if (number.size() < 8 || number.size() > 16 || number[0] != '+' || number[1] == '0') return false;
     for (std::size_t i = 1; i < number.size(); ++i)
         if (number[i] < '0' || number[i] > '9') return false;
     return true;
