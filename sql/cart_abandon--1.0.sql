@@ -292,6 +292,27 @@ BEGIN
 END
 $$;
 
+-- The indexes that make the hourly scan follow the carts active inside the max-age window, not
+-- every cart ever made, and the purchased-elsewhere check a lookup. Returned as statements to
+-- run one by one outside a transaction (CONCURRENTLY: no lock that stops Medusa's writes; an
+-- extension script or function cannot run them): SELECT * FROM cart_abandon_recommended_indexes() \gexec
+CREATE FUNCTION cart_abandon_recommended_indexes() RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT format(statement, quote_ident((cart_abandon.effective_settings()).medusa_schema))
+      FROM (VALUES
+        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_open_cart_activity ON %s.cart (updated_at) '
+         'WHERE deleted_at IS NULL AND completed_at IS NULL'),
+        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_line_item_activity ON %s.cart_line_item '
+         '((greatest(created_at, updated_at)), cart_id) WHERE deleted_at IS NULL'),
+        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_shipping_activity ON %s.cart_shipping_method '
+         '((greatest(created_at, updated_at)), cart_id) WHERE deleted_at IS NULL'),
+        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_completed_by_email ON %s.cart '
+         '(lower(email), completed_at) WHERE completed_at IS NOT NULL AND deleted_at IS NULL'),
+        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_completed_by_customer ON %s.cart '
+         '(customer_id, completed_at) WHERE completed_at IS NOT NULL AND deleted_at IS NULL')
+      ) AS s(statement)
+$$;
+
 -- ---- privileges: nothing for PUBLIC ----
 REVOKE ALL ON ALL TABLES IN SCHEMA cart_abandon FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA cart_abandon FROM PUBLIC;
@@ -301,6 +322,7 @@ REVOKE ALL ON PROCEDURE cart_abandon_run(jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_stats() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_schedule(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_unschedule() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_recommended_indexes() FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION cart_abandon_process(integer, text, jsonb) TO cart_abandon_operator;
 GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb) TO cart_abandon_operator;

@@ -1,0 +1,40 @@
+-- The recommended indexes: statements for the configured schema that create, concurrently and
+-- idempotently, indexes the due-cart query and the purchase check use. No BEGIN: CREATE INDEX
+-- CONCURRENTLY cannot run inside a transaction block.
+SELECT plan(6);
+CREATE EXTENSION cart_abandon;
+SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS %'), 5,
+          'five statements, each CONCURRENTLY and IF NOT EXISTS');
+SELECT * FROM cart_abandon_recommended_indexes() \gexec
+SELECT * FROM cart_abandon_recommended_indexes() \gexec
+SELECT is((SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'cart_abandon_%'), 5,
+          'running them (twice) creates the five indexes once');
+SELECT is((SELECT count(*)::int FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE c.relname LIKE 'cart_abandon_%' AND NOT i.indisvalid), 0, 'all valid');
+SET cart_abandon.medusa_schema = 'shop';
+SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s LIKE '% ON shop.%'), 5, 'they follow cart_abandon.medusa_schema');
+RESET cart_abandon.medusa_schema;
+
+-- with many carts, the due-cart scan's parts use them
+SELECT fixture.make_cart('idx_' || n, (n || ' hours')::interval, phone => '0151 8' || lpad(n::text, 7, '0'))
+  FROM generate_series(1, 2000) AS n;
+ANALYZE public.cart; ANALYZE public.cart_line_item; ANALYZE public.cart_shipping_method;
+SET enable_seqscan = off;  -- a small table would be scanned whole anyway; show the index can serve
+CREATE TEMP TABLE plan_lines (line text);
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN EXECUTE $q$EXPLAIN SELECT li.cart_id FROM public.cart_line_item li
+                        WHERE li.deleted_at IS NULL AND greatest(li.created_at, li.updated_at) >= now() - interval '7 days'$q$ LOOP
+        INSERT INTO plan_lines VALUES (r."QUERY PLAN");
+    END LOOP;
+    FOR r IN EXECUTE $q$EXPLAIN SELECT c.id FROM public.cart c
+                        WHERE c.deleted_at IS NULL AND c.completed_at IS NULL AND c.updated_at >= now() - interval '7 days'$q$ LOOP
+        INSERT INTO plan_lines VALUES (r."QUERY PLAN");
+    END LOOP;
+END
+$$;
+SELECT ok(EXISTS (SELECT 1 FROM plan_lines WHERE line LIKE '%cart_abandon_line_item_activity%'), 'line items active in the window: by index');
+SELECT ok(EXISTS (SELECT 1 FROM plan_lines WHERE line LIKE '%cart_abandon_open_cart_activity%'), 'open carts updated in the window: by index');
+RESET enable_seqscan;
+SELECT * FROM finish();
