@@ -9,6 +9,7 @@ PACKAGES=(
     libtap-parser-sourcehandler-pgtap-perl
     libcurl4-openssl-dev libphonenumber-dev nlohmann-json3-dev libgtest-dev
     clang-14 libclang-rt-14-dev
+    nghttp2-server openssl
 )
 
 missing=()

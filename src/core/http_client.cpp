@@ -94,6 +94,10 @@ struct HttpClient::Impl {
         curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));  // h2 over TLS when offered
+        // Over TLS, wait for a connection that may multiplex rather than open one per request;
+        // plain http is HTTP/1.1, where waiting would only serialize the starts.
+        if (request.url.rfind("https://", 0) == 0) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+        if (!options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers);
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
         curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
@@ -118,9 +122,11 @@ struct HttpClient::Impl {
         long request_header_bytes = 0;
         curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_header_bytes);
         transfer.result.request_sent = request_header_bytes > 0 && uploaded >= curl_off_t(transfer.body_size);
+        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &transfer.result.new_connections);
         if (code == CURLE_OK) {
             transfer.result.completed = true;
             curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.result.status);
+            curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &transfer.result.http_version);
         } else {
             transfer.result.error = transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
         }

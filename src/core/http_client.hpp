@@ -27,11 +27,14 @@ struct HttpResult {
     long retry_after_seconds = -1;  // the Retry-After header, when the answer had one in seconds
     bool request_sent = false;  // the whole request left this machine (see classify_transport_failure)
     std::string error;          // what went wrong when !completed
+    long http_version = 0;      // CURL_HTTP_VERSION_1_1, CURL_HTTP_VERSION_2_0, ... when completed
+    long new_connections = 0;   // connections opened for it (0 when it rode an existing one)
 };
 
 struct HttpClientOptions {
     std::chrono::milliseconds timeout{10000};  // per request, connect included
     int max_connections = 32;
+    std::string ca_file;  // trust anchors other than the system's, e.g. a test server's certificate
 };
 
 constexpr std::size_t kMaxResponseBytes = 64 * 1024;

@@ -300,3 +300,49 @@ TEST_F(Engine, KeepsManyRequestsInFlight) {
     ASSERT_EQ(requests.size(), 16u);
     EXPECT_LT(at(requests[15]) - at(requests[0]), 0.25) << "all 16 should arrive before the first is answered";
 }
+
+// HTTP/2 where the server offers it: a local nghttpd over TLS (a certificate made for the test),
+// serving Meta's success answer at the messages path.
+TEST(Http2, MultiplexesConcurrentRequestsOnOneConnection) {
+    char dir_template[] = "/tmp/cart_abandon_h2.XXXXXX";
+    const std::string dir = mkdtemp(dir_template);
+    ASSERT_EQ(std::system(("mkdir -p " + dir + "/docroot/v21.0/1 && printf '%s' "
+                           "'{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"+1\",\"wa_id\":\"1\"}],"
+                           "\"messages\":[{\"id\":\"wamid.h2\"}]}' > " + dir + "/docroot/v21.0/1/messages && "
+                           "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/key.pem -out " + dir +
+                           "/cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null")
+                              .c_str()),
+              0);
+    const int port = 20000 + getpid() % 20000;
+    const pid_t server = fork();
+    if (server == 0) {
+        const std::string port_text = std::to_string(port);
+        execlp("nghttpd", "nghttpd", "-a", "127.0.0.1", "-d", (dir + "/docroot").c_str(), port_text.c_str(),
+               (dir + "/key.pem").c_str(), (dir + "/cert.pem").c_str(), (char*)nullptr);
+        _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+    HttpClientOptions options{std::chrono::milliseconds(5000), 32};
+    options.ca_file = dir + "/cert.pem";
+    HttpClient client(options);
+    const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/v21.0/1/messages";
+    for (std::size_t i = 0; i < 10; ++i) client.start(i, {url, "{}", {}});
+    std::vector<HttpResult> results;
+    for (int polls = 0; results.size() < 10 && polls < 100; ++polls)
+        client.poll(std::chrono::milliseconds(100), [&](std::size_t, HttpResult&& r) { results.push_back(std::move(r)); });
+    kill(server, SIGTERM);
+    waitpid(server, nullptr, 0);
+    std::system(("rm -rf " + dir).c_str());
+
+    ASSERT_EQ(results.size(), 10u);
+    long connections = 0;
+    for (const auto& r : results) {
+        EXPECT_TRUE(r.completed) << r.error;
+        EXPECT_EQ(r.status, 200);
+        EXPECT_EQ(r.http_version, long(CURL_HTTP_VERSION_2_0));
+        EXPECT_EQ(classify_response(r.status, r.body).kind, OutcomeKind::Sent);
+        connections += r.new_connections;
+    }
+    EXPECT_EQ(connections, 1) << "ten concurrent requests should share one multiplexed connection";
+}
