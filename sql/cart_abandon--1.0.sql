@@ -129,7 +129,7 @@ AS 'MODULE_PATHNAME', 'cart_abandon_process' LANGUAGE C VOLATILE
 -- SECURITY DEFINER: it reads Medusa's tables and the token, and writes the ledger and cart
 -- metadata, for an operator who may do none of that directly. search_path pinned: nothing the
 -- caller creates can stand in for what its queries name.
-SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off;
 
 COMMENT ON FUNCTION cart_abandon_process(integer, text, jsonb) IS
 'Processes one batch of due carts after the cursor, in the caller''s transaction; one row per cart examined.';
@@ -145,7 +145,7 @@ COMMENT ON PROCEDURE cart_abandon_run(jsonb) IS
 
 -- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE FUNCTION cart_abandon_stats() RETURNS jsonb
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 DECLARE
     settings record;
     medusa text;
@@ -269,7 +269,7 @@ $$;
 -- SECURITY DEFINER: the job belongs to the extension's owner, so it runs with the privileges the
 -- run needs whoever scheduled it; its command is fixed here, only the schedule is the caller's.
 CREATE FUNCTION cart_abandon_schedule(schedule text DEFAULT '0 * * * *') RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
     IF schedule IS NULL OR btrim(schedule) = '' THEN
         RAISE EXCEPTION 'schedule must be a cron expression such as ''0 * * * *'''
@@ -282,7 +282,7 @@ END
 $$;
 
 CREATE FUNCTION cart_abandon_unschedule() RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 BEGIN
     PERFORM cart_abandon.require_pg_cron();
     IF NOT EXISTS (SELECT 1 FROM cron.job WHERE jobname = 'cart_abandon' AND username = current_user) THEN
@@ -297,7 +297,7 @@ $$;
 -- run one by one outside a transaction (CONCURRENTLY: no lock that stops Medusa's writes; an
 -- extension script or function cannot run them): SELECT * FROM cart_abandon_recommended_indexes() \gexec
 CREATE FUNCTION cart_abandon_recommended_indexes() RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
     SELECT format(statement, quote_ident((cart_abandon.effective_settings()).medusa_schema))
       FROM (VALUES
         ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_open_cart_activity ON %s.cart (updated_at) '

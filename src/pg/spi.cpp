@@ -23,7 +23,7 @@ std::string expand_schema(const char* sql, const std::string& quoted_schema) {
 
 Oid extension_owner = InvalidOid;
 
-// Runs body as the extension's owner with search_path pinned; call inside guarded().
+// Runs body as the extension's owner with search_path pinned and JIT off; call inside guarded().
 template <typename F>
 void as_extension_owner(F&& body) {
     if (!OidIsValid(extension_owner)) elog(ERROR, "cart_abandon: use_extension_owner() was not called");
@@ -33,6 +33,9 @@ void as_extension_owner(F&& body) {
     const int nest_level = NewGUCNestLevel();
     (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
                             0, false);
+    // These queries return a batch at most; on a large shop their cost estimate passes
+    // jit_above_cost, and JIT compilation would cost a second per call for nothing.
+    (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
     SetUserIdAndSecContext(extension_owner, caller_context | SECURITY_LOCAL_USERID_CHANGE);
     PG_TRY();
     {

@@ -13,7 +13,8 @@
 
 namespace pg {
 
-// Every statement runs as the extension's owner with search_path pinned to pg_catalog, pg_temp:
+// Every statement runs as the extension's owner with search_path pinned to pg_catalog, pg_temp
+// (and JIT off: no batch query is worth a compilation):
 // what SECURITY DEFINER does for a function, done per statement so that it also holds in
 // CALL cart_abandon_run(), which commits and so cannot be SECURITY DEFINER. A switch never spans
 // a commit, so an error always falls back to the caller. Call once per SQL call, after connect.
