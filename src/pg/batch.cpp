@@ -113,8 +113,8 @@ std::string skip_detail(const std::string& reason, const std::string& detail) {
 }
 
 // Turns one provider answer into the ledger's terms and the result row's action.
-LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const DeliveryOutcome& o, int max_attempts,
-                        const RunState& state, std::string& action) {
+LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const DeliveryOutcome& o, const RunState& state,
+                        std::string& action) {
     LedgerOutcome out;
     out.cart_id = d.cart->cart_id;
     out.stage = d.stage;
@@ -130,7 +130,8 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
             break;
         case OutcomeKind::Transient:
             if (!o.attempted && state.channel_halted) out.error_message = "not sent: " + state.halt_reason;
-            out.status = action = claim.attempts + out.attempts_added < max_attempts ? "retry" : "failed";
+            out.status = action =
+                claim.attempts + out.attempts_added < state.config.timing.max_attempts ? "retry" : "failed";
             break;
         case OutcomeKind::Permanent:
             out.status = action = "failed";
@@ -266,7 +267,7 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
             const Decision& d = *to_send[i];
             const auto& o = report.outcomes[i];
             std::string action;
-            auto ledger = to_ledger(d, claimed[d.cart->cart_id], o, state.config.timing.max_attempts, state, action);
+            auto ledger = to_ledger(d, claimed.at(d.cart->cart_id), o, state, action);
             auto& row = rows[d.cart->cart_id];
             row.action = action;
             row.detail = action == "sent" ? o.wamid : ledger.error_message.value_or("");

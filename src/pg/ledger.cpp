@@ -161,8 +161,7 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
     };
     collect(claim_new_statement.execute({values.begin(), values.end() - 1}));
     collect(claim_retry_statement.execute(values));
-    durable_commit_statement.execute({});
-    release_result();
+    durable_commit_statement.run({});
     return claimed;
 }
 
@@ -183,12 +182,10 @@ void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
         messages.push_back(outcome.error_message);
         write_metadata.push_back(outcome.write_metadata);
     }
-    record_statement.execute({text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
+    record_statement.run({text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
                               nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
                               nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel)});
-    release_result();
-    durable_commit_statement.execute({});
-    release_result();
+    durable_commit_statement.run({});
 }
 
 std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
@@ -202,24 +199,19 @@ std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
 
 void add_opt_outs(const std::vector<std::string>& phones, const std::string& source, const std::string& reason) {
     if (phones.empty()) return;
-    add_opt_outs_statement.execute({text_array(phones), text_value(source), text_value(reason)});
-    release_result();
+    add_opt_outs_statement.run({text_array(phones), text_value(source), text_value(reason)});
 }
 
 void record_channel_paused(long error_code, const std::string& error_message) {
-    channel_paused_statement.execute({text_value(kWhatsAppChannel), int_value(int(error_code)), text_value(error_message)});
-    release_result();
+    channel_paused_statement.run({text_value(kWhatsAppChannel), int_value(int(error_code)), text_value(error_message)});
 }
 
 void record_channel_sending() {
-    channel_sending_statement.execute({text_value(kWhatsAppChannel)});
-    release_result();
+    channel_sending_statement.run({text_value(kWhatsAppChannel)});
 }
 
 uint64_t expire_stale_claims(std::chrono::seconds timeout) {
-    const auto rows = expire_statement.execute({Float8GetDatum(double(timeout.count()))});
-    release_result();
-    return rows;
+    return expire_statement.run({Float8GetDatum(double(timeout.count()))});
 }
 
 }  // namespace pg

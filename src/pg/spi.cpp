@@ -143,6 +143,12 @@ void release_result() {
     });
 }
 
+uint64_t Statement::run(const std::vector<std::optional<Datum>>& values) {
+    const uint64_t rows = execute(values);
+    release_result();
+    return rows;
+}
+
 Datum text_value(const std::string& text) {
     return guarded([&] { return PointerGetDatum(cstring_to_text_with_len(text.data(), int(text.size()))); });
 }

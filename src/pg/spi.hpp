@@ -35,6 +35,9 @@ public:
     // count; the rows stay readable through the cell readers until release_result().
     uint64_t execute(const std::vector<std::optional<Datum>>& values);
 
+    // execute() for a statement whose rows are not read: the result is released at once.
+    uint64_t run(const std::vector<std::optional<Datum>>& values);
+
 private:
     const char* sql_;
     std::vector<Oid> types_;
