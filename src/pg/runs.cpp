@@ -46,23 +46,23 @@ void close_abandoned_runs() {
 }
 
 int64_t start_run(const std::string& options_json) {
-    start_statement.run({text_value(options_json)});
+    start_statement.execute({text_value(options_json)});
     const int64_t id = cell_int(0, 0).value_or(0);
     release_result();
     return id;
 }
 
 void record_run_progress(int64_t run_id, const RunTotals& t, int batches, const std::string& last_cursor) {
-    progress_statement.execute({int8_value(run_id), int_value(batches), int_value(t.examined),
-                                int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
-                                int_value(t.retry), int_value(t.skipped), text_value(last_cursor)});
+    progress_statement.run({int8_value(run_id), int_value(batches), int_value(t.examined),
+                            int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
+                            int_value(t.retry), int_value(t.skipped), text_value(last_cursor)});
 }
 
 void finish_run(int64_t run_id, const std::string& status, const RunTotals& t, int batches,
                 const std::string& detail) {
     finish_statement.run({int8_value(run_id), text_value(status), int_value(batches), int_value(t.examined),
-                              int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
-                              int_value(t.retry), int_value(t.skipped), text_value(detail)});
+                          int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
+                          int_value(t.retry), int_value(t.skipped), text_value(detail)});
 }
 
 }  // namespace pg

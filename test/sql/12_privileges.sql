@@ -22,6 +22,10 @@ SELECT ok(NOT has_function_privilege('public', 'cart_abandon.merge_notifications
 SELECT is((SELECT count(*)::int FROM information_schema.role_table_grants WHERE table_schema = 'cart_abandon' AND grantee = 'PUBLIC'), 0,
           'no table of the extension is granted to PUBLIC');
 
+-- Roles are cluster-wide: drop any left by an earlier aborted run of this file.
+DROP ROLE IF EXISTS ca_plain;
+DROP ROLE IF EXISTS ca_ops;
+DROP ROLE IF EXISTS ca_watch;
 CREATE ROLE ca_plain LOGIN;
 CREATE ROLE ca_ops LOGIN IN ROLE cart_abandon_operator;
 CREATE ROLE ca_watch LOGIN IN ROLE cart_abandon_monitor;
