@@ -183,7 +183,7 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
                                      const std::function<void(const BatchResult&)>& outcomes_written) {
     BatchResult result;
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-    const auto carts = select_due_carts(after_cart_id, state.config.timing, now, state.config.batch_size);
+    const auto carts = select_due_carts(after_cart_id, state.config.timing, now, state.config.batch_size, state.scan);
     if (carts.empty()) return result;
 
     const auto decisions = decide(carts, state, now);

@@ -10,6 +10,7 @@
 
 #include "core/config.hpp"
 #include "core/rate_limiter.hpp"
+#include "pg/due_carts.hpp"
 
 namespace pg {
 
@@ -35,6 +36,7 @@ struct RunState {
     cart_abandon::Settings settings;
     cart_abandon::RunConfig config;
     std::optional<int64_t> run_id;  // set for cart_abandon_run
+    CandidateScan scan;             // full unless a run chose incremental
     cart_abandon::RateLimiter limiter{70};  // paces every start of the call, across its batches
     bool channel_halted = false;    // a channel-fatal answer: send nothing more in this call
     std::string halt_reason;

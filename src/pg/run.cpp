@@ -75,7 +75,12 @@ Datum run_body(FunctionCallInfo fcinfo) {
     if (!dry_run) {
         expire_stale_claims(claim_timeout());
         close_abandoned_runs();
-        run_id = start_run(options_json);
+        // Before the first selection: every batch's own `now` is later.
+        const auto scan_from =
+            std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
+        const std::string key = scan_key(medusa_schema(), state.config.timing);
+        state.scan = choose_scan(key, scan_from, full_scan_interval());
+        run_id = start_run(options_json, state.scan, scan_from, key);
         state.run_id = run_id;
         spi_commit();
     }

@@ -1,3 +1,4 @@
+#include <optional>
 #include <string>
 
 #include "pg/boundary.hpp"
@@ -19,8 +20,17 @@ UPDATE cart_abandon.runs r
 )SQL",
     {});
 
-Statement start_statement("INSERT INTO cart_abandon.runs (options) VALUES (coalesce(nullif($1, '')::jsonb, '{}')) RETURNING id",
-                          {TEXTOID});
+Statement start_statement(R"SQL(
+INSERT INTO cart_abandon.runs (options, scan, scan_from, scan_since, scan_key)
+VALUES (coalesce(nullif($1, '')::jsonb, '{}'), $2, $3, $4, $5) RETURNING id
+)SQL",
+    {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID});
+
+Statement last_scans_statement(R"SQL(
+SELECT (SELECT max(scan_from) FROM cart_abandon.runs WHERE status = 'succeeded' AND scan_key = $1),
+       (SELECT max(scan_from) FROM cart_abandon.runs WHERE status = 'succeeded' AND scan_key = $1 AND scan = 'full')
+)SQL",
+    {TEXTOID});
 
 Statement progress_statement(R"SQL(
 UPDATE cart_abandon.runs
@@ -45,8 +55,31 @@ void close_abandoned_runs() {
     close_abandoned_statement.run({});
 }
 
-int64_t start_run(const std::string& options_json) {
-    start_statement.execute({text_value(options_json)});
+std::string scan_key(const std::string& medusa_schema, const cart_abandon::Timing& timing) {
+    return medusa_schema + "/" + std::to_string(timing.first_delay.count()) + "/" +
+           std::to_string(timing.second_delay.count()) + "/" + std::to_string(timing.max_age.count());
+}
+
+CandidateScan choose_scan(const std::string& key, cart_abandon::Timestamp now, std::chrono::seconds full_scan_interval) {
+    last_scans_statement.execute({text_value(key)});
+    const auto last_complete = cell_timestamp(0, 0);
+    const auto last_full = cell_timestamp(0, 1);
+    release_result();
+    CandidateScan scan;
+    if (full_scan_interval.count() > 0 && last_complete && last_full && *last_full >= now - full_scan_interval &&
+        *last_complete <= now) {
+        scan.incremental = true;
+        scan.since = *last_complete;
+    }
+    return scan;
+}
+
+int64_t start_run(const std::string& options_json, const CandidateScan& scan, cart_abandon::Timestamp scan_from,
+                  const std::string& key) {
+    std::optional<Datum> since;
+    if (scan.incremental) since = timestamp_value(scan.since);
+    start_statement.execute({text_value(options_json), text_value(scan.incremental ? "incremental" : "full"),
+                             timestamp_value(scan_from), since, text_value(key)});
     const int64_t id = cell_int(0, 0).value_or(0);
     release_result();
     return id;

@@ -1,17 +1,30 @@
 // The run log (cart_abandon.runs): one row per CALL cart_abandon_run(), updated per batch.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
+#include "core/policy.hpp"
 #include "pg/batch.hpp"
+#include "pg/due_carts.hpp"
 
 namespace pg {
 
 // Runs left 'running' by a session that is gone, or by this one (cancelled), become 'interrupted'.
 void close_abandoned_runs();
 
-int64_t start_run(const std::string& options_json);
+// What a run's candidates depend on besides time: the Medusa schema and the delays.
+std::string scan_key(const std::string& medusa_schema, const cart_abandon::Timing& timing);
+
+// Incremental from the start of the last complete run with the same key, unless the last
+// complete full scan began more than `full_scan_interval` before `now` (or there is none): a
+// full scan then catches whatever the incremental ones cannot see.
+CandidateScan choose_scan(const std::string& key, cart_abandon::Timestamp now, std::chrono::seconds full_scan_interval);
+
+// Writes the run row, with how it scans and from when (`scan_from`: before its first selection).
+int64_t start_run(const std::string& options_json, const CandidateScan& scan, cart_abandon::Timestamp scan_from,
+                  const std::string& key);
 
 void record_run_progress(int64_t run_id, const RunTotals& totals, int batches, const std::string& last_cursor);
 

@@ -36,6 +36,7 @@ int http_timeout_ms = 10000;
 int batch_pause_ms = 20;
 int max_attempts_value = 3;
 int claim_timeout_s = 3600;
+int full_scan_interval_s = 86400;
 int max_concurrency_value = 32;
 int max_per_second_value = 70;
 int attempts_per_run_value = 2;
@@ -144,6 +145,12 @@ void define_settings() {
                             "A claim older than this with no outcome is marked unknown (never resent).", nullptr,
                             &claim_timeout_s, 3600, 60, INT_MAX, PGC_USERSET, GUC_UNIT_S, nullptr, nullptr,
                             nullptr);
+    DefineCustomIntVariable("cart_abandon.full_scan_interval",
+                            "How often cart_abandon_run examines every cart active in the max-age window; "
+                            "the runs between only examine carts that can have come due since the last "
+                            "complete run. 0: every run is full.",
+                            nullptr, &full_scan_interval_s, 86400, 0, INT_MAX, PGC_USERSET, GUC_UNIT_S, nullptr,
+                            nullptr, nullptr);
     DefineCustomIntVariable("cart_abandon.max_concurrency", "WhatsApp requests in flight at once.", nullptr,
                             &max_concurrency_value, 32, 1, 1024, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("cart_abandon.max_per_second",
@@ -199,5 +206,6 @@ std::string medusa_schema() { return text(medusa_schema_value); }
 int max_attempts() { return max_attempts_value; }
 std::chrono::milliseconds batch_pause() { return std::chrono::milliseconds(batch_pause_ms); }
 std::chrono::seconds claim_timeout() { return std::chrono::seconds(claim_timeout_s); }
+std::chrono::seconds full_scan_interval() { return std::chrono::seconds(full_scan_interval_s); }
 
 }  // namespace pg

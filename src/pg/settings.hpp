@@ -24,5 +24,6 @@ std::string medusa_schema();
 int max_attempts();
 std::chrono::milliseconds batch_pause();
 std::chrono::seconds claim_timeout();
+std::chrono::seconds full_scan_interval();
 
 }  // namespace pg

@@ -111,7 +111,8 @@ uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
         const std::string text = expand_schema(sql_, quoted);
         guarded([&] {
             as_extension_owner([&] {
-                SPIPlanPtr plan = SPI_prepare(text.c_str(), int(types_.size()), types_.data());
+                const int options = planning_ == Planning::PerValues ? CURSOR_OPT_CUSTOM_PLAN : 0;
+                SPIPlanPtr plan = SPI_prepare_cursor(text.c_str(), int(types_.size()), types_.data(), options);
                 if (!plan)
                     elog(ERROR, "cart_abandon: could not prepare a statement: %s", SPI_result_code_string(SPI_result));
                 if (plan_) SPI_freeplan(plan_);
@@ -158,6 +159,7 @@ Datum int_value(int value) { return Int32GetDatum(value); }
 Datum int8_value(int64_t value) { return Int64GetDatum(value); }
 
 Datum timestamp_value(cart_abandon::Timestamp at) { return TimestampTzGetDatum(to_timestamptz(at)); }
+Datum bool_value(bool value) { return BoolGetDatum(value); }
 
 Datum text_array(const std::vector<std::string>& texts) {
     return array_of<std::string>(texts, TEXTOID, [](const std::string& t) { return text_value(t); });
@@ -181,6 +183,12 @@ Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts) 
 
 Datum int_array(const std::vector<int>& values) {
     return array_of<int>(values, INT4OID, [](const int& v) { return Int32GetDatum(v); });
+}
+
+Datum timestamp_array(const std::vector<cart_abandon::Timestamp>& values) {
+    return array_of<cart_abandon::Timestamp>(values, TIMESTAMPTZOID, [](const cart_abandon::Timestamp& at) {
+        return timestamp_value(at);
+    });
 }
 
 Datum bool_array(const std::vector<bool>& values) {

@@ -28,8 +28,14 @@ void spi_commit();
 // Medusa schema name (an identifier cannot be a parameter); values are always parameters.
 class Statement {
 public:
-    Statement(const char* sql, std::vector<Oid> parameter_types)
-        : sql_(sql), types_(std::move(parameter_types)) {}
+    // How the plan follows the values. Generic: planned once, kept (key lookups). PerValues:
+    // replanned for each call's values, for a statement whose best plan depends on them (a
+    // time range): PostgreSQL's generic plan guesses a third of the table for `>= $2` and,
+    // after five calls, would scan every cart.
+    enum class Planning { Generic, PerValues };
+
+    Statement(const char* sql, std::vector<Oid> parameter_types, Planning planning = Planning::Generic)
+        : sql_(sql), types_(std::move(parameter_types)), planning_(planning) {}
 
     // Runs with the given values (NULL where the optional is empty) and returns the row
     // count; the rows stay readable through the cell readers until release_result().
@@ -41,6 +47,7 @@ public:
 private:
     const char* sql_;
     std::vector<Oid> types_;
+    Planning planning_;
     SPIPlanPtr plan_ = nullptr;
     std::string prepared_for_schema_;
 };
@@ -53,6 +60,8 @@ Datum text_value(const std::string& text);
 Datum int_value(int value);
 Datum int8_value(int64_t value);
 Datum timestamp_value(cart_abandon::Timestamp at);
+Datum bool_value(bool value);
+Datum timestamp_array(const std::vector<cart_abandon::Timestamp>& values);
 Datum text_array(const std::vector<std::string>& texts);
 Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts);
 Datum int_array(const std::vector<int>& values);
