@@ -12,6 +12,10 @@ using Clock = RateLimiter::Clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kLongestPoll{100};         // how often should_stop is checked while waiting
+// Starts due within this are made now: the wait below is in whole milliseconds, so at a high
+// rate (10,000/s is 0.1 ms apart) waiting for each start alone would cap the rate at 1,000/s.
+// Any one-second window still holds at most rate * (1 s + 1 ms) starts.
+constexpr milliseconds kStartHorizon{1};
 constexpr milliseconds kPairRateSpacing{6000};    // Meta: about one message every 6 s to one user
 
 struct Slot {
@@ -41,6 +45,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     report.outcomes.resize(deliveries.size());
     std::vector<Slot> slots(deliveries.size());
     std::size_t remaining = deliveries.size();
+    std::size_t first_open = 0;  // slots before it are done or in flight
     Clock::time_point paused_until{};  // an account-level rate limit holds every start
     std::mt19937 random{std::random_device{}()};
 
@@ -84,6 +89,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
                 if (is_account_rate_limit(outcome)) paused_until = std::max(paused_until, at);
                 slot.not_before = at;
                 slot.last = std::move(outcome);
+                first_open = std::min(first_open, i);
                 return;
             }
         }
@@ -105,18 +111,20 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         }
 
         const auto now = Clock::now();
+        const auto horizon = now + kStartHorizon;
         auto next_event = now + kLongestPoll;
         if (!report.channel_halted) {
-            for (std::size_t i = 0; i < slots.size(); ++i) {
+            while (first_open < slots.size() && (slots[first_open].done || slots[first_open].in_flight)) ++first_open;
+            for (std::size_t i = first_open; i < slots.size(); ++i) {
                 Slot& slot = slots[i];
                 if (slot.done || slot.in_flight) continue;
                 const auto ready_at = std::max(slot.not_before, paused_until);
-                if (ready_at > now) {
+                if (ready_at > horizon) {
                     next_event = std::min(next_event, ready_at);
                     continue;
                 }
                 if (client.in_flight() >= std::size_t(options.max_concurrency)) break;
-                if (!limiter.try_acquire(now)) {
+                if (!limiter.try_acquire(horizon)) {
                     next_event = std::min(next_event, limiter.next_slot());
                     break;
                 }
@@ -131,9 +139,11 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         }
 
         const auto wait = std::chrono::duration_cast<milliseconds>(next_event - Clock::now());
-        client.poll(std::clamp(wait, milliseconds(client.in_flight() > 0 ? 1 : 0), kLongestPoll), on_done);
-        if (client.in_flight() == 0 && remaining > 0 && wait.count() > 0) {
-            // Nothing in flight, so poll did not wait: sleep until the next start is due.
+        const bool nothing_in_flight = client.in_flight() == 0;
+        client.poll(std::clamp(wait, milliseconds(nothing_in_flight ? 0 : 1), kLongestPoll), on_done);
+        if (nothing_in_flight && remaining > 0 && wait.count() > 0) {
+            // Nothing was in flight, so poll did not wait, and nothing could start: sleep until
+            // the next start is due. (Sleeping after answers came in would idle the sender.)
             std::this_thread::sleep_for(std::min(wait, kLongestPoll));
         }
     }

@@ -188,9 +188,12 @@ void HttpClient::poll(std::chrono::milliseconds wait, const OnDone& on_done) {
         const CURLMcode performed = curl_multi_perform(impl.multi, &running);
         if (performed != CURLM_OK)
             throw Error(ErrorKind::Internal, std::string("libcurl: ") + curl_multi_strerror(performed));
+        return std::size_t(running);
     };
-    perform();  // starts what was just added, and reads what is ready
-    if (!impl.transfers.empty() && wait.count() > 0) {
+    // Starts what was just added, and reads what is ready. When that finished a transfer, its
+    // answer is handed over now: waiting would hold it (and the next start) for nothing.
+    const std::size_t running = perform();
+    if (running == impl.transfers.size() && !impl.transfers.empty() && wait.count() > 0) {
         // curl may still have work due before any socket is ready (a reused connection is set
         // up on a timer): never sleep past the time it asks to be called back.
         long curl_wait = -1;
