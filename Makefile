@@ -65,3 +65,9 @@ clean: clean-unit
 .PHONY: clean-unit
 clean-unit:
 	rm -rf build
+
+# ---- benchmarks: every figure of bench/RESULTS.md in one command (about 15 minutes on 2 cores);
+# BENCH_SCALE=smoke runs the same steps at small sizes (the test command does).
+.PHONY: bench
+bench:
+	bash bench/run.sh

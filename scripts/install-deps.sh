@@ -10,6 +10,7 @@ PACKAGES=(
     libcurl4-openssl-dev libphonenumber-dev nlohmann-json3-dev libgtest-dev
     clang-14 libclang-rt-14-dev
     nghttp2-server openssl
+    gnuplot-nox wrk linux-perf
 )
 
 missing=()

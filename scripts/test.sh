@@ -3,7 +3,7 @@
 # throw-away PostgreSQL 15 (pg_cron preloaded) and the WhatsApp stand-in on 127.0.0.1, then runs
 # the GoogleTest unit tests of the core (plain, then under ASan and UBSan), every pgTAP file under
 # test/sql, every TAP shell test under test/shell (several sessions, crashes), and the libFuzzer
-# targets for FUZZ_SECONDS each (default 60; 0 skips them).
+# targets for FUZZ_SECONDS each (default 60; 0 skips them), and the benchmark at its smoke size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,8 +70,27 @@ set -e
 sql_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$log" | tail -1)
 sql_failed=$(sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 
-passed=$(( ${unit_passed:-0} + ${sanitized_passed:-0} + fuzz_passed + ${sql_total:-0} - sql_failed ))
-failed=$(( ${unit_failed:-0} + ${sanitized_failed:-0} + fuzz_failed + sql_failed ))
+# The benchmark at its smoke size, so that it never rots: every step runs and writes its
+# results (the figures are not judged here; bench/RESULTS.md has the full-size ones).
+bench_passed=0
+bench_failed=0
+if [ $# -eq 0 ]; then
+    set +e
+    BENCH_SCALE=smoke BENCH_OUT="$LOCAL_ENV_DIR/bench" bash bench/run.sh > "$LOCAL_ENV_DIR/bench.log" 2>&1
+    bench_status=$?
+    set -e
+    if [ "$bench_status" -eq 0 ] && [ -s "$LOCAL_ENV_DIR/bench/results.md" ] && [ -s "$LOCAL_ENV_DIR/bench/throughput.png" ]; then
+        bench_passed=1
+        sed -n '/^| # |/,/^$/p' "$LOCAL_ENV_DIR/bench/results.md"
+    else
+        bench_failed=1
+        tail -30 "$LOCAL_ENV_DIR/bench.log"
+    fi
+    echo "benchmark smoke run: $([ "$bench_passed" -eq 1 ] && echo ok || echo FAILED)"
+fi
+
+passed=$(( ${unit_passed:-0} + ${sanitized_passed:-0} + fuzz_passed + ${sql_total:-0} - sql_failed + bench_passed ))
+failed=$(( ${unit_failed:-0} + ${sanitized_failed:-0} + fuzz_failed + sql_failed + bench_failed ))
 if [ "$unit_status" -ne 0 ] || [ "$sql_status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
     [ "$sql_status" -ne 0 ] && [ "$sql_failed" -eq 0 ] && echo "a pgTAP file stopped early (see above)"

@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# make bench: every figure of bench/RESULTS.md in one command, on a throw-away PostgreSQL 15 and
+# the C++ WhatsApp stand-in on 127.0.0.1. Writes bench/out/results.md, results.json, the chart
+# throughput.png, the plans and the profile, and prints the table.
+#   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 15 minutes
+#   BENCH_SCALE=smoke  the same steps at small sizes, in about a minute (run by the test command)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+SCALE="${BENCH_SCALE:-full}"
+OUT="${BENCH_OUT:-$REPO/bench/out}"
+
+if [ "$SCALE" = smoke ]; then
+    SIZES=(2000 20000); DUE=1000; SLOW_DUE=30; MEM_SMALL=100; MEM_BIG=3000; RATE_CARTS=240
+    IMPACT_DUE=3000; PGBENCH_SECONDS=4; IDLE_REPEATS=3; CONCURRENCIES=(1 32 128); WRK_SECONDS=2
+else
+    SIZES=(10000 100000 1000000); DUE=10000; SLOW_DUE=500; MEM_SMALL=1000; MEM_BIG=100000; RATE_CARTS=2400
+    IMPACT_DUE=30000; PGBENCH_SECONDS=20; IDLE_REPEATS=15; CONCURRENCIES=(1 8 32 64 128); WRK_SECONDS=5
+fi
+
+scripts/install-deps.sh
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+make -s -j"$(nproc)"
+$SUDO make -s install > /dev/null
+mkdir -p build/bench "$OUT"
+rm -f "$OUT"/*
+g++ -std=c++17 -O2 -Wall -Wextra -Werror bench/standin/fast_standin.cpp -o build/bench/fast_standin
+
+source scripts/lib/local-env.sh
+cleanup() {
+    [ -n "${FAST_PID:-}" ] && kill "$FAST_PID" 2>/dev/null || true
+    local_env_stop
+}
+trap cleanup EXIT
+local_env_start
+# A shop's server, not the tests' one: WAL and commits as PostgreSQL ships them.
+cat >> "$PG_DIR/data/postgresql.conf" <<CONF
+fsync = on
+synchronous_commit = on
+wal_writer_delay = 200ms
+shared_preload_libraries = 'pg_cron,cart_abandon,auto_explain'
+CONF
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart -l "$PG_LOG" > /dev/null
+
+build/bench/fast_standin --port-file "$LOCAL_ENV_DIR/fast.port" --token-file "$STANDIN_TOKEN_FILE" \
+    --phone-number-id "$STANDIN_PHONE_NUMBER_ID" > "$LOCAL_ENV_DIR/fast.log" 2>&1 &
+FAST_PID=$!
+for _ in $(seq 100); do [ -s "$LOCAL_ENV_DIR/fast.port" ] && break; sleep 0.05; done
+FAST_URL="http://127.0.0.1:$(cat "$LOCAL_ENV_DIR/fast.port")"
+standin_delay() { curl -sS --fail -o /dev/null -d "$1" "$FAST_URL/_control/delay"; }
+
+sql() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+value() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
+log() { echo "bench: $*" >&2; }
+json_rows=()
+record() { json_rows+=("$1"); }
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }        # expression [decimals]
+holds() { if awk "BEGIN { exit !($1) }"; then echo 1; else echo 0; fi; }
+
+# Sending settings of a measured run: through the fast stand-in; rate and concurrency as given.
+run_settings() {  # concurrency max_per_second batch_size
+    cat <<SQL
+SET cart_abandon.whatsapp_api_url = '$FAST_URL/v21.0';
+SET cart_abandon.max_concurrency = $1;
+SET cart_abandon.max_per_second = $2;
+SET cart_abandon.batch_size = $3;
+SQL
+}
+batch_for() { local c=$1; echo $(( c * 8 > 100 ? c * 8 : 100 )); }
+
+new_database() {  # name
+    sql -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
+    sql -d "$1" -v schema=public -f test/fixtures/medusa_v2_schema.sql 2>&1 | grep -v "already exists" || true
+}
+install_extension() {  # database
+    sql -d "$1" -c "CREATE EXTENSION cart_abandon"
+    value -d "$1" -c "SELECT * FROM cart_abandon_recommended_indexes()" | sed 's/$/;/' | sql -d "$1" 2>&1 \
+        | grep -v "already exists" || true
+}
+# Carts that are all due for their first reminder: created 27 to 42 hours ago, all with valid numbers.
+due_database() {  # name carts
+    new_database "$1"
+    sql -d "$1" -v carts="$2" -v span_hours=15 -v offset_hours=27 -v completed_pct=0 -v messy=0 -f bench/sql/generate.sql
+    install_extension "$1"
+    sql -d "$1" -c "CREATE TABLE bench_cart AS SELECT row_number() OVER (ORDER BY id)::int AS n, id FROM cart" \
+        -c "ALTER TABLE bench_cart ADD PRIMARY KEY (n)" -c "VACUUM ANALYZE"
+}
+clone() { sql -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2 TEMPLATE $1"; }
+# The last run's figures: seconds from start to finish, messages sent.
+last_run() { value -d "$1" -F ' ' -c "SELECT round(extract(epoch FROM finished_at - started_at)::numeric, 3), sent_first + sent_second, status FROM cart_abandon.runs ORDER BY id DESC LIMIT 1"; }
+
+# ---------------------------------------------------------------- the machine
+{
+    echo "## Machine"
+    echo
+    echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
+    echo "- Memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
+    echo "- PostgreSQL: $(value -c 'SHOW server_version'), shared_buffers $(value -c 'SHOW shared_buffers'), fsync on, synchronous_commit on"
+    echo "- cart_abandon: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
+    echo "- Command: \`make bench\` (BENCH_SCALE=$SCALE), $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+} > "$OUT/machine.md"
+
+# ---------------------------------------------------------------- 0. the stand-in's own ceiling
+log "stand-in ceiling (wrk)"
+cat > "$LOCAL_ENV_DIR/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"messaging_product":"whatsapp","to":"+4915112345678","type":"template","template":{"name":"cart_abandonment_first"}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $(cat "$STANDIN_TOKEN_FILE")"
+LUA
+wrk_rate() { wrk -t1 -c128 -d"${WRK_SECONDS}s" -s "$LOCAL_ENV_DIR/post.lua" "$FAST_URL/v21.0/$STANDIN_PHONE_NUMBER_ID/messages" \
+    | sed -n 's/^Requests\/sec: *//p'; }
+standin_delay 0;   ceiling_0=$(wrk_rate)
+standin_delay 100; ceiling_100=$(wrk_rate)
+standin_delay 0
+record "\"standin_ceiling\": {\"instant_rps\": $ceiling_0, \"delay_100ms_c128_rps\": $ceiling_100}"
+log "stand-in: $ceiling_0 requests/s answering at once, $ceiling_100 at 100 ms with 128 connections"
+
+# ---------------------------------------------------------------- 1. the idle hourly run
+idle_rows=()
+for size in "${SIZES[@]}"; do
+    db="idle_$size"
+    log "idle run at $size carts: generating"
+    new_database "$db"
+    started=$(date +%s.%N)
+    sql -d "$db" -v carts="$size" -f bench/sql/generate.sql
+    generate_s=$(calc "$(date +%s.%N) - $started")
+    install_extension "$db"
+    window=$(value -d "$db" -c "SELECT count(*) FROM cart WHERE completed_at IS NULL AND deleted_at IS NULL AND updated_at >= now() - interval '7 days'")
+    # The catch-up run a new install makes once, then the state every later hour starts from.
+    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" 2>/dev/null
+    read -r catchup_s catchup_sent _ <<< "$(last_run "$db")"
+    sql -d "$db" -c "VACUUM ANALYZE"
+    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" 2>/dev/null   # settles: incremental from here
+    # Each timed call in a session of its own, as pg_cron starts one per run.
+    times=()
+    for _ in $(seq "$IDLE_REPEATS"); do
+        t=$(psql -X -d "$db" -c '\timing on' -c 'CALL cart_abandon_run()' 2>/dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
+        times+=("$t")
+    done
+    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    worst=$(printf '%s\n' "${times[@]}" | sort -n | tail -1)
+    scans=$(value -d "$db" -c "SELECT string_agg(DISTINCT scan, ',') FROM (SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT $IDLE_REPEATS) r")
+    # The daily full scan, for comparison.
+    full_t=$(psql -X -d "$db" -c 'SET cart_abandon.full_scan_interval = 0' -c '\timing on' -c 'CALL cart_abandon_run()' 2>/dev/null \
+        | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
+    # The plan and buffers of an idle run's due-cart query (auto_explain logs statements run by SPI).
+    mark=$(wc -l < "$PG_LOG")
+    psql -X -q -d "$db" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_analyze = on" \
+        -c "SET auto_explain.log_buffers = on" -c "SET auto_explain.log_nested_statements = on" \
+        -c "CALL cart_abandon_run()" > /dev/null 2>&1
+    python3 bench/lib/analyze.py plan "$PG_LOG" "$mark" > "$OUT/idle_plan_$size.txt"
+    plan_ms=$(head -1 "$OUT/idle_plan_$size.txt" | grep -E '^[0-9.]+$' || echo null)
+    buffers=$(grep -m1 "Buffers:" "$OUT/idle_plan_$size.txt" | sed 's/^ *//' || echo "n/a")
+    idle_rows+=("| $size | $window | ${generate_s%.*} s | $catchup_sent in ${catchup_s} s | $median ms | $worst ms | $scans | $plan_ms ms | $buffers | $full_t ms |")
+    record "\"idle_$size\": {\"carts\": $size, \"open_in_window\": $window, \"generate_s\": $generate_s, \"catchup_sent\": $catchup_sent, \"catchup_s\": $catchup_s, \"idle_median_ms\": $median, \"idle_worst_ms\": $worst, \"due_query_ms\": $plan_ms, \"full_scan_ms\": $full_t}"
+    log "idle at $size carts: median $median ms, worst $worst ms ($scans); full scan $full_t ms"
+    [ "$size" = "${SIZES[0]}" ] && idle_small=$median
+    idle_large=$median
+    sql -c "DROP DATABASE $db"
+done
+
+# ---------------------------------------------------------------- 2 and 3. throughput
+log "throughput: $DUE due carts"
+due_database due_tpl "$DUE"
+due_database due_slow_tpl "$SLOW_DUE"
+echo -e "# latency_ms\tconcurrency\tmessages\tseconds\tmessages_per_s" > "$OUT/throughput.tsv"
+throughput_rows=()
+for latency in 0 100; do
+    standin_delay "$latency"
+    for c in "${CONCURRENCIES[@]}"; do
+        template=due_tpl
+        # One at a time through a 100 ms API sends 10 a second: 10,000 would take 17 minutes.
+        [ "$c" -eq 1 ] && [ "$latency" -gt 0 ] && template=due_slow_tpl
+        clone "$template" tp
+        { run_settings "$c" 10000 "$(batch_for "$c")"; echo "CALL cart_abandon_run();"; } | sql -d tp 2>/dev/null
+        read -r seconds sent status <<< "$(last_run tp)"
+        rate=$(calc "$sent / $seconds")
+        echo -e "$latency\t$c\t$sent\t$seconds\t$rate" >> "$OUT/throughput.tsv"
+        throughput_rows+=("| $latency ms | $c | $(batch_for "$c") | $sent | $seconds s | $rate |")
+        log "latency $latency ms, concurrency $c: $sent messages in $seconds s = $rate/s ($status)"
+        [ "$latency" = 100 ] && [ "$c" = 1 ] && tp_100_c1=$rate
+        [ "$latency" = 100 ] && [ "$c" = 128 ] && tp_100_c128=$rate
+        [ "$latency" = 0 ] && [ "$c" = 128 ] && tp_0_c128=$rate
+        sql -c "DROP DATABASE tp"
+    done
+done
+standin_delay 0
+
+# The profile of the instant-stand-in run: every process on the machine, sampled by the clock.
+log "profile (perf, whole machine) of a run at concurrency 128 against the instant stand-in"
+clone due_tpl tp
+profile_note="perf not available"
+if perf record -e cpu-clock -a -g -o "$OUT/perf.data" -- true > /dev/null 2>&1; then
+    perf record -e cpu-clock -a -g -o "$OUT/perf.data" > /dev/null 2>&1 &
+    perf_pid=$!
+    sleep 0.5
+    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d tp 2>/dev/null
+    kill -INT "$perf_pid"; wait "$perf_pid" || true
+    top() { awk -v n="$1" '/^ +[0-9]/ && shown < n {print; shown++}'; }  # reads to the end: no SIGPIPE
+    perf report -i "$OUT/perf.data" --stdio --no-children --sort comm 2>/dev/null | top 8 > "$OUT/profile_by_process.txt"
+    perf report -i "$OUT/perf.data" --stdio --no-children --comm postgres --sort dso 2>/dev/null | top 12 > "$OUT/profile_backend_by_library.txt"
+    perf report -i "$OUT/perf.data" --stdio --no-children --comm postgres --sort symbol -g none 2>/dev/null | top 30 > "$OUT/profile_backend_by_function.txt"
+    rm -f "$OUT/perf.data"
+    profile_note="see profile_*.txt"
+fi
+sql -c "DROP DATABASE tp"
+
+# ---------------------------------------------------------------- 4. rate limit accuracy
+log "rate limit: max_per_second = 80, $RATE_CARTS carts, stand-in at 100 ms"
+due_database due_rate "$RATE_CARTS"
+standin_delay 100
+curl -sS --fail -o /dev/null -X POST "$FAST_URL/_control/reset"
+{ run_settings 32 80 1000; echo "CALL cart_abandon_run();"; } | sql -d due_rate 2>/dev/null
+curl -sS --fail "$FAST_URL/_control/arrivals" > "$OUT/rate_arrivals.txt"
+standin_delay 0
+rate_json=$(python3 bench/lib/analyze.py rate "$OUT/rate_arrivals.txt" 80)
+record "\"rate_limit\": $rate_json"
+sql -c "DROP DATABASE due_rate"
+log "rate: $rate_json"
+
+# ---------------------------------------------------------------- 5. memory
+# Peak resident memory of the backend: VmHWM counts the shared buffers it touched too (the same
+# pages every backend shares), so the private part (RssAnon) is sampled every 20 ms as well.
+memory_run() {  # carts -> "vmhwm_kb peak_anon_kb"
+    due_database mem "$1" > /dev/null
+    { echo "SET application_name = 'bench_memory';"; run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } \
+        | sql -d mem 2>/dev/null &
+    local client=$! pid="" hwm=0 anon=0
+    for _ in $(seq 500); do
+        pid=$(value -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench_memory'" || true)
+        [ -n "$pid" ] && break; sleep 0.01
+    done
+    while kill -0 "$client" 2>/dev/null && [ -r "/proc/$pid/status" ]; do
+        local h a
+        h=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+        a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+        [ "${h:-0}" -gt "$hwm" ] && hwm=$h
+        [ "${a:-0}" -gt "$anon" ] && anon=$a
+        sleep 0.02
+    done
+    wait "$client"
+    echo "$hwm $anon $(last_run mem)"
+    sql -c "DROP DATABASE mem"
+}
+log "memory: $MEM_SMALL and $MEM_BIG messages"
+read -r small_hwm small_anon small_s small_sent _ <<< "$(memory_run "$MEM_SMALL")"
+read -r big_hwm big_anon big_s big_sent _ <<< "$(memory_run "$MEM_BIG")"
+record "\"memory\": {\"small_messages\": $small_sent, \"small_vmhwm_kb\": $small_hwm, \"small_peak_anon_kb\": $small_anon, \"big_messages\": $big_sent, \"big_vmhwm_kb\": $big_hwm, \"big_peak_anon_kb\": $big_anon}"
+log "memory: $small_sent messages: VmHWM $small_hwm kB, RssAnon $small_anon kB; $big_sent messages: VmHWM $big_hwm kB, RssAnon $big_anon kB"
+
+# ---------------------------------------------------------------- 6. impact on the shop
+log "impact: pgbench cart updates at 200/s for $PGBENCH_SECONDS s, without and during a run"
+due_database due_impact "$IMPACT_DUE"
+pgbench_run() {  # database log_prefix
+    (cd "$LOCAL_ENV_DIR" && pgbench -n -d "$1" -c 4 -j 2 -R 200 -T "$PGBENCH_SECONDS" -D carts="$IMPACT_DUE" \
+        -f "$REPO/bench/pgbench/cart_activity.sql" -l --log-prefix="$2" > "$2.out" 2>&1)
+}
+clone due_impact imp
+pgbench_run imp "$LOCAL_ENV_DIR/quiet"
+quiet_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/quiet.*[0-9])
+clone due_impact imp
+standin_delay 100
+{ run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d imp 2>/dev/null &
+run_client=$!
+sleep 1
+pgbench_run imp "$LOCAL_ENV_DIR/busy"
+busy_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/busy.*[0-9])
+still_running=$(kill -0 "$run_client" 2>/dev/null && echo yes || echo no)
+wait "$run_client"
+read -r impact_s impact_sent _ <<< "$(last_run imp)"
+standin_delay 0
+record "\"impact\": {\"quiet\": $quiet_json, \"during_run\": $busy_json, \"run_sent\": $impact_sent, \"run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\"}"
+log "impact: quiet $quiet_json; during a run ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running) $busy_json"
+sql -c "DROP DATABASE imp" -c "DROP DATABASE due_impact"
+
+# ---------------------------------------------------------------- the chart
+gnuplot <<GNUPLOT
+set terminal pngcairo size 900,560 font "sans,11"
+set output "$OUT/throughput.png"
+set title "cart\\_abandon: reminders per second, end to end (claim, send, record)\\n$(nproc) cores, PostgreSQL 15, stand-in on loopback"
+set xlabel "max\\_concurrency (requests in flight)"
+set ylabel "messages per second"
+set logscale x 2
+set xrange [0.8:160]
+set yrange [1:*]
+set logscale y 10
+set key left top
+set grid
+plot "$OUT/throughput.tsv" using (\$1 == 0 ? \$2 : 1/0):5 with linespoints lw 2 pt 7 title "stand-in answers at once", \
+     "$OUT/throughput.tsv" using (\$1 == 100 ? \$2 : 1/0):5 with linespoints lw 2 pt 5 title "stand-in answers in 100 ms", \
+     [1:128] x / 0.1 with lines dt 2 lc rgb "gray" title "bound at 100 ms: concurrency / 0.1 s", \
+     1000 with lines dt 3 lc rgb "red" title "target at 128: 1,000/s"
+GNUPLOT
+
+# ---------------------------------------------------------------- the results
+verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "**not met**"; fi; }
+num() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+t1=$(holds "$idle_large < 100 && $idle_large <= 2 * $idle_small")
+t2=$(holds "$tp_100_c128 >= 1000 && $tp_100_c128 >= 50 * $tp_100_c1")
+t3=$(holds "$tp_0_c128 >= 2000")
+busiest=$(num "$rate_json" busiest_window); average=$(num "$rate_json" average_per_second)
+t4=$(holds "$busiest <= 80 && $average >= 76 && $average <= 84")
+t5=$(holds "$big_anon - $small_anon <= 32768")
+quiet_p99=$(num "$quiet_json" p99_ms); busy_p99=$(num "$busy_json" p99_ms)
+ratio=$(calc "$busy_p99 / $quiet_p99" 2)
+t6=$(holds "$ratio < 1.5")
+{
+    cat "$OUT/machine.md"
+    echo "## Targets"
+    echo
+    echo "| # | measurement | figure | target | |"
+    echo "|---|---|---|---|---|"
+    echo "| 1 | idle hourly run, fresh session, median | ${SIZES[0]} carts: $idle_small ms; ${SIZES[-1]} carts: $idle_large ms | < 100 ms and <= 2x | $(verdict "$t1") |"
+    echo "| 2 | 100 ms stand-in: concurrency 128 vs 1 | $tp_100_c128/s vs $tp_100_c1/s ($(calc "$tp_100_c128 / $tp_100_c1" 0)x) | >= 1,000/s and >= 50x | $(verdict "$t2") |"
+    echo "| 3 | instant stand-in, concurrency 128 | $tp_0_c128/s (stand-in alone: $ceiling_0/s) | >= 2,000/s | $(verdict "$t3") |"
+    echo "| 4 | max_per_second = 80 | busiest 1-s window $busiest; average $average/s | <= 80; 76 to 84 | $(verdict "$t4") |"
+    echo "| 5 | backend private memory (RssAnon peak) | $small_sent messages: $((small_anon / 1024)) MB; $big_sent messages: $((big_anon / 1024)) MB (VmHWM with shared buffers: $((small_hwm / 1024)) / $((big_hwm / 1024)) MB) | within 32 MB | $(verdict "$t5") |"
+    echo "| 6 | pgbench cart updates p99, during a run vs quiet | $busy_p99 ms vs $quiet_p99 ms (ratio $ratio) | < 1.5 | $(verdict "$t6") |"
+    echo
+    echo "## 1. Idle hourly run"
+    echo
+    echo "| carts | open, active in the 7-day window | generated in | catch-up run (first install) | idle run median | worst | scan | due-cart query | its buffers | full scan |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${idle_rows[@]}"
+    echo
+    echo "Plans: \`idle_plan_<carts>.txt\`."
+    echo
+    echo "## 2 and 3. Throughput ($DUE due carts; $SLOW_DUE at concurrency 1 against 100 ms)"
+    echo
+    echo "| stand-in latency | max_concurrency | batch_size | messages | seconds | messages/s |"
+    echo "|---|---|---|---|---|---|"
+    printf '%s\n' "${throughput_rows[@]}"
+    echo
+    echo "Stand-in ceiling (wrk, 128 connections): $ceiling_0 requests/s answering at once; $ceiling_100 at 100 ms. Profile: $profile_note."
+    echo
+    echo "## 4. Rate limit"
+    echo
+    echo "\`$rate_json\`"
+    echo
+    echo "## 6. Impact"
+    echo
+    echo "- quiet: \`$quiet_json\`"
+    echo "- during a run ($impact_sent messages in $impact_s s; the run outlasted pgbench: $still_running): \`$busy_json\`"
+} > "$OUT/results.md"
+( IFS=,; echo "{${json_rows[*]}}" ) > "$OUT/results.json"
+python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$OUT/results.json"
+sed -n '/^## Targets/,/^## 1\./p' "$OUT/results.md" | head -n -1
+echo "bench: results in $OUT/results.md"
