@@ -30,6 +30,10 @@ void as_extension_owner(F&& body) {
     Oid caller;
     int caller_context;
     GetUserIdAndSecContext(&caller, &caller_context);
+    // SPI leaves its procedure context current after executing or preparing; what the caller
+    // pallocs next (a batch's parameters and cells) must stay in the caller's context, or it
+    // lives until the end of the call: about 1 KB per message of a long run.
+    MemoryContext caller_memory = CurrentMemoryContext;
     const int nest_level = NewGUCNestLevel();
     (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
                             0, false);
@@ -49,6 +53,7 @@ void as_extension_owner(F&& body) {
     PG_END_TRY();
     SetUserIdAndSecContext(caller, caller_context);
     AtEOXact_GUC(true, nest_level);
+    MemoryContextSwitchTo(caller_memory);
 }
 
 template <typename T>
