@@ -12,10 +12,7 @@ using Clock = RateLimiter::Clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kLongestPoll{100};         // how often should_stop is checked while waiting
-// Starts due within this are made now: the wait below is in whole milliseconds, so at a high
-// rate (10,000/s is 0.1 ms apart) waiting for each start alone would cap the rate at 1,000/s.
-// Any one-second window still holds at most rate * (1 s + 1 ms) starts.
-constexpr milliseconds kStartHorizon{1};
+
 constexpr milliseconds kPairRateSpacing{6000};    // Meta: about one message every 6 s to one user
 
 struct Slot {
@@ -111,7 +108,6 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         }
 
         const auto now = Clock::now();
-        const auto horizon = now + kStartHorizon;
         auto next_event = now + kLongestPoll;
         if (!report.channel_halted) {
             while (first_open < slots.size() && (slots[first_open].done || slots[first_open].in_flight)) ++first_open;
@@ -119,12 +115,12 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
                 Slot& slot = slots[i];
                 if (slot.done || slot.in_flight) continue;
                 const auto ready_at = std::max(slot.not_before, paused_until);
-                if (ready_at > horizon) {
+                if (ready_at > now) {
                     next_event = std::min(next_event, ready_at);
                     continue;
                 }
                 if (client.in_flight() >= std::size_t(options.max_concurrency)) break;
-                if (!limiter.try_acquire(horizon)) {
+                if (!limiter.try_acquire(now)) {
                     next_event = std::min(next_event, limiter.next_slot());
                     break;
                 }

@@ -1,9 +1,15 @@
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/message.hpp"
@@ -155,71 +161,77 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
 
 namespace {
 
-BatchResult process_batch_in_context(RunState& state, const std::string& after_cart_id,
-                                     const std::function<void()>& claims_written,
-                                     const std::function<void(const BatchResult&)>& outcomes_written);
+// A batch between its claims and its outcomes. Decisions point into `carts`, `to_send` into
+// `decisions`: a prepared batch is moved, never copied.
+struct PreparedBatch {
+    std::vector<DueCart> carts;
+    std::vector<Decision> decisions;
+    std::map<std::string, ClaimedStage> claimed;
+    std::map<std::string, BatchRow> rows;  // by cart id: the result is in id order
+    std::vector<const Decision*> to_send;
+    std::vector<cart_abandon::Delivery> deliveries;
 
-}  // namespace
+    PreparedBatch() = default;
+    PreparedBatch(PreparedBatch&&) = default;
+    PreparedBatch& operator=(PreparedBatch&&) = default;
+    PreparedBatch(const PreparedBatch&) = delete;
+    PreparedBatch& operator=(const PreparedBatch&) = delete;
+};
 
-BatchResult process_batch(RunState& state, const std::string& after_cart_id,
-                          const std::function<void()>& claims_written,
-                          const std::function<void(const BatchResult&)>& outcomes_written) {
-    // What a batch pallocs (parameter arrays, copied cells) goes with it, so a long run's memory
-    // does not grow with its batches. On an error the context goes with the aborted transaction.
+// Runs `body` in a memory context of its own, deleted afterwards: what a batch pallocs
+// (parameter arrays, copied cells) goes with it, so a long run's memory does not grow with its
+// batches. On an error the context goes with the aborted transaction.
+template <typename F>
+auto in_batch_context(F&& body) {
     MemoryContext batch_context = guarded([] {
         return AllocSetContextCreate(CurrentMemoryContext, "cart_abandon batch", ALLOCSET_DEFAULT_SIZES);
     });
     MemoryContext caller_context = MemoryContextSwitchTo(batch_context);
-    BatchResult result = process_batch_in_context(state, after_cart_id, claims_written, outcomes_written);
+    auto result = body();
     MemoryContextSwitchTo(caller_context);
     guarded([&] { MemoryContextDelete(batch_context); });
     return result;
 }
 
-namespace {
-
-BatchResult process_batch_in_context(RunState& state, const std::string& after_cart_id,
-                                     const std::function<void()>& claims_written,
-                                     const std::function<void(const BatchResult&)>& outcomes_written) {
-    BatchResult result;
+// Selects, decides and claims the carts due after `after_cart_id`; `claims_written` runs right
+// after the claims are written and before anything can be sent (the procedure commits there).
+// A dry run's rows are final here.
+PreparedBatch prepare_batch(RunState& state, const std::string& after_cart_id,
+                            const std::function<void()>& claims_written) {
+    PreparedBatch batch;
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-    const auto carts = select_due_carts(after_cart_id, state.config.timing, now, state.config.batch_size, state.scan);
-    if (carts.empty()) return result;
+    batch.carts = select_due_carts(after_cart_id, state.config.timing, now, state.config.batch_size, state.scan);
+    if (batch.carts.empty()) return batch;
 
-    const auto decisions = decide(carts, state, now);
-    std::map<std::string, BatchRow> rows;  // by cart id: the result is in id order
-    for (const auto& d : decisions) rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, "", ""};
-    state.totals.examined += int(decisions.size());
+    batch.decisions = decide(batch.carts, state, now);
+    for (const auto& d : batch.decisions) batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, "", ""};
+    state.totals.examined += int(batch.decisions.size());
 
     if (state.config.dry_run) {
-        for (const auto& d : decisions) {
-            auto& row = rows[d.cart->cart_id];
+        for (const auto& d : batch.decisions) {
+            auto& row = batch.rows[d.cart->cart_id];
             row.action = d.skip ? "skipped" : "would_send";
             row.detail = d.skip ? skip_detail(d.skip_reason, d.detail) : "to " + d.phone;
             (d.skip ? state.totals.skipped : state.totals.would_send) += 1;
         }
-        for (auto& [id, row] : rows) result.rows.push_back(std::move(row));
-        return result;
+        return batch;
     }
 
     std::vector<LedgerClaim> claims;
-    for (const auto& d : decisions)
+    for (const auto& d : batch.decisions)
         if (d.stage != 0) claims.push_back({d.cart->cart_id, d.stage, d.skip, d.phone, d.skip_reason, d.detail});
-    const auto written = claim_stages(claims, state.run_id, state.config.timing.max_attempts);
-    std::map<std::string, ClaimedStage> claimed;
-    for (const auto& c : written) claimed[c.cart_id] = c;
+    for (const auto& c : claim_stages(claims, state.run_id, state.config.timing.max_attempts))
+        batch.claimed[c.cart_id] = c;
     claims_written();
 
-    std::vector<const Decision*> to_send;
-    std::vector<cart_abandon::Delivery> deliveries;
-    for (const auto& d : decisions) {
-        auto& row = rows[d.cart->cart_id];
-        const auto it = claimed.find(d.cart->cart_id);
+    for (const auto& d : batch.decisions) {
+        auto& row = batch.rows[d.cart->cart_id];
+        const auto it = batch.claimed.find(d.cart->cart_id);
         if (d.stage == 0) {
             row.action = "skipped";
             row.detail = "not_due";
             ++state.totals.skipped;
-        } else if (it == claimed.end()) {
+        } else if (it == batch.claimed.end()) {
             row.action = "skipped";
             row.detail = "taken by another run, or the cart is no longer open";
             ++state.totals.skipped;
@@ -228,60 +240,82 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
             row.detail = skip_detail(d.skip_reason, d.detail);
             ++state.totals.skipped;
         } else {
-            to_send.push_back(&d);
-            deliveries.push_back(delivery_for(d, it->second, state));
+            batch.to_send.push_back(&d);
+            batch.deliveries.push_back(delivery_for(d, it->second, state));
         }
     }
+    return batch;
+}
 
+// Outcomes for a claimed batch that will not be sent (the channel stopped, the call was
+// cancelled): its carts stay due, their attempts untouched.
+cart_abandon::SendReport unsent(const PreparedBatch& batch) {
+    cart_abandon::SendReport report;
+    report.outcomes.resize(batch.deliveries.size());
+    for (auto& o : report.outcomes) {
+        o.kind = OutcomeKind::Transient;
+        o.attempted = false;
+    }
+    return report;
+}
+
+// What the sender needs, read from PostgreSQL before it runs (it may run on another thread).
+struct SendPlan {
+    cart_abandon::WhatsAppEndpoint endpoint;
+    cart_abandon::EngineOptions options;
+    std::chrono::milliseconds timeout;
+};
+
+SendPlan send_plan(const RunState& state) {
+    return {{state.settings.whatsapp_api_url, state.settings.whatsapp_phone_number_id, state.settings.whatsapp_token},
+            engine_options(),
+            state.settings.http_timeout};
+}
+
+// Pure C++ from here: no PostgreSQL call, so it may run on the sending thread.
+cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan, const PreparedBatch& batch,
+                                    const std::function<bool()>& should_stop) {
+    if (batch.deliveries.empty()) return {};
+    return cart_abandon::send_deliveries(http_client(plan.timeout, plan.options.max_concurrency), state.limiter,
+                                         plan.options, plan.endpoint, batch.deliveries, should_stop);
+}
+
+// Records a sent batch: totals, ledger outcomes, metadata, opt-outs, channel status; then
+// `outcomes_written` (the procedure commits there), all with interrupts held so that a cancel
+// cannot separate what was sent from its record.
+BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_abandon::SendReport& report,
+                         const std::function<void(const BatchResult&)>& outcomes_written) {
+    BatchResult result;
     std::vector<LedgerOutcome> outcomes;
     std::vector<std::string> opted_out;
     bool halted_now = false;
     bool any_sent = false;
-    if (!deliveries.empty()) {
-        const cart_abandon::WhatsAppEndpoint endpoint{state.settings.whatsapp_api_url,
-                                                      state.settings.whatsapp_phone_number_id,
-                                                      state.settings.whatsapp_token};
-        cart_abandon::SendReport report;
-        if (state.channel_halted) {  // an earlier batch of this call hit a channel-fatal answer
-            report.outcomes.resize(deliveries.size());
-            for (auto& o : report.outcomes) {
-                o.kind = OutcomeKind::Transient;
-                o.attempted = false;
-            }
-        } else {
-            const auto options = engine_options();
-            report = cart_abandon::send_deliveries(http_client(state.settings.http_timeout, options.max_concurrency),
-                                                   state.limiter, options, endpoint, deliveries, cancel_requested);
+    result.cancel_pending = report.interrupted;
+    for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
+        const auto& o = report.outcomes[i];
+        if (o.kind == OutcomeKind::ChannelFatal && !state.channel_halted) {
+            state.channel_halted = halted_now = true;
+            state.halt_code = o.error_code;
+            state.halt_reason = "channel paused by error " + std::to_string(o.error_code) + ": " + o.error_text;
         }
-        result.cancel_pending = report.interrupted;
-        for (std::size_t i = 0; i < to_send.size(); ++i) {
-            const auto& o = report.outcomes[i];
-            if (o.kind == OutcomeKind::ChannelFatal && !state.channel_halted) {
-                state.channel_halted = halted_now = true;
-                state.halt_code = o.error_code;
-                state.halt_reason = "channel paused by error " + std::to_string(o.error_code) + ": " + o.error_text;
-            }
-            if (o.kind == OutcomeKind::Sent) any_sent = true;
-        }
-        for (std::size_t i = 0; i < to_send.size(); ++i) {
-            const Decision& d = *to_send[i];
-            const auto& o = report.outcomes[i];
-            std::string action;
-            auto ledger = to_ledger(d, claimed.at(d.cart->cart_id), o, state, action);
-            auto& row = rows[d.cart->cart_id];
-            row.action = action;
-            row.detail = action == "sent" ? o.wamid : ledger.error_message.value_or("");
-            if (action == "sent") ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
-            else if (action == "retry") ++state.totals.retry;
-            else ++state.totals.failed;
-            if (o.recipient_opted_out) opted_out.push_back(d.phone);
-            outcomes.push_back(std::move(ledger));
-        }
+        if (o.kind == OutcomeKind::Sent) any_sent = true;
     }
-    for (auto& [id, row] : rows) result.rows.push_back(std::move(row));
+    for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
+        const Decision& d = *batch.to_send[i];
+        const auto& o = report.outcomes[i];
+        std::string action;
+        auto ledger = to_ledger(d, batch.claimed.at(d.cart->cart_id), o, state, action);
+        auto& row = batch.rows[d.cart->cart_id];
+        row.action = action;
+        row.detail = action == "sent" ? o.wamid : ledger.error_message.value_or("");
+        if (action == "sent") ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
+        else if (action == "retry") ++state.totals.retry;
+        else ++state.totals.failed;
+        if (o.recipient_opted_out) opted_out.push_back(d.phone);
+        outcomes.push_back(std::move(ledger));
+    }
+    for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
 
-    // From here to the caller's commit, a cancel must wait: the messages are out, and their
-    // record must land with them.
     guarded([] { HOLD_INTERRUPTS(); });
     record_outcomes(outcomes);
     add_opt_outs(opted_out, "whatsapp_131050", "the user stopped marketing messages from this business");
@@ -292,6 +326,121 @@ BatchResult process_batch_in_context(RunState& state, const std::string& after_c
     return result;
 }
 
+// Sends a prepared batch on a thread of its own while the backend prepares the next one. The
+// thread runs only the core sender (libcurl, no PostgreSQL call), with every signal blocked so
+// that PostgreSQL's handlers run on the backend's own thread. Leaving scope stops and joins it.
+class BackgroundSend {
+public:
+    BackgroundSend(RunState& state, const SendPlan& plan, const PreparedBatch& batch) {
+        sigset_t all, previous;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &previous);
+        try {
+            thread_ = std::thread([this, &state, plan, &batch] {
+                try {
+                    report_ = send_batch(state, plan, batch, [this] { return stop_.load() || cancel_requested(); });
+                } catch (...) {
+                    error_ = std::current_exception();
+                }
+            });
+        } catch (...) {
+            pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+            throw;
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    }
+    BackgroundSend(const BackgroundSend&) = delete;
+    BackgroundSend& operator=(const BackgroundSend&) = delete;
+
+    cart_abandon::SendReport join() {
+        thread_.join();
+        if (error_) std::rethrow_exception(error_);
+        return std::move(report_);
+    }
+
+    ~BackgroundSend() {
+        if (thread_.joinable()) {
+            stop_ = true;
+            thread_.join();
+        }
+    }
+
+private:
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    cart_abandon::SendReport report_;
+    std::exception_ptr error_;
+};
+
 }  // namespace
+
+BatchResult process_batch(RunState& state, const std::string& after_cart_id,
+                          const std::function<void()>& claims_written,
+                          const std::function<void(const BatchResult&)>& outcomes_written) {
+    return in_batch_context([&] {
+        PreparedBatch batch = prepare_batch(state, after_cart_id, claims_written);
+        if (state.config.dry_run || batch.carts.empty()) {
+            BatchResult result;
+            for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
+            return result;
+        }
+        const auto report = state.channel_halted ? unsent(batch)
+                                                 : send_batch(state, send_plan(state), batch, cancel_requested);
+        return finish_batch(state, batch, report, outcomes_written);
+    });
+}
+
+int run_batches(RunState& state, const std::function<void()>& commit,
+                const std::function<void(const BatchResult&, int batch_number)>& batch_recorded,
+                const std::function<void()>& between_batches) {
+    int batches = 0;
+    PreparedBatch current = in_batch_context([&] { return prepare_batch(state, "", commit); });
+    while (!current.carts.empty()) {
+        PreparedBatch next;
+        cart_abandon::SendReport report;
+        const std::string last_cart_id = current.carts.back().cart_id;
+        if (state.channel_halted) {
+            report = unsent(current);
+        } else {
+            // A cancel waits for the next batch's claims (a few hundred milliseconds at most):
+            // both batches' outcomes are then recorded before it is raised.
+            guarded([] { HOLD_INTERRUPTS(); });
+            BackgroundSend sending(state, send_plan(state), current);
+            next = in_batch_context([&] { return prepare_batch(state, last_cart_id, commit); });
+            report = sending.join();
+            guarded([] { RESUME_INTERRUPTS(); });
+        }
+        ++batches;
+        const BatchResult result = in_batch_context([&] {
+            return finish_batch(state, current, report, [&](const BatchResult& r) { batch_recorded(r, batches); });
+        });
+        if (result.cancel_pending || state.channel_halted) {
+            // The next batch is claimed but will not be sent: release its carts, still due
+            // (recorded as retry with their attempts untouched; not counted as a batch).
+            if (!next.carts.empty()) {
+                in_batch_context([&] {
+                    return finish_batch(state, next, unsent(next),
+                                        [&](const BatchResult& r) { batch_recorded(r, batches); });
+                });
+            }
+            if (result.cancel_pending) check_for_interrupts();
+            break;
+        }
+        current = std::move(next);
+        if (current.carts.empty()) break;
+        // Claimed and not yet sent: a cancel during the pause releases the batch, then ends the call.
+        guarded([] { HOLD_INTERRUPTS(); });
+        between_batches();
+        guarded([] { RESUME_INTERRUPTS(); });
+        if (cancel_requested()) {
+            in_batch_context([&] {
+                return finish_batch(state, current, unsent(current),
+                                    [&](const BatchResult& r) { batch_recorded(r, batches); });
+            });
+            check_for_interrupts();
+        }
+    }
+    return batches;
+}
 
 }  // namespace pg

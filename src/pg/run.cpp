@@ -86,23 +86,26 @@ Datum run_body(FunctionCallInfo fcinfo) {
     }
 
     int batches = 0;
-    std::string after_cart_id;
-    for (;;) {
-        check_for_interrupts();
-        const auto result = process_batch(
-            state, after_cart_id, [&] { if (!dry_run) spi_commit(); },
-            [&](const BatchResult& batch) {
-                if (dry_run || batch.rows.empty()) return;
-                record_run_progress(run_id, state.totals, batches + 1,
-                                    cart_abandon::encode_cursor(batch.rows.back().cart_id));
+    check_for_interrupts();
+    if (dry_run) {
+        std::string after_cart_id;
+        for (;;) {
+            const auto result = process_batch(state, after_cart_id, [] {}, [](const BatchResult&) {});
+            if (result.rows.empty()) break;
+            ++batches;
+            after_cart_id = result.rows.back().cart_id;
+            check_for_interrupts();
+        }
+    } else {
+        batches = run_batches(
+            state, [] { spi_commit(); },
+            [&](const BatchResult& batch, int batch_number) {
+                if (!batch.rows.empty())
+                    record_run_progress(run_id, state.totals, batch_number,
+                                        cart_abandon::encode_cursor(batch.rows.back().cart_id));
                 spi_commit();
-            });
-        if (result.rows.empty()) break;
-        ++batches;
-        after_cart_id = result.rows.back().cart_id;
-        if (result.cancel_pending) check_for_interrupts();
-        if (state.channel_halted) break;
-        pause_between_batches(batch_pause());
+            },
+            [] { pause_between_batches(batch_pause()); });
     }
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

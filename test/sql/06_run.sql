@@ -1,7 +1,7 @@
 -- CALL cart_abandon_run(): every due cart batch by batch, commits, the run log, stale claims and
 -- runs, concurrency through the ledger's key. No BEGIN: the procedure commits (this file runs in
 -- a database of its own).
-SELECT plan(32);
+SELECT plan(36);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 SELECT fixture.make_cart('r' || lpad(n::text, 2, '0'), '30 hours', phone => '0151 4' || lpad(n::text, 7, '0'),
@@ -60,8 +60,11 @@ SELECT is((SELECT status FROM cart_abandon.runs WHERE pid = 999999), 'interrupte
 SELECT fixture.make_cart('p' || lpad(n::text, 2, '0'), '30 hours', phone => '0151 5' || lpad(n::text, 7, '0')) FROM generate_series(1, 5) AS n;
 SELECT fixture.standin_faults('[{"mode": "error", "code": 190, "http_status": 401, "times": 1}]');
 CALL cart_abandon_run('{"batchSize": 2}');
+-- (the second batch was claimed while the first was sent: it is released, its carts still due)
 SELECT results_eq($$SELECT status, batches, retry FROM cart_abandon.runs ORDER BY id DESC LIMIT 1$$,
-                  $$VALUES ('channel_paused', 1, 2)$$, 'the run stops after the batch that hit 190: channel_paused');
+                  $$VALUES ('channel_paused', 1, 4)$$, 'the run stops after the batch that hit 190: channel_paused');
+SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 'p%' AND status = 'retry' AND attempts = 0), 4,
+          'all four are retry with no attempt spent: 190 is not the cart''s fault, one was not started, two were released');
 SELECT alike((SELECT detail FROM cart_abandon.runs ORDER BY id DESC LIMIT 1), 'channel paused by error 190:%', 'the run row names the cause');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone LIKE '+49151500%'), 1, 'one request, no more');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 'p%' AND status = 'claimed'), 0, 'no claim is left behind');
@@ -93,4 +96,24 @@ SELECT is((SELECT status FROM cart_abandon.runs ORDER BY id DESC LIMIT 1), 'runn
 CALL cart_abandon_run();
 SELECT is((SELECT status FROM cart_abandon.runs ORDER BY id DESC OFFSET 1 LIMIT 1), 'interrupted', '... until the next run in the same session closes it');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone = '+4915146666666'), 1, 'and the cart is not sent again');
+
+-- cancelled with several batches: the one in flight is recorded, the next one (claimed while the
+-- first was sent) is released, the rest was never claimed; the next run sends exactly those
+SELECT fixture.make_cart('q' || n, '30 hours', phone => '0151 45' || lpad(n::text, 6, '0')) FROM generate_series(1, 6) AS n;
+SELECT fixture.standin_delay(3000);
+\set ON_ERROR_STOP 0
+SET statement_timeout = '1s';
+CALL cart_abandon_run('{"batchSize": 2}');
+RESET statement_timeout;
+\set ON_ERROR_STOP 1
+SELECT fixture.standin_delay(0);
+SELECT results_eq($$SELECT status, attempts, count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 'q%'
+                     GROUP BY 1, 2 ORDER BY 1$$,
+                  $$VALUES ('retry', 0, 2), ('unknown', 1, 2)$$,
+                  'after the cancel: 2 in flight unknown, 2 released as retry with no attempt, 2 never claimed');
+CALL cart_abandon_run('{"batchSize": 2}');
+SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 'q%' AND status = 'sent'), 4,
+          'the next run sends the four not sent');
+SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone LIKE '+49151450%'), 6,
+          'six requests in all: the two unknown are never resent');
 SELECT * FROM finish();

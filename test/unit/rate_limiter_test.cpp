@@ -46,3 +46,18 @@ TEST(RateLimiter, DoesNotBankSlotsWhileIdle) {
     EXPECT_TRUE(limiter.try_acquire(now));
     EXPECT_FALSE(limiter.try_acquire(now + 50ms)) << "no burst after idling";
 }
+
+TEST(RateLimiter, KeepsUpAHighRateForACallerPollingEveryMillisecond) {
+    RateLimiter limiter(10000);
+    std::vector<RateLimiter::Clock::time_point> starts;
+    auto now = RateLimiter::Clock::time_point(1s);
+    for (int step = 0; step < 2000; ++step, now += 1ms)  // 2 s
+        while (limiter.try_acquire(now)) starts.push_back(now);
+    std::size_t worst = 0;
+    for (std::size_t i = 0, j = 0; i < starts.size(); ++i) {
+        while (starts[i] - starts[j] >= 1s) ++j;
+        worst = std::max(worst, i - j + 1);
+    }
+    EXPECT_GE(starts.size(), 19000u) << "the slots missed between two polls are taken at the next";
+    EXPECT_LE(worst, 10000u);
+}
