@@ -294,10 +294,10 @@ sql -c "DROP DATABASE imp" -c "DROP DATABASE due_impact"
 
 # ---------------------------------------------------------------- the chart
 gnuplot <<GNUPLOT
-set terminal pngcairo size 900,560 font "sans,11"
+set terminal pngcairo size 900,560 font "sans,11" noenhanced
 set output "$OUT/throughput.png"
-set title "cart\\_abandon: reminders per second, end to end (claim, send, record)\\n$(nproc) cores, PostgreSQL 15, stand-in on loopback"
-set xlabel "max\\_concurrency (requests in flight)"
+set title "cart_abandon: reminders per second, end to end (claim, send, record)\\n$(nproc) cores, PostgreSQL 15, stand-in on loopback"
+set xlabel "max_concurrency (requests in flight)"
 set ylabel "messages per second"
 set logscale x 2
 set xrange [0.8:160]

@@ -38,8 +38,10 @@ SELECT i,
        1 + (r3 % 5)::int AS items,
        make_interval(secs => 60 + (r2 % 5400)) AS session
   FROM (SELECT i,
+               -- minus the session (see below): no activity lies in the future
                now() - make_interval(hours => :offset_hours)
-                     - make_interval(secs => (:span_hours * 3600.0) * ((hashint4(i) & 2147483647) / 2147483648.0)) AS created,
+                     - make_interval(secs => (:span_hours * 3600.0) * ((hashint4(i) & 2147483647) / 2147483648.0))
+                     - make_interval(secs => 240 + ((hashint4(i * 5 + 2) & 2147483647) % 5400)) AS created,
                hashint4(i * 3 + 1) & 2147483647 AS r1,
                hashint4(i * 5 + 2) & 2147483647 AS r2,
                hashint4(i * 7 + 3) & 2147483647 AS r3
