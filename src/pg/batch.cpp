@@ -7,7 +7,6 @@
 #include <exception>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -394,50 +393,44 @@ int run_batches(RunState& state, const std::function<void()>& commit,
                 const std::function<void(const BatchResult&, int batch_number)>& batch_recorded,
                 const std::function<void()>& between_batches) {
     int batches = 0;
+    // A batch claimed but not to be sent: its carts stay due (recorded as retry with their
+    // attempts untouched; not counted as a batch).
+    auto release = [&](PreparedBatch& batch) {
+        if (batch.carts.empty()) return;
+        in_batch_context([&] {
+            return finish_batch(state, batch, unsent(batch), [&](const BatchResult& r) { batch_recorded(r, batches); });
+        });
+    };
     PreparedBatch current = in_batch_context([&] { return prepare_batch(state, "", commit); });
     while (!current.carts.empty()) {
-        PreparedBatch next;
-        cart_abandon::SendReport report;
         const std::string last_cart_id = current.carts.back().cart_id;
-        if (state.channel_halted) {
-            report = unsent(current);
-        } else {
-            // A cancel waits for the next batch's claims (a few hundred milliseconds at most):
-            // both batches' outcomes are then recorded before it is raised.
-            guarded([] { HOLD_INTERRUPTS(); });
-            BackgroundSend sending(state, send_plan(state), current);
-            next = in_batch_context([&] { return prepare_batch(state, last_cart_id, commit); });
-            report = sending.join();
-            guarded([] { RESUME_INTERRUPTS(); });
-        }
+        // A cancel waits for the next batch's claims (a few hundred milliseconds at most): both
+        // batches' outcomes are then recorded before it is raised.
+        guarded([] { HOLD_INTERRUPTS(); });
+        BackgroundSend sending(state, send_plan(state), current);
+        PreparedBatch next = in_batch_context([&] { return prepare_batch(state, last_cart_id, commit); });
+        const cart_abandon::SendReport report = sending.join();
+        guarded([] { RESUME_INTERRUPTS(); });
+
         ++batches;
         const BatchResult result = in_batch_context([&] {
             return finish_batch(state, current, report, [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
         if (result.cancel_pending || state.channel_halted) {
-            // The next batch is claimed but will not be sent: release its carts, still due
-            // (recorded as retry with their attempts untouched; not counted as a batch).
-            if (!next.carts.empty()) {
-                in_batch_context([&] {
-                    return finish_batch(state, next, unsent(next),
-                                        [&](const BatchResult& r) { batch_recorded(r, batches); });
-                });
-            }
+            release(next);
             if (result.cancel_pending) check_for_interrupts();
             break;
         }
         current = std::move(next);
         if (current.carts.empty()) break;
-        // Claimed and not yet sent: a cancel during the pause releases the batch, then ends the call.
+        // Claimed and not yet sent: a cancel during the pause releases the batch and ends the call.
         guarded([] { HOLD_INTERRUPTS(); });
         between_batches();
         guarded([] { RESUME_INTERRUPTS(); });
         if (cancel_requested()) {
-            in_batch_context([&] {
-                return finish_batch(state, current, unsent(current),
-                                    [&](const BatchResult& r) { batch_recorded(r, batches); });
-            });
+            release(current);
             check_for_interrupts();
+            break;
         }
     }
     return batches;
