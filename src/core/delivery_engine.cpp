@@ -12,7 +12,6 @@ using Clock = RateLimiter::Clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kLongestPoll{100};         // how often should_stop is checked while waiting
-
 constexpr milliseconds kPairRateSpacing{6000};    // Meta: about one message every 6 s to one user
 
 struct Slot {
