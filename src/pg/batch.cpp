@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -279,10 +280,16 @@ cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan, const
                                          plan.options, plan.endpoint, batch.deliveries, should_stop);
 }
 
+// A cart row stays locked from its metadata update to the commit, and a shopper updating the
+// cart waits that long: outcomes are recorded this many at a time, each chunk committed.
+constexpr std::size_t kOutcomeChunk = 100;
+
 // Records a sent batch: totals, ledger outcomes, metadata, opt-outs, channel status; then
 // `outcomes_written` (the procedure commits there), all with interrupts held so that a cancel
-// cannot separate what was sent from its record.
+// cannot separate what was sent from its record. `chunk_written` runs between chunks of
+// outcomes (the procedure commits there too).
 BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_abandon::SendReport& report,
+                         const std::function<void()>& chunk_written,
                          const std::function<void(const BatchResult&)>& outcomes_written) {
     BatchResult result;
     std::vector<LedgerOutcome> outcomes;
@@ -316,7 +323,12 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
     for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
 
     guarded([] { HOLD_INTERRUPTS(); });
-    record_outcomes(outcomes);
+    for (std::size_t from = 0; from < outcomes.size(); from += kOutcomeChunk) {
+        if (from > 0) chunk_written();
+        const auto first = outcomes.begin() + std::ptrdiff_t(from);
+        const auto last = outcomes.begin() + std::ptrdiff_t(std::min(outcomes.size(), from + kOutcomeChunk));
+        record_outcomes({std::make_move_iterator(first), std::make_move_iterator(last)});
+    }
     add_opt_outs(opted_out, "whatsapp_131050", "the user stopped marketing messages from this business");
     if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
     else if (any_sent) record_channel_sending();
@@ -385,7 +397,7 @@ BatchResult process_batch(RunState& state, const std::string& after_cart_id,
         }
         const auto report = state.channel_halted ? unsent(batch)
                                                  : send_batch(state, send_plan(state), batch, cancel_requested);
-        return finish_batch(state, batch, report, outcomes_written);
+        return finish_batch(state, batch, report, [] {}, outcomes_written);
     });
 }
 
@@ -398,7 +410,8 @@ int run_batches(RunState& state, const std::function<void()>& commit,
     auto release = [&](PreparedBatch& batch) {
         if (batch.carts.empty()) return;
         in_batch_context([&] {
-            return finish_batch(state, batch, unsent(batch), [&](const BatchResult& r) { batch_recorded(r, batches); });
+            return finish_batch(state, batch, unsent(batch), commit,
+                                [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
     };
     PreparedBatch current = in_batch_context([&] { return prepare_batch(state, "", commit); });
@@ -414,7 +427,8 @@ int run_batches(RunState& state, const std::function<void()>& commit,
 
         ++batches;
         const BatchResult result = in_batch_context([&] {
-            return finish_batch(state, current, report, [&](const BatchResult& r) { batch_recorded(r, batches); });
+            return finish_batch(state, current, report, commit,
+                                [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
         if (result.cancel_pending || state.channel_halted) {
             release(next);

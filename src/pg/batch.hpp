@@ -60,7 +60,8 @@ BatchResult process_batch(RunState& state, const std::string& after_cart_id,
 // Every due cart, batch after batch, for CALL cart_abandon_run (not a dry run): while one batch
 // is being sent (on a thread that runs only the core sender), the next one is selected and
 // claimed, so the database work hides behind the network wait. `commit` runs after each batch's
-// claims, `batch_recorded` after each batch's outcomes (the procedure commits in both),
+// claims and between chunks of its outcomes, `batch_recorded` after each batch's outcomes (the
+// procedure commits in all three),
 // `between_batches` (interrupts held) before the next batch is sent. Returns the number of batches.
 int run_batches(RunState& state, const std::function<void()>& commit,
                 const std::function<void(const BatchResult&, int batch_number)>& batch_recorded,

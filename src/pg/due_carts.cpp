@@ -52,10 +52,11 @@ touched AS (
 ),
 -- Each candidate is examined on its own (OFFSET 0 keeps the planner from turning this into a
 -- join over every cart: it cannot estimate how few candidates there are), in id order, so the
--- scan stops at the batch's LIMIT.
+-- scan stops at the batch's LIMIT. The candidates are sorted first (the inner OFFSET 0 keeps
+-- that order): sorting after the examination would examine every candidate for every batch.
 due AS (
     SELECT o.*
-      FROM (SELECT DISTINCT id FROM touched) t
+      FROM (SELECT DISTINCT id FROM touched ORDER BY id OFFSET 0) t
      CROSS JOIN LATERAL (
         SELECT c.id, c.customer_id, c.email, c.shipping_address_id, c.billing_address_id, a.last_activity,
                d1.status AS first_status, d1.attempts AS first_attempts, d1.sent_at AS first_sent_at,

@@ -11,6 +11,9 @@ namespace pg {
 
 namespace {
 
+// The ledger grows while a run writes it: these statements are planned for each call's values
+// (Statement::Planning::PerValues), not once, when the table was nearly empty.
+
 // Claiming takes two statements so that it locks nothing it does not take: a new stage is
 // inserted with ON CONFLICT DO NOTHING (no lock on a row another run holds), and a stage left
 // 'retry' is taken over by an UPDATE that locks only the rows it changes. (ON CONFLICT DO
@@ -29,7 +32,8 @@ SELECT u.cart_id, u.stage, $8, CASE WHEN u.skip THEN 'skipped' ELSE 'claimed' EN
 ON CONFLICT (cart_id, stage, channel) DO NOTHING
 RETURNING cart_id, stage, status, attempts
 )SQL",
-    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID});
+    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID},
+    Statement::Planning::PerValues);
 
 Statement claim_retry_statement(R"SQL(
 UPDATE cart_abandon.deliveries d
@@ -44,16 +48,27 @@ UPDATE cart_abandon.deliveries d
                 WHERE c.id = u.cart_id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
 RETURNING d.cart_id, d.stage, d.status, d.attempts
 )SQL",
-    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, INT4OID});
+    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, INT4OID},
+    Statement::Planning::PerValues);
 
 // The ledger row and the cart's metadata change in one statement, so they commit together.
 // Only the "notifications" key of metadata is touched, read and written in the same UPDATE, so
-// a concurrent writer's other keys survive.
+// a concurrent writer's other keys survive. Each outcome first finds its open row by the unique
+// key (OFFSET 0 and MATERIALIZED keep that order), then the row is updated by id alone: given a
+// status condition on the updated table, the planner takes the open rows for few (status is
+// rarely 'claimed' when the table is analyzed) and rescans every outcome for each of them. The
+// row is this run's claim: only expire_statement can change it meanwhile, to 'unknown', which
+// takes the outcome too.
 Statement record_statement(R"SQL(
-WITH outcome AS (
-    SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
-                         $8::text[], $9::bool[])
+WITH outcome AS MATERIALIZED (
+    SELECT u.*, d.id
+      FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
+                  $8::text[], $9::bool[])
            AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata)
+     CROSS JOIN LATERAL (SELECT d.id FROM cart_abandon.deliveries d
+                          WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $10
+                            AND d.status IN ('claimed', 'unknown')
+                          OFFSET 0) d
 ),
 recorded AS (
     UPDATE cart_abandon.deliveries d
@@ -63,7 +78,7 @@ recorded AS (
            sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
            updated_at = clock_timestamp()
       FROM outcome o
-     WHERE d.cart_id = o.cart_id AND d.stage = o.stage AND d.channel = $10 AND d.status IN ('claimed', 'unknown')
+     WHERE d.id = o.id
     RETURNING d.cart_id, d.stage, d.status, d.sent_at, d.error_message, o.write_metadata
 ),
 patch AS (
@@ -84,7 +99,8 @@ UPDATE @medusa@.cart c
  WHERE c.id = patch.cart_id
 )SQL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID, TEXTOID});
+     BOOLARRAYOID, TEXTOID},
+    Statement::Planning::PerValues);
 
 // A claim must survive a crash before its message leaves, and an outcome once Meta has it:
 // where the server runs with synchronous_commit = off, this transaction commits durably anyway

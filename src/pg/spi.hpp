@@ -31,7 +31,8 @@ public:
     // How the plan follows the values. Generic: planned once, kept (key lookups). PerValues:
     // replanned for each call's values, for a statement whose best plan depends on them (a
     // time range): PostgreSQL's generic plan guesses a third of the table for `>= $2` and,
-    // after five calls, would scan every cart.
+    // after five calls, would scan every cart. Also for a statement on a table that grows
+    // during the call: a plan kept from when the ledger was nearly empty scans it for every batch.
     enum class Planning { Generic, PerValues };
 
     Statement(const char* sql, std::vector<Oid> parameter_types, Planning planning = Planning::Generic)

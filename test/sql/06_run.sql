@@ -1,7 +1,7 @@
 -- CALL cart_abandon_run(): every due cart batch by batch, commits, the run log, stale claims and
 -- runs, concurrency through the ledger's key. No BEGIN: the procedure commits (this file runs in
 -- a database of its own).
-SELECT plan(36);
+SELECT plan(38);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 SELECT fixture.make_cart('r' || lpad(n::text, 2, '0'), '30 hours', phone => '0151 4' || lpad(n::text, 7, '0'),
@@ -116,4 +116,23 @@ SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 
           'the next run sends the four not sent');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone LIKE '+49151450%'), 6,
           'six requests in all: the two unknown are never resent');
+-- a batch's outcomes commit 100 carts at a time: a shopper updating one of its carts waits for
+-- one chunk at most, not for the whole batch
+CREATE TABLE public.metadata_writes (cart_id text, xid xid8);
+CREATE FUNCTION note_metadata_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.metadata_writes VALUES (NEW.id, pg_current_xact_id());
+    RETURN NEW;
+END $$;
+CREATE TRIGGER note_metadata_write AFTER UPDATE OF metadata ON public.cart
+    FOR EACH ROW EXECUTE FUNCTION note_metadata_write();
+SELECT fixture.make_cart('k' || lpad(n::text, 3, '0'), '30 hours', phone => '0151 44' || lpad(n::text, 6, '0'))
+  FROM generate_series(1, 250) AS n;
+CALL cart_abandon_run('{"batchSize": 250}');
+SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 'k%' AND status = 'sent'), 250,
+          'one batch of 250 sent');
+SELECT results_eq($$SELECT count(*)::int FROM metadata_writes WHERE cart_id LIKE 'k%' GROUP BY xid ORDER BY 1 DESC$$,
+                  $$VALUES (100), (100), (50)$$, 'its outcomes and metadata committed in three transactions: 100, 100, 50');
+DROP TRIGGER note_metadata_write ON public.cart;
+
 SELECT * FROM finish();
