@@ -133,13 +133,17 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
             break;
         }
 
-        const auto wait = std::chrono::duration_cast<milliseconds>(next_event - Clock::now());
+        const auto wait = next_event - Clock::now();
         const bool nothing_in_flight = client.in_flight() == 0;
-        client.poll(std::clamp(wait, milliseconds(nothing_in_flight ? 0 : 1), kLongestPoll), on_done);
-        if (nothing_in_flight && remaining > 0 && wait.count() > 0) {
+        client.poll(nothing_in_flight ? milliseconds(0)
+                                      : std::clamp(std::chrono::ceil<milliseconds>(wait), milliseconds(1), kLongestPoll),
+                    on_done);
+        if (nothing_in_flight && remaining > 0 && wait > Clock::duration::zero()) {
             // Nothing was in flight, so poll did not wait, and nothing could start: sleep until
-            // the next start is due. (Sleeping after answers came in would idle the sender.)
-            std::this_thread::sleep_for(std::min(wait, kLongestPoll));
+            // the next start is due, to the microsecond (at 1,000/s a start is due every
+            // millisecond: rounding down to 0 ms spun the thread). Sleeping after answers came
+            // in would idle the sender.
+            std::this_thread::sleep_for(std::min<Clock::duration>(wait, kLongestPoll));
         }
     }
     return report;
