@@ -276,20 +276,31 @@ still_running=$(kill -0 "$run_client" 2>/dev/null && echo yes || echo no)
 wait "$run_client"
 read -r impact_s impact_sent _ <<< "$(last_run imp)"
 standin_delay 0
-# The same during a run at the settings a shop runs hourly (max_concurrency 32, max_per_second
-# 70, batch_size 100), stopped by statement_timeout once pgbench is done.
-clone due_impact imp
-{ echo "SET statement_timeout = '$((PGBENCH_SECONDS + 3))s';"; echo "SET cart_abandon.whatsapp_api_url = '$FAST_URL/v21.0';"
-  echo "CALL cart_abandon_run();"; } | psql -X -q -d imp > /dev/null 2>&1 &
-run_client=$!
-sleep 1
-pgbench_run imp "$LOCAL_ENV_DIR/paced"
-paced_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/paced.*[0-9])
-wait "$run_client" || true   # ended by its statement_timeout
-paced_sent=$(value -d imp -c "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent'")
+# The same during paced runs, stopped by statement_timeout once pgbench is done: at the settings
+# a shop runs hourly (max_concurrency 32, max_per_second 70, batch_size 100), and at 300/s.
+paced_run() {  # label settings_sql -> "json|sent"
+    clone due_impact imp
+    { echo "SET statement_timeout = '$((PGBENCH_SECONDS + 3))s';"; echo "SET cart_abandon.whatsapp_api_url = '$FAST_URL/v21.0';"
+      echo "$2"; echo "CALL cart_abandon_run();"; } | psql -X -q -d imp > /dev/null 2>&1 &
+    local client=$!
+    sleep 1
+    pgbench_run imp "$LOCAL_ENV_DIR/$1"
+    wait "$client" || true   # ended by its statement_timeout
+    echo "$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR/$1".*[0-9])|$(value -d imp -c "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent'")"
+}
+IFS='|' read -r paced_json paced_sent <<< "$(paced_run paced "")"
+standin_delay 100
+IFS='|' read -r rate300_json rate300_sent <<< "$(paced_run rate300 "SET cart_abandon.max_concurrency = 128; SET cart_abandon.max_per_second = 300; SET cart_abandon.batch_size = 1000;")"
 standin_delay 0
-record "\"impact\": {\"quiet\": $quiet_json, \"during_run\": $busy_json, \"run_sent\": $impact_sent, \"run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\", \"during_default_paced_run\": $paced_json, \"paced_run_sent\": $paced_sent}"
-log "impact: quiet $quiet_json; during a run ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running) $busy_json; during a run at the default pace ($paced_sent messages) $paced_json"
+# Calibration, no run at all: a process busy 6 ms every 90 ms (7% of one core).
+clone due_impact imp
+python3 bench/lib/cpu_bursts.py 0.006 0.084 "$((PGBENCH_SECONDS + 1))" &
+bursts=$!
+pgbench_run imp "$LOCAL_ENV_DIR/bursts"
+wait "$bursts"
+bursts_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/bursts.*[0-9])
+record "\"impact\": {\"quiet\": $quiet_json, \"during_run\": $busy_json, \"run_sent\": $impact_sent, \"run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\", \"during_default_paced_run\": $paced_json, \"paced_run_sent\": $paced_sent, \"during_300_per_second_run\": $rate300_json, \"rate300_run_sent\": $rate300_sent, \"during_cpu_bursts_without_run\": $bursts_json}"
+log "impact: quiet $quiet_json; during a run ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running) $busy_json; during a run at the default pace ($paced_sent messages) $paced_json; at 300/s ($rate300_sent messages) $rate300_json; CPU bursts, no run: $bursts_json"
 sql -c "DROP DATABASE imp" -c "DROP DATABASE due_impact"
 
 # ---------------------------------------------------------------- the chart
@@ -323,6 +334,8 @@ t5=$(holds "$big_anon - $small_anon <= 32768")
 quiet_p99=$(num "$quiet_json" p99_ms); busy_p99=$(num "$busy_json" p99_ms); paced_p99=$(num "$paced_json" p99_ms)
 ratio=$(calc "$busy_p99 / $quiet_p99" 2)
 paced_ratio=$(calc "$paced_p99 / $quiet_p99" 2)
+rate300_p99=$(num "$rate300_json" p99_ms); rate300_ratio=$(calc "$rate300_p99 / $quiet_p99" 2)
+bursts_p99=$(num "$bursts_json" p99_ms); bursts_ratio=$(calc "$bursts_p99 / $quiet_p99" 2)
 t6=$(holds "$ratio < 1.5")
 t6_paced=$(holds "$paced_ratio < 1.5")
 {
@@ -338,6 +351,8 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo "| 5 | backend private memory (RssAnon peak) | $small_sent messages: $((small_anon / 1024)) MB; $big_sent messages: $((big_anon / 1024)) MB (VmHWM with shared buffers: $((small_hwm / 1024)) / $((big_hwm / 1024)) MB) | within 32 MB | $(verdict "$t5") |"
     echo "| 6 | pgbench cart updates p99, during a full-speed run (concurrency 128, 100 ms answers) vs quiet | $busy_p99 ms vs $quiet_p99 ms (ratio $ratio) | < 1.5 | $(verdict "$t6") |"
     echo "| 6b | the same during a run at the default settings (32, 70/s) | $paced_p99 ms vs $quiet_p99 ms (ratio $paced_ratio) | < 1.5 | $(verdict "$t6_paced") |"
+    echo "| 6c | the same during a run at 300/s (128, 100 ms answers) | $rate300_p99 ms vs $quiet_p99 ms (ratio $rate300_ratio) | < 1.5 | $(verdict "$(holds "$rate300_ratio < 1.5")") |"
+    echo "| 6d | calibration, no run: another process busy 6 ms every 90 ms | $bursts_p99 ms vs $quiet_p99 ms (ratio $bursts_ratio) | | |"
     echo
     echo "## 1. Idle hourly run"
     echo
@@ -364,6 +379,8 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo "- quiet: \`$quiet_json\`"
     echo "- during a full-speed run ($impact_sent messages in $impact_s s; the run outlasted pgbench: $still_running): \`$busy_json\`"
     echo "- during a run at the default settings ($paced_sent messages sent while pgbench ran): \`$paced_json\`"
+    echo "- during a run at 300/s ($rate300_sent messages sent while pgbench ran): \`$rate300_json\`"
+    echo "- no run, another process busy 6 ms every 90 ms: \`$bursts_json\`"
 } > "$OUT/results.md"
 ( IFS=,; echo "{${json_rows[*]}}" ) > "$OUT/results.json"
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$OUT/results.json"
