@@ -259,7 +259,7 @@ log "memory: $small_sent messages: VmHWM $small_hwm kB, RssAnon $small_anon kB; 
 log "impact: pgbench cart updates at 200/s for $PGBENCH_SECONDS s, without and during a run"
 due_database due_impact "$IMPACT_DUE"
 pgbench_run() {  # database log_prefix
-    (cd "$LOCAL_ENV_DIR" && pgbench -n -d "$1" -c 4 -j 2 -R 200 -T "$PGBENCH_SECONDS" -D carts="$IMPACT_DUE" \
+    (cd "$LOCAL_ENV_DIR" && ${PGBENCH_CPU:+taskset -c "$PGBENCH_CPU"} pgbench -n -d "$1" -c 4 -j 2 -R 200 -T "$PGBENCH_SECONDS" -D carts="$IMPACT_DUE" \
         -f "$REPO/bench/pgbench/cart_activity.sql" -l --log-prefix="$2" > "$2.out" 2>&1)
 }
 clone due_impact imp
@@ -299,8 +299,42 @@ bursts=$!
 pgbench_run imp "$LOCAL_ENV_DIR/bursts"
 wait "$bursts"
 bursts_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/bursts.*[0-9])
-record "\"impact\": {\"quiet\": $quiet_json, \"during_run\": $busy_json, \"run_sent\": $impact_sent, \"run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\", \"during_default_paced_run\": $paced_json, \"paced_run_sent\": $paced_sent, \"during_300_per_second_run\": $rate300_json, \"rate300_run_sent\": $rate300_sent, \"during_cpu_bursts_without_run\": $bursts_json}"
-log "impact: quiet $quiet_json; during a run ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running) $busy_json; during a run at the default pace ($paced_sent messages) $paced_json; at 300/s ($rate300_sent messages) $rate300_json; CPU bursts, no run: $bursts_json"
+# Where the rest comes from: the same full-speed run with its backend (and sending thread) and the
+# stand-in on one core, PostgreSQL's other processes (pgbench's backends, WAL writer, ...) and
+# pgbench on the other, against a quiet baseline pinned the same way.
+pin_postgres() {  # cpu list: the postmaster and every process it has (new backends inherit it)
+    local postmaster
+    postmaster=$(head -1 "$PG_DIR/data/postmaster.pid")
+    for p in $postmaster $(pgrep -P "$postmaster"); do taskset -a -p -c "$1" "$p" > /dev/null; done
+}
+pinned_quiet_json='null'; pinned_busy_json='null'
+if [ "$(nproc)" -ge 2 ]; then
+    pin_postgres 0
+    export PGBENCH_CPU=0
+    clone due_impact imp
+    pgbench_run imp "$LOCAL_ENV_DIR/pinned_quiet"
+    pinned_quiet_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/pinned_quiet.*[0-9])
+    clone due_impact imp
+    standin_delay 100
+    taskset -a -p -c 1 "$FAST_PID" > /dev/null
+    { echo "SET application_name = 'bench_pinned';"; run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d imp 2>/dev/null &
+    run_client=$!
+    for _ in $(seq 500); do
+        run_pid=$(value -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench_pinned'" || true)
+        [ -n "$run_pid" ] && break; sleep 0.01
+    done
+    taskset -a -p -c 1 "$run_pid" > /dev/null
+    sleep 1
+    pgbench_run imp "$LOCAL_ENV_DIR/pinned_busy"
+    wait "$run_client"
+    pinned_busy_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/pinned_busy.*[0-9])
+    unset PGBENCH_CPU
+    pin_postgres "0-$(($(nproc) - 1))"
+    taskset -a -p -c "0-$(($(nproc) - 1))" "$FAST_PID" > /dev/null
+    standin_delay 0
+fi
+record "\"impact\": {\"pinned_quiet\": $pinned_quiet_json, \"pinned_during_run\": $pinned_busy_json, \"quiet\": $quiet_json, \"during_run\": $busy_json, \"run_sent\": $impact_sent, \"run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\", \"during_default_paced_run\": $paced_json, \"paced_run_sent\": $paced_sent, \"during_300_per_second_run\": $rate300_json, \"rate300_run_sent\": $rate300_sent, \"during_cpu_bursts_without_run\": $bursts_json}"
+log "impact: quiet $quiet_json; during a run ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running) $busy_json; during a run at the default pace ($paced_sent messages) $paced_json; at 300/s ($rate300_sent messages) $rate300_json; CPU bursts, no run: $bursts_json; pinned: quiet $pinned_quiet_json, during a run $pinned_busy_json"
 sql -c "DROP DATABASE imp" -c "DROP DATABASE due_impact"
 
 # ---------------------------------------------------------------- the chart
@@ -336,6 +370,12 @@ ratio=$(calc "$busy_p99 / $quiet_p99" 2)
 paced_ratio=$(calc "$paced_p99 / $quiet_p99" 2)
 rate300_p99=$(num "$rate300_json" p99_ms); rate300_ratio=$(calc "$rate300_p99 / $quiet_p99" 2)
 bursts_p99=$(num "$bursts_json" p99_ms); bursts_ratio=$(calc "$bursts_p99 / $quiet_p99" 2)
+if [ "$pinned_busy_json" != null ]; then
+    pinned_quiet_p99=$(num "$pinned_quiet_json" p99_ms); pinned_busy_p99=$(num "$pinned_busy_json" p99_ms)
+    pinned_figure="$pinned_busy_p99 ms vs $pinned_quiet_p99 ms (ratio $(calc "$pinned_busy_p99 / $pinned_quiet_p99" 2))"
+else
+    pinned_figure="n/a (one core)"
+fi
 t6=$(holds "$ratio < 1.5")
 t6_paced=$(holds "$paced_ratio < 1.5")
 {
@@ -353,6 +393,7 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo "| 6b | the same during a run at the default settings (32, 70/s) | $paced_p99 ms vs $quiet_p99 ms (ratio $paced_ratio) | < 1.5 | $(verdict "$t6_paced") |"
     echo "| 6c | the same during a run at 300/s (128, 100 ms answers) | $rate300_p99 ms vs $quiet_p99 ms (ratio $rate300_ratio) | < 1.5 | $(verdict "$(holds "$rate300_ratio < 1.5")") |"
     echo "| 6d | calibration, no run: another process busy 6 ms every 90 ms | $bursts_p99 ms vs $quiet_p99 ms (ratio $bursts_ratio) | | |"
+    echo "| 6e | 6 with the run and the stand-in on one core, PostgreSQL's other processes and pgbench on the other (both phases pinned) | $pinned_figure | | |"
     echo
     echo "## 1. Idle hourly run"
     echo
@@ -381,6 +422,7 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo "- during a run at the default settings ($paced_sent messages sent while pgbench ran): \`$paced_json\`"
     echo "- during a run at 300/s ($rate300_sent messages sent while pgbench ran): \`$rate300_json\`"
     echo "- no run, another process busy 6 ms every 90 ms: \`$bursts_json\`"
+    echo "- pinned (the run's backend and the stand-in on core 1, the rest of PostgreSQL and pgbench on core 0): quiet \`$pinned_quiet_json\`, during the full-speed run \`$pinned_busy_json\`"
 } > "$OUT/results.md"
 ( IFS=,; echo "{${json_rows[*]}}" ) > "$OUT/results.json"
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$OUT/results.json"
