@@ -2,7 +2,7 @@
 # make bench: every figure of bench/RESULTS.md in one command, on a throw-away PostgreSQL 15 and
 # the C++ WhatsApp stand-in on 127.0.0.1. Writes bench/out/results.md, results.json, the chart
 # throughput.png, the plans and the profile, and prints the table.
-#   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 8 minutes on 2 cores
+#   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 9 minutes on 2 cores
 #   BENCH_SCALE=smoke  the same steps at small sizes, in about a minute (run by the test command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
