@@ -116,6 +116,7 @@ SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 
           'the next run sends the four not sent');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone LIKE '+49151450%'), 6,
           'six requests in all: the two unknown are never resent');
+
 -- a batch's outcomes commit 100 carts at a time: a shopper updating one of its carts waits for
 -- one chunk at most, not for the whole batch
 CREATE TABLE public.metadata_writes (cart_id text, xid xid8);
