@@ -147,7 +147,7 @@ for size in "${SIZES[@]}"; do
     # The daily full scan, for comparison.
     full_t=$(psql -X -d "$db" -c 'SET cart_abandon.full_scan_interval = 0' -c '\timing on' -c 'CALL cart_abandon_run()' 2>/dev/null \
         | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
-    # The plan and buffers of an idle run's due-cart query (auto_explain logs statements run by SPI).
+    # The plan and buffers of an idle run's candidate query (auto_explain logs statements run by SPI).
     mark=$(wc -l < "$PG_LOG")
     psql -X -q -d "$db" -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_analyze = on" \
         -c "SET auto_explain.log_buffers = on" -c "SET auto_explain.log_nested_statements = on" \
@@ -156,7 +156,7 @@ for size in "${SIZES[@]}"; do
     plan_ms=$(head -1 "$OUT/idle_plan_$size.txt" | grep -E '^[0-9.]+$' || echo null)
     buffers=$(grep -m1 "Buffers:" "$OUT/idle_plan_$size.txt" | sed 's/^[[:space:]]*Buffers: //' || echo "n/a")
     idle_rows+=("| $size | $window | ${generate_s%.*} s | $catchup_sent in ${catchup_s} s | $median ms | $worst ms | $scans | $plan_ms ms | $buffers | $full_t ms |")
-    record "\"idle_$size\": {\"carts\": $size, \"open_in_window\": $window, \"generate_s\": $generate_s, \"catchup_sent\": $catchup_sent, \"catchup_s\": $catchup_s, \"idle_median_ms\": $median, \"idle_worst_ms\": $worst, \"due_query_ms\": $plan_ms, \"full_scan_ms\": $full_t}"
+    record "\"idle_$size\": {\"carts\": $size, \"open_in_window\": $window, \"generate_s\": $generate_s, \"catchup_sent\": $catchup_sent, \"catchup_s\": $catchup_s, \"idle_median_ms\": $median, \"idle_worst_ms\": $worst, \"candidate_query_ms\": $plan_ms, \"full_scan_ms\": $full_t}"
     log "idle at $size carts: median $median ms, worst $worst ms ($scans); full scan $full_t ms"
     [ "$size" = "${SIZES[0]}" ] && idle_small=$median
     idle_large=$median
@@ -397,7 +397,7 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo
     echo "## 1. Idle hourly run"
     echo
-    echo "| carts | open, active in the 7-day window | generated in | catch-up run (first install) | idle run median | worst | scan | due-cart query | its buffers | full scan |"
+    echo "| carts | open, active in the 7-day window | generated in | catch-up run (first install) | idle run median | worst | scan | candidate query | its buffers | full scan |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${idle_rows[@]}"
     echo

@@ -4,7 +4,7 @@
   analyze.py rate ARRIVALS_FILE LIMIT      arrival times (microseconds, one per line) -> JSON:
                                            count, busiest sliding 1-second window, average rate
   analyze.py latency PGBENCH_LOG...        pgbench -l logs -> JSON: count, p50, p99, max (ms)
-  analyze.py plan SERVER_LOG FIRST_LINE    the auto_explain entry of the due-cart query logged
+  analyze.py plan SERVER_LOG FIRST_LINE    the auto_explain entry of the candidate query logged
                                            from that line on: its duration (ms) on the first line
 """
 import json

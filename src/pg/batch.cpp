@@ -193,14 +193,13 @@ auto in_batch_context(F&& body) {
     return result;
 }
 
-// Selects, decides and claims the carts due after `after_cart_id`; `claims_written` runs right
+// Selects (the next batch from `due`), decides and claims; `claims_written` runs right
 // after the claims are written and before anything can be sent (the procedure commits there).
 // A dry run's rows are final here.
-PreparedBatch prepare_batch(RunState& state, const std::string& after_cart_id,
-                            const std::function<void()>& claims_written) {
+PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written) {
     PreparedBatch batch;
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-    batch.carts = select_due_carts(after_cart_id, state.config.timing, now, state.config.batch_size, state.scan);
+    batch.carts = due.next(state.config.timing, now, state.config.batch_size);
     if (batch.carts.empty()) return batch;
 
     batch.decisions = decide(batch.carts, state, now);
@@ -385,11 +384,10 @@ private:
 
 }  // namespace
 
-BatchResult process_batch(RunState& state, const std::string& after_cart_id,
-                          const std::function<void()>& claims_written,
+BatchResult process_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written,
                           const std::function<void(const BatchResult&)>& outcomes_written) {
     return in_batch_context([&] {
-        PreparedBatch batch = prepare_batch(state, after_cart_id, claims_written);
+        PreparedBatch batch = prepare_batch(state, due, claims_written);
         if (state.config.dry_run || batch.carts.empty()) {
             BatchResult result;
             for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
@@ -414,14 +412,14 @@ int run_batches(RunState& state, const std::function<void()>& commit,
                                 [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
     };
-    PreparedBatch current = in_batch_context([&] { return prepare_batch(state, "", commit); });
+    DueCartQueue due("", state.scan);
+    PreparedBatch current = in_batch_context([&] { return prepare_batch(state, due, commit); });
     while (!current.carts.empty()) {
-        const std::string last_cart_id = current.carts.back().cart_id;
         // A cancel waits for the next batch's claims (a few hundred milliseconds at most): both
         // batches' outcomes are then recorded before it is raised.
         guarded([] { HOLD_INTERRUPTS(); });
         BackgroundSend sending(state, send_plan(state), current);
-        PreparedBatch next = in_batch_context([&] { return prepare_batch(state, last_cart_id, commit); });
+        PreparedBatch next = in_batch_context([&] { return prepare_batch(state, due, commit); });
         const cart_abandon::SendReport report = sending.join();
         guarded([] { RESUME_INTERRUPTS(); });
 

@@ -49,12 +49,11 @@ struct BatchResult {
     bool cancel_pending = false;  // a cancel arrived while sending; the caller raises it
 };
 
-// Processes the carts due after `after_cart_id`, at most config.batch_size of them.
+// Processes the next carts `due`, at most config.batch_size of them.
 // `claims_written` runs right after the claims are written and before anything is sent (the
 // procedure commits there). `outcomes_written` runs after the outcomes are written, with
 // interrupts held so that a cancel cannot separate what was sent from its record.
-BatchResult process_batch(RunState& state, const std::string& after_cart_id,
-                          const std::function<void()>& claims_written,
+BatchResult process_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written,
                           const std::function<void(const BatchResult&)>& outcomes_written);
 
 // Every due cart, batch after batch, for CALL cart_abandon_run (not a dry run): while one batch

@@ -1,6 +1,7 @@
 // Selecting the next batch of carts that have a reminder due (the keyset scan).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,29 @@ struct CandidateScan {
     cart_abandon::Timestamp since{};
 };
 
-// Up to `limit` carts after `after_cart_id` (in id order) that are open, have a live line item,
-// and have a stage due by the same rule as cart_abandon::due_stage.
-std::vector<DueCart> select_due_carts(const std::string& after_cart_id, const cart_abandon::Timing& timing,
-                                      cart_abandon::Timestamp now, int limit, const CandidateScan& scan);
+// The carts that have a stage due by the same rule as cart_abandon::due_stage (open, with a
+// live line item), in id order after a cursor, a batch at a time. Finding the candidates (index
+// range scans over every cart active in the scanned times) is the costly part, so it is done
+// once per kCandidateChunk candidates, not once per batch: a backlog of 30,000 due carts cost
+// 70 ms per 1,000-cart batch to select before. A cart that becomes a candidate after the
+// chunk holding its id was collected waits for the next run, whose scan covers it.
+class DueCartQueue {
+public:
+    static constexpr int kCandidateChunk = 10000;
+
+    DueCartQueue(std::string after_cart_id, CandidateScan scan);
+
+    // The next (up to) `limit` due carts, each examined at `now`.
+    std::vector<DueCart> next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit);
+
+private:
+    void collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now);
+
+    std::string last_collected_;  // the cursor, then the last candidate collected
+    CandidateScan scan_;
+    std::vector<std::string> candidates_;  // sorted; those before position_ are examined
+    std::size_t position_ = 0;
+    bool all_collected_ = false;
+};
 
 }  // namespace pg

@@ -54,7 +54,8 @@ Datum process_body(FunctionCallInfo fcinfo) {
     use_extension_owner();
     require_medusa_tables();
     // Claims and outcomes are written in the caller's transaction; nothing to commit here.
-    const auto result = process_batch(state, after_cart_id, [] {}, [](const BatchResult&) {});
+    DueCartQueue due(after_cart_id, state.scan);
+    const auto result = process_batch(state, due, [] {}, [](const BatchResult&) {});
     spi_finish();
 
     for (const auto& row : result.rows) emit_row(fcinfo, row, cart_abandon::encode_cursor(row.cart_id));

@@ -88,12 +88,11 @@ Datum run_body(FunctionCallInfo fcinfo) {
     int batches = 0;
     check_for_interrupts();
     if (dry_run) {
-        std::string after_cart_id;
+        DueCartQueue due("", state.scan);
         for (;;) {
-            const auto result = process_batch(state, after_cart_id, [] {}, [](const BatchResult&) {});
+            const auto result = process_batch(state, due, [] {}, [](const BatchResult&) {});
             if (result.rows.empty()) break;
             ++batches;
-            after_cart_id = result.rows.back().cart_id;
             check_for_interrupts();
         }
     } else {
