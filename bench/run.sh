@@ -2,7 +2,7 @@
 # make bench: every figure of bench/RESULTS.md in one command, on a throw-away PostgreSQL 15 and
 # the C++ WhatsApp stand-in on 127.0.0.1. Writes bench/out/results.md, results.json, the chart
 # throughput.png, the plans and the profile, and prints the table.
-#   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 9 minutes on 2 cores
+#   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 11 minutes on 2 cores
 #   BENCH_SCALE=smoke  the same steps at small sizes, in about a minute (run by the test command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,10 +12,10 @@ OUT="${BENCH_OUT:-$REPO/bench/out}"
 
 if [ "$SCALE" = smoke ]; then
     SIZES=(2000 20000); DUE=1000; SLOW_DUE=30; MEM_SMALL=100; MEM_BIG=3000; RATE_CARTS=240
-    IMPACT_DUE=3000; PGBENCH_SECONDS=4; IDLE_REPEATS=3; CONCURRENCIES=(1 32 128); WRK_SECONDS=2
+    IMPACT_DUE=3000; PGBENCH_SECONDS=4; IMPACT_REPEATS=1; IDLE_REPEATS=3; CONCURRENCIES=(1 32 128); WRK_SECONDS=2
 else
     SIZES=(10000 100000 1000000); DUE=10000; SLOW_DUE=500; MEM_SMALL=1000; MEM_BIG=100000; RATE_CARTS=2400
-    IMPACT_DUE=30000; PGBENCH_SECONDS=20; IDLE_REPEATS=15; CONCURRENCIES=(1 8 32 64 128); WRK_SECONDS=5
+    IMPACT_DUE=30000; PGBENCH_SECONDS=20; IMPACT_REPEATS=3; IDLE_REPEATS=15; CONCURRENCIES=(1 8 32 64 128); WRK_SECONDS=5
 fi
 
 scripts/install-deps.sh
@@ -256,52 +256,99 @@ record "\"memory\": {\"small_messages\": $small_sent, \"small_vmhwm_kb\": $small
 log "memory: $small_sent messages: VmHWM $small_hwm kB, RssAnon $small_anon kB; $big_sent messages: VmHWM $big_hwm kB, RssAnon $big_anon kB"
 
 # ---------------------------------------------------------------- 6. impact on the shop
-log "impact: pgbench cart updates at 200/s for $PGBENCH_SECONDS s, without and during a run"
+# p99 of 20 s of pgbench is its 40th slowest transaction, and one sample moves the ratio by about
+# 0.3; so the pairs behind 6 and 6b (quiet, then during a run) are measured IMPACT_REPEATS times,
+# each on a fresh clone, and the figure is the median ratio.
+log "impact: pgbench cart updates at 200/s for $PGBENCH_SECONDS s, without and during a run, $IMPACT_REPEATS times"
 due_database due_impact "$IMPACT_DUE"
-pgbench_run() {  # database log_prefix
+pgbench_run() {  # database log_prefix -> the latency JSON
     (cd "$LOCAL_ENV_DIR" && ${PGBENCH_CPU:+taskset -c "$PGBENCH_CPU"} pgbench -n -d "$1" -c 4 -j 2 -R 200 -T "$PGBENCH_SECONDS" -D carts="$IMPACT_DUE" \
         -f "$REPO/bench/pgbench/cart_activity.sql" -l --log-prefix="$2" > "$2.out" 2>&1)
+    python3 bench/lib/analyze.py latency "$2".*[0-9]
 }
-clone due_impact imp
-pgbench_run imp "$LOCAL_ENV_DIR/quiet"
-quiet_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/quiet.*[0-9])
-clone due_impact imp
-standin_delay 100
-{ run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d imp 2>/dev/null &
-run_client=$!
-sleep 1
-pgbench_run imp "$LOCAL_ENV_DIR/busy"
-busy_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/busy.*[0-9])
-still_running=$(kill -0 "$run_client" 2>/dev/null && echo yes || echo no)
-wait "$run_client"
-read -r impact_s impact_sent _ <<< "$(last_run imp)"
-standin_delay 0
-# The same during paced runs, stopped by statement_timeout once pgbench is done: at the settings
-# a shop runs hourly (max_concurrency 32, max_per_second 70, batch_size 100), and at 300/s.
-paced_run() {  # label settings_sql -> "json|sent"
+backend_of() {  # application_name -> its backend's pid, once connected
+    local pid=""
+    for _ in $(seq 500); do
+        pid=$(value -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1'" || true)
+        [ -n "$pid" ] && break; sleep 0.01
+    done
+    echo "$pid"
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, all its threads
+quiet_run() {  # label -> latency JSON
+    clone due_impact imp
+    pgbench_run imp "$LOCAL_ENV_DIR/$1"
+}
+# pgbench during a full-speed run (128 in flight, 100 ms answers); the run's backend can be pinned
+# to the cpu list RUN_CPU. -> "json|sent|seconds|outlasted pgbench|backend's % of a core while both ran"
+# The session sleeps after the run, so that its CPU time stays readable; it is cancelled then.
+full_speed_run() {  # label
+    clone due_impact imp
+    standin_delay 100
+    { echo "SET application_name = 'bench_$1';"; run_settings 128 10000 1000; echo "CALL cart_abandon_run();"
+      echo "SELECT pg_sleep($((PGBENCH_SECONDS + 30)));"; } | psql -X -q -d imp > /dev/null 2>&1 &
+    local client=$! pid c0 c1 t0 t1 json outlasted
+    pid=$(backend_of "bench_$1")
+    [ -n "${RUN_CPU:-}" ] && taskset -a -p -c "$RUN_CPU" "$pid" > /dev/null
+    sleep 1
+    c0=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
+    json=$(pgbench_run imp "$LOCAL_ENV_DIR/$1")
+    c1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
+    outlasted=$(value -d imp -c "SELECT CASE WHEN status = 'running' THEN 'yes' ELSE 'no' END FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")
+    while [ "$(value -d imp -c "SELECT status FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" = running ]; do sleep 0.2; done
+    value -c "SELECT pg_cancel_backend($pid)" > /dev/null
+    wait "$client" || true
+    standin_delay 0
+    local seconds sent finished
+    read -r seconds sent _ <<< "$(last_run imp)"
+    # The share while it ran: a run that ended before pgbench did is not diluted by the rest.
+    finished=$(value -d imp -c "SELECT extract(epoch FROM finished_at) FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")
+    echo "$json|$sent|$seconds|$outlasted|$(calc "($c1 - $c0) / $(getconf CLK_TCK) / (($finished < $t1 ? $finished : $t1) - $t0) * 100" 0)"
+}
+# pgbench during a paced run, stopped by statement_timeout once pgbench is done. -> "json|sent"
+paced_run() {  # label settings_sql
     clone due_impact imp
     { echo "SET statement_timeout = '$((PGBENCH_SECONDS + 3))s';"; echo "SET cart_abandon.whatsapp_api_url = '$FAST_URL/v21.0';"
       echo "$2"; echo "CALL cart_abandon_run();"; } | psql -X -q -d imp > /dev/null 2>&1 &
-    local client=$!
+    local client=$! json
     sleep 1
-    pgbench_run imp "$LOCAL_ENV_DIR/$1"
+    json=$(pgbench_run imp "$LOCAL_ENV_DIR/$1")
     wait "$client" || true   # ended by its statement_timeout
-    echo "$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR/$1".*[0-9])|$(value -d imp -c "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent'")"
+    echo "$json|$(value -d imp -c "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent'")"
 }
-IFS='|' read -r paced_json paced_sent <<< "$(paced_run paced "")"
+p99() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['p99_ms'])" "$1"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+full_ratios=(); paced_ratios=(); quiet_p99s=(); cpu_shares=(); impact_pairs=()
+for i in $(seq "$IMPACT_REPEATS"); do
+    quiet_json=$(quiet_run "quiet_$i")
+    IFS='|' read -r busy_json impact_sent impact_s still_running run_cpu <<< "$(full_speed_run "full_$i")"
+    # At the settings a shop runs hourly: max_concurrency 32, max_per_second 70, batch_size 100.
+    IFS='|' read -r paced_json paced_sent <<< "$(paced_run "paced_$i" "")"
+    quiet_p99=$(p99 "$quiet_json")
+    quiet_p99s+=("$quiet_p99"); cpu_shares+=("$run_cpu")
+    full_ratios+=("$(calc "$(p99 "$busy_json") / $quiet_p99" 2)")
+    paced_ratios+=("$(calc "$(p99 "$paced_json") / $quiet_p99" 2)")
+    impact_pairs+=("{\"quiet\": $quiet_json, \"during_full_speed_run\": $busy_json, \"full_speed_run_sent\": $impact_sent, \"full_speed_run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\", \"run_backend_cpu_percent\": $run_cpu, \"during_default_paced_run\": $paced_json, \"paced_run_sent\": $paced_sent}")
+    log "impact $i: quiet $quiet_json; full speed ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running, backend $run_cpu% of a core) $busy_json; default pace ($paced_sent messages) $paced_json"
+done
+ratio=$(median "${full_ratios[@]}"); paced_ratio=$(median "${paced_ratios[@]}")
+quiet_p99=$(median "${quiet_p99s[@]}"); run_cpu=$(median "${cpu_shares[@]}")
+
 standin_delay 100
 IFS='|' read -r rate300_json rate300_sent <<< "$(paced_run rate300 "SET cart_abandon.max_concurrency = 128; SET cart_abandon.max_per_second = 300; SET cart_abandon.batch_size = 1000;")"
 standin_delay 0
-# Calibration, no run at all: a process busy 6 ms every 90 ms (7% of one core).
+# Calibration, no run at all: a process as busy as the full-speed run's backend was (its median
+# share of a core), in 10 ms cycles.
+bursts_busy=$(calc "$run_cpu / 100 * 0.010" 4); bursts_idle=$(calc "0.010 - $bursts_busy" 4)
 clone due_impact imp
-python3 bench/lib/cpu_bursts.py 0.006 0.084 "$((PGBENCH_SECONDS + 1))" &
+python3 bench/lib/cpu_bursts.py "$bursts_busy" "$bursts_idle" "$((PGBENCH_SECONDS + 1))" &
 bursts=$!
-pgbench_run imp "$LOCAL_ENV_DIR/bursts"
+bursts_json=$(pgbench_run imp "$LOCAL_ENV_DIR/bursts")
 wait "$bursts"
-bursts_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/bursts.*[0-9])
-# Where the rest comes from: the same full-speed run with its backend (and sending thread) and the
-# stand-in on one core, PostgreSQL's other processes (pgbench's backends, WAL writer, ...) and
-# pgbench on the other, against a quiet baseline pinned the same way.
+# Where it comes from: the full-speed run with its backend (and sending thread) and the stand-in
+# on one core, PostgreSQL's other processes (pgbench's backends, WAL writer, ...) and pgbench on
+# the other, against a quiet baseline pinned the same way.
 pin_postgres() {  # cpu list: the postmaster and every process it has (new backends inherit it)
     local postmaster
     postmaster=$(head -1 "$PG_DIR/data/postmaster.pid")
@@ -311,30 +358,15 @@ pinned_quiet_json='null'; pinned_busy_json='null'
 if [ "$(nproc)" -ge 2 ]; then
     pin_postgres 0
     export PGBENCH_CPU=0
-    clone due_impact imp
-    pgbench_run imp "$LOCAL_ENV_DIR/pinned_quiet"
-    pinned_quiet_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/pinned_quiet.*[0-9])
-    clone due_impact imp
-    standin_delay 100
+    pinned_quiet_json=$(quiet_run pinned_quiet)
     taskset -a -p -c 1 "$FAST_PID" > /dev/null
-    { echo "SET application_name = 'bench_pinned';"; run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d imp 2>/dev/null &
-    run_client=$!
-    for _ in $(seq 500); do
-        run_pid=$(value -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench_pinned'" || true)
-        [ -n "$run_pid" ] && break; sleep 0.01
-    done
-    taskset -a -p -c 1 "$run_pid" > /dev/null
-    sleep 1
-    pgbench_run imp "$LOCAL_ENV_DIR/pinned_busy"
-    wait "$run_client"
-    pinned_busy_json=$(python3 bench/lib/analyze.py latency "$LOCAL_ENV_DIR"/pinned_busy.*[0-9])
+    IFS='|' read -r pinned_busy_json _ <<< "$(RUN_CPU=1 full_speed_run pinned_busy)"
     unset PGBENCH_CPU
     pin_postgres "0-$(($(nproc) - 1))"
     taskset -a -p -c "0-$(($(nproc) - 1))" "$FAST_PID" > /dev/null
-    standin_delay 0
 fi
-record "\"impact\": {\"pinned_quiet\": $pinned_quiet_json, \"pinned_during_run\": $pinned_busy_json, \"quiet\": $quiet_json, \"during_run\": $busy_json, \"run_sent\": $impact_sent, \"run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\", \"during_default_paced_run\": $paced_json, \"paced_run_sent\": $paced_sent, \"during_300_per_second_run\": $rate300_json, \"rate300_run_sent\": $rate300_sent, \"during_cpu_bursts_without_run\": $bursts_json}"
-log "impact: quiet $quiet_json; during a run ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running) $busy_json; during a run at the default pace ($paced_sent messages) $paced_json; at 300/s ($rate300_sent messages) $rate300_json; CPU bursts, no run: $bursts_json; pinned: quiet $pinned_quiet_json, during a run $pinned_busy_json"
+record "\"impact\": {\"repeats\": [$(IFS=,; echo "${impact_pairs[*]}")], \"full_speed_ratios\": [$(IFS=,; echo "${full_ratios[*]}")], \"default_paced_ratios\": [$(IFS=,; echo "${paced_ratios[*]}")], \"during_300_per_second_run\": $rate300_json, \"rate300_run_sent\": $rate300_sent, \"calibration_busy_s\": $bursts_busy, \"calibration_idle_s\": $bursts_idle, \"during_calibration_without_run\": $bursts_json, \"pinned_quiet\": $pinned_quiet_json, \"pinned_during_run\": $pinned_busy_json}"
+log "impact: full speed ratios ${full_ratios[*]}; default pace ${paced_ratios[*]}; at 300/s ($rate300_sent messages) $rate300_json; calibration ($bursts_busy s busy, $bursts_idle s idle), no run: $bursts_json; pinned: quiet $pinned_quiet_json, during a run $pinned_busy_json"
 sql -c "DROP DATABASE imp" -c "DROP DATABASE due_impact"
 
 # ---------------------------------------------------------------- the chart
@@ -365,11 +397,8 @@ t3=$(holds "$tp_0_c128 >= 2000")
 busiest=$(num "$rate_json" busiest_window); average=$(num "$rate_json" average_per_second)
 t4=$(holds "$busiest <= 80 && $average >= 76 && $average <= 84")
 t5=$(holds "$big_anon - $small_anon <= 32768")
-quiet_p99=$(num "$quiet_json" p99_ms); busy_p99=$(num "$busy_json" p99_ms); paced_p99=$(num "$paced_json" p99_ms)
-ratio=$(calc "$busy_p99 / $quiet_p99" 2)
-paced_ratio=$(calc "$paced_p99 / $quiet_p99" 2)
-rate300_p99=$(num "$rate300_json" p99_ms); rate300_ratio=$(calc "$rate300_p99 / $quiet_p99" 2)
-bursts_p99=$(num "$bursts_json" p99_ms); bursts_ratio=$(calc "$bursts_p99 / $quiet_p99" 2)
+rate300_ratio=$(calc "$(num "$rate300_json" p99_ms) / $quiet_p99" 2)
+bursts_ratio=$(calc "$(num "$bursts_json" p99_ms) / $quiet_p99" 2)
 if [ "$pinned_busy_json" != null ]; then
     pinned_quiet_p99=$(num "$pinned_quiet_json" p99_ms); pinned_busy_p99=$(num "$pinned_busy_json" p99_ms)
     pinned_figure="$pinned_busy_p99 ms vs $pinned_quiet_p99 ms (ratio $(calc "$pinned_busy_p99 / $pinned_quiet_p99" 2))"
@@ -389,10 +418,10 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo "| 3 | instant stand-in, concurrency 128 | $tp_0_c128/s (stand-in alone: $ceiling_0/s) | >= 2,000/s | $(verdict "$t3") |"
     echo "| 4 | max_per_second = 80 | busiest 1-s window $busiest; average $average/s | <= 80; 76 to 84 | $(verdict "$t4") |"
     echo "| 5 | backend private memory (RssAnon peak) | $small_sent messages: $((small_anon / 1024)) MB; $big_sent messages: $((big_anon / 1024)) MB (VmHWM with shared buffers: $((small_hwm / 1024)) / $((big_hwm / 1024)) MB) | within 32 MB | $(verdict "$t5") |"
-    echo "| 6 | pgbench cart updates p99, during a full-speed run (concurrency 128, 100 ms answers) vs quiet | $busy_p99 ms vs $quiet_p99 ms (ratio $ratio) | < 1.5 | $(verdict "$t6") |"
-    echo "| 6b | the same during a run at the default settings (32, 70/s) | $paced_p99 ms vs $quiet_p99 ms (ratio $paced_ratio) | < 1.5 | $(verdict "$t6_paced") |"
-    echo "| 6c | the same during a run at 300/s (128, 100 ms answers) | $rate300_p99 ms vs $quiet_p99 ms (ratio $rate300_ratio) | < 1.5 | $(verdict "$(holds "$rate300_ratio < 1.5")") |"
-    echo "| 6d | calibration, no run: another process busy 6 ms every 90 ms | $bursts_p99 ms vs $quiet_p99 ms (ratio $bursts_ratio) | | |"
+    echo "| 6 | pgbench cart updates p99, during a full-speed run (concurrency 128, 100 ms answers) vs quiet, median of $IMPACT_REPEATS | ratios ${full_ratios[*]}: **$ratio** (quiet p99 median $quiet_p99 ms) | < 1.5 | $(verdict "$t6") |"
+    echo "| 6b | the same during a run at the default settings (32, 70/s, batches of 100) | ratios ${paced_ratios[*]}: **$paced_ratio** | < 1.5 | $(verdict "$t6_paced") |"
+    echo "| 6c | the same during a run at 300/s (128, 100 ms answers), once | $(num "$rate300_json" p99_ms) ms: $rate300_ratio | < 1.5 | $(verdict "$(holds "$rate300_ratio < 1.5")") |"
+    echo "| 6d | calibration, no run: a process as busy as the run's backend in 6 ($run_cpu% of a core: ${bursts_busy} s of every 0.01 s) | $(num "$bursts_json" p99_ms) ms: $bursts_ratio | | |"
     echo "| 6e | 6 with the run and the stand-in on one core, PostgreSQL's other processes and pgbench on the other (both phases pinned) | $pinned_figure | | |"
     echo
     echo "## 1. Idle hourly run"
@@ -417,11 +446,9 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo
     echo "## 6. Impact"
     echo
-    echo "- quiet: \`$quiet_json\`"
-    echo "- during a full-speed run ($impact_sent messages in $impact_s s; the run outlasted pgbench: $still_running): \`$busy_json\`"
-    echo "- during a run at the default settings ($paced_sent messages sent while pgbench ran): \`$paced_json\`"
+    printf -- '- pair %s\n' "${impact_pairs[@]}"
     echo "- during a run at 300/s ($rate300_sent messages sent while pgbench ran): \`$rate300_json\`"
-    echo "- no run, another process busy 6 ms every 90 ms: \`$bursts_json\`"
+    echo "- no run, a process busy $bursts_busy s of every 0.01 s: \`$bursts_json\`"
     echo "- pinned (the run's backend and the stand-in on core 1, the rest of PostgreSQL and pgbench on core 0): quiet \`$pinned_quiet_json\`, during the full-speed run \`$pinned_busy_json\`"
 } > "$OUT/results.md"
 ( IFS=,; echo "{${json_rows[*]}}" ) > "$OUT/results.json"
