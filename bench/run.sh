@@ -447,7 +447,7 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo
     echo "## 6. Impact"
     echo
-    printf -- '- pair %s\n' "${impact_pairs[@]}"
+    printf -- '- round: `%s`\n' "${impact_pairs[@]}"
     echo "- pinned (the run's backend and the stand-in on core 1, the rest of PostgreSQL and pgbench on core 0): quiet \`$pinned_quiet_json\`, during the full-speed run \`$pinned_busy_json\`"
 } > "$OUT/results.md"
 ( IFS=,; echo "{${json_rows[*]}}" ) > "$OUT/results.json"
