@@ -2,7 +2,7 @@
 # make bench: every figure of bench/RESULTS.md in one command, on a throw-away PostgreSQL 15 and
 # the C++ WhatsApp stand-in on 127.0.0.1. Writes bench/out/results.md, results.json, the chart
 # throughput.png, the plans and the profile, and prints the table.
-#   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 13 minutes on 2 cores
+#   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 12 minutes on 2 cores
 #   BENCH_SCALE=smoke  the same steps at small sizes, in about a minute (run by the test command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -383,7 +383,7 @@ set logscale x 2
 set xrange [0.8:160]
 set yrange [1:*]
 set logscale y 10
-set key left top
+set key right bottom
 set grid
 plot "$OUT/throughput.tsv" using (\$1 == 0 ? \$2 : 1/0):5 with linespoints lw 2 pt 7 title "stand-in answers at once", \
      "$OUT/throughput.tsv" using (\$1 == 100 ? \$2 : 1/0):5 with linespoints lw 2 pt 5 title "stand-in answers in 100 ms", \
