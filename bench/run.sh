@@ -295,7 +295,10 @@ full_speed_run() {  # label
     json=$(pgbench_run imp "$LOCAL_ENV_DIR/$1")
     c1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
     outlasted=$(value -d imp -c "SELECT CASE WHEN status = 'running' THEN 'yes' ELSE 'no' END FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")
-    while [ "$(value -d imp -c "SELECT status FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" = running ]; do sleep 0.2; done
+    for _ in $(seq 600); do  # at most 2 minutes more
+        [ "$(value -d imp -c "SELECT status FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" = running ] || break
+        sleep 0.2
+    done
     value -c "SELECT pg_cancel_backend($pid)" > /dev/null
     wait "$client" || true
     standin_delay 0
