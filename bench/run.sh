@@ -87,6 +87,15 @@ due_database() {  # name carts
         -c "ALTER TABLE bench_cart ADD PRIMARY KEY (n)" -c "VACUUM ANALYZE"
 }
 clone() { sql -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2 TEMPLATE $1"; }
+backend_of() {  # application_name -> its backend's pid, once connected
+    local pid=""
+    for _ in $(seq 500); do
+        pid=$(value -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1'" || true)
+        [ -n "$pid" ] && break; sleep 0.01
+    done
+    echo "$pid"
+}
+num() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }  # json key
 # The last run's figures: seconds from start to finish, messages sent.
 last_run() { value -d "$1" -F ' ' -c "SELECT round(extract(epoch FROM finished_at - started_at)::numeric, 3), sent_first + sent_second, status FROM cart_abandon.runs ORDER BY id DESC LIMIT 1"; }
 
@@ -232,11 +241,8 @@ memory_run() {  # carts -> "vmhwm_kb peak_anon_kb"
     due_database mem "$1" > /dev/null
     { echo "SET application_name = 'bench_memory';"; run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } \
         | sql -d mem 2>/dev/null &
-    local client=$! pid="" hwm=0 anon=0
-    for _ in $(seq 500); do
-        pid=$(value -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'bench_memory'" || true)
-        [ -n "$pid" ] && break; sleep 0.01
-    done
+    local client=$! pid hwm=0 anon=0
+    pid=$(backend_of bench_memory)
     while kill -0 "$client" 2>/dev/null && [ -r "/proc/$pid/status" ]; do
         local h a
         h=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
@@ -265,14 +271,6 @@ pgbench_run() {  # database log_prefix -> the latency JSON
     (cd "$LOCAL_ENV_DIR" && ${PGBENCH_CPU:+taskset -c "$PGBENCH_CPU"} pgbench -n -d "$1" -c 4 -j 2 -R 200 -T "$PGBENCH_SECONDS" -D carts="$IMPACT_DUE" \
         -f "$REPO/bench/pgbench/cart_activity.sql" -l --log-prefix="$2" > "$2.out" 2>&1)
     python3 bench/lib/analyze.py latency "$2".*[0-9]
-}
-backend_of() {  # application_name -> its backend's pid, once connected
-    local pid=""
-    for _ in $(seq 500); do
-        pid=$(value -c "SELECT pid FROM pg_stat_activity WHERE application_name = '$1'" || true)
-        [ -n "$pid" ] && break; sleep 0.01
-    done
-    echo "$pid"
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, all its threads
 quiet_run() {  # label -> latency JSON
@@ -319,7 +317,6 @@ paced_run() {  # label settings_sql
     wait "$client" || true   # ended by its statement_timeout
     echo "$json|$(value -d imp -c "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent'")"
 }
-p99() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['p99_ms'])" "$1"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 full_ratios=(); paced_ratios=(); rate300_ratios=(); bursts_ratios=(); quiet_p99s=(); cpu_shares=(); impact_pairs=()
@@ -339,12 +336,12 @@ for i in $(seq "$IMPACT_REPEATS"); do
     bursts=$!
     bursts_json=$(pgbench_run imp "$LOCAL_ENV_DIR/bursts_$i")
     wait "$bursts"
-    quiet_p99=$(p99 "$quiet_json")
+    quiet_p99=$(num "$quiet_json" p99_ms)
     quiet_p99s+=("$quiet_p99"); cpu_shares+=("$run_cpu")
-    full_ratios+=("$(calc "$(p99 "$busy_json") / $quiet_p99" 2)")
-    paced_ratios+=("$(calc "$(p99 "$paced_json") / $quiet_p99" 2)")
-    rate300_ratios+=("$(calc "$(p99 "$rate300_json") / $quiet_p99" 2)")
-    bursts_ratios+=("$(calc "$(p99 "$bursts_json") / $quiet_p99" 2)")
+    full_ratios+=("$(calc "$(num "$busy_json" p99_ms) / $quiet_p99" 2)")
+    paced_ratios+=("$(calc "$(num "$paced_json" p99_ms) / $quiet_p99" 2)")
+    rate300_ratios+=("$(calc "$(num "$rate300_json" p99_ms) / $quiet_p99" 2)")
+    bursts_ratios+=("$(calc "$(num "$bursts_json" p99_ms) / $quiet_p99" 2)")
     impact_pairs+=("{\"quiet\": $quiet_json, \"during_full_speed_run\": $busy_json, \"full_speed_run_sent\": $impact_sent, \"full_speed_run_seconds\": $impact_s, \"run_outlasted_pgbench\": \"$still_running\", \"run_backend_cpu_percent\": $run_cpu, \"during_default_paced_run\": $paced_json, \"paced_run_sent\": $paced_sent, \"during_300_per_second_run\": $rate300_json, \"rate300_run_sent\": $rate300_sent, \"calibration_busy_s\": $bursts_busy, \"during_calibration_without_run\": $bursts_json}")
     log "impact $i: quiet $quiet_json; full speed ($impact_sent messages in $impact_s s, outlasted pgbench: $still_running, backend $run_cpu% of a core) $busy_json; default pace ($paced_sent messages) $paced_json; 300/s ($rate300_sent messages) $rate300_json; calibration ($bursts_busy s of every 0.01 s) $bursts_json"
 done
@@ -396,7 +393,6 @@ GNUPLOT
 
 # ---------------------------------------------------------------- the results
 verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "**not met**"; fi; }
-num() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 t1=$(holds "$idle_large < 100 && $idle_large <= 2 * $idle_small")
 t2=$(holds "$tp_100_c128 >= 1000 && $tp_100_c128 >= 50 * $tp_100_c1")
 t3=$(holds "$tp_0_c128 >= 2000")
