@@ -23,7 +23,8 @@ endif
 # Server headers as system headers: their own warnings are not ours to fix.
 PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc
 PG_CXXFLAGS = -std=c++17 $(WARNINGS)
-SHLIB_LINK = -lcurl -lphonenumber -lstdc++
+# ICU for Unicode properties, grapheme breaks, time zones and currencies (PostgreSQL links the same ICU).
+SHLIB_LINK = -lcurl -lphonenumber -licui18n -licuuc -lstdc++
 
 # PGXS would also compile LLVM bitcode for JIT inlining with clang, which neither needs nor
 # accepts these C++17 sources.
@@ -39,7 +40,7 @@ include $(PGXS)
 UNIT_BUILD ?= build/unit
 UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 $(WARNINGS) -g -O1 -Isrc $(UNIT_EXTRA_FLAGS)
-UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber
+UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber -licui18n -licuuc
 
 $(UNIT_BUILD)/core/%.o: src/core/%.cpp $(wildcard src/core/*.hpp)
 	@mkdir -p $(dir $@)

@@ -17,7 +17,7 @@ declare -A SOURCES=(
     [response]="src/core/whatsapp.cpp"
     [template_text]="src/core/message.cpp src/core/whatsapp.cpp"
 )
-declare -A LIBS=([phone]="-lphonenumber")
+declare -A LIBS=([phone]="-lphonenumber -licui18n -licuuc" [template_text]="-licui18n -licuuc")
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(cursor options phone response template_text)
 
