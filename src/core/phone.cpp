@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+
+#include "phone_text.hpp"
 
 namespace cart_abandon {
 
@@ -14,8 +17,9 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-// Longer input is not a phone number; libphonenumber would refuse it anyway.
-constexpr std::size_t kMaxRawLength = 64;
+// Longer input (in characters, invisible ones not counted) is not a phone number;
+// libphonenumber would refuse it anyway.
+constexpr std::size_t kMaxNumberLength = 64;
 
 const PhoneNumberUtil& phone_util() {
     static PhoneNumberUtil* util = [] {
@@ -38,6 +42,10 @@ std::string upper(std::string s) {
     return s;
 }
 
+std::size_t code_points(const std::string& utf8) {
+    return std::size_t(std::count_if(utf8.begin(), utf8.end(), [](unsigned char b) { return (b & 0xC0) != 0x80; }));
+}
+
 bool can_receive_whatsapp(PhoneNumberUtil::PhoneNumberType type) {
     switch (type) {
         case PhoneNumberUtil::MOBILE:
@@ -50,29 +58,64 @@ bool can_receive_whatsapp(PhoneNumberUtil::PhoneNumberType type) {
     }
 }
 
+// Reads a cleaned number. "00" counts as the international prefix in every region, although
+// libphonenumber knows it only where it is the region's own (not in the US, whose is 011) and,
+// without a region, not at all. The region's own reading is kept when it took off the region's
+// own international prefix and gave a valid number ("0011 49 ..." in Australia); otherwise "00"
+// is "+" (Brazil's "00" + carrier reads "0041 79 ..." as +7 9..., invalid; it is Swiss).
+PhoneNumberUtil::ErrorType parse(const std::string& number, const std::string& region_code, PhoneNumber& parsed,
+                                 bool& with_country_code) {
+    const auto& util = phone_util();
+    const NumberStart start = number_start(number);
+    with_country_code = start.plus;
+    auto error = util.ParseAndKeepRawInput(number, region_code, &parsed);
+    if (start.country_code_at == std::string::npos) return error;
+    if (error == PhoneNumberUtil::NO_PARSING_ERROR &&
+        parsed.country_code_source() == PhoneNumber::FROM_NUMBER_WITH_IDD && util.IsValidNumber(parsed))
+        return error;
+    with_country_code = true;
+    parsed.Clear();
+    return util.ParseAndKeepRawInput("+" + number.substr(start.country_code_at), region_code, &parsed);
+}
+
+const std::set<std::string>& known_regions() {
+    static const std::set<std::string> regions = [] {
+        std::set<std::string> codes;
+        phone_util().GetSupportedRegions(&codes);
+        return codes;
+    }();
+    return regions;
+}
+
 }  // namespace
 
 std::string normalize_phone(const std::string& raw, const std::string& region, std::string& problem) {
-    std::string number = trim(raw);
+    std::string number;
+    if (!clean_phone_text(raw, number)) {
+        problem = "not a phone number";  // not UTF-8 text
+        return {};
+    }
     if (number.empty()) {
         problem = "empty";
         return {};
     }
-    if (number.size() > kMaxRawLength) {
+    if (code_points(number) > kMaxNumberLength) {
         problem = "too long";
         return {};
     }
     std::string region_code = upper(trim(region));
-    if (region_code.empty()) {
-        region_code = "ZZ";  // unknown: only numbers with a country code can be read
-        // Without a region, libphonenumber does not know "00" as the international prefix.
-        if (number.rfind("00", 0) == 0) number = "+" + number.substr(2);
-    }
+    if (region_code.empty()) region_code = "ZZ";  // unknown: only numbers with a country code can be read
 
     const auto& util = phone_util();
     PhoneNumber parsed;
-    if (util.Parse(number, region_code, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) {
-        problem = region_code == "ZZ" ? "no country code and no country to assume" : "not a phone number";
+    bool with_country_code = false;
+    const auto error = parse(number, region_code, parsed, with_country_code);
+    if (error == PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR) {
+        problem = with_country_code ? "unknown country code" : "no country code and no country to assume";
+        return {};
+    }
+    if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
+        problem = "not a phone number";
         return {};
     }
     if (!util.IsValidNumber(parsed)) {
@@ -88,24 +131,67 @@ std::string normalize_phone(const std::string& raw, const std::string& region, s
     return e164;
 }
 
-PhoneChoice choose_phone(const std::vector<PhoneCandidate>& candidates, const std::string& default_region) {
+bool is_known_region(const std::string& code) { return known_regions().count(upper(code)) > 0; }
+
+bool parse_region_list(const std::string& text, std::vector<std::string>& regions, std::string& error) {
+    static const char* const kSeparators = ", \t\r\n\f\v";
+    std::vector<std::string> codes;
+    for (auto begin = text.find_first_not_of(kSeparators); begin != std::string::npos;
+         begin = text.find_first_not_of(kSeparators, begin)) {
+        const auto end = std::min(text.find_first_of(kSeparators, begin), text.size());
+        const std::string code = text.substr(begin, end - begin);
+        if (!is_known_region(code)) {
+            error = "unknown region \"" + code + "\"";
+            return false;
+        }
+        if (std::find(codes.begin(), codes.end(), upper(code)) == codes.end()) codes.push_back(upper(code));
+        begin = end;
+    }
+    regions = std::move(codes);
+    return true;
+}
+
+std::string phone_region(const std::string& e164) {
+    const auto& util = phone_util();
+    PhoneNumber parsed;
+    if (util.Parse(e164, "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return {};
+    std::string region;
+    util.GetRegionCodeForNumber(parsed, &region);
+    // "ZZ": no region's numbering plan fits; "001": an international network, in no country.
+    return is_known_region(region) ? region : std::string();
+}
+
+PhoneChoice choose_phone(const std::vector<PhoneCandidate>& candidates, const std::string& default_region,
+                         const std::vector<std::string>& blocked_regions) {
     PhoneChoice choice;
     bool any_typed = false;
+    bool any_blocked = false;
     for (const auto& candidate : candidates) {
-        if (trim(candidate.raw).empty()) continue;
+        std::string cleaned;
+        if (clean_phone_text(candidate.raw, cleaned) && cleaned.empty()) continue;  // nothing visible typed
         any_typed = true;
         const std::string& region = trim(candidate.region).empty() ? default_region : candidate.region;
         std::string problem;
         std::string e164 = normalize_phone(candidate.raw, region, problem);
         if (!e164.empty()) {
-            choice.e164 = std::move(e164);
-            choice.detail.clear();
-            return choice;
+            std::string number_region = phone_region(e164);
+            const bool blocked = !number_region.empty() &&
+                                 std::any_of(blocked_regions.begin(), blocked_regions.end(),
+                                             [&](const std::string& code) { return upper(code) == number_region; });
+            if (!blocked) {
+                choice.e164 = std::move(e164);
+                choice.region = std::move(number_region);
+                choice.source = candidate.source;
+                choice.detail.clear();
+                return choice;
+            }
+            any_blocked = true;
+            problem = "a " + number_region + " number: WhatsApp delivers no marketing templates there";
         }
         if (!choice.detail.empty()) choice.detail += "; ";
         choice.detail += candidate.source + " phone: " + problem;
     }
-    choice.skip_reason = any_typed ? "invalid_phone" : "no_phone";
+    choice.skip_reason = !any_typed ? "no_phone" : any_blocked ? "blocked_region" : "invalid_phone";
     if (!any_typed) choice.detail = "no phone number on the addresses or the customer";
     return choice;
 }

@@ -68,7 +68,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, const RunState& 
             d.skip_reason = "customer_purchased";
             d.detail = "the customer completed another cart after this cart's last activity";
         } else {
-            const auto choice = cart_abandon::choose_phone(cart.phones, state.settings.default_region);
+            const auto choice = cart_abandon::choose_phone(cart.phones, state.settings.default_region, {});
             if (choice.e164.empty()) {
                 d.skip = true;
                 d.skip_reason = choice.skip_reason;

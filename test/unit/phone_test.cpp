@@ -39,24 +39,94 @@ TEST(Phone, ChoosesTheFirstUsableInOrder) {
     const auto choice = choose_phone({{"shipping", "", "de"},
                                       {"billing", "12", "de"},
                                       {"customer", "0151 23456789", "de"}},
-                                     "");
+                                     "", {});
     EXPECT_EQ(choice.e164, "+4915123456789");
+    EXPECT_EQ(choice.source, "customer");
+    EXPECT_EQ(choice.region, "DE");
     EXPECT_TRUE(choice.skip_reason.empty());
 }
 
 TEST(Phone, ShippingWinsOverBilling) {
-    const auto choice = choose_phone({{"shipping", "07400 123456", "gb"}, {"billing", "0151 23456789", "de"}}, "");
+    const auto choice = choose_phone({{"shipping", "07400 123456", "gb"}, {"billing", "0151 23456789", "de"}}, "", {});
     EXPECT_EQ(choice.e164, "+447400123456");
 }
 
 TEST(Phone, UsesTheDefaultRegionWhenTheAddressHasNoCountry) {
-    EXPECT_EQ(choose_phone({{"customer", "98765 43210", ""}}, "IN").e164, "+919876543210");
+    EXPECT_EQ(choose_phone({{"customer", "98765 43210", ""}}, "IN", {}).e164, "+919876543210");
 }
 
 TEST(Phone, SaysWhyNothingWasUsable) {
-    const auto none = choose_phone({{"shipping", " ", "de"}, {"customer", "", ""}}, "");
+    const auto none = choose_phone({{"shipping", " ", "de"}, {"customer", "", ""}}, "", {});
     EXPECT_EQ(none.skip_reason, "no_phone");
-    const auto invalid = choose_phone({{"shipping", "12", "de"}, {"billing", "030 1234567", "de"}}, "");
+    const auto invalid = choose_phone({{"shipping", "12", "de"}, {"billing", "030 1234567", "de"}}, "", {});
     EXPECT_EQ(invalid.skip_reason, "invalid_phone");
     EXPECT_EQ(invalid.detail, "shipping phone: not a valid number; billing phone: not a mobile number");
+}
+
+TEST(Phone, ReadsFullwidthDigitsAndPlus) {
+    EXPECT_EQ(e164("＋４９ １５１ ２３４５６７８９", ""), "+4915123456789");
+    EXPECT_EQ(e164("０１５１ ２３４５６７８９", "de"), "+4915123456789");
+    EXPECT_EQ(e164("００４９ １５１ ２３４５６７８９", "us"), "+4915123456789");  // fullwidth 00
+}
+
+// "00" is the international prefix in most of the world; a shopper whose address is in a
+// country with another one (US and Canada 011, Australia 0011, Japan 010) may still type it.
+TEST(Phone, Reads00AsTheInternationalPrefixInEveryRegion) {
+    const struct {
+        const char* typed;
+        const char* expected;
+    } numbers[] = {
+        {"0049 151 23456789", "+4915123456789"},  {"0044 7400 123456", "+447400123456"},
+        {"0091 98765 43210", "+919876543210"},    {"001 201 555 0123", "+12015550123"},
+        {"0055 11 98765 4321", "+5511987654321"}, {"0061 412 345 678", "+61412345678"},
+        {"0081 90 1234 5678", "+819012345678"},   {"0041 79 123 45 67", "+41791234567"},
+    };
+    for (const char* region : {"US", "CA", "IN", "GB", "DE", "BR", "AU", "JP", "us", ""}) {
+        for (const auto& number : numbers) {
+            SCOPED_TRACE(std::string(number.typed) + " typed in region \"" + region + "\"");
+            EXPECT_EQ(e164(number.typed, region), number.expected);
+        }
+    }
+}
+
+TEST(Phone, Reads00AfterBracketsAndWithSeparators) {
+    EXPECT_EQ(e164("(0049) 151 23456789", "us"), "+4915123456789");
+    EXPECT_EQ(e164("00-49-151-23456789", "us"), "+4915123456789");
+    EXPECT_EQ(e164("00 (49) 151 23456789", "us"), "+4915123456789");
+    EXPECT_EQ(e164("tel. 0049 151 23456789", "us"), "+4915123456789");
+}
+
+TEST(Phone, KeepsTheRegionsOwnInternationalPrefix) {
+    EXPECT_EQ(e164("011 49 151 23456789", "us"), "+4915123456789");
+    EXPECT_EQ(e164("011 44 7400 123456", "ca"), "+447400123456");
+    // Read as "00" followed by 11..., this would be a +1 number; Australia's own 0011 wins.
+    EXPECT_EQ(e164("0011 49 151 23456789", "au"), "+4915123456789");
+    // Brazil's prefix is 00 and a carrier code: "0041" would leave "79..." as an invalid +7 number.
+    EXPECT_EQ(e164("0041 79 123 45 67", "br"), "+41791234567");
+}
+
+TEST(Phone, SaysWhenTheCountryCodeIsUnknown) {
+    EXPECT_EQ(e164("+999 1234567", ""), "refused: unknown country code");
+    EXPECT_EQ(e164("00 999 1234567", "us"), "refused: unknown country code");
+}
+
+// The region comes from where each number was typed: a UK number on a UK address stays British
+// whatever the other addresses say.
+TEST(Phone, ReadsEachNumberWithItsOwnAddressCountry) {
+    const auto choice = choose_phone(
+        {{"shipping", "12", "in"}, {"billing", "", "in"}, {"customer", "07400 123456", "gb"}}, "in", {});
+    EXPECT_EQ(choice.e164, "+447400123456");
+    EXPECT_EQ(choice.region, "GB");
+    EXPECT_EQ(choice.source, "customer");
+    EXPECT_EQ(choose_phone({{"shipping", "07400 123456", "GB"}, {"billing", "98765 43210", "in"}}, "in", {}).e164,
+              "+447400123456");
+}
+
+TEST(Phone, RefusesANationalNumberWithNoCountryAnywhere) {
+    const auto choice = choose_phone({{"shipping", "98765 43210", ""}, {"customer", " 07400 123456", " "}}, "", {});
+    EXPECT_TRUE(choice.e164.empty());
+    EXPECT_EQ(choice.skip_reason, "invalid_phone");
+    EXPECT_EQ(choice.detail,
+              "shipping phone: no country code and no country to assume; "
+              "customer phone: no country code and no country to assume");
 }
