@@ -13,7 +13,7 @@ mkdir -p "$OUT"
 declare -A SOURCES=(
     [cursor]="src/core/cursor.cpp src/core/base64.cpp"
     [options]="src/core/config.cpp"
-    [phone]="src/core/phone.cpp"
+    [phone]="src/core/phone.cpp src/core/phone_text.cpp"
     [response]="src/core/whatsapp.cpp"
     [template_text]="src/core/message.cpp src/core/whatsapp.cpp"
 )
