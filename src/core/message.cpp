@@ -308,4 +308,63 @@ std::string cart_link(const std::string& pattern, const std::string& cart_id) {
     return link;
 }
 
+namespace {
+
+// Meanings from the error table of shared/reference/whatsapp-cloud-api.md, in its order.
+const char* error_meaning(long code) {
+    switch (code) {
+        case 130429: return "rate limit";
+        case 131056: return "too many messages to this user";
+        case 4: return "app call rate limit";
+        case 80007: return "business account rate limit";
+        case 1: return "unknown API error";
+        case 2: return "API service temporarily unavailable";
+        case 131000: return "something went wrong";
+        case 131016: return "service unavailable";
+        case 133004: return "server temporarily unavailable";
+        case 131057: return "account in maintenance";
+        case 131049: return "not delivered to keep engagement healthy";
+        case 131050: return "the user stopped marketing messages";
+        case 131026: return "message undeliverable";
+        case 130472: return "user is part of a Meta experiment";
+        case 131021: return "recipient is the sender";
+        case 131047: return "more than 24 hours since the user last replied";
+        case 100: return "invalid parameter";
+        case 131008: return "required parameter missing";
+        case 131009: return "parameter value not valid";
+        case 135000: return "generic user error";
+        case 132000: return "wrong number of template parameters";
+        case 132001: return "template does not exist";
+        case 132005: return "template text too long";
+        case 132007: return "template format character policy violated";
+        case 132012: return "template parameter format mismatch";
+        case 132018: return "template parameter text not accepted";
+        case 132015: return "template paused for low quality";
+        case 132016: return "template disabled";
+        case 131063: return "marketing messages need the Marketing Messages API";
+        case 131064: return "account limited after template violations";
+        case 131005: return "access denied";
+        case 10: return "permission denied";
+        case 131045: return "business phone number not registered";
+        case 133010: return "business phone number not registered";
+        case 190: return "access token expired or invalid";
+        case 3: return "capability or permissions missing";
+        case 368: return "temporarily blocked for policy violations";
+        case 131031: return "account locked";
+        case 131042: return "payment problem";
+        case 131048: return "spam rate limit";
+        default: return code >= 200 && code <= 299 ? "permission denied" : nullptr;
+    }
+}
+
+}  // namespace
+
+std::string error_summary(long meta_error_code) {
+    // 0 is also Meta's code for an authentication failure, but here it means "no code at all".
+    if (meta_error_code == 0) return "sending failed";
+    std::string summary = "Meta error " + std::to_string(meta_error_code);
+    if (const char* meaning = error_meaning(meta_error_code)) summary.append(": ").append(meaning);
+    return summary;
+}
+
 }  // namespace cart_abandon
