@@ -5,7 +5,9 @@
 
 EXTENSION = cart_abandon
 MODULE_big = cart_abandon
-DATA = sql/cart_abandon--1.0.sql
+# The 1.1 scripts are assembled from sql/parts (one copy of every function for both) and
+# committed; `make` remakes them when a part changes.
+DATA = sql/cart_abandon--1.0.sql sql/cart_abandon--1.1.sql sql/cart_abandon--1.0--1.1.sql
 PGFILEDESC = "cart_abandon - abandoned-cart WhatsApp reminders for Medusa v2"
 
 CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
@@ -35,6 +37,14 @@ override autodepend = yes
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+sql/cart_abandon--1.1.sql: sql/parts/1.1-header.sql sql/parts/1.1-tables.sql sql/parts/1.1-functions.sql
+	cat $^ > $@
+
+sql/cart_abandon--1.0--1.1.sql: sql/parts/1.0-1.1-header.sql sql/parts/1.0-1.1-tables.sql sql/parts/1.1-functions.sql
+	cat $^ > $@
+
+all: sql/cart_abandon--1.1.sql sql/cart_abandon--1.0--1.1.sql
 
 # ---- unit tests of the core (no PostgreSQL involved) ----
 UNIT_BUILD ?= build/unit

@@ -58,6 +58,9 @@ cart_abandon.whatsapp_api_url = '$STANDIN_URL/v21.0'
 cart_abandon.whatsapp_phone_number_id = '$STANDIN_PHONE_NUMBER_ID'
 cart_abandon.cart_url = 'https://shop.example/cart/recover/{cart_id}'
 cart_abandon.batch_pause = 0
+# The tests and the demo run at any hour of the day: quiet hours are tested on their own
+# (test/sql/17_decision_rules.sql sets a window around the moment it runs).
+cart_abandon.quiet_hours = ''
 include 'secret.conf'
 CONF
     # Readable by the server's OS user only, loaded at start (a reload would log a changed value).

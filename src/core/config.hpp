@@ -5,8 +5,10 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "policy.hpp"
+#include "quiet_hours.hpp"
 
 namespace cart_abandon {
 
@@ -29,6 +31,11 @@ struct Settings {
     std::string default_region;
     std::string default_customer_name = "there";
     std::chrono::milliseconds http_timeout{10000};
+    std::chrono::seconds frequency_cap{16 * 3600};  // one reminder per person per this; 0: no cap
+    QuietHours quiet_hours{21 * 60, 9 * 60, true};  // at the recipient
+    bool require_consent = false;
+    std::string consent_key = "whatsapp_opt_in";
+    std::vector<std::string> blocked_regions{"US"};  // upper-case ISO 3166 codes
 };
 
 // Options given to one call. Absent keys leave the setting in force.

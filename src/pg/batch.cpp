@@ -18,6 +18,7 @@
 #include "core/delivery_engine.hpp"
 #include "pg/batch.hpp"
 #include "pg/boundary.hpp"
+#include "pg/decisions.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
 #include "pg/settings.hpp"
@@ -43,62 +44,6 @@ cart_abandon::HttpClient& http_client(std::chrono::milliseconds timeout, int max
 
 // Polled by the sender between waits; reading the flags does not process the interrupt.
 bool cancel_requested() { return QueryCancelPending || ProcDiePending; }
-
-struct Decision {
-    const DueCart* cart = nullptr;
-    int stage = 0;
-    bool skip = false;
-    std::string phone;
-    std::string skip_reason;
-    std::string detail;
-};
-
-std::vector<Decision> decide(const std::vector<DueCart>& carts, const RunState& state, cart_abandon::Timestamp now) {
-    std::vector<Decision> decisions;
-    decisions.reserve(carts.size());
-    for (const auto& cart : carts) {
-        Decision d;
-        d.cart = &cart;
-        d.stage = cart_abandon::due_stage(cart.timeline, state.config.timing, now);
-        if (d.stage == 0) {  // the selection's filter and the policy disagree: the policy decides
-            d.skip = true;
-            d.skip_reason = "not_due";
-        } else if (cart.customer_purchased_since) {
-            d.skip = true;
-            d.skip_reason = "customer_purchased";
-            d.detail = "the customer completed another cart after this cart's last activity";
-        } else {
-            const auto choice = cart_abandon::choose_phone(cart.phones, state.settings.default_region, {});
-            if (choice.e164.empty()) {
-                d.skip = true;
-                d.skip_reason = choice.skip_reason;
-                d.detail = choice.detail;
-            } else {
-                d.phone = choice.e164;
-            }
-        }
-        decisions.push_back(std::move(d));
-    }
-
-    std::vector<std::string> phones;
-    for (const auto& d : decisions)
-        if (!d.skip) phones.push_back(d.phone);
-    const auto opted_out = opted_out_phones(phones);
-    std::map<std::string, std::string> first_cart_of_phone;  // one reminder per person per batch
-    for (auto& d : decisions) {
-        if (d.skip) continue;
-        if (opted_out.count(d.phone)) {
-            d.skip = true;
-            d.skip_reason = "opted_out";
-            d.detail = "the phone number is on the opt-out list";
-        } else if (const auto [first, inserted] = first_cart_of_phone.emplace(d.phone, d.cart->cart_id); !inserted) {
-            d.skip = true;
-            d.skip_reason = "duplicate_phone";
-            d.detail = "cart " + first->second + " of the same number is reminded in this batch";
-        }
-    }
-    return decisions;
-}
 
 cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim, const RunState& state) {
     const cart_abandon::Settings& s = state.settings;
@@ -127,6 +72,8 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
     out.attempts_added = o.attempted ? o.attempts : 0;
     out.write_metadata = o.attempted;
     if (!o.error_text.empty()) out.error_message = o.error_text;
+    // Cart metadata is public (Medusa's Store API): Meta's code and a fixed text, nothing more.
+    if (o.kind != OutcomeKind::Sent) out.metadata_error = cart_abandon::error_summary(o.error_code);
     if (o.error_code) out.error_code = o.error_code;
     switch (o.kind) {
         case OutcomeKind::Sent:
@@ -166,7 +113,7 @@ namespace {
 struct PreparedBatch {
     std::vector<DueCart> carts;
     std::vector<Decision> decisions;
-    std::map<std::string, ClaimedStage> claimed;
+    std::map<std::string, ClaimedStage> claimed;  // by "cart id/stage"
     std::map<std::string, BatchRow> rows;  // by cart id: the result is in id order
     std::vector<const Decision*> to_send;
     std::vector<cart_abandon::Delivery> deliveries;
@@ -199,48 +146,63 @@ auto in_batch_context(F&& body) {
 PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written) {
     PreparedBatch batch;
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-    batch.carts = due.next(state.config.timing, now, state.config.batch_size);
+    batch.carts = due.next(state.config.timing, now, state.config.batch_size, state.settings.consent_key,
+                         state.settings.require_consent);
     if (batch.carts.empty()) return batch;
 
     batch.decisions = decide(batch.carts, state, now);
     for (const auto& d : batch.decisions) batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, "", ""};
     state.totals.examined += int(batch.decisions.size());
 
-    if (state.config.dry_run) {
-        for (const auto& d : batch.decisions) {
-            auto& row = batch.rows[d.cart->cart_id];
-            row.action = d.skip ? "skipped" : "would_send";
-            row.detail = d.skip ? skip_detail(d.skip_reason, d.detail) : "to " + d.phone;
-            (d.skip ? state.totals.skipped : state.totals.would_send) += 1;
-        }
-        return batch;
+    if (!state.config.dry_run) {
+        for (const auto& c : claim_stages(claims_of(batch.decisions), state.run_id))
+            batch.claimed[c.cart_id + "/" + std::to_string(c.stage)] = c;
+        claims_written();
     }
-
-    std::vector<LedgerClaim> claims;
-    for (const auto& d : batch.decisions)
-        if (d.stage != 0) claims.push_back({d.cart->cart_id, d.stage, d.skip, d.phone, d.skip_reason, d.detail});
-    for (const auto& c : claim_stages(claims, state.run_id, state.config.timing.max_attempts))
-        batch.claimed[c.cart_id] = c;
-    claims_written();
 
     for (const auto& d : batch.decisions) {
         auto& row = batch.rows[d.cart->cart_id];
-        const auto it = batch.claimed.find(d.cart->cart_id);
-        if (d.stage == 0) {
-            row.action = "skipped";
-            row.detail = "not_due";
-            ++state.totals.skipped;
-        } else if (it == batch.claimed.end()) {
+        const bool taken =
+            state.config.dry_run || d.kind == Decision::Kind::NotDue ||
+            batch.claimed.count(d.cart->cart_id + "/" + std::to_string(d.stage));
+        if (!taken) {
             row.action = "skipped";
             row.detail = "taken by another run, or the cart is no longer open";
             ++state.totals.skipped;
-        } else if (d.skip) {
-            row.action = "skipped";
-            row.detail = skip_detail(d.skip_reason, d.detail);
-            ++state.totals.skipped;
-        } else {
-            batch.to_send.push_back(&d);
-            batch.deliveries.push_back(delivery_for(d, it->second, state));
+            continue;
+        }
+        state.totals.imported += int(d.imports.size());
+        switch (d.kind) {
+            case Decision::Kind::NotDue:  // the selection's filter and the policy disagree: the policy decides
+                row.action = "skipped";
+                row.detail = "not_due";
+                ++state.totals.skipped;
+                break;
+            case Decision::Kind::Imported:
+                row.action = "imported";
+                row.detail = d.imports.back().detail;
+                break;
+            case Decision::Kind::Skip:
+                row.action = "skipped";
+                row.detail = skip_detail(d.reason, d.detail);
+                ++state.totals.skipped;
+                break;
+            case Decision::Kind::Hold:
+                row.action = "held";
+                row.detail = skip_detail(d.reason, d.detail);
+                ++state.totals.held;
+                break;
+            case Decision::Kind::Send:
+                if (state.config.dry_run) {
+                    row.action = "would_send";
+                    row.detail = "to " + d.phone;
+                    ++state.totals.would_send;
+                } else {
+                    batch.to_send.push_back(&d);
+                    batch.deliveries.push_back(
+                        delivery_for(d, batch.claimed.at(d.cart->cart_id + "/" + std::to_string(d.stage)), state));
+                }
+                break;
         }
     }
     return batch;
@@ -309,7 +271,7 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         const Decision& d = *batch.to_send[i];
         const auto& o = report.outcomes[i];
         std::string action;
-        auto ledger = to_ledger(d, batch.claimed.at(d.cart->cart_id), o, state, action);
+        auto ledger = to_ledger(d, batch.claimed.at(d.cart->cart_id + "/" + std::to_string(d.stage)), o, state, action);
         auto& row = batch.rows[d.cart->cart_id];
         row.action = action;
         row.detail = action == "sent" ? o.wamid : ledger.error_message.value_or("");

@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/purchases.hpp"
 #include "core/rate_limiter.hpp"
 #include "pg/due_carts.hpp"
 
@@ -17,7 +19,7 @@ namespace pg {
 struct BatchRow {
     std::string cart_id;
     int stage = 0;
-    std::string action;  // sent, failed, retry, skipped, would_send
+    std::string action;  // sent, failed, retry, skipped, held, imported, would_send
     std::string detail;
 };
 
@@ -28,6 +30,8 @@ struct RunTotals {
     int failed = 0;
     int retry = 0;
     int skipped = 0;
+    int held = 0;
+    int imported = 0;  // the previous system's reminders recorded
     int would_send = 0;
 };
 
@@ -42,6 +46,9 @@ struct RunState {
     std::string halt_reason;
     long halt_code = 0;
     RunTotals totals;
+    std::optional<cart_abandon::Purchases> purchases;  // read at the first due cart, then every few minutes
+    cart_abandon::Timestamp purchases_read_at{};
+    std::map<std::string, cart_abandon::Timestamp> contacted;  // people this call messaged (or, dry, would)
 };
 
 struct BatchResult {

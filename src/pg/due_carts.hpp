@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,12 +14,27 @@ namespace pg {
 
 extern const char* const kWhatsAppChannel;
 
+// One ledger row of a cart's stage as the selection saw it: a claim takes it over only if it is
+// still exactly this row (status and updated_at), so two runs cannot both take it.
+struct StageRow {
+    std::optional<std::string> status;  // empty: no row yet
+    std::string origin;
+    std::string skip_reason;
+    std::optional<cart_abandon::Timestamp> updated_at;
+};
+
 struct DueCart {
     std::string cart_id;
-    cart_abandon::CartTimeline timeline;
-    bool customer_purchased_since = false;  // same customer or email completed another cart after last activity
+    cart_abandon::CartTimeline timeline;  // as the ledger has it; the previous system's stages not yet applied
+    StageRow rows[2];                     // stage 1, stage 2
+    cart_abandon::Timestamp last_change;  // latest change of the cart, its addresses or its customer
+    std::string notifications;            // cart.metadata.notifications as JSON text, when an object
+    std::string customer_id;              // who the shopper is, for the purchases check
+    std::string email;                    // the cart's email, else the customer's
+    bool consent = false;                 // cart or customer metadata holds the consent key as true
     std::vector<cart_abandon::PhoneCandidate> phones;  // shipping, billing, customer
-    std::vector<std::string> names;                     // customer, shipping, billing first names
+    std::vector<std::string> provinces;                // of the address each phone was typed on
+    std::vector<std::string> names;                    // customer, shipping, billing first names
 };
 
 // Fails with an error naming the missing tables when Medusa's tables are not in the schema.
@@ -44,8 +60,10 @@ public:
 
     DueCartQueue(std::string after_cart_id, CandidateScan scan);
 
-    // The next (up to) `limit` due carts, each examined at `now`.
-    std::vector<DueCart> next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit);
+    // The next (up to) `limit` due carts, each examined at `now`. `consent_key` and
+    // `consent_required`: cart_abandon.consent_key and require_consent.
+    std::vector<DueCart> next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
+                              const std::string& consent_key, bool consent_required);
 
 private:
     void collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now);

@@ -15,40 +15,48 @@ namespace {
 // (Statement::Planning::PerValues), not once, when the table was nearly empty.
 
 // Claiming takes two statements so that it locks nothing it does not take: a new stage is
-// inserted with ON CONFLICT DO NOTHING (no lock on a row another run holds), and a stage left
-// 'retry' is taken over by an UPDATE that locks only the rows it changes. (ON CONFLICT DO
-// UPDATE ... WHERE would lock every conflicting row until commit, and deadlock against the run
-// recording those rows.) Both re-check that the cart is still open.
-Statement claim_new_statement(R"SQL(
-INSERT INTO cart_abandon.deliveries
-       (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, error_message, updated_at)
-SELECT u.cart_id, u.stage, $8, CASE WHEN u.skip THEN 'skipped' ELSE 'claimed' END, nullif(u.phone, ''), $6,
-       clock_timestamp(), nullif(u.reason, ''), nullif(u.detail, ''), clock_timestamp()
-  FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::text[], $7::text[])
-       AS u(cart_id, stage, skip, phone, reason, detail)
- WHERE EXISTS (SELECT 1 FROM @medusa@.cart c
-                WHERE c.id = u.cart_id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
- ORDER BY u.cart_id
-ON CONFLICT (cart_id, stage, channel) DO NOTHING
-RETURNING cart_id, stage, status, attempts
-)SQL",
-    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID},
+// inserted with ON CONFLICT DO NOTHING (no lock on a row another run holds), and an existing row
+// (retry, held, a skip a change lifted) is taken over by an UPDATE that locks only the rows it
+// changes, and only while the row is as the selection saw it (status and updated_at): another
+// run that took it first changed both. (ON CONFLICT DO UPDATE ... WHERE would lock every
+// conflicting row until commit, and deadlock against the run recording those rows.) Both
+// re-check that the cart is still open and no order links to it.
+#define CLAIM_VALUES \
+    "unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], " \
+    "$10::timestamptz[], $11::bool[], $12::timestamptz[], $13::timestamptz[])" \
+    " AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, imported, sent_at, changed_at)"
+#define CART_STILL_OPEN \
+    "EXISTS (SELECT 1 FROM @medusa@.cart c WHERE c.id = u.cart_id AND c.completed_at IS NULL " \
+    "AND c.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM @medusa@.order_cart oc " \
+    "WHERE oc.cart_id = u.cart_id AND oc.deleted_at IS NULL)"
+
+Statement claim_new_statement(
+    "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, "
+    "error_message, hold_reason, not_before, origin, sent_at, cart_changed_at, updated_at) "
+    "SELECT u.cart_id, u.stage, $8, u.status, nullif(u.phone, ''), $6, clock_timestamp(), nullif(u.reason, ''), "
+    "nullif(u.detail, ''), nullif(u.hold_reason, ''), u.not_before, "
+    "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp() "
+    "FROM " CLAIM_VALUES " WHERE " CART_STILL_OPEN " ORDER BY u.cart_id, u.stage "
+    "ON CONFLICT (cart_id, stage, channel) DO NOTHING RETURNING cart_id, stage, status, attempts",
+    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
+     TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID},
     Statement::Planning::PerValues);
 
-Statement claim_retry_statement(R"SQL(
-UPDATE cart_abandon.deliveries d
-   SET status = CASE WHEN u.skip THEN 'skipped' ELSE 'claimed' END, phone = nullif(u.phone, ''), run_id = $6,
-       claimed_at = clock_timestamp(), skip_reason = nullif(u.reason, ''), error_message = nullif(u.detail, ''),
-       updated_at = clock_timestamp()
-  FROM unnest($1::text[], $2::int[], $3::bool[], $4::text[], $5::text[], $7::text[])
-       AS u(cart_id, stage, skip, phone, reason, detail)
- WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8
-   AND d.status = 'retry' AND d.attempts < $9
-   AND EXISTS (SELECT 1 FROM @medusa@.cart c
-                WHERE c.id = u.cart_id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
-RETURNING d.cart_id, d.stage, d.status, d.attempts
-)SQL",
-    {TEXTARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, INT4OID},
+Statement claim_existing_statement(
+    "UPDATE cart_abandon.deliveries d "
+    "SET status = u.status, phone = nullif(u.phone, ''), run_id = $6, claimed_at = clock_timestamp(), "
+    "skip_reason = nullif(u.reason, ''), error_message = nullif(u.detail, ''), "
+    "hold_reason = nullif(u.hold_reason, ''), not_before = u.not_before, cart_changed_at = u.changed_at, "
+    "updated_at = clock_timestamp() "
+    "FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], "
+    "$10::timestamptz[], $13::timestamptz[], $14::text[], $15::timestamptz[]) "
+    "AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, changed_at, seen_status, seen_at) "
+    "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
+    "AND d.status = u.seen_status AND d.updated_at = u.seen_at AND " CART_STILL_OPEN
+    " RETURNING d.cart_id, d.stage, d.status, d.attempts",
+    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
+     TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
+     TIMESTAMPTZARRAYOID},
     Statement::Planning::PerValues);
 
 // The ledger row and the cart's metadata change in one statement, so they commit together.
@@ -63,8 +71,9 @@ Statement record_statement(R"SQL(
 WITH outcome AS MATERIALIZED (
     SELECT u.*, d.id
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
-                  $8::text[], $9::bool[])
-           AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata)
+                  $8::text[], $9::bool[], $11::text[])
+           AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata,
+                metadata_error)
      CROSS JOIN LATERAL (SELECT d.id FROM cart_abandon.deliveries d
                           WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $10
                             AND d.status IN ('claimed', 'unknown')
@@ -79,7 +88,7 @@ recorded AS (
            updated_at = clock_timestamp()
       FROM outcome o
      WHERE d.id = o.id
-    RETURNING d.cart_id, d.stage, d.status, d.sent_at, d.error_message, o.write_metadata
+    RETURNING d.cart_id, d.stage, d.status, d.sent_at, o.metadata_error, o.write_metadata
 ),
 patch AS (
     SELECT r.cart_id,
@@ -87,7 +96,7 @@ patch AS (
                 THEN jsonb_build_object(p.prefix || 'Sent', true,
                                         p.prefix || 'SentAt', to_char(r.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                                         p.prefix || 'Error', NULL)
-                ELSE jsonb_build_object(p.prefix || 'Error', r.error_message)
+                ELSE jsonb_build_object(p.prefix || 'Error', nullif(r.metadata_error, ''))
            END AS notifications
       FROM recorded r
      CROSS JOIN LATERAL (SELECT CASE r.stage WHEN 1 THEN 'first' ELSE 'second' END AS prefix) p
@@ -99,7 +108,7 @@ UPDATE @medusa@.cart c
  WHERE c.id = patch.cart_id
 )SQL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID, TEXTOID},
+     BOOLARRAYOID, TEXTOID, TEXTARRAYOID},
     Statement::Planning::PerValues);
 
 // A claim must survive a crash before its message leaves, and an outcome once Meta has it:
@@ -109,6 +118,22 @@ Statement durable_commit_statement(
     "SELECT pg_catalog.set_config('synchronous_commit', 'local', true) "
     "WHERE pg_catalog.current_setting('synchronous_commit') = 'off'",
     {});
+
+// Advisory locks in a key space of cart_abandon's own ("ca_p"), one per person.
+Statement lock_people_statement(R"SQL(
+SELECT count(pg_catalog.pg_advisory_xact_lock(1667325808, pg_catalog.hashtext(p)))
+  FROM (SELECT DISTINCT p FROM unnest($1::text[]) AS p ORDER BY p) people
+)SQL",
+    {TEXTARRAYOID});
+
+Statement latest_contacts_statement(R"SQL(
+SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
+  FROM cart_abandon.deliveries d
+ WHERE d.status IN ('claimed', 'sent', 'unknown') AND coalesce(d.sent_at, d.claimed_at) > $3
+   AND (d.phone = ANY ($1) OR d.wa_id = ANY ($2))
+ GROUP BY d.phone, d.wa_id
+)SQL",
+    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
 
 Statement opted_out_statement("SELECT phone FROM cart_abandon.opt_outs WHERE phone = ANY ($1)", {TEXTARRAYOID});
 
@@ -146,39 +171,84 @@ UPDATE cart_abandon.deliveries
 
 }  // namespace
 
-std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id,
-                                       int max_attempts) {
-    if (claims.empty()) return {};
-    std::vector<std::string> cart_ids, phones, reasons, details;
-    std::vector<int> stages;
-    std::vector<bool> skips;
-    for (const auto& claim : claims) {
-        cart_ids.push_back(claim.cart_id);
-        stages.push_back(claim.stage);
-        skips.push_back(claim.skip);
-        phones.push_back(claim.phone);
-        reasons.push_back(claim.skip_reason);
-        details.push_back(claim.detail);
-    }
-    const std::vector<std::optional<Datum>> values = {
-        text_array(cart_ids), int_array(stages), bool_array(skips), text_array(phones), text_array(reasons),
-        run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt, text_array(details),
-        text_value(kWhatsAppChannel), int_value(max_attempts)};
+std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id) {
     std::vector<ClaimedStage> claimed;
-    auto collect = [&](uint64_t rows) {
+    // New rows are inserted, rows the selection saw are taken over: one statement each.
+    for (const bool existing : {false, true}) {
+        std::vector<std::string> cart_ids, statuses, phones, reasons, details, hold_reasons, seen_statuses;
+        std::vector<int> stages;
+        std::vector<bool> imported;
+        std::vector<std::optional<cart_abandon::Timestamp>> not_befores, sent_ats, changed_ats, seen_ats;
+        for (const auto& claim : claims) {
+            if (claim.seen.status.has_value() != existing) continue;
+            cart_ids.push_back(claim.cart_id);
+            stages.push_back(claim.stage);
+            statuses.push_back(claim.status);
+            phones.push_back(claim.phone);
+            reasons.push_back(claim.skip_reason);
+            details.push_back(claim.detail);
+            hold_reasons.push_back(claim.hold_reason);
+            not_befores.push_back(claim.not_before);
+            imported.push_back(claim.status == "sent");
+            sent_ats.push_back(claim.sent_at);
+            changed_ats.push_back(claim.cart_changed_at);
+            seen_statuses.push_back(claim.seen.status.value_or(""));
+            seen_ats.push_back(claim.seen.updated_at);
+        }
+        if (cart_ids.empty()) continue;
+        std::vector<std::optional<Datum>> values = {
+            text_array(cart_ids), int_array(stages), text_array(statuses), text_array(phones), text_array(reasons),
+            run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt, text_array(details),
+            text_value(kWhatsAppChannel), text_array(hold_reasons), nullable_timestamp_array(not_befores),
+            bool_array(imported), nullable_timestamp_array(sent_ats), nullable_timestamp_array(changed_ats)};
+        if (existing) {
+            values.push_back(text_array(seen_statuses));
+            values.push_back(nullable_timestamp_array(seen_ats));
+        }
+        const auto rows = (existing ? claim_existing_statement : claim_new_statement).execute(values);
         for (uint64_t row = 0; row < rows; ++row) {
             ClaimedStage& stage = claimed.emplace_back();
             stage.cart_id = cell_text_or_empty(row, 0);
             stage.stage = int(cell_int(row, 1).value_or(0));
-            stage.skipped = cell_text_or_empty(row, 2) == "skipped";
+            stage.status = cell_text_or_empty(row, 2);
             stage.attempts = int(cell_int(row, 3).value_or(0));
         }
         release_result();
-    };
-    collect(claim_new_statement.execute({values.begin(), values.end() - 1}));
-    collect(claim_retry_statement.execute(values));
-    durable_commit_statement.run({});
+    }
+    if (!claimed.empty()) durable_commit_statement.run({});
     return claimed;
+}
+
+void lock_people(const std::vector<std::string>& phones) {
+    if (!phones.empty()) lock_people_statement.run({text_array(phones)});
+}
+
+std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector<std::string>& phones,
+                                                               cart_abandon::Timestamp since) {
+    std::map<std::string, cart_abandon::Timestamp> latest;
+    if (phones.empty()) return latest;
+    // Meta's wa_id is the number's digits without '+' (where it differs, it is another form).
+    std::map<std::string, std::string> phone_of_wa_id;
+    std::vector<std::string> wa_ids;
+    for (const auto& phone : phones) {
+        wa_ids.push_back(phone.substr(1));
+        phone_of_wa_id[wa_ids.back()] = phone;
+    }
+    auto note = [&](const std::string& phone, cart_abandon::Timestamp at) {
+        auto [it, inserted] = latest.emplace(phone, at);
+        if (!inserted && it->second < at) it->second = at;
+    };
+    const auto rows = latest_contacts_statement.execute({text_array(phones), text_array(wa_ids), timestamp_value(since)});
+    std::set<std::string> asked(phones.begin(), phones.end());
+    for (uint64_t row = 0; row < rows; ++row) {
+        const auto at = *cell_timestamp(row, 2);
+        const std::string phone = cell_text_or_empty(row, 0);
+        if (asked.count(phone)) note(phone, at);
+        const auto by_wa_id = phone_of_wa_id.find(cell_text_or_empty(row, 1));
+        if (by_wa_id != phone_of_wa_id.end()) note(by_wa_id->second, at);
+    }
+    release_result();
+    return latest;
 }
 
 void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
@@ -186,6 +256,7 @@ void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
     std::vector<std::string> cart_ids, statuses;
     std::vector<int> stages, attempts_added, error_codes;
     std::vector<std::optional<std::string>> wamids, wa_ids, messages;
+    std::vector<std::string> metadata_errors;
     std::vector<bool> write_metadata;
     for (const auto& outcome : outcomes) {
         cart_ids.push_back(outcome.cart_id);
@@ -197,10 +268,12 @@ void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
         error_codes.push_back(int(outcome.error_code));
         messages.push_back(outcome.error_message);
         write_metadata.push_back(outcome.write_metadata);
+        metadata_errors.push_back(outcome.metadata_error);
     }
     record_statement.run({text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
                               nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
-                              nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel)});
+                          nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
+                          text_array(metadata_errors)});
     durable_commit_statement.run({});
 }
 

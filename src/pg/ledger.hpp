@@ -4,35 +4,45 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "core/policy.hpp"
+#include "pg/due_carts.hpp"
+
 namespace pg {
 
-// A stage that a run takes on: claimed to be sent, or closed as skipped with a reason.
+// A stage that a run takes on: claimed to be sent, closed as skipped with a reason, held until
+// a time, or recorded as sent by the shop's previous system (imported).
 struct LedgerClaim {
     std::string cart_id;
     int stage = 0;
-    bool skip = false;
-    std::string phone;        // E.164 when claimed for sending
-    std::string skip_reason;  // when skip
-    std::string detail;       // when skip
+    std::string status;        // claimed, skipped, held, sent (imported)
+    std::string phone;         // E.164 when claimed for sending
+    std::string skip_reason;   // when skipped
+    std::string detail;        // when skipped or held
+    std::string hold_reason;   // when held: quiet_hours, frequency_cap
+    std::optional<cart_abandon::Timestamp> not_before;       // when held
+    std::optional<cart_abandon::Timestamp> sent_at;          // when imported, if the metadata had a time
+    std::optional<cart_abandon::Timestamp> cart_changed_at;  // when skipped for want of data
+    StageRow seen;             // the stage's row as the selection saw it
 };
 
 struct ClaimedStage {
     std::string cart_id;
     int stage = 0;
-    bool skipped = false;
-    int attempts = 0;  // attempts made before this one
+    std::string status;  // as written
+    int attempts = 0;    // attempts made before this one
 };
 
-// Writes the claims and skips whose cart is still open and whose stage no other run holds
-// (new, or 'retry' with attempts left); returns the ones written. Runs in the caller's
-// transaction, made to commit durably: the procedure commits it before any message is sent.
-std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id,
-                                       int max_attempts);
+// Writes the claims whose cart is still open and whose row is still as the selection saw it
+// (none: inserted unless another run inserted it first; else taken over only if unchanged);
+// returns the ones written. Runs in the caller's transaction, made to commit durably: the
+// procedure commits it before any message is sent.
+std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id);
 
 struct LedgerOutcome {
     std::string cart_id;
@@ -43,12 +53,22 @@ struct LedgerOutcome {
     std::optional<std::string> wa_id;
     long error_code = 0;  // 0: none
     std::optional<std::string> error_message;
+    std::string metadata_error;   // what cart metadata (public) says of a failure: code and fixed text
     bool write_metadata = false;  // false when nothing reached the provider for this cart
 };
 
 // Records outcomes and, in the same statement, each cart's metadata.notifications; the
 // transaction is made to commit durably.
 void record_outcomes(const std::vector<LedgerOutcome>& outcomes);
+
+// Holds, until the transaction ends, a lock per person (E.164 number) so that two calls cannot
+// both decide to message one person; taken in sorted order so that two calls cannot deadlock.
+void lock_people(const std::vector<std::string>& phones);
+
+// Each number's latest contact after `since` (a claim, a sent or an unknown outcome), matched
+// by number or by the wa_id Meta returned for it (Brazilian and Mexican wa_ids differ from E.164).
+std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector<std::string>& phones,
+                                                               cart_abandon::Timestamp since);
 
 // The subset of phones that are on the opt-out list.
 std::set<std::string> opted_out_phones(const std::vector<std::string>& phones);

@@ -1,4 +1,5 @@
 // The library's entry: module magic, settings, and the small SQL helpers.
+#include "core/currency.hpp"
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
 
@@ -15,6 +16,8 @@ void _PG_init(void) {
 
 PG_FUNCTION_INFO_V1(cart_abandon_effective_settings);
 Datum cart_abandon_effective_settings(PG_FUNCTION_ARGS);
+PG_FUNCTION_INFO_V1(cart_abandon_currency_minor_units);
+Datum cart_abandon_currency_minor_units(PG_FUNCTION_ARGS);
 
 }
 
@@ -46,4 +49,17 @@ Datum effective_settings_body(FunctionCallInfo fcinfo) {
 
 extern "C" Datum cart_abandon_effective_settings(PG_FUNCTION_ARGS) {
     return pg::run_entry(fcinfo, effective_settings_body);
+}
+
+namespace {
+
+Datum currency_minor_units_body(FunctionCallInfo fcinfo) {
+    const std::string code = pg::guarded([&] { return std::string(text_to_cstring(PG_GETARG_TEXT_PP(0))); });
+    return Int32GetDatum(cart_abandon::currency_minor_units(code));
+}
+
+}  // namespace
+
+extern "C" Datum cart_abandon_currency_minor_units(PG_FUNCTION_ARGS) {
+    return pg::run_entry(fcinfo, currency_minor_units_body);
 }

@@ -43,11 +43,12 @@ std::string summary(const RunState& state, int64_t run_id, int batches, double s
     if (state.config.dry_run)
         return "cart_abandon dry run: " + std::to_string(t.examined) + " carts examined in " +
                std::to_string(batches) + " batches; " + std::to_string(t.would_send) + " would be sent, " +
-               std::to_string(t.skipped) + " skipped; " + timing;
+               std::to_string(t.skipped) + " skipped, " + std::to_string(t.held) + " held; " + timing;
     return "cart_abandon run " + std::to_string(run_id) + ": " + std::to_string(t.examined) + " carts examined in " +
            std::to_string(batches) + " batches; sent " + std::to_string(t.sent_first) + " first and " +
            std::to_string(t.sent_second) + " second reminders; " + std::to_string(t.failed) + " failed, " +
-           std::to_string(t.retry) + " to retry, " + std::to_string(t.skipped) + " skipped; " + timing;
+           std::to_string(t.retry) + " to retry, " + std::to_string(t.skipped) + " skipped, " +
+           std::to_string(t.held) + " held, " + std::to_string(t.imported) + " imported; " + timing;
 }
 
 Datum run_body(FunctionCallInfo fcinfo) {
@@ -78,7 +79,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
         // Before the first selection: every batch's own `now` is later.
         const auto scan_from =
             std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-        const std::string key = scan_key(medusa_schema(), state.config.timing);
+        const std::string key = scan_key(medusa_schema(), state.config.timing, state.settings.require_consent);
         state.scan = choose_scan(key, scan_from, full_scan_interval());
         run_id = start_run(options_json, state.scan, scan_from, key);
         state.run_id = run_id;

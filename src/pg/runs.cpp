@@ -35,19 +35,19 @@ SELECT (SELECT max(scan_from) FROM cart_abandon.runs WHERE status = 'succeeded' 
 Statement progress_statement(R"SQL(
 UPDATE cart_abandon.runs
    SET progress_at = clock_timestamp(), batches = $2, examined = $3, sent_first = $4, sent_second = $5,
-       failed = $6, retry = $7, skipped = $8, last_cursor = $9
+       failed = $6, retry = $7, skipped = $8, last_cursor = $9, held = $10, imported = $11
  WHERE id = $1
 )SQL",
-    {INT8OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID});
+    {INT8OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID, INT4OID, INT4OID});
 
 Statement finish_statement(R"SQL(
 UPDATE cart_abandon.runs
    SET finished_at = clock_timestamp(), progress_at = clock_timestamp(), status = $2, batches = $3,
        examined = $4, sent_first = $5, sent_second = $6, failed = $7, retry = $8, skipped = $9,
-       detail = nullif($10, '')
+       detail = nullif($10, ''), held = $11, imported = $12
  WHERE id = $1
 )SQL",
-    {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID});
+    {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID, INT4OID, INT4OID});
 
 }  // namespace
 
@@ -55,8 +55,10 @@ void close_abandoned_runs() {
     close_abandoned_statement.run({});
 }
 
-std::string scan_key(const std::string& medusa_schema, const cart_abandon::Timing& timing) {
-    return medusa_schema + "/" + std::to_string(timing.first_delay.count()) + "/" +
+std::string scan_key(const std::string& medusa_schema, const cart_abandon::Timing& timing, bool consent_required) {
+    // "1.1": a 1.0 run did not look for what 1.1 examines (held stages, changed addresses and
+    // customers), so the first 1.1 run is full; so is the first after consent stops being required.
+    return std::string("1.1/") + (consent_required ? "consent/" : "") + medusa_schema + "/" + std::to_string(timing.first_delay.count()) + "/" +
            std::to_string(timing.second_delay.count()) + "/" + std::to_string(timing.max_age.count());
 }
 
@@ -88,14 +90,16 @@ int64_t start_run(const std::string& options_json, const CandidateScan& scan, ca
 void record_run_progress(int64_t run_id, const RunTotals& t, int batches, const std::string& last_cursor) {
     progress_statement.run({int8_value(run_id), int_value(batches), int_value(t.examined),
                             int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
-                            int_value(t.retry), int_value(t.skipped), text_value(last_cursor)});
+                            int_value(t.retry), int_value(t.skipped), text_value(last_cursor), int_value(t.held),
+                            int_value(t.imported)});
 }
 
 void finish_run(int64_t run_id, const std::string& status, const RunTotals& t, int batches,
                 const std::string& detail) {
     finish_statement.run({int8_value(run_id), text_value(status), int_value(batches), int_value(t.examined),
                           int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
-                          int_value(t.retry), int_value(t.skipped), text_value(detail)});
+                          int_value(t.retry), int_value(t.skipped), text_value(detail), int_value(t.held),
+                          int_value(t.imported)});
 }
 
 }  // namespace pg

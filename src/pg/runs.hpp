@@ -14,8 +14,9 @@ namespace pg {
 // Runs left 'running' by a session that is gone, or by this one (cancelled), become 'interrupted'.
 void close_abandoned_runs();
 
-// What a run's candidates depend on besides time: the Medusa schema and the delays.
-std::string scan_key(const std::string& medusa_schema, const cart_abandon::Timing& timing);
+// What a run's candidates depend on besides time: the rules' version, whether consent is
+// required, the Medusa schema and the delays.
+std::string scan_key(const std::string& medusa_schema, const cart_abandon::Timing& timing, bool consent_required);
 
 // Incremental from the start of the last complete run with the same key, unless the last
 // complete full scan began more than `full_scan_interval` before `now` (or there is none): a

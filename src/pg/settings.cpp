@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/phone.hpp"
+#include "core/quiet_hours.hpp"
 
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
@@ -42,6 +44,11 @@ int max_per_second_value = 70;
 int attempts_per_run_value = 2;
 int retry_backoff_ms = 500;
 int max_retry_wait_ms = 30000;
+int frequency_cap_s = 16 * 3600;
+char* quiet_hours_value = nullptr;
+bool require_consent_value = false;
+char* consent_key_value = nullptr;
+char* blocked_regions_value = nullptr;
 
 std::string text(const char* value) { return value ? value : ""; }
 
@@ -64,12 +71,41 @@ std::string read_token_file(const char* path) {
 // SHOW and pg_settings never print the token, not even to a superuser.
 const char* show_token() { return token_value && token_value[0] ? "(set)" : "(not set)"; }
 
+// Check hooks are called by PostgreSQL: no C++ exception may leave them.
+template <typename F>
+bool no_exception(F&& check) {
+    try {
+        return check();
+    } catch (...) {
+        GUC_check_errdetail("The value could not be checked.");
+        return false;
+    }
+}
+
 bool check_region(char** newval, void**, GucSource) {
     const char* value = *newval;
-    if (!value || !value[0]) return true;
-    if (std::strlen(value) == 2 && std::isalpha((unsigned char)value[0]) && std::isalpha((unsigned char)value[1]))
-        return true;
+    if (!value || !value[0] || no_exception([&] { return cart_abandon::is_known_region(value); })) return true;
     GUC_check_errdetail("A region is an ISO 3166 alpha-2 country code such as \"de\" or \"IN\", or empty.");
+    return false;
+}
+
+bool check_region_list(char** newval, void**, GucSource) {
+    std::vector<std::string> regions;
+    std::string error;
+    if (no_exception([&] { return cart_abandon::parse_region_list(*newval ? *newval : "", regions, error); }))
+        return true;
+    if (error.empty()) return false;
+    GUC_check_errdetail("%s; a list of ISO 3166 alpha-2 country codes such as 'US' or 'US, BR', or ''.", error.c_str());
+    return false;
+}
+
+bool check_quiet_hours(char** newval, void**, GucSource) {
+    cart_abandon::QuietHours hours;
+    std::string error;
+    if (no_exception([&] { return cart_abandon::parse_quiet_hours(*newval ? *newval : "", hours, error); }))
+        return true;
+    if (error.empty()) return false;
+    GUC_check_errdetail("%s", error.c_str());
     return false;
 }
 
@@ -165,6 +201,21 @@ void define_settings() {
     DefineCustomIntVariable("cart_abandon.max_retry_wait",
                             "A retry due later than this is left to a later run.", nullptr, &max_retry_wait_ms,
                             30000, 0, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("cart_abandon.frequency_cap",
+                            "At most one reminder per person (phone number or wa_id) per this time; 0: no cap.",
+                            "Accepts units: '16h', '1d'.", &frequency_cap_s, 16 * 3600, 0, INT_MAX, PGC_USERSET,
+                            GUC_UNIT_S, nullptr, nullptr, nullptr);
+    define_string("cart_abandon.quiet_hours",
+                  "No reminder inside this window of the recipient's local time, 'HH:MM-HH:MM'; '' for none.",
+                  &quiet_hours_value, "21:00-09:00", PGC_USERSET, 0, check_quiet_hours);
+    DefineCustomBoolVariable("cart_abandon.require_consent",
+                             "Remind only carts whose cart or customer metadata holds consent_key as true.", nullptr,
+                             &require_consent_value, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    define_string("cart_abandon.consent_key", "The metadata key that records WhatsApp marketing consent.",
+                  &consent_key_value, "whatsapp_opt_in", PGC_USERSET, 0, check_not_empty);
+    define_string("cart_abandon.whatsapp_blocked_regions",
+                  "Regions whose numbers WhatsApp delivers no marketing templates to (skipped), e.g. 'US'.",
+                  &blocked_regions_value, "US", PGC_USERSET, 0, check_region_list);
     MarkGUCPrefixReserved("cart_abandon");
 }
 
@@ -189,6 +240,14 @@ cart_abandon::Settings current_settings() {
     s.default_region = text(default_region_value);
     s.default_customer_name = text(default_customer_name_value);
     s.http_timeout = std::chrono::milliseconds(http_timeout_ms);
+    s.frequency_cap = std::chrono::seconds(frequency_cap_s);
+    std::string error;
+    // The check hooks accepted these values: they parse.
+    cart_abandon::parse_quiet_hours(text(quiet_hours_value), s.quiet_hours, error);
+    s.require_consent = require_consent_value;
+    s.consent_key = text(consent_key_value);
+    s.blocked_regions.clear();
+    cart_abandon::parse_region_list(text(blocked_regions_value), s.blocked_regions, error);
     return s;
 }
 

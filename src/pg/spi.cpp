@@ -170,20 +170,38 @@ Datum text_array(const std::vector<std::string>& texts) {
     return array_of<std::string>(texts, TEXTOID, [](const std::string& t) { return text_value(t); });
 }
 
-Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts) {
-    std::vector<Datum> datums(texts.size());
-    std::unique_ptr<bool[]> nulls(new bool[texts.size() + 1]);
-    for (std::size_t i = 0; i < texts.size(); ++i) {
-        nulls[i] = !texts[i];
-        datums[i] = texts[i] ? text_value(*texts[i]) : Datum(0);
+namespace {
+
+// A one-dimensional array with NULLs where the optionals are empty.
+template <typename T, typename ToDatum>
+Datum nullable_array(const std::vector<std::optional<T>>& values, Oid element_type, ToDatum to_datum) {
+    std::vector<Datum> datums(values.size());
+    std::unique_ptr<bool[]> nulls(new bool[values.size() + 1]);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        nulls[i] = !values[i];
+        datums[i] = values[i] ? to_datum(*values[i]) : Datum(0);
     }
     bool* raw_nulls = nulls.get();
     return guarded([&] {
+        int16 length;
+        bool by_value;
+        char alignment;
+        get_typlenbyvalalign(element_type, &length, &by_value, &alignment);
         int dims[1] = {int(datums.size())};
         int lower_bounds[1] = {1};
-        return PointerGetDatum(construct_md_array(datums.data(), raw_nulls, 1, dims, lower_bounds, TEXTOID, -1,
-                                                  false, TYPALIGN_INT));
+        return PointerGetDatum(construct_md_array(datums.data(), raw_nulls, 1, dims, lower_bounds, element_type,
+                                                  length, by_value, alignment));
     });
+}
+
+}  // namespace
+
+Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts) {
+    return nullable_array(texts, TEXTOID, [](const std::string& t) { return text_value(t); });
+}
+
+Datum nullable_timestamp_array(const std::vector<std::optional<cart_abandon::Timestamp>>& values) {
+    return nullable_array(values, TIMESTAMPTZOID, [](const cart_abandon::Timestamp& at) { return timestamp_value(at); });
 }
 
 Datum int_array(const std::vector<int>& values) {

@@ -65,6 +65,7 @@ Datum bool_value(bool value);
 Datum timestamp_array(const std::vector<cart_abandon::Timestamp>& values);
 Datum text_array(const std::vector<std::string>& texts);
 Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts);
+Datum nullable_timestamp_array(const std::vector<std::optional<cart_abandon::Timestamp>>& values);
 Datum int_array(const std::vector<int>& values);
 Datum bool_array(const std::vector<bool>& values);
 

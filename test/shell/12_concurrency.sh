@@ -77,7 +77,7 @@ ok "$(awk -v s="$span" 'BEGIN { print (s >= 1.3 ? 0 : 1) }')" "15 starts at 10/s
 # the NOTICE summary of a run
 notice=$(psql -X -q -c "CALL cart_abandon_run()" 2>&1)
 echo "# $notice"
-ok "$(echo "$notice" | grep -Eq '^NOTICE:  cart_abandon run [0-9]+: 0 carts examined in 0 batches; sent 0 first and 0 second reminders; 0 failed, 0 to retry, 0 skipped; [0-9.]+ s$'; echo $?)" \
+ok "$(echo "$notice" | grep -Eq '^NOTICE:  cart_abandon run [0-9]+: 0 carts examined in 0 batches; sent 0 first and 0 second reminders; 0 failed, 0 to retry, 0 skipped, 0 held, 0 imported; [0-9.]+ s$'; echo $?)" \
    "a run ends with a one-line NOTICE summary"
 [ "$(grep -c ERROR "$log")" = 0 ] || sed "s/^/# /" "$log"
 rm -f "$log"

@@ -13,9 +13,8 @@ SELECT fixture.make_cart('inc_old', '30 hours', phone => '0151 71000002');      
 SELECT fixture.make_cart('inc_second_gap', '50 hours', phone => '0151 71000003');          -- first reminder's gap passed since
 SELECT fixture.make_cart('inc_second_idle', '48 hours 5 minutes', phone => '0151 71000004'); -- second delay crossed since
 SELECT fixture.make_cart('inc_retry', '30 hours', phone => '0151 71000005');               -- an open ledger row
-SELECT fixture.make_cart('inc_removed', '30 hours', phone => '0151 71000006', items => 2);  -- its newest item removed just now
-UPDATE public.cart_line_item SET created_at = now() - interval '1 hour', updated_at = now(), deleted_at = now()
- WHERE id = 'cali_inc_removed_2';
+SELECT fixture.make_cart('inc_address', '30 hours', phone => '0151 71000006');  -- its address changed, first delay crossed since
+UPDATE public.cart_address SET updated_at = now() - interval '24 hours 5 minutes' WHERE id = 'caaddr_inc_address';
 SELECT fixture.make_cart('inc_fresh', '3 hours', phone => '0151 71000007');                 -- not due at all
 
 INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, wamid, claimed_at, sent_at) VALUES
@@ -26,15 +25,15 @@ VALUES ('inc_retry', 1, 'whatsapp', 'retry', 1, '+4915171000005', now() - interv
 
 -- the last complete run began ten minutes ago; a later one that did not finish does not count
 INSERT INTO cart_abandon.runs (status, scan, scan_from, scan_key, finished_at) VALUES
-    ('succeeded', 'full', now() - interval '10 minutes', 'public/86400/172800/604800', now() - interval '9 minutes'),
-    ('interrupted', 'full', now() - interval '1 minute', 'public/86400/172800/604800', now());
+    ('succeeded', 'full', now() - interval '10 minutes', '1.1/public/86400/172800/604800', now() - interval '9 minutes'),
+    ('interrupted', 'full', now() - interval '1 minute', '1.1/public/86400/172800/604800', now());
 
 CALL cart_abandon_run();
 SELECT results_eq($$SELECT scan, status, examined FROM cart_abandon.runs ORDER BY id DESC LIMIT 1$$,
                   $$VALUES ('incremental', 'succeeded', 5)$$, 'an incremental run examined the five carts that came due since');
 SELECT results_eq($$SELECT cart_id, stage::int, status FROM cart_abandon.deliveries
                      WHERE run_id = (SELECT max(id) FROM cart_abandon.runs) ORDER BY cart_id$$,
-                  $$VALUES ('inc_crossed', 1, 'sent'), ('inc_removed', 1, 'sent'), ('inc_retry', 1, 'sent'),
+                  $$VALUES ('inc_address', 1, 'sent'), ('inc_crossed', 1, 'sent'), ('inc_retry', 1, 'sent'),
                            ('inc_second_gap', 2, 'sent'), ('inc_second_idle', 2, 'sent')$$,
                   'each found by its own range and sent');
 SELECT is((SELECT scan_from FROM cart_abandon.runs ORDER BY id DESC LIMIT 1) <= (SELECT min(claimed_at) FROM cart_abandon.deliveries
@@ -60,7 +59,7 @@ SELECT is((SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT 1), 'increm
 -- what the previous runs covered depends on the delays and the schema: other delays, a full scan
 CALL cart_abandon_run('{"firstNotificationDelayHours": 23}');
 SELECT results_eq($$SELECT scan, scan_key FROM cart_abandon.runs ORDER BY id DESC LIMIT 1$$,
-                  $$VALUES ('full', 'public/82800/172800/604800')$$, 'other delays: a full scan under its own key');
+                  $$VALUES ('full', '1.1/public/82800/172800/604800')$$, 'other delays: a full scan under its own key');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id = 'inc_fresh'), 0, 'the fresh cart is still not due');
 
 -- 0: every run is full
@@ -83,7 +82,7 @@ SELECT results_eq($$SELECT status, scan FROM cart_abandon.runs ORDER BY id DESC 
                   $$VALUES ('channel_paused', 'incremental')$$, 'a run stopped by the channel');
 CALL cart_abandon_run();
 SELECT is((SELECT scan_since FROM cart_abandon.runs ORDER BY id DESC LIMIT 1),
-          (SELECT max(scan_from) FROM cart_abandon.runs WHERE status = 'succeeded' AND scan_key = 'public/86400/172800/604800'
+          (SELECT max(scan_from) FROM cart_abandon.runs WHERE status = 'succeeded' AND scan_key = '1.1/public/86400/172800/604800'
               AND id < (SELECT max(id) FROM cart_abandon.runs WHERE status = 'channel_paused')),
           'the next run starts from the last complete run before the stopped one');
 SELECT is((SELECT status FROM cart_abandon.deliveries WHERE cart_id = 'inc_paused'), 'sent', 'and sends the cart it left');

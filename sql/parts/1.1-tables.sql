@@ -1,0 +1,127 @@
+-- The extension's own data lives in schema cart_abandon; its SQL API in the schema the
+-- extension is installed in (public by default), so the calls work unqualified.
+CREATE SCHEMA cart_abandon;
+REVOKE ALL ON SCHEMA cart_abandon FROM PUBLIC;
+
+-- Two roles, kept across DROP/CREATE EXTENSION (roles belong to the cluster, not the extension):
+-- the operator runs, schedules and manages opt-outs; the monitor reads the stats. Grant them to
+-- login roles: GRANT cart_abandon_operator TO shop_admin;
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_operator') THEN
+        CREATE ROLE cart_abandon_operator NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_monitor') THEN
+        CREATE ROLE cart_abandon_monitor NOLOGIN;
+    END IF;
+END
+$roles$;
+
+-- One row per cart, stage and channel. The unique key is what makes two concurrent runs unable
+-- to send the same reminder: a run claims the row (status 'claimed', committed) before sending.
+CREATE TABLE cart_abandon.deliveries (
+    id            bigserial PRIMARY KEY,
+    cart_id       text        NOT NULL,
+    stage         smallint    NOT NULL CHECK (stage IN (1, 2)),
+    channel       text        NOT NULL CHECK (channel IN ('whatsapp', 'email')),
+    status        text        NOT NULL
+                  CONSTRAINT deliveries_status_check
+                  CHECK (status IN ('claimed', 'sent', 'retry', 'failed', 'skipped', 'unknown', 'held')),
+    attempts      integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    phone         text,
+    run_id        bigint,
+    wamid         text,
+    wa_id         text,
+    skip_reason   text,
+    error_code    integer,
+    error_message text,
+    claimed_at    timestamptz,
+    sent_at       timestamptz,
+    created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    -- 'imported': a reminder the shop's previous system sent (cart.metadata notifications); no
+    -- wamid, and no sent_at when the metadata had no time.
+    origin        text        NOT NULL DEFAULT 'cart_abandon',
+    -- 'held': due, but not now (quiet hours at the recipient, the per-person frequency cap):
+    -- no attempt made, nothing closed; it may go from not_before.
+    hold_reason   text,
+    not_before    timestamptz,
+    -- A skip that more data can lift (no_phone, invalid_phone, blocked_region, no_consent): the
+    -- cart's latest change (Medusa's clock) when skipped; a later change re-examines it.
+    cart_changed_at timestamptz,
+    CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
+    CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
+    CONSTRAINT deliveries_sent_has_wamid
+        CHECK (status <> 'sent' OR origin = 'imported' OR (wamid IS NOT NULL AND sent_at IS NOT NULL)),
+    CONSTRAINT deliveries_held_has_time
+        CHECK (status <> 'held' OR (not_before IS NOT NULL AND hold_reason IS NOT NULL))
+);
+CREATE INDEX deliveries_open_idx ON cart_abandon.deliveries (claimed_at) WHERE status IN ('claimed', 'retry');
+CREATE INDEX deliveries_run_idx ON cart_abandon.deliveries (run_id);
+-- An incremental scan finds the carts whose second reminder came due by the first one's time.
+CREATE INDEX deliveries_first_sent_idx ON cart_abandon.deliveries (sent_at) WHERE stage = 1 AND status = 'sent';
+-- Held stages whose time has come (the incremental scan looks them up by time).
+CREATE INDEX deliveries_held_idx ON cart_abandon.deliveries (not_before) WHERE status = 'held';
+-- The frequency cap: a person's latest contact, by number and by Meta's wa_id.
+CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (coalesce(sent_at, claimed_at)))
+    WHERE status IN ('claimed', 'sent', 'unknown');
+CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
+    WHERE wa_id IS NOT NULL AND status IN ('claimed', 'sent', 'unknown');
+
+-- Numbers that must never be messaged (E.164 with '+'). 131050 answers add to it.
+CREATE TABLE cart_abandon.opt_outs (
+    phone      text PRIMARY KEY CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    source     text        NOT NULL DEFAULT 'manual',
+    reason     text,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- Whether a channel is paused by a channel-fatal answer (190, 368, ...), since when and why.
+-- Written with the outcomes of the batch that hit it; a later successful send clears it.
+CREATE TABLE cart_abandon.channel_status (
+    channel       text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
+    paused        boolean     NOT NULL,
+    error_code    integer,
+    error_message text,
+    changed_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- One row per CALL cart_abandon_run(), updated after every batch.
+CREATE TABLE cart_abandon.runs (
+    id          bigserial PRIMARY KEY,
+    started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    progress_at timestamptz,
+    finished_at timestamptz,
+    status      text        NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted', 'channel_paused')),
+    options     jsonb       NOT NULL DEFAULT '{}',
+    pid         integer     NOT NULL DEFAULT pg_backend_pid(),
+    batches     integer     NOT NULL DEFAULT 0,
+    examined    integer     NOT NULL DEFAULT 0,
+    sent_first  integer     NOT NULL DEFAULT 0,
+    sent_second integer     NOT NULL DEFAULT 0,
+    failed      integer     NOT NULL DEFAULT 0,
+    retry       integer     NOT NULL DEFAULT 0,
+    skipped     integer     NOT NULL DEFAULT 0,
+    last_cursor text,
+    detail      text,
+    -- How the run found its candidates: 'full' (every cart active in the max-age window) or
+    -- 'incremental' (only carts that can have come due since scan_from of the last complete
+    -- run with the same scan_key: medusa schema and delays).
+    scan        text        CHECK (scan IN ('full', 'incremental')),
+    scan_from   timestamptz,  -- taken before the run's first selection
+    scan_since  timestamptz,  -- incremental: the scan_from of the complete run it continues
+    scan_key    text,
+    held        integer     NOT NULL DEFAULT 0,
+    imported    integer     NOT NULL DEFAULT 0
+);
+CREATE INDEX runs_complete_scan_idx ON cart_abandon.runs (scan_key, scan_from) WHERE status = 'succeeded';
+
+-- The rows are the shop's data: keep them in pg_dump output.
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.opt_outs', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.channel_status', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
+

@@ -1,0 +1,18 @@
+// Reading Medusa's purchases since a time into cart_abandon::Purchases.
+#pragma once
+
+#include <string>
+
+#include "core/policy.hpp"
+#include "core/purchases.hpp"
+
+namespace pg {
+
+// Every purchase since `since`: completed carts (unless the order they became was canceled) and
+// orders that are neither canceled nor unconverted drafts (orders without a cart too: converted
+// drafts, point of sale, imports). Each with who made it: customer, email, and every phone on
+// its addresses and customer, each read in its own address's country (`default_region` when
+// that has none). One statement, a range scan on completed_at and order.created_at.
+cart_abandon::Purchases load_purchases(cart_abandon::Timestamp since, const std::string& default_region);
+
+}  // namespace pg
