@@ -59,6 +59,9 @@ cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim
     return {std::move(message), std::max(1, std::min(attempts_per_run(), left))};
 }
 
+// A batch's claims are found by cart and stage (a cart may also have a previous system's stage).
+std::string claim_key(const std::string& cart_id, int stage) { return cart_id + "/" + std::to_string(stage); }
+
 std::string skip_detail(const std::string& reason, const std::string& detail) {
     return detail.empty() ? reason : reason + ": " + detail;
 }
@@ -156,7 +159,7 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
 
     if (!state.config.dry_run) {
         for (const auto& c : claim_stages(claims_of(batch.decisions), state.run_id))
-            batch.claimed[c.cart_id + "/" + std::to_string(c.stage)] = c;
+            batch.claimed[claim_key(c.cart_id, c.stage)] = c;
         claims_written();
     }
 
@@ -164,7 +167,7 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
         auto& row = batch.rows[d.cart->cart_id];
         const bool taken =
             state.config.dry_run || d.kind == Decision::Kind::NotDue ||
-            batch.claimed.count(d.cart->cart_id + "/" + std::to_string(d.stage));
+            batch.claimed.count(claim_key(d.cart->cart_id, d.stage));
         if (!taken) {
             row.action = "skipped";
             row.detail = "taken by another run, or the cart is no longer open";
@@ -200,7 +203,7 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
                 } else {
                     batch.to_send.push_back(&d);
                     batch.deliveries.push_back(
-                        delivery_for(d, batch.claimed.at(d.cart->cart_id + "/" + std::to_string(d.stage)), state));
+                        delivery_for(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), state));
                 }
                 break;
         }
@@ -271,7 +274,7 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         const Decision& d = *batch.to_send[i];
         const auto& o = report.outcomes[i];
         std::string action;
-        auto ledger = to_ledger(d, batch.claimed.at(d.cart->cart_id + "/" + std::to_string(d.stage)), o, state, action);
+        auto ledger = to_ledger(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), o, state, action);
         auto& row = batch.rows[d.cart->cart_id];
         row.action = action;
         row.detail = action == "sent" ? o.wamid : ledger.error_message.value_or("");

@@ -1,6 +1,6 @@
 -- Every setting with its default and units; who may set what; the token never shown.
 BEGIN;
-SELECT plan(33);
+SELECT plan(49);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION boot(short_name text) RETURNS text
@@ -62,6 +62,28 @@ SELECT is((SELECT count(*)::int FROM rows_out r, secret s WHERE r::text LIKE '%'
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries d, secret s WHERE d::text LIKE '%' || s.token || '%')
         + (SELECT count(*)::int FROM public.cart c, secret s WHERE c.metadata::text LIKE '%' || s.token || '%'), 0,
           'not in the ledger, nor in cart metadata');
+
+-- the 1.1 settings: defaults, and every bad value refused with an error naming the setting
+SELECT is(boot('frequency_cap'), '57600 s', 'frequency_cap defaults to 16h');
+SELECT is(boot('quiet_hours'), '21:00-09:00', 'quiet_hours defaults to 21:00-09:00');
+SELECT is(boot('require_consent'), 'off', 'require_consent defaults to off');
+SELECT is(boot('consent_key'), 'whatsapp_opt_in', 'consent_key defaults to whatsapp_opt_in');
+SELECT is(boot('whatsapp_blocked_regions'), 'US', 'whatsapp_blocked_regions defaults to US');
+SELECT throws_ok($$SET cart_abandon.quiet_hours = '25:00-09'$$, '22023', 'invalid value for parameter "cart_abandon.quiet_hours": "25:00-09"', 'quiet_hours 25:00-09 is refused');
+SELECT throws_ok($$SET cart_abandon.quiet_hours = '21:00-21:00'$$, '22023', 'invalid value for parameter "cart_abandon.quiet_hours": "21:00-21:00"', 'an empty or whole-day window is refused');
+SELECT throws_ok($$SET cart_abandon.quiet_hours = 'night'$$, '22023', 'invalid value for parameter "cart_abandon.quiet_hours": "night"', 'quiet_hours junk is refused');
+SELECT throws_ok($$SET cart_abandon.frequency_cap = '-1h'$$, '22023', '-3600 s is outside the valid range for parameter "cart_abandon.frequency_cap" (0 .. 2147483647)', 'a negative frequency_cap is refused');
+SELECT throws_ok($$SET cart_abandon.consent_key = ''$$, '22023', 'invalid value for parameter "cart_abandon.consent_key": ""', 'an empty consent_key is refused');
+SELECT throws_ok($$SET cart_abandon.whatsapp_blocked_regions = 'US, XX'$$, '22023', 'invalid value for parameter "cart_abandon.whatsapp_blocked_regions": "US, XX"', 'an unknown region in the blocked list is refused');
+SELECT throws_ok($$SET cart_abandon.default_region = 'XX'$$, '22023', 'invalid value for parameter "cart_abandon.default_region": "XX"', 'an unknown default_region is refused');
+SET cart_abandon.quiet_hours = '22:30-07:15';
+SELECT is(current_setting('cart_abandon.quiet_hours'), '22:30-07:15', 'a window with minutes');
+SET cart_abandon.quiet_hours = '';
+SELECT is(current_setting('cart_abandon.quiet_hours'), '', 'quiet hours off');
+SET cart_abandon.whatsapp_blocked_regions = 'us br';
+SELECT is(current_setting('cart_abandon.whatsapp_blocked_regions'), 'us br', 'a list in any case');
+SET cart_abandon.frequency_cap = 0;
+SELECT is(current_setting('cart_abandon.frequency_cap'), '0', 'frequency_cap 0: off');
 
 SELECT * FROM finish();
 ROLLBACK;
