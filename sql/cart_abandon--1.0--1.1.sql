@@ -150,10 +150,14 @@ BEGIN
     EXECUTE format($q$
         WITH open_cart AS (
             SELECT greatest(c.updated_at,
+                       (SELECT max(greatest(li.created_at, li.updated_at)) FROM %1$s.cart_line_item li
+                         WHERE li.cart_id = c.id AND li.deleted_at IS NULL),
                        (SELECT max(greatest(li.created_at, li.updated_at, li.deleted_at)) FROM %1$s.cart_line_item li
-                         WHERE li.cart_id = c.id),
+                         WHERE li.cart_id = c.id AND li.deleted_at IS NOT NULL),
+                       (SELECT max(greatest(sm.created_at, sm.updated_at)) FROM %1$s.cart_shipping_method sm
+                         WHERE sm.cart_id = c.id AND sm.deleted_at IS NULL),
                        (SELECT max(greatest(sm.created_at, sm.updated_at, sm.deleted_at)) FROM %1$s.cart_shipping_method sm
-                         WHERE sm.cart_id = c.id),
+                         WHERE sm.cart_id = c.id AND sm.deleted_at IS NOT NULL),
                        (SELECT max(a.updated_at) FROM %1$s.cart_address a
                          WHERE a.id IN (c.shipping_address_id, c.billing_address_id))) AS last_activity
               FROM %1$s.cart c
@@ -302,6 +306,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET j
          '((greatest(created_at, updated_at, deleted_at)), cart_id)'),
         ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_shipping_changes ON %s.cart_shipping_method '
          '((greatest(created_at, updated_at, deleted_at)), cart_id)'),
+        -- A cart's removed items and shipping methods, by cart (Medusa's cart_id indexes hold
+        -- live rows only).
+        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_line_item_removed ON %s.cart_line_item '
+         '(cart_id) WHERE deleted_at IS NOT NULL'),
+        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_shipping_removed ON %s.cart_shipping_method '
+         '(cart_id) WHERE deleted_at IS NOT NULL'),
         -- Changed addresses and customers lift skips for want of a phone or of consent.
         ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_cart_address_changes ON %s.cart_address (updated_at)'),
         ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_customer_changes ON %s.customer (updated_at)'),

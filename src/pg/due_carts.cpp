@@ -83,7 +83,8 @@ SELECT id FROM touched ORDER BY id LIMIT $8
 // The exact due rule over a slice of candidates ($8, sorted), returning each due cart with its
 // position in the slice. Last activity = the greatest change time of the cart, all its items
 // and shipping methods (removed ones too: Medusa does not bump cart.updated_at when items
-// change, bug #15043) and its addresses. A cart an order links to (order_cart) has been bought
+// change, bug #15043) and its addresses. Live and removed rows are read apart: Medusa's index on
+// cart_id covers live rows only, the recommended cart_abandon_*_removed ones the removed rows. A cart an order links to (order_cart) has been bought
 // whatever completed_at says (Medusa #8111). cart_abandon.stage_open says whether a ledger row
 // can be taken (none, retry, held and its time come, a skip that a change lifted).
 // Each candidate is examined on its own, in the slice's order (the inner OFFSET 0s keep the
@@ -100,16 +101,22 @@ WITH due AS (
                d1.skip_reason AS r1,
                d2.status AS s2, d2.attempts AS a2, d2.updated_at AS u2, d2.origin AS o2, d2.skip_reason AS r2
           FROM @medusa@.cart c
-         CROSS JOIN LATERAL (SELECT max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change,
-                                    count(*) FILTER (WHERE li.deleted_at IS NULL) AS live
+         CROSS JOIN LATERAL (SELECT max(greatest(li.created_at, li.updated_at)) AS last_change, count(*) AS live
                                FROM @medusa@.cart_line_item li
-                              WHERE li.cart_id = c.id) items
+                              WHERE li.cart_id = c.id AND li.deleted_at IS NULL) items
+         CROSS JOIN LATERAL (SELECT max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change
+                               FROM @medusa@.cart_line_item li
+                              WHERE li.cart_id = c.id AND li.deleted_at IS NOT NULL) removed_items
+         CROSS JOIN LATERAL (SELECT max(greatest(sm.created_at, sm.updated_at)) AS last_change
+                               FROM @medusa@.cart_shipping_method sm
+                              WHERE sm.cart_id = c.id AND sm.deleted_at IS NULL) shipping
          CROSS JOIN LATERAL (SELECT max(greatest(sm.created_at, sm.updated_at, sm.deleted_at)) AS last_change
                                FROM @medusa@.cart_shipping_method sm
-                              WHERE sm.cart_id = c.id) shipping
+                              WHERE sm.cart_id = c.id AND sm.deleted_at IS NOT NULL) removed_shipping
          CROSS JOIN LATERAL (SELECT max(ad.updated_at) AS last_change FROM @medusa@.cart_address ad
                               WHERE ad.id IN (c.shipping_address_id, c.billing_address_id)) addresses
-         CROSS JOIN LATERAL (SELECT greatest(c.updated_at, items.last_change, shipping.last_change,
+         CROSS JOIN LATERAL (SELECT greatest(c.updated_at, items.last_change, removed_items.last_change,
+                                             shipping.last_change, removed_shipping.last_change,
                                              addresses.last_change) AS last_activity) a
           LEFT JOIN @medusa@.customer cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
           LEFT JOIN cart_abandon.deliveries d1 ON d1.cart_id = c.id AND d1.stage = 1 AND d1.channel = $7

@@ -1,18 +1,18 @@
 -- The recommended indexes: statements for the configured schema that create, concurrently and
 -- idempotently, indexes the due-cart query and the purchase check use. No BEGIN: CREATE INDEX
 -- CONCURRENTLY cannot run inside a transaction block.
-SELECT plan(6);
+SELECT plan(7);
 CREATE EXTENSION cart_abandon;
-SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS %'), 7,
-          'seven statements, each CONCURRENTLY and IF NOT EXISTS');
+SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS %'), 9,
+          'nine statements, each CONCURRENTLY and IF NOT EXISTS');
 SELECT * FROM cart_abandon_recommended_indexes() \gexec
 SELECT * FROM cart_abandon_recommended_indexes() \gexec
-SELECT is((SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'cart_abandon_%'), 7,
-          'running them (twice) creates the seven indexes once');
+SELECT is((SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'cart_abandon_%'), 9,
+          'running them (twice) creates the nine indexes once');
 SELECT is((SELECT count(*)::int FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             WHERE c.relname LIKE 'cart_abandon_%' AND NOT i.indisvalid), 0, 'all valid');
 SET cart_abandon.medusa_schema = 'shop';
-SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s ~ ' ON shop\.'), 7, 'they follow cart_abandon.medusa_schema');
+SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s ~ ' ON shop\.'), 9, 'they follow cart_abandon.medusa_schema');
 RESET cart_abandon.medusa_schema;
 
 -- with many carts, the due-cart scan's parts use them
@@ -28,6 +28,10 @@ BEGIN
                         WHERE greatest(li.created_at, li.updated_at, li.deleted_at) >= now() - interval '7 days'$q$ LOOP
         INSERT INTO plan_lines VALUES (r."QUERY PLAN");
     END LOOP;
+    FOR r IN EXECUTE $q$EXPLAIN SELECT max(li.deleted_at) FROM public.cart_line_item li
+                        WHERE li.cart_id = 'idx_1' AND li.deleted_at IS NOT NULL$q$ LOOP
+        INSERT INTO plan_lines VALUES (r."QUERY PLAN");
+    END LOOP;
     FOR r IN EXECUTE $q$EXPLAIN SELECT c.id FROM public.cart c
                         WHERE c.deleted_at IS NULL AND c.completed_at IS NULL AND c.updated_at >= now() - interval '7 days'$q$ LOOP
         INSERT INTO plan_lines VALUES (r."QUERY PLAN");
@@ -36,5 +40,6 @@ END
 $$;
 SELECT ok(EXISTS (SELECT 1 FROM plan_lines WHERE line LIKE '%cart_abandon_line_item_changes%'), 'line items changed in the window: by index');
 SELECT ok(EXISTS (SELECT 1 FROM plan_lines WHERE line LIKE '%cart_abandon_open_cart_activity%'), 'open carts updated in the window: by index');
+SELECT ok(EXISTS (SELECT 1 FROM plan_lines WHERE line LIKE '%cart_abandon_line_item_removed%'), 'a cart''s removed items: by index');
 RESET enable_seqscan;
 SELECT * FROM finish();
