@@ -89,7 +89,12 @@ const std::set<std::string>& known_regions() {
 
 }  // namespace
 
-std::string normalize_phone(const std::string& raw, const std::string& region, std::string& problem) {
+namespace {
+
+// normalize_phone, also giving the number's own region (when `number_region` is set) from the
+// parse already made: parsing again costs libphonenumber's regular expressions a second time.
+std::string normalize(const std::string& raw, const std::string& region, std::string& problem,
+                      std::string* number_region) {
     std::string number;
     if (!clean_phone_text(raw, number)) {
         problem = "not a phone number";  // not UTF-8 text
@@ -128,7 +133,18 @@ std::string normalize_phone(const std::string& raw, const std::string& region, s
     }
     std::string e164;
     util.Format(parsed, PhoneNumberUtil::E164, &e164);
+    if (number_region) {
+        util.GetRegionCodeForNumber(parsed, number_region);
+        // "ZZ": no region's numbering plan fits; "001": an international network, in no country.
+        if (!is_known_region(*number_region)) number_region->clear();
+    }
     return e164;
+}
+
+}  // namespace
+
+std::string normalize_phone(const std::string& raw, const std::string& region, std::string& problem) {
+    return normalize(raw, region, problem, nullptr);
 }
 
 bool is_known_region(const std::string& code) { return known_regions().count(upper(code)) > 0; }
@@ -172,9 +188,9 @@ PhoneChoice choose_phone(const std::vector<PhoneCandidate>& candidates, const st
         any_typed = true;
         const std::string& region = trim(candidate.region).empty() ? default_region : candidate.region;
         std::string problem;
-        std::string e164 = normalize_phone(candidate.raw, region, problem);
+        std::string number_region;
+        std::string e164 = normalize(candidate.raw, region, problem, &number_region);
         if (!e164.empty()) {
-            std::string number_region = phone_region(e164);
             const bool blocked = !number_region.empty() &&
                                  std::any_of(blocked_regions.begin(), blocked_regions.end(),
                                              [&](const std::string& code) { return upper(code) == number_region; });

@@ -2,7 +2,7 @@
 -- per person, the previous system's reminders, skips lifted by new data, phones read where they
 -- were typed, blocked regions, consent, quiet hours, and what cart metadata may say.
 BEGIN;
-SELECT plan(41);
+SELECT plan(42);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
@@ -130,6 +130,9 @@ SELECT is(decided('c_seed_old_first'), '2:would_send', 'a first reminder without
 
 -- ---- 10 and the ledger: a real run ----
 SELECT fixture.make_cart('c_fail', '30 hours', phone => '+49 151 55554444');
+SELECT fixture.make_cart('c_cur_upper', '30 hours', currency => 'EUR', unit_price => 10.005);
+SELECT fixture.make_cart('c_cur_lower', '30 hours', currency => 'eur', unit_price => 5);
+SELECT fixture.make_cart('c_cur_yen', '30 hours', currency => 'JPY', unit_price => 1234.6);
 SELECT fixture.standin_reset();
 SELECT fixture.standin_faults('[{"mode": "error", "to": "+4915155554444", "code": 131026, "http_status": 400}]');
 CREATE TEMP TABLE run_rows AS SELECT * FROM cart_abandon_process(10000, NULL);
@@ -147,6 +150,9 @@ SELECT is((SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart 
           'Meta error 131026: message undeliverable', 'cart metadata holds the code and a fixed text only');
 SELECT is((cart_abandon_stats() -> 'imported' ->> 'first')::int, 3, 'the stats count imported reminders apart');
 SELECT is((cart_abandon_stats() -> 'held' ->> 'frequency_cap')::int, 1, 'and held ones by reason');
+UPDATE public.cart SET completed_at = now() + interval '1 second' WHERE id LIKE 'c_cur_%';
+SELECT is(cart_abandon_stats() -> 'recovered_value', '{"eur": 15.01, "jpy": 1235}'::jsonb,
+          'recovered value: one key per currency whatever its case, rounded to its minor units');
 
 -- ---- 5. a skip for want of data is not forever ----
 SELECT fixture.make_cart('c_phone_later', '30 hours', phone => ' ');
