@@ -48,7 +48,7 @@ struct RunState {
     RunTotals totals;
     std::optional<cart_abandon::Purchases> purchases;  // read at the first due cart, then every few minutes
     cart_abandon::Timestamp purchases_read_at{};
-    std::map<std::string, cart_abandon::Timestamp> contacted;  // people this call messaged (or, dry, would)
+    std::map<std::string, cart_abandon::Timestamp> contacted;  // dry run: people it would have messaged
 };
 
 struct BatchResult {

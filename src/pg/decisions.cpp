@@ -155,6 +155,11 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
     // One voice per person: a lock per number, then its latest contact, so that of two calls
     // deciding at once the second sees the first's claim.
     const auto cap = state.settings.frequency_cap;
+    // Whom this call messaged: a real call's earlier batches are in the ledger already (claims
+    // commit before sending), so it keeps only this batch's; a dry run writes nothing, so it keeps
+    // every batch's, to predict what a real run sends across batch boundaries.
+    std::map<std::string, Timestamp> this_batch;
+    auto& contacted = state.config.dry_run ? state.contacted : this_batch;
     std::map<std::string, Timestamp> latest;
     if (cap.count() > 0) {
         if (!state.config.dry_run) lock_people(phones);
@@ -169,14 +174,14 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
         if (d.kind != Kind::Send || cap.count() == 0) continue;
         std::optional<Timestamp> last;
         if (const auto it = latest.find(d.phone); it != latest.end()) last = it->second;
-        if (const auto it = state.contacted.find(d.phone); it != state.contacted.end() && (!last || *last < it->second))
+        if (const auto it = contacted.find(d.phone); it != contacted.end() && (!last || *last < it->second))
             last = it->second;
         if (last && *last + cap > now) {
             hold(d, "frequency_cap", *last + cap,
                  "this number was messaged at " + utc_text(*last) + " (cart_abandon.frequency_cap); due again from " +
                      utc_text(*last + cap));
         } else {
-            state.contacted[d.phone] = now;
+            contacted[d.phone] = now;
         }
     }
     return decisions;
