@@ -20,12 +20,34 @@ export PGDATABASE=shop
 sql() { psql -X -q --pset pager=off -v ON_ERROR_STOP=1 "$@"; }
 
 sql -c "CREATE EXTENSION cart_abandon" -c "SELECT fixture.generate_sample_carts(120) AS sample_carts"
+# Three shoppers more: one with two carts (one voice: the second is held by the frequency cap) and
+# two whose carts the shop's previous system already reminded (cart.metadata.notifications).
+sql -c "SELECT fixture.make_cart('cart_twice_a', '30 hours', phone => '+49 151 24681357', first_name => 'Jonas'),
+               fixture.make_cart('cart_twice_b', '31 hours', phone => '0151 2468 1357', first_name => 'Jonas'),
+               fixture.make_cart('cart_seed_first', '30 hours', phone => '0151 13572468',
+                   metadata => jsonb_build_object('notifications', jsonb_build_object('firstSent', true,
+                       'firstSentAt', to_char((now() - interval '6 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')))),
+               fixture.make_cart('cart_seed_both', '60 hours', phone => '0151 97531864',
+                   metadata => '{\"notifications\": {\"firstSent\": true, \"secondSent\": true}}')" > /dev/null
 
-echo; echo "== Dry run: the first 15 carts with a reminder due, and what would happen to them"
+echo
+echo "Quiet hours are off in this throw-away server (cart_abandon.quiet_hours = '') so that the demo"
+echo "shows the same at any hour of the day; with the default '21:00-09:00' a reminder due at night"
+echo "in the recipient's time zone is held until morning, as this dry run with a window of almost"
+echo "the whole day shows:"
+sql -c "SET cart_abandon.quiet_hours = '00:00-23:59'" \
+    -c "SELECT cart_id, stage, action, detail FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}') WHERE action = 'held' LIMIT 3"
+
+echo; echo "== Dry run: the first 15 carts examined, and what would happen to them"
 sql -c "SELECT cart_id, stage, action, detail FROM cart_abandon_process(15, NULL, '{\"dryRun\": true}')"
 
 echo "== The hourly job: CALL cart_abandon_run()"
 sql -c "CALL cart_abandon_run()"
+
+echo; echo "== One voice per person, and the previous system's reminders"
+sql -c "SELECT cart_id, stage, status, origin, coalesce(hold_reason || ' until ' || not_before, wamid, 'sent by the previous system') AS detail
+          FROM cart_abandon.deliveries WHERE cart_id IN ('cart_twice_a', 'cart_twice_b', 'cart_seed_first', 'cart_seed_both')
+         ORDER BY cart_id, stage"
 
 echo; echo "== What the run did, cart by cart"
 sql -c "SELECT d.cart_id, d.stage, d.status, coalesce(d.skip_reason || ': ' || d.error_message, d.wamid, d.error_message) AS detail,
@@ -38,7 +60,9 @@ sql -c "SELECT cart_id, stage, status, wamid FROM cart_abandon.deliveries WHERE 
 
 echo "== Some shoppers come back and buy"
 sql -c "UPDATE public.cart SET completed_at = now()
-         WHERE id IN (SELECT cart_id FROM cart_abandon.deliveries WHERE status = 'sent' ORDER BY cart_id LIMIT 6)"
+         WHERE id IN (SELECT cart_id FROM cart_abandon.deliveries WHERE status = 'sent' AND origin = 'cart_abandon'
+                       ORDER BY cart_id LIMIT 6)"
+echo "6 carts that got a reminder completed."
 
 echo "== A reminder's record in the cart's metadata (the seed's layout)"
 sql -c "SELECT id, jsonb_pretty(metadata) AS metadata FROM public.cart
