@@ -104,9 +104,7 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
         return d;
     }
     const auto choice = cart_abandon::choose_phone(cart.phones, settings.default_region, settings.blocked_regions);
-    std::string email = cart.email;
-    std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    if (purchases(state, now).bought_after(timeline.last_activity, cart.customer_id, email, choice.e164)) {
+    if (purchases(state, now).bought_after(timeline.last_activity, cart.customer_id, cart.email, choice.e164)) {
         skip(d, "customer_purchased",
              "the same person (customer, email or phone) bought after this cart's last activity");
     } else if (settings.require_consent && !cart.consent) {

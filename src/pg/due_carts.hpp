@@ -30,7 +30,7 @@ struct DueCart {
     cart_abandon::Timestamp last_change;  // latest change of the cart, its addresses or its customer
     std::string notifications;            // cart.metadata.notifications as JSON text, when an object
     std::string customer_id;              // who the shopper is, for the purchases check
-    std::string email;                    // the cart's email, else the customer's
+    std::string email;                    // the cart's email, else the customer's, lower-cased
     bool consent = false;                 // cart or customer metadata holds the consent key as true
     std::vector<cart_abandon::PhoneCandidate> phones;  // shipping, billing, customer
     std::vector<std::string> provinces;                // of the address each phone was typed on

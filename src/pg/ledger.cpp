@@ -34,7 +34,7 @@ Statement claim_new_statement(
     "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, "
     "error_message, hold_reason, not_before, origin, sent_at, cart_changed_at, updated_at) "
     "SELECT u.cart_id, u.stage, $8, u.status, nullif(u.phone, ''), $6, clock_timestamp(), nullif(u.reason, ''), "
-    "nullif(u.detail, ''), nullif(u.hold_reason, ''), u.not_before, "
+    "CASE WHEN u.status <> 'sent' THEN nullif(u.detail, '') END, nullif(u.hold_reason, ''), u.not_before, "
     "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp() "
     "FROM " CLAIM_VALUES " WHERE " CART_STILL_OPEN " ORDER BY u.cart_id, u.stage "
     "ON CONFLICT (cart_id, stage, channel) DO NOTHING RETURNING cart_id, stage, status, attempts",

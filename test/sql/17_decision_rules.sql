@@ -142,8 +142,8 @@ SELECT is((SELECT not_before > now() + interval '15 hours' FROM cart_abandon.del
           'held until the cap allows (16 h)');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE params::text LIKE '%c_seed_first%'), 0,
           'nothing sent for a reminder the previous system sent');
-SELECT is((SELECT origin || '/' || status FROM cart_abandon.deliveries WHERE cart_id = 'c_seed_first'), 'imported/sent',
-          'recorded with its origin');
+SELECT is((SELECT origin || '/' || status || '/' || coalesce(error_message, 'no error') FROM cart_abandon.deliveries WHERE cart_id = 'c_seed_first'),
+          'imported/sent/no error', 'recorded with its origin, no error text');
 SELECT is((SELECT sent_at FROM cart_abandon.deliveries WHERE cart_id = 'c_seed_old_first' AND stage = 1), NULL,
           'an imported reminder without a time has none');
 SELECT is((SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart WHERE id = 'c_fail'),
