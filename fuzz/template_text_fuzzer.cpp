@@ -76,7 +76,7 @@ bool is_visible_base(UChar32 c) {
 
 bool is_tag(UChar32 c) { return c >= 0xE0020 && c <= 0xE007F; }
 
-// Tags (Cf) only as one emoji tag sequence: an emoji first, a run of tags ending in CANCEL TAG.
+// Tags (Cf) only as one emoji tag sequence: an emoji base first, a run of tags ending in CANCEL TAG.
 bool tags_form_a_sequence(const std::vector<UChar32>& cluster) {
     std::size_t first = 0;
     while (first < cluster.size() && !is_tag(cluster[first])) ++first;
@@ -85,7 +85,11 @@ bool tags_form_a_sequence(const std::vector<UChar32>& cluster) {
     while (end < cluster.size() && is_tag(cluster[end])) ++end;
     for (std::size_t i = end; i < cluster.size(); ++i)
         if (is_tag(cluster[i])) return false;
-    return first > 0 && u_hasBinaryProperty(cluster[0], UCHAR_EMOJI) && end - first >= 2 && cluster[end - 1] == 0xE007F;
+    // The cluster's base is its first code point after any Prepend (e.g. U+0D4E before an emoji).
+    std::size_t base = 0;
+    while (base < first && u_getIntPropertyValue(cluster[base], UCHAR_GRAPHEME_CLUSTER_BREAK) == U_GCB_PREPEND) ++base;
+    return base < first && u_hasBinaryProperty(cluster[base], UCHAR_EMOJI) && end - first >= 2 &&
+           cluster[end - 1] == 0xE007F;
 }
 
 void check_characters(const std::string& cleaned, std::size_t limit) {

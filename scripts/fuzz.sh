@@ -37,7 +37,8 @@ for name in "${targets[@]}"; do
     else
         failed=$((failed + 1))
         echo "fuzz: $name: FAILED (see below; reproducer in $OUT)"
-        grep -E "ERROR|SUMMARY|==[0-9]+==|crash-|leak-" "$log" | head -20
+        # The failing frames of our code and the input (base64), so a CI log alone can reproduce it.
+        grep -E "ERROR|SUMMARY|==[0-9]+==|crash-|leak-|Base64:| in .*(fuzz|src)/" "$log" | head -30
     fi
 done
 [ "$failed" -eq 0 ]
