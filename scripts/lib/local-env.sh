@@ -1,6 +1,7 @@
 # A throw-away PostgreSQL 15 cluster (pg_cron and cart_abandon preloaded) plus the WhatsApp
 # stand-in on 127.0.0.1, for the demo and the tests. Source it, then:
-#   local_env_start         start both; exports PGHOST, PGPORT, PGUSER, STANDIN_URL, ...
+#   local_env_start         start both; exports PGHOST, PGPORT, PGUSER, STANDIN_URL,
+#                           STANDIN_TOKEN_FILE, STANDIN_APP_SECRET_FILE, ...
 #   local_env_template DB   a database with pgTAP, Medusa's tables and the test helpers
 #   local_env_load_fixtures DB   the same into an existing database (ca_cron, made at start)
 #   local_env_stop          stop both and delete everything (KEEP_LOCAL_ENV=1 keeps the files)
@@ -23,10 +24,14 @@ local_env_start() {
     STANDIN_TOKEN_FILE="$LOCAL_ENV_DIR/standin-token"
     (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STANDIN_TOKEN_FILE")
     export STANDIN_TOKEN_FILE
+    # The app secret the stand-in signs its webhooks with (X-Hub-Signature-256), likewise.
+    STANDIN_APP_SECRET_FILE="$LOCAL_ENV_DIR/standin-app-secret"
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STANDIN_APP_SECRET_FILE")
+    export STANDIN_APP_SECRET_FILE
 
     python3 "$REPO_ROOT/test/standin/whatsapp_standin.py" --port 0 --port-file "$LOCAL_ENV_DIR/standin.port" \
         --token-file "$STANDIN_TOKEN_FILE" --phone-number-id "$STANDIN_PHONE_NUMBER_ID" \
-        > "$LOCAL_ENV_DIR/standin.log" 2>&1 &
+        --app-secret-file "$STANDIN_APP_SECRET_FILE" > "$LOCAL_ENV_DIR/standin.log" 2>&1 &
     STANDIN_PID=$!
     for _ in $(seq 100); do [ -s "$LOCAL_ENV_DIR/standin.port" ] && break; sleep 0.05; done
     [ -s "$LOCAL_ENV_DIR/standin.port" ] || { echo "the WhatsApp stand-in did not start:" >&2; cat "$LOCAL_ENV_DIR/standin.log" >&2; return 1; }

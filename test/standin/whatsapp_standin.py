@@ -1,141 +1,131 @@
 #!/usr/bin/env python3
-"""A local stand-in for the WhatsApp Cloud API's messages endpoint, for tests and the demo.
+"""A local stand-in for Meta's WhatsApp Cloud API, for tests and the demo.
 
-It checks requests the way Meta does (bearer token, phone number id, JSON shape, approved
-template names and languages, parameter counts, E.164 `to`), answers in Meta's success and
-error formats, can be told to fail in each documented way, and records every request.
+It checks template sends the way Meta does (bearer token, phone-number id, JSON shape, approved
+template names and languages, parameter counts and text, the recipient), answers in Meta's success
+and error formats, can be told to fail in each documented way, records every request, and produces
+Meta's signed webhooks (statuses, inbound messages, user_preferences). What it mirrors is
+/work/shared/reference/whatsapp-cloud-api.md. Loopback only.
 
     whatsapp_standin.py --port 0 --port-file FILE --token-file FILE --phone-number-id ID
+        [--app-secret-file FILE]         webhooks on, signed with this secret (never printed)
+        [--display-phone-number 15550001234] [--business-country-code 1] [--waba-id 100000000000001]
+        [--brazil-old-accounts]          every Brazilian mobile is an account older than the 9
 
-Control endpoints (loopback only, like the server itself):
-    GET  /_control/health            {"ok": true}
-    GET  /_control/requests          every request so far, oldest first (never the token)
-    POST /_control/reset             forget requests and faults
-    POST /_control/faults            replace the fault rules with a JSON list; see FAULT MODES below
-    POST /_control/delay             {"ms": N}: answer every request N ms late
+SENDING: POST /vNN.N/{phone_number_id}/messages and POST /vNN.N/{phone_number_id}/marketing_messages
+(the Marketing Messages API: same body, same answers; marketing templates only). Checked in order:
+    token                   401, code 190
+    phone_number_id         400, GraphMethodException code 100 error_subcode 33 ("Unsupported post request...")
+    body                    100 (not JSON, messaging_product, type, biz_opaque_callback_data > 512 chars);
+                            `to`: digits with an optional leading + (spaces, dashes, brackets tolerated),
+                            else 100; without + Meta prepends the business country code (to_had_plus false)
+    template                131008 missing; 132001 name+language not approved
+    account                 131063 marketing template on /messages while marketing_on_messages is off
+    template failure        the code set by POST /_control/templates
+    parameters              132000 count; 131009 shape; 100 empty; 132018 newline, tab or > 4 spaces in a
+                            row; 132005 longer than 1,024 characters
+    fault rules             see FAULT MODES
+Success: {"messaging_product":"whatsapp","contacts":[{"input": to, "wa_id": W}],"messages":[{"id": wamid}]}
+with W Meta's wa_id: digits without '+'; Mexico +52 + 10 digits -> 521 + 10 digits; Brazil +55 AA 9XXXXXXXX
+-> 55 AA XXXXXXXX for old accounts. A paced template adds "message_status" to messages[0].
 
-FAULT MODES (each rule: {"mode": ..., "to": "+E164" (optional: only that recipient),
-             "times": N (optional: the first N matching requests), "rate": 0..1 (optional)}):
+Control endpoints (loopback; bodies JSON; answers {"ok": true} unless said; 400 with {"error": ...}
+on a bad payload). Everything set here lasts until POST /_control/reset.
+    GET  /_control/health                 {"ok": true}
+    GET  /_control/requests               every request so far, oldest first (never the token): seq, at,
+                                          path, endpoint ("messages"|"marketing_messages"), version, auth_ok,
+                                          to, to_had_plus, template, language, params, biz_opaque_callback_data,
+                                          status, code, accepted, fault, wamid, wa_id, message_status, client_port
+    GET  /_control/state                  every setting below (never the token nor the app secret)
+    POST /_control/reset                  back to the start: requests, faults, settings, webhooks forgotten
+    POST /_control/faults                 [rule, ...] replaces the fault rules (FAULT MODES)
+    POST /_control/delay                  {"ms": N}: answer every send N ms late
+    POST /_control/account                {"marketing_on_messages": false}: marketing templates on /messages
+                                          answer 131063, /marketing_messages still works (default true)
+    POST /_control/templates              {"NAME": {"code": 132015, "language": "en" (optional: every
+                                          language), "http_status": 400 (optional)} | null, ...}: every send of
+                                          that template fails with that code (132001, 132015, 132016, ...);
+                                          null lifts it; names not given are kept
+    POST /_control/approved_templates     {"NAME": {"languages": ["en"], "body_parameters": 3, "category":
+                                          "marketing"}, ...}: replaces the approved templates
+    POST /_control/pacing                 {"NAME": "accepted" | "held_for_quality_assessment" | null, ...}: the
+                                          template is paced; answers carry that message_status
+    POST /_control/brazil_old_accounts    {"all": bool, "numbers": ["+5511987654321", ...]}: replaces which
+                                          Brazilian mobiles have wa_ids without the 9
+    POST /_control/webhook_plan           the keys given replace theirs:
+                                          {"statuses": ["sent", "delivered", "read"] (each accepted message's,
+                                           in order), "failures": {"+E164 or wa_id": {"code": 131049, "after":
+                                           ["sent"]}} (that recipient gets the `after` statuses then `failed`
+                                           with Meta's errors[]), "order": "produced" | "shuffled",
+                                           "duplicate_rate": 0..1 (an update handed out is queued again once,
+                                           to arrive later), "seed": N}
+    POST /_control/inbound                queues what a user did; answers {"ok": true, "id": wamid | null}:
+                                          {"type": "text", "from": "+E164", "text": "STOP", "name": "..."}
+                                          {"type": "button", "from": "+E164", "text": "Stop promotions",
+                                           "payload": "..." (default the text), "context_id": "wamid..."
+                                           (default the last wamid accepted for that number)}
+                                          {"type": "user_preferences", "from": "+E164", "value": "stop"|"resume"}
+    GET  /_control/webhooks?max=N[&bodies=K]   removes queued updates, answers [{"body": "<raw body>",
+                                          "signature": "sha256=<hex>"}, ...], up to N updates per body
+                                          (default 1, at most 1,000), every update (or K bodies)
+    POST /_control/webhook_target         {"url": "http://127.0.0.1:PORT/path", "max": N, "attempts": 4,
+                                          "retry_ms": 100} | {"url": null}: a background thread POSTs each
+                                          body there (X-Hub-Signature-256), retrying non-2xx answers
+    GET  /_control/webhook_deliveries     [{"seq", "url", "updates", "signature", "statuses": [HTTP status
+                                          or null per attempt], "delivered", "error"}, ...]
+Webhooks need --app-secret-file: without it none are produced, and /_control/webhooks, /inbound and
+/webhook_target answer 409.
+
+WEBHOOK BODIES, as Meta's (Graph API v24+), compact JSON with non-ASCII as \\u escapes:
+    {"object": "whatsapp_business_account", "entry": [{"id": WABA_ID, "changes": [{"value": {
+        "messaging_product": "whatsapp", "metadata": {"display_phone_number", "phone_number_id"},
+        "statuses": [...] | "contacts": [...], "messages": [...] | "contacts": [...], "user_preferences": [...]},
+      "field": "messages" | "user_preferences"}, ...]}]}          one change per kind of update in a body
+    status: {"id": wamid, "status": "sent"|"delivered"|"read"|"failed", "timestamp": "<unix s>",
+             "recipient_id": wa_id, "pricing": {...} (not when failed), "biz_opaque_callback_data" (when
+             the send had it), "errors": [{"code", "title", "message", "error_data": {"details"}}] (failed)}
+             and no "conversation"
+    inbound: {"from": wa_id, "id": wamid, "timestamp": "<unix s>", "type": "text", "text": {"body"}} or
+             "type": "button", "button": {"payload", "text"}, "context": {"from": business number, "id": wamid}
+    user_preferences: {"wa_id", "detail", "category": "marketing_messages", "value": "stop"|"resume",
+             "timestamp": <unix s, a number>}
+    Each body is signed: X-Hub-Signature-256: sha256=<hex HMAC-SHA256(raw body, app secret)>. At most
+    100,000 updates wait; beyond that the oldest are dropped (counted in /_control/state).
+
+FILES: whatsapp_standin.py (HTTP), standin_state.py (record, settings, control endpoints), meta_api.py
+(Meta's checks, errors, wa_ids), meta_webhooks.py (webhooks), faults.py (fault modes); test_standin.py
+tests them all: python3 test/standin/test_standin.py.
+
+FAULT MODES (each rule: {"mode": ..., optional filters "to": "+E164", "endpoint": "messages" |
+"marketing_messages", "template": NAME; "times": N (the first N matching requests), "rate": 0..1}):
     error      {"code": 131026, "http_status": 400, "headers": {"Retry-After": "1"}}   a Meta error body
     http       {"http_status": 503, "body": "..."}     a raw HTTP answer
-    not_json   200 with a body that is not JSON (the message IS accepted and recorded)
+    not_json   200 with a body that is not JSON (the message IS accepted, recorded and webhooked)
     truncate   a Content-Length longer than the body, then close
     reset      close the connection without answering
-    hang       accept and never answer (until the client gives up)
+    hang       {"seconds": 30}: accept and never answer (until the client gives up)
 """
 
 import argparse
-import itertools
 import json
 import os
-import random
-import re
-import socket
-import threading
+import sys
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-TEMPLATE_PARAMETER_COUNTS = {"cart_abandonment_first": 3, "cart_abandonment_second": 3}
-LANGUAGES = {"en", "en_US"}
-MAX_PARAMETER_CHARS = 1024
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import meta_api  # noqa: E402
+import standin_state  # noqa: E402
+from faults import inject  # noqa: E402
 
-ERROR_MESSAGES = {
-    0: "AuthException", 1: "API Unknown", 2: "API Service", 3: "API Method", 4: "Too many calls",
-    10: "Permission denied", 100: "Invalid parameter", 190: "Access token has expired",
-    368: "Temporarily blocked for policies violations", 130429: "Rate limit hit",
-    130472: "User's number is part of an experiment", 131000: "Something went wrong",
-    131008: "Required parameter is missing", 131009: "Parameter value is not valid",
-    131016: "Service unavailable", 131026: "Message undeliverable",
-    131031: "Business Account locked", 131042: "Business eligibility payment issue",
-    131047: "Re-engagement message", 131048: "Spam rate limit hit",
-    131049: "This message was not delivered to maintain healthy ecosystem engagement",
-    131050: "User has stopped marketing messages", 131056: "(Business Account, Consumer Account) pair rate limit hit",
-    131057: "Account in maintenance mode", 132000: "Number of parameters does not match the expected number of params",
-    132001: "Template name does not exist in the translation", 132005: "Translated text too long",
-    132007: "Template format character policy violated", 132012: "Parameter format mismatch",
-    132015: "Template is paused", 132016: "Template is disabled", 133004: "Server temporarily unavailable",
-    80007: "Rate limit issues",
-}
-
-
-class State:
-    def __init__(self, token, phone_number_id):
-        self.token = token
-        self.phone_number_id = phone_number_id
-        self.lock = threading.Lock()
-        self.requests = []
-        self.faults = []
-        self.delay_ms = 0
-        self.sequence = itertools.count(1)
-
-    def reset(self):
-        with self.lock:
-            self.requests.clear()
-            self.faults.clear()
-            self.delay_ms = 0
-
-    def pick_fault(self, to):
-        with self.lock:
-            for rule in self.faults:
-                if rule.get("to") and rule["to"] != to:
-                    continue
-                if "times" in rule and rule["times"] <= 0:
-                    continue
-                if "rate" in rule and random.random() >= rule["rate"]:
-                    continue
-                if "times" in rule:
-                    rule["times"] -= 1
-                return dict(rule)
-        return None
-
-
-def meta_error(code, details=None):
-    error = {"message": "(#%d) %s" % (code, ERROR_MESSAGES.get(code, "Error")), "type": "OAuthException",
-             "code": code, "fbtrace_id": "Astandin%06d" % random.randrange(10**6)}
-    if details:
-        error["error_data"] = {"messaging_product": "whatsapp", "details": details}
-    return {"error": error}
-
-
-def check_message(body):
-    """Returns (error_code, details) for a request Meta would refuse, else None."""
-    if not isinstance(body, dict):
-        return 100, "the body must be a JSON object"
-    if body.get("messaging_product") != "whatsapp":
-        return 100, "messaging_product must be whatsapp"
-    if body.get("type") != "template":
-        return 100, "type must be template"
-    to = body.get("to")
-    if not isinstance(to, str) or not E164.match(to):
-        return 100, "to must be an E.164 number with a leading +"
-    template = body.get("template")
-    if not isinstance(template, dict):
-        return 131008, "template is missing"
-    name = template.get("name")
-    language = (template.get("language") or {}).get("code") if isinstance(template.get("language"), dict) else None
-    if name not in TEMPLATE_PARAMETER_COUNTS or language not in LANGUAGES:
-        return 132001, "template %r in language %r is not approved" % (name, language)
-    parameters = []
-    for component in template.get("components") or []:
-        if isinstance(component, dict) and component.get("type") == "body":
-            parameters = component.get("parameters") or []
-    if len(parameters) != TEMPLATE_PARAMETER_COUNTS[name]:
-        return 132000, "expected %d body parameters, got %d" % (TEMPLATE_PARAMETER_COUNTS[name], len(parameters))
-    for parameter in parameters:
-        if not isinstance(parameter, dict) or parameter.get("type") != "text" or not isinstance(parameter.get("text"), str):
-            return 131009, "every body parameter must be {type: text, text: string}"
-        text = parameter["text"]
-        if not text or "\n" in text or "\t" in text or "     " in text:
-            return 100, "Param text cannot be empty or have new-line/tab characters or more than 4 consecutive spaces"
-        if len(text) > MAX_PARAMETER_CHARS:
-            return 132005, "parameter longer than %d characters" % MAX_PARAMETER_CHARS
-    return None
+SEND_PATH = standin_state.SEND_PATH
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as Meta's servers do
-    server_version = "whatsapp-standin/1.0"
+    server_version = "whatsapp-standin/2.0"
     # One write per answer (flushed after each request), not headers and body apart: two small
     # writes meet Nagle's algorithm and the client's delayed ACK, 40 ms a request.
     wbufsize = 64 * 1024
@@ -162,141 +152,78 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def do_GET(self):
-        if self.path == "/_control/health":
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        state = self.state
+        if url.path == "/_control/health":
             return self.send_json(200, {"ok": True})
-        if self.path == "/_control/requests":
-            with self.state.lock:
-                return self.send_json(200, list(self.state.requests))
-        self.send_json(404, meta_error(100, "unknown path"))
+        if url.path == "/_control/requests":
+            with state.lock:
+                return self.send_json(200, list(state.requests))
+        if url.path == "/_control/state":
+            return self.send_json(200, state.describe())
+        if url.path == "/_control/webhook_deliveries":
+            with state.webhooks.cond:
+                return self.send_json(200, list(state.webhooks.deliveries))
+        if url.path == "/_control/webhooks":
+            if not state.webhooks.enabled:
+                return self.send_json(409, {"error": "webhooks are off: start the stand-in with --app-secret-file"})
+            try:
+                per_body = int(query.get("max", 1))
+                bodies = state.webhooks.take(per_body, int(query["bodies"]) if "bodies" in query else None)
+            except ValueError:
+                return self.send_json(400, {"error": "max and bodies are numbers"})
+            return self.send_json(200, [{"body": raw.decode(), "signature": signature} for raw, signature, _ in bodies])
+        self.send_json(404, meta_api.meta_error(100, "unknown path"))
 
     def do_POST(self):
         raw = self.read_body()
-        if self.path.startswith("/_control/"):
-            return self.control(raw)
-        match = re.fullmatch(r"/v[0-9.]+/([^/]+)/messages", self.path)
+        path = urllib.parse.urlsplit(self.path).path
+        if path.startswith("/_control/"):
+            try:
+                payload = json.loads(raw or b"null")
+            except ValueError:
+                return self.send_json(400, {"error": "control payload is not JSON"})
+            status, answer = self.state.control(path[len("/_control/"):], payload)
+            return self.send_json(status, answer)
+        match = SEND_PATH.fullmatch(path)
         if not match:
-            return self.send_json(404, meta_error(100, "Unknown path components: " + self.path))
-        self.message(match.group(1), raw)
+            return self.send_json(404, meta_api.meta_error(100, "Unknown path components: " + self.path))
+        self.message(match, raw)
 
-    def control(self, raw):
-        try:
-            payload = json.loads(raw or b"null")
-        except ValueError:
-            return self.send_json(400, {"error": "control payload is not JSON"})
-        if self.path == "/_control/reset":
-            self.state.reset()
-        elif self.path == "/_control/faults":
-            rules = payload if isinstance(payload, list) else [payload]
-            with self.state.lock:
-                self.state.faults = rules
-        elif self.path == "/_control/delay":
-            self.state.delay_ms = int(payload.get("ms", 0))
-        else:
-            return self.send_json(404, {"error": "unknown control path"})
-        self.send_json(200, {"ok": True})
-
-    def message(self, phone_number_id, raw):
+    def message(self, match, raw):
         state = self.state
-        record = {"seq": next(state.sequence), "at": time.time(), "path": self.path, "status": None, "accepted": False,
-                  "client_port": self.client_address[1]}  # the same port twice means a reused connection
-        authorization = self.headers.get("Authorization") or ""
-        record["auth_ok"] = authorization == "Bearer " + state.token
+        version, phone_number_id, endpoint = match.groups()
         try:
             body = json.loads(raw)
         except ValueError:
             body = None
-        if isinstance(body, dict):
-            template = body.get("template") if isinstance(body.get("template"), dict) else {}
-            record["to"] = body.get("to")
-            record["template"] = template.get("name")
-            record["language"] = (template.get("language") or {}).get("code") if isinstance(template.get("language"), dict) else None
-            params = []
-            for component in template.get("components") or []:
-                if isinstance(component, dict) and component.get("type") == "body":
-                    params = [p.get("text") for p in component.get("parameters") or [] if isinstance(p, dict)]
-            record["params"] = params
-        with state.lock:  # recorded on arrival: a request the client gave up on still counts
-            state.requests.append(record)
-
+        record = state.new_record(self.path, endpoint, version, body, self.client_address[1],
+                                  (self.headers.get("Authorization") or "") == "Bearer " + state.token)
         if state.delay_ms:
             time.sleep(state.delay_ms / 1000.0)
 
         if not record["auth_ok"]:
-            return self.finish_record(record, 401, meta_error(190, "Invalid OAuth access token"))
+            return self.finish_record(record, 401, meta_api.meta_error(190, "Invalid OAuth access token"))
         if phone_number_id != state.phone_number_id:
-            return self.finish_record(record, 400, meta_error(100, "Object with ID '%s' does not exist" % phone_number_id))
+            return self.finish_record(record, 400, meta_api.unknown_object_error(phone_number_id))
         if body is None:
-            return self.finish_record(record, 400, meta_error(100, "the body is not JSON"))
-        problem = check_message(body)
-        if problem:
-            return self.finish_record(record, 400, meta_error(problem[0], problem[1]))
+            return self.finish_record(record, 400, meta_api.meta_error(100, "the body is not JSON"))
+        refusal = state.check(body, endpoint)
+        if refusal:
+            status, code, details = refusal
+            return self.finish_record(record, status, meta_api.meta_error(code, details))
 
-        fault = state.pick_fault(record.get("to"))
+        fault = state.pick_fault(record, endpoint)
         if fault:
             record["fault"] = fault["mode"]
-            if self.inject(fault, record):
+            if inject(self, fault, record):
                 return
-
-        wamid = "wamid.standin%08d" % record["seq"]
-        record["wamid"] = wamid
-        self.finish_record(record, 200, {
-            "messaging_product": "whatsapp",
-            "contacts": [{"input": body["to"], "wa_id": body["to"].lstrip("+")}],
-            "messages": [{"id": wamid}],
-        })
-
-    def inject(self, fault, record):
-        """Applies a fault; returns True when the request has been answered (or dropped)."""
-        mode = fault["mode"]
-        if mode == "error":
-            code = int(fault.get("code", 131000))
-            self.finish_record(record, int(fault.get("http_status", 400)), meta_error(code), fault.get("headers"))
-            return True
-        if mode == "http":
-            status = int(fault.get("http_status", 500))
-            data = fault.get("body", "").encode()
-            self.record(record, status, accepted=False)
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (fault.get("headers") or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-            return True
-        if mode == "not_json":
-            record["wamid"] = "wamid.standin%08d" % record["seq"]
-            self.record(record, 200, accepted=True)
-            data = b"<html>OK</html>"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            return True
-        if mode == "truncate":
-            self.record(record, 200, accepted=False)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "400")
-            self.end_headers()
-            self.wfile.write(b'{"messaging_product":"whatsapp","messages":[{"id":"wam')
-            self.close_connection = True
-            return True
-        if mode == "reset":
-            self.record(record, 0, accepted=False)
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            self.close_connection = True
-            return True
-        if mode == "hang":
-            self.record(record, 0, accepted=False)
-            time.sleep(float(fault.get("seconds", 30)))
-            self.close_connection = True
-            return True
-        return False
+        self.finish_record(record, 200, state.accept(record, body))
 
     def record(self, record, status, accepted):
-        with self.state.lock:
-            record["status"] = status
-            record["accepted"] = accepted
+        """Sets the outcome of a request; an accepted one gets its wamid and its webhooks."""
+        self.state.settle(record, status, accepted)
 
     def finish_record(self, record, status, payload, headers=None):
         if status != 200:
@@ -313,17 +240,28 @@ class Server(ThreadingHTTPServer):
         pass
 
 
+def read_secret(path):
+    with open(path, "rb") as f:
+        return f.read().strip()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--port-file")
     parser.add_argument("--token-file", required=True, help="file holding the expected access token")
     parser.add_argument("--phone-number-id", required=True)
+    parser.add_argument("--app-secret-file", help="file holding the app secret that signs webhooks")
+    parser.add_argument("--display-phone-number", default="15550001234", help="the business number, digits")
+    parser.add_argument("--business-country-code", default="1", help="prepended to a `to` without '+'")
+    parser.add_argument("--waba-id", default="100000000000001", help="entry[].id of webhooks")
+    parser.add_argument("--brazil-old-accounts", action="store_true",
+                        help="every Brazilian mobile number has a wa_id without the 9")
     args = parser.parse_args()
-    with open(args.token_file) as f:
-        token = f.read().strip()
     server = Server(("127.0.0.1", args.port), Handler)
-    server.state = State(token, args.phone_number_id)
+    server.state = standin_state.State(
+        read_secret(args.token_file).decode(), args.phone_number_id,
+        read_secret(args.app_secret_file) if args.app_secret_file else None, args)
     if args.port_file:
         tmp = args.port_file + ".tmp"
         with open(tmp, "w") as f:
