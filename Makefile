@@ -25,8 +25,9 @@ endif
 # Server headers as system headers: their own warnings are not ours to fix.
 PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc
 PG_CXXFLAGS = -std=c++17 $(WARNINGS)
-# ICU for Unicode properties, grapheme breaks, time zones and currencies (PostgreSQL links the same ICU).
-SHLIB_LINK = -lcurl -lphonenumber -licui18n -licuuc -lstdc++
+# ICU for Unicode properties, grapheme breaks, case folding, time zones and currencies (PostgreSQL
+# links the same ICU); libcrypto for the HMAC-SHA256 of webhook signatures.
+SHLIB_LINK = -lcurl -lphonenumber -licui18n -licuuc -lcrypto -lstdc++
 
 # PGXS would also compile LLVM bitcode for JIT inlining with clang, which neither needs nor
 # accepts these C++17 sources.
@@ -50,13 +51,13 @@ all: sql/cart_abandon--1.1.sql sql/cart_abandon--1.0--1.1.sql
 UNIT_BUILD ?= build/unit
 UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 $(WARNINGS) -g -O1 -Isrc $(UNIT_EXTRA_FLAGS)
-UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber -licui18n -licuuc
+UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber -licui18n -licuuc -lcrypto
 
 $(UNIT_BUILD)/core/%.o: src/core/%.cpp $(wildcard src/core/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 
-$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(wildcard src/core/*.hpp)
+$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(wildcard src/core/*.hpp) $(wildcard test/unit/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 

@@ -16,10 +16,13 @@ declare -A SOURCES=(
     [phone]="src/core/phone.cpp src/core/phone_text.cpp"
     [response]="src/core/whatsapp.cpp"
     [template_text]="src/core/message.cpp src/core/whatsapp.cpp"
+    [webhook]="src/core/webhook.cpp src/core/opt_out_text.cpp src/core/signature.cpp"
 )
-declare -A LIBS=([phone]="-lphonenumber -licui18n -licuuc" [template_text]="-licui18n -licuuc")
+declare -A LIBS=([phone]="-lphonenumber -licui18n -licuuc" [template_text]="-licui18n -licuuc"
+                 [webhook]="-licui18n -licuuc -lcrypto")
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(cursor options phone response template_text)
+# By default every target above, in name order.
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(printf '%s\n' "${!SOURCES[@]}" | sort)
 
 failed=0
 for name in "${targets[@]}"; do
@@ -30,8 +33,11 @@ for name in "${targets[@]}"; do
     work="$OUT/corpus_$name"
     rm -rf "$work" && mkdir -p "$work"
     log="$OUT/$name.log"
+    # A target's dictionary (fuzz/<name>.dict), when it has one, keeps mutations in its input's shape.
+    dict=()
+    [ -f "fuzz/$name.dict" ] && dict=(-dict="../../fuzz/$name.dict")
     if (cd "$OUT" && "./${name}_fuzzer" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -print_final_stats=1 \
-            "corpus_$name" "../../fuzz/corpus/$name" > "$name.log" 2>&1); then
+            "${dict[@]}" "corpus_$name" "../../fuzz/corpus/$name" > "$name.log" 2>&1); then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         echo "fuzz: $name: ok, $runs executions in ${SECONDS_EACH} s, corpus $(ls "$work" | wc -l) new inputs"
     else

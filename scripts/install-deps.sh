@@ -7,7 +7,7 @@ PACKAGES=(
     build-essential g++ make curl ca-certificates python3
     postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-15-pgtap
     libtap-parser-sourcehandler-pgtap-perl
-    libcurl4-openssl-dev libphonenumber-dev libicu-dev nlohmann-json3-dev libgtest-dev
+    libcurl4-openssl-dev libssl-dev libphonenumber-dev libicu-dev nlohmann-json3-dev libgtest-dev
     clang-14 libclang-rt-14-dev
     nghttp2-server openssl
     gnuplot-nox wrk linux-perf

@@ -1,0 +1,259 @@
+#include "webhook.hpp"
+
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <climits>
+#include <nlohmann/json.hpp>
+
+#include "error.hpp"
+
+namespace cart_abandon {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxQuotedBytes = 40;  // of the body, in an error message
+constexpr const char* kStatusWords[] = {"sent", "delivered", "read", "failed", "played"};
+
+// The longest prefix of valid UTF-8 `text` that has at most max_bytes and ends on a character.
+std::string utf8_prefix(std::string text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    int32_t cut = int32_t(max_bytes);
+    U8_SET_CP_START(reinterpret_cast<const uint8_t*>(text.data()), 0, cut);
+    text.resize(std::size_t(cut));
+    return text;
+}
+
+// `object[key]` when `object` is an object that has it, else nullptr.
+const json* member(const json& object, const char* key) {
+    if (!object.is_object()) return nullptr;
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+std::string string_at(const json& object, const char* key) {
+    const json* value = member(object, key);
+    return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+bool is_control(char c) { return uint8_t(c) < 0x20 || c == 0x7F; }
+
+bool has_control(const std::string& text) { return std::any_of(text.begin(), text.end(), is_control); }
+
+// Text for a ledger or an error message: no NUL (PostgreSQL text cannot hold one), no line breaks.
+std::string printable(std::string text) {
+    std::replace_if(text.begin(), text.end(), is_control, ' ');
+    return text;
+}
+
+// Meta's ids (wamid, wa_id, phone number id) are short printable text; anything else, "".
+std::string id_at(const json& object, const char* key) {
+    std::string id = string_at(object, key);
+    return id.size() > kMaxWebhookIdBytes || has_control(id) ? std::string() : id;
+}
+
+// Unix seconds: Meta sends a string of digits; a non-negative integer is taken too. 0 otherwise.
+int64_t timestamp_at(const json& object, const char* key) {
+    const json* value = member(object, key);
+    if (value == nullptr) return 0;
+    if (value->is_number_unsigned()) return value->get<uint64_t>() <= uint64_t(INT64_MAX) ? value->get<int64_t>() : 0;
+    if (value->is_number_integer()) return std::max<int64_t>(value->get<int64_t>(), 0);
+    if (!value->is_string()) return 0;
+    const auto& digits = value->get_ref<const std::string&>();
+    if (digits.empty() || digits.size() > 18) return 0;  // 18 digits cannot overflow int64
+    int64_t seconds = 0;
+    for (char c : digits) {
+        if (c < '0' || c > '9') return 0;
+        seconds = seconds * 10 + (c - '0');
+    }
+    return seconds;
+}
+
+// errors[0] of a failed status: its code, and "title: details" (the message when there is no
+// title; details only when they add something), controls made spaces, cut to 300 bytes.
+void read_error(const json& status, StatusUpdate& update) {
+    const json* errors = member(status, "errors");
+    if (errors == nullptr || !errors->is_array() || errors->empty() || !errors->front().is_object()) return;
+    const json& error = errors->front();
+    const json* code = member(error, "code");
+    if (code != nullptr && code->is_number_integer() && !code->is_number_unsigned())
+        update.error_code = long(code->get<int64_t>());
+    else if (code != nullptr && code->is_number_unsigned() && code->get<uint64_t>() <= uint64_t(LONG_MAX))
+        update.error_code = long(code->get<uint64_t>());
+
+    std::string text = string_at(error, "title");
+    if (text.empty()) text = string_at(error, "message");
+    const json* data = member(error, "error_data");
+    const std::string details = data != nullptr ? string_at(*data, "details") : std::string();
+    if (!details.empty() && details != text) text = text.empty() ? details : text + ": " + details;
+    text = printable(std::move(text));
+    if (text.size() > kMaxWebhookErrorText) text = utf8_prefix(std::move(text), kMaxWebhookErrorText - 3) + "...";
+    update.error_text = std::move(text);
+}
+
+bool is_status_word(const std::string& word) {
+    for (const char* known : kStatusWords)
+        if (word == known) return true;
+    return false;
+}
+
+// The text an inbound message shows, when it is one that can ask to stop: a text body, a
+// template quick-reply button (text and payload), or an interactive button reply (title and id).
+std::vector<std::string> reply_texts(const json& message, std::string& how) {
+    const std::string type = string_at(message, "type");
+    const json* part = member(message, type.c_str());
+    if (part == nullptr || !part->is_object()) return {};
+    if (type == "text") {
+        how = "text";
+        return {string_at(*part, "body")};
+    }
+    if (type == "button") {
+        how = "button";
+        return {string_at(*part, "text"), string_at(*part, "payload")};
+    }
+    if (type == "interactive" && string_at(*part, "type") == "button_reply") {
+        const json* reply = member(*part, "button_reply");
+        if (reply == nullptr) return {};
+        how = "button";
+        return {string_at(*reply, "title"), string_at(*reply, "id")};
+    }
+    return {};
+}
+
+// Walks entry[] → changes[] → value, counting every item read so that a batch over the limit
+// stops at the first item too many.
+class Reader {
+public:
+    explicit Reader(WebhookBatch& batch) : batch_(batch) {}
+
+    void read_entry(const json& entry) {
+        const json* changes = member(entry, "changes");
+        if (changes == nullptr || !changes->is_array() || changes->empty()) return ignore();
+        for (const json& change : *changes) read_change(change);
+    }
+
+private:
+    void counted() {
+        if (batch_.updates() > kMaxWebhookUpdates)
+            throw Error(ErrorKind::InvalidArgument,
+                        "webhook body holds more than " + std::to_string(kMaxWebhookUpdates) + " updates",
+                        "Meta batches at most " + std::to_string(kMaxWebhookUpdates) + " updates in one POST.");
+    }
+
+    void ignore() {
+        ++batch_.ignored;
+        counted();
+    }
+
+    template <typename Update>
+    void keep(std::vector<Update>& updates, Update update) {
+        updates.push_back(std::move(update));
+        counted();
+    }
+
+    void read_change(const json& change) {
+        const std::string field = string_at(change, "field");
+        const json* value = member(change, "value");
+        if (value == nullptr || !value->is_object()) return ignore();
+        const std::size_t before = batch_.updates();
+        if (field == "messages") {
+            const json* metadata = member(*value, "metadata");
+            const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id") : std::string();
+            for_each_item(*value, "statuses", [&](const json& item) { read_status(item, phone_number_id); });
+            for_each_item(*value, "messages", [&](const json& item) { read_message(item); });
+        } else if (field == "user_preferences") {
+            for_each_item(*value, "user_preferences", [&](const json& item) { read_preference(item); });
+        }
+        if (batch_.updates() == before) ignore();  // another field, or nothing in it
+    }
+
+    template <typename Read>
+    void for_each_item(const json& value, const char* key, Read read) {
+        const json* items = member(value, key);
+        if (items == nullptr || !items->is_array()) return;
+        for (const json& item : *items) read(item);
+    }
+
+    void read_status(const json& item, const std::string& phone_number_id) {
+        StatusUpdate update;
+        update.wamid = id_at(item, "id");
+        update.status = string_at(item, "status");
+        if (update.wamid.empty() || !is_status_word(update.status)) return ignore();
+        update.timestamp = timestamp_at(item, "timestamp");
+        update.recipient_id = id_at(item, "recipient_id");
+        update.callback_data = string_at(item, "biz_opaque_callback_data");
+        // Longer than the sender could have sent, or unstorable in PostgreSQL text: not ours.
+        if (update.callback_data.size() > kMaxCallbackDataBytes || update.callback_data.find('\0') != std::string::npos)
+            update.callback_data.clear();
+        if (update.status == "failed") read_error(item, update);
+        update.phone_number_id = phone_number_id;
+        keep(batch_.statuses, std::move(update));
+    }
+
+    void read_preference(const json& item) {
+        PreferenceUpdate update;
+        update.wa_id = id_at(item, "wa_id");
+        update.category = string_at(item, "category");
+        update.value = string_at(item, "value");
+        if (update.wa_id.empty() || update.category != "marketing_messages" ||
+            (update.value != "stop" && update.value != "resume"))
+            return ignore();
+        update.timestamp = timestamp_at(item, "timestamp");
+        keep(batch_.preferences, std::move(update));
+    }
+
+    void read_message(const json& item) {
+        InboundOptOut opt_out;
+        opt_out.wa_id = id_at(item, "from");
+        opt_out.wamid = id_at(item, "id");
+        if (opt_out.wa_id.empty() || opt_out.wamid.empty()) return ignore();
+        bool stop = false;
+        for (const std::string& text : reply_texts(item, opt_out.how)) stop = stop || is_opt_out_text(text);
+        if (!stop) return ignore();
+        opt_out.timestamp = timestamp_at(item, "timestamp");
+        const json* context = member(item, "context");
+        if (context != nullptr) opt_out.replied_to = id_at(*context, "id");
+        keep(batch_.opt_outs, std::move(opt_out));
+    }
+
+    WebhookBatch& batch_;
+};
+
+[[noreturn]] void refuse(const std::string& what) { throw Error(ErrorKind::InvalidText, "webhook body " + what); }
+
+}  // namespace
+
+std::size_t WebhookBatch::updates() const {
+    return statuses.size() + preferences.size() + opt_outs.size() + std::size_t(ignored);
+}
+
+WebhookBatch parse_webhook(const std::string& payload) {
+    json body;
+    try {
+        body = json::parse(payload);
+    } catch (const json::parse_error& e) {
+        // Not e.what(): nlohmann quotes the bytes last read, which may be anything.
+        refuse("is not JSON (error at byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception& e) {
+        // out_of_range 406: a number beyond a double's range ("1e400"); e.what() would quote it too.
+        refuse("is JSON that cannot be read (JSON error " + std::to_string(e.id) + ")");
+    }
+    if (!body.is_object()) refuse("is not a JSON object");
+    const json* object = member(body, "object");
+    if (object == nullptr) refuse("has no \"object\"");
+    if (!object->is_string()) refuse("has an \"object\" that is not a string");
+    if (object->get_ref<const std::string&>() != "whatsapp_business_account")
+        refuse("is about \"" + printable(utf8_prefix(object->get<std::string>(), kMaxQuotedBytes)) +
+               "\", not \"whatsapp_business_account\"");
+    const json* entries = member(body, "entry");
+    if (entries == nullptr || !entries->is_array()) refuse("has no \"entry\" array");
+
+    WebhookBatch batch;
+    Reader reader(batch);
+    for (const json& entry : *entries) reader.read_entry(entry);
+    return batch;
+}
+
+}  // namespace cart_abandon
