@@ -61,7 +61,7 @@ holds() { if awk "BEGIN { exit !($1) }"; then echo 1; else echo 0; fi; }
 # Sending settings of a measured run: through the fast stand-in; rate and concurrency as given.
 run_settings() {  # concurrency max_per_second batch_size
     cat <<SQL
-SET cart_abandon.whatsapp_api_url = '$FAST_URL/v21.0';
+SET cart_abandon.whatsapp_api_url = '$FAST_URL/v25.0';
 SET cart_abandon.max_concurrency = $1;
 SET cart_abandon.max_per_second = $2;
 SET cart_abandon.batch_size = $3;
@@ -120,7 +120,7 @@ wrk.body = '{"messaging_product":"whatsapp","to":"+4915112345678","type":"templa
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $(cat "$STANDIN_TOKEN_FILE")"
 LUA
-wrk_rate() { wrk -t1 -c128 -d"${WRK_SECONDS}s" -s "$LOCAL_ENV_DIR/post.lua" "$FAST_URL/v21.0/$STANDIN_PHONE_NUMBER_ID/messages" \
+wrk_rate() { wrk -t1 -c128 -d"${WRK_SECONDS}s" -s "$LOCAL_ENV_DIR/post.lua" "$FAST_URL/v25.0/$STANDIN_PHONE_NUMBER_ID/messages" \
     | sed -n 's/^Requests\/sec: *//p'; }
 standin_delay 0;   ceiling_0=$(wrk_rate)
 standin_delay 100; ceiling_100=$(wrk_rate)
@@ -309,7 +309,7 @@ full_speed_run() {  # label
 # pgbench during a paced run, stopped by statement_timeout once pgbench is done. -> "json|sent"
 paced_run() {  # label settings_sql
     clone due_impact imp
-    { echo "SET statement_timeout = '$((PGBENCH_SECONDS + 3))s';"; echo "SET cart_abandon.whatsapp_api_url = '$FAST_URL/v21.0';"
+    { echo "SET statement_timeout = '$((PGBENCH_SECONDS + 3))s';"; echo "SET cart_abandon.whatsapp_api_url = '$FAST_URL/v25.0';"
       echo "$2"; echo "CALL cart_abandon_run();"; } | psql -X -q -d imp > /dev/null 2>&1 &
     local client=$! json
     sleep 1

@@ -59,7 +59,7 @@ full_page_writes = off
 synchronous_commit = off
 wal_writer_delay = 10s
 cart_abandon.allow_insecure_http = on
-cart_abandon.whatsapp_api_url = '$STANDIN_URL/v21.0'
+cart_abandon.whatsapp_api_url = '$STANDIN_URL/v25.0'
 cart_abandon.whatsapp_phone_number_id = '$STANDIN_PHONE_NUMBER_ID'
 cart_abandon.cart_url = 'https://shop.example/cart/recover/{cart_id}'
 cart_abandon.batch_pause = 0
@@ -69,7 +69,8 @@ cart_abandon.quiet_hours = ''
 include 'secret.conf'
 CONF
     # Readable by the server's OS user only, loaded at start (a reload would log a changed value).
-    printf "cart_abandon.whatsapp_token = '%s'\n" "$(cat "$STANDIN_TOKEN_FILE")" > "$PG_DIR/data/secret.conf"
+    { printf "cart_abandon.whatsapp_token = '%s'\n" "$(cat "$STANDIN_TOKEN_FILE")"
+      printf "cart_abandon.whatsapp_app_secret = '%s'\n" "$(cat "$STANDIN_APP_SECRET_FILE")"; } > "$PG_DIR/data/secret.conf"
     chmod 600 "$PG_DIR/data/secret.conf"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR/data/secret.conf"
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_LOG" -w start > /dev/null \
@@ -88,6 +89,7 @@ local_env_template() {
 local_env_load_fixtures() {
     local db="$1"
     PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION pgtap" \
+        -c "CREATE EXTENSION pgcrypto" \
         -v schema=public -f "$REPO_ROOT/test/fixtures/medusa_v2_schema.sql" \
         -v standin_control="$STANDIN_URL/_control" -f "$REPO_ROOT/test/fixtures/helpers.sql" > /dev/null
 }

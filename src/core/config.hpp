@@ -20,9 +20,10 @@ struct Settings {
     Timing timing;
     bool enable_whatsapp = true;
     bool enable_email = false;
-    std::string whatsapp_api_url = "https://graph.facebook.com/v21.0";
+    std::string whatsapp_api_url = "https://graph.facebook.com/v25.0";
     std::string whatsapp_phone_number_id;
     std::string whatsapp_token;
+    std::string whatsapp_endpoint = "messages";  // or marketing_messages (Meta's Marketing Messages API)
     bool allow_insecure_http = false;  // http:// API URLs, for a local stand-in only
     std::string template_first = "cart_abandonment_first";
     std::string template_second = "cart_abandonment_second";

@@ -36,7 +36,7 @@ milliseconds backoff_ceiling(milliseconds base, int retry) {
 
 SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const EngineOptions& options,
                            const WhatsAppEndpoint& endpoint, const std::vector<Delivery>& deliveries,
-                           const std::function<bool()>& should_stop) {
+                           const std::function<bool()>& should_stop, StartJournal* journal) {
     SendReport report;
     report.outcomes.resize(deliveries.size());
     std::vector<Slot> slots(deliveries.size());
@@ -45,7 +45,35 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     Clock::time_point paused_until{};  // an account-level rate limit holds every start
     std::mt19937 random{std::random_device{}()};
 
-    const std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id);
+    const std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
+    bool probing = options.probe_first;
+    std::size_t journaled_up_to = 0;  // deliveries before it are in the journal
+    const std::size_t journal_group = std::max(kJournalGroup, std::size_t(std::max(options.max_concurrency, 1)));
+    // Journals the group from slot i on; false (and the error kept) when the journal failed.
+    auto journaled = [&](std::size_t i) {
+        if (!journal || i < journaled_up_to) return true;
+        std::vector<std::string> keys;
+        const std::size_t end = std::min(deliveries.size(), i + journal_group);
+        for (std::size_t j = i; j < end; ++j) keys.push_back(deliveries[j].journal_key);
+        try {
+            journal->record(keys);
+        } catch (const std::exception& e) {
+            report.journal_error = e.what();
+            return false;
+        }
+        journaled_up_to = end;
+        return true;
+    };
+    long alike_code = 0;  // the ambiguous code of the latest answers, and how many in a row
+    int alike_count = 0;
+    const int alike_needed = std::max(2, std::min<int>(kAlikeAnswers, int(deliveries.size())));
+    // Once the answers were found alike, each of them (and any still to come) is the channel's.
+    auto as_channel_fatal = [&](DeliveryOutcome& o) {
+        if (o.kind != OutcomeKind::Permanent || o.error_code != alike_code || alike_count < alike_needed) return;
+        o.kind = OutcomeKind::ChannelFatal;
+        if (o.error_text.rfind("every request", 0) != 0)
+            o.error_text = "every request answered alike: " + o.error_text;
+    };
     const std::string authorization = "Authorization: Bearer " + endpoint.token;
 
     auto finish = [&](std::size_t i, DeliveryOutcome outcome) {
@@ -71,6 +99,19 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         outcome.error_text = redact(std::move(outcome.error_text), endpoint.token);
         outcome.attempted = slot.attempts_made > 0;
         outcome.retry_after_seconds = result.retry_after_seconds;
+        if (outcome.kind == OutcomeKind::Sent) {
+            alike_count = 0;
+            if (probing) report.probe_accepted = true;
+            probing = false;
+        } else if (outcome.kind == OutcomeKind::Permanent && is_ambiguous_code(outcome.error_code)) {
+            alike_count = outcome.error_code == alike_code ? alike_count + 1 : 1;
+            alike_code = outcome.error_code;
+            if (alike_count == alike_needed) {
+                for (std::size_t j = 0; j < slots.size(); ++j)
+                    if (slots[j].done) as_channel_fatal(report.outcomes[j]);
+            }
+            as_channel_fatal(outcome);
+        }
         if (outcome.kind == OutcomeKind::ChannelFatal) report.channel_halted = true;
 
         const bool may_retry = outcome.kind == OutcomeKind::Transient && result.started &&
@@ -108,7 +149,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
 
         const auto now = Clock::now();
         auto next_event = now + kLongestPoll;
-        if (!report.channel_halted) {
+        if (!report.channel_halted && report.journal_error.empty()) {
             while (first_open < slots.size() && (slots[first_open].done || slots[first_open].in_flight)) ++first_open;
             for (std::size_t i = first_open; i < slots.size(); ++i) {
                 Slot& slot = slots[i];
@@ -118,7 +159,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
                     next_event = std::min(next_event, ready_at);
                     continue;
                 }
-                if (client.in_flight() >= std::size_t(options.max_concurrency)) break;
+                if (client.in_flight() >= std::size_t(probing ? 1 : options.max_concurrency)) break;
+                if (!journaled(i)) break;
                 if (!limiter.try_acquire(now)) {
                     next_event = std::min(next_event, limiter.next_slot());
                     break;
@@ -128,8 +170,9 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
                 client.start(i, {url, whatsapp_payload(deliveries[i].message), {authorization}});
             }
         } else if (client.in_flight() == 0) {
+            const std::string why = report.journal_error.empty() ? "sending was halted" : report.journal_error;
             for (std::size_t i = 0; i < slots.size(); ++i)
-                if (!slots[i].done) finish_untried(i, "sending was halted");
+                if (!slots[i].done) finish_untried(i, why);
             break;
         }
 

@@ -2,7 +2,8 @@
 // max_concurrency in flight, starts paced by the run's rate limiter, transient failures retried
 // within the call with exponential backoff and jitter (honouring Retry-After), an account-level
 // rate limit pausing every send, a per-recipient limit (131056) delaying only that recipient, and
-// a channel-fatal answer stopping every further start while the requests in flight finish.
+// a channel-fatal answer (or one per-message code that every request gets alike) stopping every
+// further start while the requests in flight finish.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 
 #include "http_client.hpp"
 #include "rate_limiter.hpp"
+#include "start_journal.hpp"
 #include "whatsapp.hpp"
 
 namespace cart_abandon {
@@ -20,28 +22,46 @@ struct WhatsAppEndpoint {
     std::string api_url;
     std::string phone_number_id;
     std::string token;  // secret: only ever placed in the Authorization header
+    std::string endpoint = "messages";  // or marketing_messages
 };
 
 struct EngineOptions {
     int max_concurrency = 32;
     std::chrono::milliseconds backoff_base{500};      // first retry after 0.5-1x this, doubling
     std::chrono::milliseconds max_retry_wait{30000};  // a longer wait is left to a later run
+    // The channel was paused: one request at a time until one is accepted, so that a cause not
+    // yet fixed costs one request, not a batch.
+    bool probe_first = false;
 };
+
+// A per-message code (is_ambiguous_code) that this many answers in a row got alike, with no
+// acceptance between (or every answer of a smaller call, two at least), is a configuration
+// error: the channel pauses and those deliveries count as never tried.
+constexpr int kAlikeAnswers = 3;
 
 struct Delivery {
     TemplateMessage message;
     int attempts_allowed = 1;  // requests this call may make for it (at least 1)
+    std::string journal_key;   // what the start journal records for it (the ledger row id)
 };
+
+// Keys are journaled this many deliveries at a time (at least max_concurrency): one durable
+// write per group, not per request.
+constexpr std::size_t kJournalGroup = 16;
 
 struct SendReport {
     std::vector<DeliveryOutcome> outcomes;  // one per delivery, same order; attempts filled in
     bool channel_halted = false;            // a channel-fatal answer stopped further sends
+    bool probe_accepted = false;            // probe_first: a request was accepted, the pause is over
     bool interrupted = false;               // should_stop ended the call
+    std::string journal_error;              // the start journal failed: nothing more was started
 };
 
+// With a journal, no request starts before its delivery's key is durably in it; a journal that
+// cannot be written stops every further start (the deliveries not started stay untried).
 SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const EngineOptions& options,
                            const WhatsAppEndpoint& endpoint, const std::vector<Delivery>& deliveries,
-                           const std::function<bool()>& should_stop);
+                           const std::function<bool()>& should_stop, StartJournal* journal = nullptr);
 
 // The wait before retry number `retry` (1 for the first), before jitter's cut: base * 2^(retry-1).
 std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, int retry);

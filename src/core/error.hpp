@@ -14,6 +14,7 @@ enum class ErrorKind {
     MissingTable,          // Medusa's tables are not where the settings say (42P01)
     NotSupported,          // a feature this version does not have (0A000)
     TransactionState,      // called where it cannot commit (2D000)
+    InvalidAuthorization,  // a signature or credential that does not match (28000)
     Internal,              // a bug or a library failure (XX000)
 };
 

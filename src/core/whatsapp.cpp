@@ -10,7 +10,7 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxErrorText = 300;
 
-OutcomeKind kind_for_code(long code) {
+OutcomeKind kind_for_code(long code, long subcode) {
     switch (code) {
         case 130429:  // throughput cap
         case 131056:  // pair rate limit (this recipient only)
@@ -19,13 +19,23 @@ OutcomeKind kind_for_code(long code) {
         case 131057:  // account in maintenance
             return OutcomeKind::Transient;
         case 190:  // token expired or invalid
-        case 0: case 3: case 10:  // auth / permission
+        case 0: case 3: case 10: case 131005:  // auth / permission
         case 368: case 131031: case 131042: case 131048:  // blocked, locked, billing, spam rate
+        case 131045: case 133010:  // business number not registered
+        // Template and account configuration: the same answer for every message.
+        case 132000: case 132001: case 132005: case 132007: case 132012: case 132015: case 132016: case 132018:
+        case 131063:  // marketing disabled on /messages: use the Marketing Messages API
+        case 131064:  // account-wide limit after template-category violations
             return OutcomeKind::ChannelFatal;
+        case 100:
+            // GraphMethodException subcode 33: the phone-number id does not exist for this token.
+            return subcode == 33 ? OutcomeKind::ChannelFatal : OutcomeKind::Permanent;
+        case 131049:  // Meta's per-user marketing cap: not delivered, wait at least 24 h
+            return OutcomeKind::Deferred;
         default:
             if (code >= 200 && code <= 299) return OutcomeKind::ChannelFatal;  // permission family
-            // 131026, 131047, 131049, 131050, 100, 131008, 131009, 1320xx, 130472 and anything new:
-            // retrying the same request would not change Meta's answer.
+            // 131026, 131021, 130472, 131047, 131050, 131008, 131009 and anything new: retrying
+            // the same request would not change Meta's answer.
             return OutcomeKind::Permanent;
     }
 }
@@ -48,27 +58,57 @@ std::string string_at(const json& object, const char* key) {
 
 }  // namespace
 
+OutcomeKind classify_error_code(long code, long subcode) { return kind_for_code(code, subcode); }
+
 const char* outcome_kind_name(OutcomeKind kind) {
     switch (kind) {
         case OutcomeKind::Sent: return "sent";
         case OutcomeKind::Transient: return "transient";
         case OutcomeKind::Permanent: return "permanent";
+        case OutcomeKind::Deferred: return "deferred";
         case OutcomeKind::ChannelFatal: return "channel_fatal";
         case OutcomeKind::Unknown: return "unknown";
     }
     return "unknown";
 }
 
-std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id) {
+namespace {
+constexpr char kCallbackPrefix[] = "cart_abandon:";
+constexpr std::size_t kCallbackPrefixLength = sizeof kCallbackPrefix - 1;
+}  // namespace
+
+std::string callback_data(long long delivery_id, long long claimed_at_us) {
+    return kCallbackPrefix + std::to_string(delivery_id) + ":" + std::to_string(claimed_at_us);
+}
+
+std::optional<CallbackData> parse_callback_data(const std::string& data) {
+    if (data.size() > 64 || data.compare(0, kCallbackPrefixLength, kCallbackPrefix) != 0) return std::nullopt;
+    const std::string rest = data.substr(kCallbackPrefixLength);
+    const auto colon = rest.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    const std::string id = rest.substr(0, colon), claimed_at = rest.substr(colon + 1);
+    auto digits = [](const std::string& s) {
+        return !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!digits(id) || !digits(claimed_at)) return std::nullopt;
+    return CallbackData{std::stoll(id), std::stoll(claimed_at)};
+}
+
+bool is_known_endpoint(const std::string& endpoint) {
+    return endpoint == "messages" || endpoint == "marketing_messages";
+}
+
+std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id,
+                                  const std::string& endpoint) {
     std::string url = api_url;
     while (!url.empty() && url.back() == '/') url.pop_back();
-    return url + "/" + phone_number_id + "/messages";
+    return url + "/" + phone_number_id + "/" + endpoint;
 }
 
 std::string whatsapp_payload(const TemplateMessage& message) {
     json parameters = json::array();
     for (const auto& text : message.body_parameters) parameters.push_back({{"type", "text"}, {"text", text}});
-    const json payload = {
+    json payload = {
         {"messaging_product", "whatsapp"},
         {"recipient_type", "individual"},
         {"to", message.to_e164},
@@ -78,6 +118,7 @@ std::string whatsapp_payload(const TemplateMessage& message) {
           {"language", {{"code", message.language}}},
           {"components", json::array({{{"type", "body"}, {"parameters", parameters}}})}}},
     };
+    if (!message.callback_data.empty()) payload["biz_opaque_callback_data"] = message.callback_data;
     // Invalid UTF-8 is replaced rather than thrown on: a bad name must not break the request.
     return payload.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -93,6 +134,7 @@ DeliveryOutcome classify_response(long http_status, const std::string& body) {
             if (messages != parsed.end() && messages->is_array() && !messages->empty() &&
                 messages->front().is_object()) {
                 outcome.wamid = string_at(messages->front(), "id");
+                outcome.message_status = bounded(string_at(messages->front(), "message_status"));
             }
             const auto contacts = parsed.find("contacts");
             if (contacts != parsed.end() && contacts->is_array() && !contacts->empty() &&
@@ -116,7 +158,9 @@ DeliveryOutcome classify_response(long http_status, const std::string& body) {
             const auto code = error->find("code");
             if (code != error->end() && code->is_number_integer()) {
                 outcome.error_code = code->get<long>();
-                outcome.kind = kind_for_code(outcome.error_code);
+                const auto subcode = error->find("error_subcode");
+                if (subcode != error->end() && subcode->is_number_integer()) outcome.error_subcode = subcode->get<long>();
+                outcome.kind = kind_for_code(outcome.error_code, outcome.error_subcode);
                 outcome.recipient_opted_out = outcome.error_code == 131050;
                 std::string text = string_at(*error, "message");
                 if (text.empty()) text = "error " + std::to_string(outcome.error_code);
@@ -145,6 +189,44 @@ DeliveryOutcome classify_transport_failure(const std::string& error, bool reques
     outcome.error_text = bounded((request_sent ? "no complete answer after the request was sent: "
                                                : "request not sent: ") + error);
     return outcome;
+}
+
+bool is_ambiguous_code(long code) {
+    switch (code) {
+        case 100: case 131008: case 131009: case 135000:
+            return true;
+        // Meta's answers about this recipient or this message alone.
+        case 131026: case 131021: case 130472: case 131047: case 131049: case 131050:
+            return false;
+        default:
+            // Anything Meta's table does not name: treated like a parameter error.
+            return kind_for_code(code, 0) == OutcomeKind::Permanent;
+    }
+}
+
+std::string channel_pause_advice(long code, long subcode) {
+    switch (code) {
+        case 131063:
+            return "Marketing templates are disabled on /messages for this number: "
+                   "SET cart_abandon.whatsapp_endpoint = 'marketing_messages' (the Marketing Messages API).";
+        case 132015:
+            return "Meta paused the template for low quality (3 h, then 6 h); the next run probes again.";
+        case 132016:
+            return "Meta disabled the template: set cart_abandon.template_first/_second to an approved one.";
+        case 132001:
+            return "No approved template of that name in that language: check cart_abandon.template_first, "
+                   "template_second and template_language against WhatsApp Manager.";
+        case 100:
+            if (subcode == 33)
+                return "Meta does not know this phone-number id for this token: check "
+                       "cart_abandon.whatsapp_phone_number_id.";
+            return "Every request got the same parameter error: check the templates' parameters, "
+                   "cart_abandon.cart_url and default_customer_name.";
+        case 190:
+            return "The access token expired or is invalid: set a new cart_abandon.whatsapp_token.";
+        default:
+            return "";
+    }
 }
 
 bool is_account_rate_limit(const DeliveryOutcome& outcome) {

@@ -2,6 +2,7 @@
 // (see shared/reference/whatsapp-cloud-api.md for the error-code table followed here).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,10 +13,30 @@ struct TemplateMessage {
     std::string template_name;
     std::string language;
     std::vector<std::string> body_parameters;  // fill {{1}}, {{2}}, ... in order
+    // biz_opaque_callback_data: Meta returns it in every status webhook of the message, so a
+    // status can be tied to its ledger row even when the send's answer was lost. At most 512
+    // characters, no personal data; empty: not sent.
+    std::string callback_data;
 };
 
-// POST target: {api_url}/{phone_number_id}/messages
-std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id);
+// biz_opaque_callback_data naming a ledger row and its claim ("cart_abandon:<id>:<claimed_at,
+// unix microseconds>"): a late status of an earlier message of the same row (a 131049 deferral
+// sends again) names another claim and is not mistaken for the current one.
+struct CallbackData {
+    long long delivery_id = 0;
+    long long claimed_at_us = 0;
+};
+std::string callback_data(long long delivery_id, long long claimed_at_us);
+// nullopt for anything else: another sender's data on the same number.
+std::optional<CallbackData> parse_callback_data(const std::string& data);
+
+// The two endpoints that send a template (Meta's Cloud API reference): `messages`, and
+// `marketing_messages` (the Marketing Messages API, same body; the one 131063 asks for).
+bool is_known_endpoint(const std::string& endpoint);
+
+// POST target: {api_url}/{phone_number_id}/{endpoint}
+std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id,
+                                  const std::string& endpoint = "messages");
 
 std::string whatsapp_payload(const TemplateMessage& message);
 
@@ -23,7 +44,10 @@ enum class OutcomeKind {
     Sent,          // accepted: keep the wamid
     Transient,     // nothing was sent; a later attempt may succeed
     Permanent,     // this stage of this cart will never succeed on this channel
-    ChannelFatal,  // every later request fails too (token, account, permissions): stop the run
+    Deferred,      // 131049: Meta did not deliver it; try this user again after 24 h (an attempt)
+    // Every later request fails alike (token, account, permissions, template, number id, or a
+    // per-message code that every request got): pause the channel, no cart's fault.
+    ChannelFatal,
     Unknown,       // the request may have been accepted; never resend automatically
 };
 
@@ -34,6 +58,8 @@ struct DeliveryOutcome {
     std::string wamid;
     std::string wa_id;
     long error_code = 0;      // Meta's error.code, 0 when there was none
+    long error_subcode = 0;   // error.error_subcode (deprecated by Meta; 33 still names an unknown number id)
+    std::string message_status;  // messages[].message_status: accepted, held_for_quality_assessment
     std::string error_text;   // short, for the ledger and the result row; never holds the token
     bool recipient_opted_out = false;  // 131050: the number goes on the opt-out list
     bool attempted = true;  // false when no request was made (sending halted or stopped first)
@@ -41,8 +67,24 @@ struct DeliveryOutcome {
     long retry_after_seconds = -1;  // the answer's Retry-After, when it had one
 };
 
+// The wait Meta asks for after 131049 ("wait at least 24 hours before trying that user again").
+constexpr long kDeferralSeconds = 24 * 3600;
+
+// Codes that name a bad value of one message or a wrong request shape for all of them (100,
+// 131008, 131009, 135000, and codes not in Meta's table): the engine tells the two apart by
+// whether every request gets the code alike.
+bool is_ambiguous_code(long code);
+
+// What to do about a channel paused by `code`, for the WARNING's hint and the stats ("" when
+// fixing the named cause is all).
+std::string channel_pause_advice(long code, long subcode);
+
 // Rate limits on the whole sending account (not on one recipient): every send should wait.
 bool is_account_rate_limit(const DeliveryOutcome& outcome);
+
+// What Meta's error code means for the sender (the table in shared/reference/whatsapp-cloud-api.md),
+// whether it came in the send's answer or in a failed status webhook.
+OutcomeKind classify_error_code(long code, long subcode = 0);
 
 // Classifies a complete HTTP answer by Meta's error.code first, then by HTTP status.
 DeliveryOutcome classify_response(long http_status, const std::string& body);

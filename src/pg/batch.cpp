@@ -54,9 +54,11 @@ cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim
         s.template_language,
         {cart_abandon::choose_customer_name(d.cart->names, s.default_customer_name),
          cart_abandon::clean_template_text(cart_id, kMaxCartIdChars), cart_abandon::cart_link(s.cart_url, cart_id)}};
+    // Meta echoes it in the message's status webhooks: the ledger row, no personal data.
+    message.callback_data = cart_abandon::callback_data(claim.id, claim.claimed_at.time_since_epoch().count());
     // A call may retry, but never past the reminder's total attempts.
     const int left = state.config.timing.max_attempts - claim.attempts;
-    return {std::move(message), std::max(1, std::min(attempts_per_run(), left))};
+    return {std::move(message), std::max(1, std::min(attempts_per_run(), left)), std::to_string(claim.id)};
 }
 
 // A batch's claims are found by cart and stage (a cart may also have a previous system's stage).
@@ -83,6 +85,17 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
             out.status = action = "sent";
             out.wamid = o.wamid;
             if (!o.wa_id.empty()) out.wa_id = o.wa_id;
+            if (!o.message_status.empty()) out.message_status = o.message_status;
+            break;
+        case OutcomeKind::Deferred:
+            // 131049: Meta asks for 24 h before this user is tried again; the attempt counts.
+            if (claim.attempts + out.attempts_added < state.config.timing.max_attempts) {
+                out.status = action = "held";
+                out.not_before = std::chrono::time_point_cast<cart_abandon::Microseconds>(
+                    std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kDeferralSeconds));
+            } else {
+                out.status = action = "failed";
+            }
             break;
         case OutcomeKind::Transient:
             if (!o.attempted && state.channel_halted) out.error_message = "not sent: " + state.halt_reason;
@@ -228,20 +241,36 @@ struct SendPlan {
     cart_abandon::WhatsAppEndpoint endpoint;
     cart_abandon::EngineOptions options;
     std::chrono::milliseconds timeout;
+    std::string journal_path;  // this backend's start journal
 };
 
 SendPlan send_plan(const RunState& state) {
-    return {{state.settings.whatsapp_api_url, state.settings.whatsapp_phone_number_id, state.settings.whatsapp_token},
-            engine_options(),
-            state.settings.http_timeout};
+    SendPlan plan{{state.settings.whatsapp_api_url, state.settings.whatsapp_phone_number_id,
+                   state.settings.whatsapp_token, state.settings.whatsapp_endpoint},
+                  engine_options(),
+                  state.settings.http_timeout};
+    plan.options.probe_first = state.paused_code.has_value();
+    plan.journal_path = journal_path(claim_session());
+    return plan;
 }
 
 // Pure C++ from here: no PostgreSQL call, so it may run on the sending thread.
 cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan, const PreparedBatch& batch,
                                     const std::function<bool()>& should_stop) {
     if (batch.deliveries.empty()) return {};
+    cart_abandon::StartJournal journal(plan.journal_path);
     return cart_abandon::send_deliveries(http_client(plan.timeout, plan.options.max_concurrency), state.limiter,
-                                         plan.options, plan.endpoint, batch.deliveries, should_stop);
+                                         plan.options, plan.endpoint, batch.deliveries, should_stop, &journal);
+}
+
+// The batch's outcomes are recorded: its start journal has served. A journal that cannot be
+// removed is left: the rows it names are no longer claimed, so it settles nothing wrongly.
+void forget_started() {
+    cart_abandon::StartJournal journal(journal_path(claim_session()));
+    try {
+        journal.clear();
+    } catch (const std::runtime_error&) {  // cart_abandon::Error; a PostgreSQL error (PgError) is not one
+    }
 }
 
 // A cart row stays locked from its metadata update to the commit, and a shopper updating the
@@ -267,6 +296,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
             state.channel_halted = halted_now = true;
             state.halt_code = o.error_code;
             state.halt_reason = "channel paused by error " + std::to_string(o.error_code) + ": " + o.error_text;
+            state.halt_advice = cart_abandon::channel_pause_advice(o.error_code, o.error_subcode);
+            state.halt_is_new = state.paused_code != o.error_code;
         }
         if (o.kind == OutcomeKind::Sent) any_sent = true;
     }
@@ -294,8 +325,10 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         record_outcomes({std::make_move_iterator(first), std::make_move_iterator(last)});
     }
     add_opt_outs(opted_out, "whatsapp_131050", "the user stopped marketing messages from this business");
+    if (!batch.deliveries.empty()) forget_started();
     if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
-    else if (any_sent) record_channel_sending();
+    else if (any_sent && state.paused_code) record_channel_sending();
+    if (any_sent) state.paused_code.reset();  // the pause is over: no more probing
     outcomes_written(result);
     guarded([] { RESUME_INTERRUPTS(); });
     return result;
@@ -348,6 +381,14 @@ private:
 };
 
 }  // namespace
+
+void warn_channel_paused(const RunState& state, bool whole_run) {
+    const std::string message = std::string("cart_abandon: WhatsApp sending paused: ") + state.halt_reason;
+    std::string hint = state.halt_advice.empty() ? "Fix the cause. " : state.halt_advice + " ";
+    hint += "The next call probes with one request and resumes when it is accepted; no cart was closed for it";
+    hint += whole_run ? " and the carts not sent stay due." : ".";
+    guarded([&] { ereport(WARNING, (errmsg("%s", message.c_str()), errhint("%s", hint.c_str()))); });
+}
 
 BatchResult process_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written,
                           const std::function<void(const BatchResult&)>& outcomes_written) {

@@ -44,7 +44,12 @@ struct RunState {
     cart_abandon::RateLimiter limiter{70};  // paces every start of the call, across its batches
     bool channel_halted = false;    // a channel-fatal answer: send nothing more in this call
     std::string halt_reason;
+    std::string halt_advice;        // what to do about it (the WARNING's hint)
     long halt_code = 0;
+    bool halt_is_new = false;       // the channel was not already paused for this code: warn once
+    // The channel was paused when the call began: it probes with one request at a time until
+    // one is accepted.
+    std::optional<long> paused_code;
     RunTotals totals;
     std::optional<cart_abandon::Purchases> purchases;  // read at the first due cart, then every few minutes
     cart_abandon::Timestamp purchases_read_at{};
@@ -55,6 +60,10 @@ struct BatchResult {
     std::vector<BatchRow> rows;  // in cart id order
     bool cancel_pending = false;  // a cancel arrived while sending; the caller raises it
 };
+
+// The WARNING, once per pause (a probe that meets the same cause again stays quiet): why, and
+// what to do about it.
+void warn_channel_paused(const RunState& state, bool whole_run);
 
 // Processes the next carts `due`, at most config.batch_size of them.
 // `claims_written` runs right after the claims are written and before anything is sent (the

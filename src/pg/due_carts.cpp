@@ -165,7 +165,7 @@ Statement missing_tables_statement(
     {TEXTOID});
 
 // The SQL objects this library's statements expect.
-const char* const kSchemaVersion = "1.1";
+const char* const kSchemaVersion = "1.2";
 
 // The policy's view of a ledger row the selection returned. A held or skipped row there is open
 // (stage_open: its time came, or a change lifted the skip; a later stage matters only after a

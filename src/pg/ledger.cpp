@@ -1,6 +1,12 @@
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "core/start_journal.hpp"
 
 #include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
@@ -32,14 +38,15 @@ namespace {
 
 Statement claim_new_statement(
     "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, "
-    "error_message, hold_reason, not_before, origin, sent_at, cart_changed_at, updated_at) "
+    "error_message, hold_reason, not_before, origin, sent_at, cart_changed_at, updated_at, claim_session) "
     "SELECT u.cart_id, u.stage, $8, u.status, nullif(u.phone, ''), $6, clock_timestamp(), nullif(u.reason, ''), "
     "CASE WHEN u.status <> 'sent' THEN nullif(u.detail, '') END, nullif(u.hold_reason, ''), u.not_before, "
-    "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp() "
+    "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp(), "
+    "CASE WHEN u.status = 'claimed' THEN $14 END "
     "FROM " CLAIM_VALUES " WHERE " CART_STILL_OPEN " ORDER BY u.cart_id, u.stage "
-    "ON CONFLICT (cart_id, stage, channel) DO NOTHING RETURNING cart_id, stage, status, attempts",
+    "ON CONFLICT (cart_id, stage, channel) DO NOTHING RETURNING cart_id, stage, status, attempts, id, claimed_at",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
-     TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID},
+     TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
 
 Statement claim_existing_statement(
@@ -47,16 +54,18 @@ Statement claim_existing_statement(
     "SET status = u.status, phone = nullif(u.phone, ''), run_id = $6, claimed_at = clock_timestamp(), "
     "skip_reason = nullif(u.reason, ''), error_message = nullif(u.detail, ''), "
     "hold_reason = nullif(u.hold_reason, ''), not_before = u.not_before, cart_changed_at = u.changed_at, "
-    "updated_at = clock_timestamp() "
+    "updated_at = clock_timestamp(), claim_session = CASE WHEN u.status = 'claimed' THEN $16 END, "
+    // A new message (after a 131049 deferral): late webhooks of the earlier one must not match it.
+    "wamid = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.wamid END "
     "FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], "
     "$10::timestamptz[], $13::timestamptz[], $14::text[], $15::timestamptz[]) "
     "AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, changed_at, seen_status, seen_at) "
     "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
     "AND d.status = u.seen_status AND d.updated_at = u.seen_at AND " CART_STILL_OPEN
-    " RETURNING d.cart_id, d.stage, d.status, d.attempts",
+    " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
      TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
-     TIMESTAMPTZARRAYOID},
+     TIMESTAMPTZARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
 
 // The ledger row and the cart's metadata change in one statement, so they commit together.
@@ -71,9 +80,9 @@ Statement record_statement(R"SQL(
 WITH outcome AS MATERIALIZED (
     SELECT u.*, d.id
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
-                  $8::text[], $9::bool[], $11::text[])
+                  $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[])
            AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata,
-                metadata_error)
+                metadata_error, message_status, not_before)
      CROSS JOIN LATERAL (SELECT d.id FROM cart_abandon.deliveries d
                           WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $10
                             AND d.status IN ('claimed', 'unknown')
@@ -85,7 +94,15 @@ recorded AS (
            wamid = coalesce(o.wamid, d.wamid), wa_id = coalesce(o.wa_id, d.wa_id),
            error_code = nullif(o.error_code, 0), error_message = o.error_message,
            sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
-           updated_at = clock_timestamp()
+           hold_reason = CASE WHEN o.status = 'held' THEN 'meta_marketing_cap' END,
+           not_before = CASE WHEN o.status = 'held' THEN o.not_before END,
+           updated_at = clock_timestamp(),
+           -- A new message: what webhooks said of an earlier one (a 131049 deferral) no longer holds.
+           message_status = CASE WHEN o.status = 'sent' THEN o.message_status ELSE d.message_status END,
+           webhook_status = CASE WHEN o.status = 'sent' THEN NULL ELSE d.webhook_status END,
+           delivered_at = CASE WHEN o.status = 'sent' THEN NULL ELSE d.delivered_at END,
+           read_at = CASE WHEN o.status = 'sent' THEN NULL ELSE d.read_at END,
+           failed_at = CASE WHEN o.status = 'sent' THEN NULL ELSE d.failed_at END
       FROM outcome o
      WHERE d.id = o.id
     RETURNING d.cart_id, d.stage, d.status, d.sent_at, o.metadata_error, o.write_metadata
@@ -108,7 +125,7 @@ UPDATE @medusa@.cart c
  WHERE c.id = patch.cart_id
 )SQL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID, TEXTOID, TEXTARRAYOID},
+     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID},
     Statement::Planning::PerValues);
 
 // A claim must survive a crash before its message leaves, and an outcome once Meta has it:
@@ -135,7 +152,16 @@ SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
 )SQL",
     {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
 
-Statement opted_out_statement("SELECT phone FROM cart_abandon.opt_outs WHERE phone = ANY ($1)", {TEXTARRAYOID});
+// A person is a number or the wa_id Meta returned for it: an opt-out by wa_id (a webhook names
+// the user by wa_id only) covers every number that wa_id was returned for.
+Statement opted_out_statement(R"SQL(
+SELECT p FROM unnest($1::text[]) AS p
+ WHERE EXISTS (SELECT 1 FROM cart_abandon.opt_outs o WHERE o.phone = p)
+    OR EXISTS (SELECT 1 FROM cart_abandon.opt_outs o WHERE o.wa_id = substr(p, 2))
+    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN cart_abandon.opt_outs o ON o.wa_id = d.wa_id
+                WHERE d.phone = p AND d.wa_id IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown'))
+)SQL",
+    {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement add_opt_outs_statement(R"SQL(
 INSERT INTO cart_abandon.opt_outs (phone, source, reason)
@@ -149,9 +175,14 @@ INSERT INTO cart_abandon.channel_status AS s (channel, paused, error_code, error
 VALUES ($1, true, nullif($2, 0), $3, clock_timestamp())
 ON CONFLICT (channel) DO UPDATE
    SET paused = true, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
-       changed_at = EXCLUDED.changed_at
+       -- A probe that meets the same cause again: paused since the first time.
+       changed_at = CASE WHEN s.paused AND s.error_code IS NOT DISTINCT FROM EXCLUDED.error_code
+                         THEN s.changed_at ELSE EXCLUDED.changed_at END
 )SQL",
     {TEXTOID, INT4OID, TEXTOID});
+
+Statement channel_paused_code_statement(
+    "SELECT coalesce(error_code, 0) FROM cart_abandon.channel_status WHERE channel = $1 AND paused", {TEXTOID});
 
 // Touches the row only when it says paused, so a healthy channel costs no write.
 Statement channel_sending_statement(R"SQL(
@@ -169,7 +200,81 @@ UPDATE cart_abandon.deliveries
 )SQL",
     {FLOAT8OID});
 
+Statement dead_sessions_statement(R"SQL(
+SELECT DISTINCT claim_session FROM cart_abandon.deliveries
+ WHERE status = 'claimed' AND claim_session IS NOT NULL AND NOT cart_abandon.session_alive(claim_session)
+)SQL",
+    {});
+
+Statement settle_session_statement(R"SQL(
+UPDATE cart_abandon.deliveries
+   SET status = CASE WHEN id = ANY ($2) THEN 'unknown' ELSE 'retry' END,
+       error_message = CASE WHEN id = ANY ($2)
+           THEN 'outcome unknown: the run that sent it stopped before its answer; its status webhook settles it'
+           ELSE 'released: the run that claimed it stopped before sending it' END,
+       claim_session = CASE WHEN id = ANY ($2) THEN claim_session END,
+       updated_at = clock_timestamp()
+ WHERE status = 'claimed' AND claim_session = $1
+RETURNING status = 'unknown'
+)SQL",
+    {TEXTOID, INT8ARRAYOID});
+
+Statement reconcile_statement(R"SQL(
+UPDATE cart_abandon.deliveries d
+   SET status = CASE WHEN d.attempts < $2 THEN 'retry' ELSE 'failed' END,
+       error_message = 'no status webhook came for it while later messages got theirs: it never reached Meta',
+       claim_session = NULL, updated_at = clock_timestamp()
+  FROM cart_abandon.channel_status c
+ WHERE c.channel = $3 AND d.channel = $3 AND d.status = 'unknown' AND d.wamid IS NULL
+   AND d.claim_session IS NOT NULL AND d.claimed_at < c.webhook_covers
+   AND d.claimed_at < clock_timestamp() - make_interval(secs => $1)
+)SQL",
+    {FLOAT8OID, INT4OID, TEXTOID});
+
 }  // namespace
+
+std::string claim_session() {
+    const int64_t start_unix_us =
+        int64_t(MyStartTimestamp) + int64_t(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+    return std::to_string(MyProcPid) + "." + std::to_string(start_unix_us);
+}
+
+std::string journal_path(const std::string& session) {
+    // Relative to the data directory, the backend's working directory.
+    static const char* const kDirectory = "cart_abandon_journal";
+    guarded([] {
+        if (mkdir(kDirectory, S_IRWXU) != 0 && errno != EEXIST)
+            ereport(ERROR, (errcode_for_file_access(),
+                            errmsg("could not create directory \"%s\": %m", kDirectory)));
+    });
+    return std::string(kDirectory) + "/" + session;
+}
+
+SettledClaims settle_dead_claims() {
+    SettledClaims settled;
+    std::vector<std::string> sessions;
+    const auto rows = dead_sessions_statement.execute({});
+    for (uint64_t row = 0; row < rows; ++row) sessions.push_back(cell_text_or_empty(row, 0));
+    release_result();
+    for (const auto& session : sessions) {
+        const std::string path = journal_path(session);
+        std::vector<int64_t> started;
+        for (const auto& key : cart_abandon::StartJournal::read(path)) {
+            if (!key.empty() && key.size() <= 18 && key.find_first_not_of("0123456789") == std::string::npos)
+                started.push_back(std::stoll(key));
+        }
+        const auto changed = settle_session_statement.execute({text_value(session), int8_array(started)});
+        for (uint64_t row = 0; row < changed; ++row) ++(cell_bool(row, 0) ? settled.uncertain : settled.released);
+        release_result();
+        std::remove(path.c_str());
+    }
+    return settled;
+}
+
+uint64_t reconcile_unknown(std::chrono::seconds after, int max_attempts) {
+    return reconcile_statement.run(
+        {Float8GetDatum(double(after.count())), int_value(max_attempts), text_value(kWhatsAppChannel)});
+}
 
 std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id) {
     std::vector<ClaimedStage> claimed;
@@ -205,6 +310,7 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
             values.push_back(text_array(seen_statuses));
             values.push_back(nullable_timestamp_array(seen_ats));
         }
+        values.push_back(text_value(claim_session()));
         const auto rows = (existing ? claim_existing_statement : claim_new_statement).execute(values);
         for (uint64_t row = 0; row < rows; ++row) {
             ClaimedStage& stage = claimed.emplace_back();
@@ -212,6 +318,8 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
             stage.stage = int(cell_int(row, 1).value_or(0));
             stage.status = cell_text_or_empty(row, 2);
             stage.attempts = int(cell_int(row, 3).value_or(0));
+            stage.id = cell_int(row, 4).value_or(0);
+            stage.claimed_at = cell_timestamp(row, 5).value_or(cart_abandon::Timestamp{});
         }
         release_result();
     }
@@ -255,7 +363,8 @@ void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
     if (outcomes.empty()) return;
     std::vector<std::string> cart_ids, statuses;
     std::vector<int> stages, attempts_added, error_codes;
-    std::vector<std::optional<std::string>> wamids, wa_ids, messages;
+    std::vector<std::optional<std::string>> wamids, wa_ids, messages, message_statuses;
+    std::vector<std::optional<cart_abandon::Timestamp>> not_befores;
     std::vector<std::string> metadata_errors;
     std::vector<bool> write_metadata;
     for (const auto& outcome : outcomes) {
@@ -269,11 +378,14 @@ void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
         messages.push_back(outcome.error_message);
         write_metadata.push_back(outcome.write_metadata);
         metadata_errors.push_back(outcome.metadata_error);
+        message_statuses.push_back(outcome.message_status);
+        not_befores.push_back(outcome.not_before);
     }
     record_statement.run({text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
                               nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
                           nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
-                          text_array(metadata_errors)});
+                          text_array(metadata_errors), nullable_text_array(message_statuses),
+                          nullable_timestamp_array(not_befores)});
     durable_commit_statement.run({});
 }
 
@@ -297,6 +409,13 @@ void record_channel_paused(long error_code, const std::string& error_message) {
 
 void record_channel_sending() {
     channel_sending_statement.run({text_value(kWhatsAppChannel)});
+}
+
+std::optional<long> channel_paused_code() {
+    std::optional<long> code;
+    if (channel_paused_code_statement.execute({text_value(kWhatsAppChannel)}) > 0) code = cell_int(0, 0).value_or(0);
+    release_result();
+    return code;
 }
 
 uint64_t expire_stale_claims(std::chrono::seconds timeout) {

@@ -32,6 +32,8 @@ struct LedgerClaim {
 };
 
 struct ClaimedStage {
+    int64_t id = 0;  // the ledger row
+    cart_abandon::Timestamp claimed_at{};  // this claim's time: with the id, it names this message
     std::string cart_id;
     int stage = 0;
     std::string status;  // as written
@@ -47,10 +49,12 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
 struct LedgerOutcome {
     std::string cart_id;
     int stage = 0;
-    std::string status;  // sent, retry, failed, unknown
+    std::string status;  // sent, retry, failed, unknown, held (131049: not_before set)
     int attempts_added = 0;
     std::optional<std::string> wamid;
     std::optional<std::string> wa_id;
+    std::optional<std::string> message_status;  // Meta's messages[].message_status
+    std::optional<cart_abandon::Timestamp> not_before;  // held: when the stage may go again
     long error_code = 0;  // 0: none
     std::optional<std::string> error_message;
     std::string metadata_error;   // what cart metadata (public) says of a failure: code and fixed text
@@ -79,6 +83,29 @@ void add_opt_outs(const std::vector<std::string>& phones, const std::string& sou
 // and lifted by the next batch that sends.
 void record_channel_paused(long error_code, const std::string& error_message);
 void record_channel_sending();
+// The code that paused the channel (0 when it had none), or nullopt when it is not paused.
+std::optional<long> channel_paused_code();
+
+// This backend as claims name it ('<pid>.<backend start, unix microseconds>').
+std::string claim_session();
+
+// The start journal of a session: a file in the data directory (made on first use).
+std::string journal_path(const std::string& session);
+
+struct SettledClaims {
+    uint64_t released = 0;  // never started: due again at once, attempts untouched
+    uint64_t uncertain = 0;  // started: unknown until a status webhook (or reconcile_after) settles them
+};
+
+// Claims of backends that are gone: those their start journal does not hold never left and are
+// released; the others become unknown (their status webhooks settle them). Journals of gone
+// backends are removed.
+SettledClaims settle_dead_claims();
+
+// Unknown claims of 1.2 (with callback data) no status webhook spoke of within `after`, while
+// statuses of later claims arrived: they never reached Meta and are due again (failed when their
+// attempts are spent). Returns how many.
+uint64_t reconcile_unknown(std::chrono::seconds after, int max_attempts);
 
 // Claims older than the timeout with no outcome: the process that made them died mid-flight.
 // They become 'unknown' and are never resent. Returns how many.

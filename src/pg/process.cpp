@@ -7,6 +7,7 @@
 #include "pg/batch.hpp"
 #include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
+#include "pg/ledger.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 
@@ -53,19 +54,14 @@ Datum process_body(FunctionCallInfo fcinfo) {
     spi_connect(false);
     use_extension_owner();
     require_medusa_tables();
+    if (!state.config.dry_run) state.paused_code = channel_paused_code();
     // Claims and outcomes are written in the caller's transaction; nothing to commit here.
     DueCartQueue due(after_cart_id, state.scan);
     const auto result = process_batch(state, due, [] {}, [](const BatchResult&) {});
     spi_finish();
 
     for (const auto& row : result.rows) emit_row(fcinfo, row, cart_abandon::encode_cursor(row.cart_id));
-    if (state.channel_halted) {
-        const std::string reason = state.halt_reason;
-        guarded([&] {
-            ereport(WARNING, (errmsg("cart_abandon: WhatsApp sending stopped: %s", reason.c_str()),
-                              errhint("Every later request would fail alike; fix the cause, then run again.")));
-        });
-    }
+    if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, false);
     if (result.cancel_pending) check_for_interrupts();
     return Datum(0);
 }

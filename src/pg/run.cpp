@@ -74,6 +74,10 @@ Datum run_body(FunctionCallInfo fcinfo) {
     require_medusa_tables();
     int64_t run_id = 0;
     if (!dry_run) {
+        // A crash's uncertain claims: released when they never left, settled by webhooks when
+        // they did, due again when webhooks flow and none came for them.
+        settle_dead_claims();
+        reconcile_unknown(reconcile_after(), max_attempts());
         expire_stale_claims(claim_timeout());
         close_abandoned_runs();
         // Before the first selection: every batch's own `now` is later.
@@ -83,6 +87,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
         state.scan = choose_scan(key, scan_from, full_scan_interval());
         run_id = start_run(options_json, state.scan, scan_from, key);
         state.run_id = run_id;
+        state.paused_code = channel_paused_code();
         spi_commit();
     }
 
@@ -117,14 +122,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
     spi_finish();
 
     const std::string notice = summary(state, run_id, batches, seconds);
-    const std::string reason = state.halt_reason;
-    guarded([&] {
-        if (!reason.empty())
-            ereport(WARNING, (errmsg("cart_abandon: WhatsApp sending stopped for this run: %s", reason.c_str()),
-                              errhint("Every later request would fail alike; fix the cause, then run again. "
-                                      "The carts not sent stay due.")));
-        ereport(NOTICE, (errmsg("%s", notice.c_str())));
-    });
+    if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, true);
+    guarded([&] { ereport(NOTICE, (errmsg("%s", notice.c_str()))); });
     return Datum(0);
 }
 

@@ -28,6 +28,13 @@ char* phone_number_id_value = nullptr;
 char* token_value = nullptr;
 char* token_file_value = nullptr;
 bool allow_insecure_http_value = false;
+int endpoint_value = 0;  // index into endpoint_options
+char* app_secret_value = nullptr;
+char* app_secret_file_value = nullptr;
+int reconcile_after_s = 900;
+
+const struct config_enum_entry endpoint_options[] = {
+    {"messages", 0, false}, {"marketing_messages", 1, false}, {nullptr, 0, false}};
 char* template_first_value = nullptr;
 char* template_second_value = nullptr;
 char* template_language_value = nullptr;
@@ -52,24 +59,25 @@ char* blocked_regions_value = nullptr;
 
 std::string text(const char* value) { return value ? value : ""; }
 
-// The token from its file, surrounding white space trimmed. The error names the file, never
-// what it holds.
-std::string read_token_file(const char* path) {
+// A secret from its file, surrounding white space trimmed. The error names the setting and the
+// file, never what it holds.
+std::string read_secret_file(const char* setting, const char* path) {
     std::ifstream file(path);
     std::stringstream content;
     if (file) content << file.rdbuf();
     if (!file)
         throw cart_abandon::Error(cart_abandon::ErrorKind::MissingConfiguration,
-                                  std::string("could not read cart_abandon.whatsapp_token_file \"") + path + "\"",
+                                  std::string("could not read ") + setting + " \"" + path + "\"",
                                   "It must be readable by the database server's operating-system user.");
-    std::string token = content.str();
-    const auto first = token.find_first_not_of(" \t\r\n");
-    const auto last = token.find_last_not_of(" \t\r\n");
-    return first == std::string::npos ? std::string() : token.substr(first, last - first + 1);
+    std::string secret = content.str();
+    const auto first = secret.find_first_not_of(" \t\r\n");
+    const auto last = secret.find_last_not_of(" \t\r\n");
+    return first == std::string::npos ? std::string() : secret.substr(first, last - first + 1);
 }
 
 // SHOW and pg_settings never print the token, not even to a superuser.
 const char* show_token() { return token_value && token_value[0] ? "(set)" : "(not set)"; }
+const char* show_app_secret() { return app_secret_value && app_secret_value[0] ? "(set)" : "(not set)"; }
 
 // Check hooks are called by PostgreSQL: no C++ exception may leave them.
 template <typename F>
@@ -146,7 +154,7 @@ void define_settings() {
                              nullptr, &enable_email_value, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     // Superuser-only: whoever sets the URL decides where the token is sent.
     define_string("cart_abandon.whatsapp_api_url", "WhatsApp Cloud API base URL, version included.",
-                  &api_url_value, "https://graph.facebook.com/v21.0", PGC_SUSET);
+                  &api_url_value, "https://graph.facebook.com/v25.0", PGC_SUSET);
     define_string("cart_abandon.whatsapp_phone_number_id", "Meta's id of the sending phone number.",
                   &phone_number_id_value, "", PGC_SUSET);
     define_string("cart_abandon.whatsapp_token", "WhatsApp Cloud API access token (secret).", &token_value, "",
@@ -154,6 +162,23 @@ void define_settings() {
     define_string("cart_abandon.whatsapp_token_file",
                   "File holding the access token, read by the server's OS user when whatsapp_token is empty.",
                   &token_file_value, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
+    DefineCustomEnumVariable("cart_abandon.whatsapp_endpoint",
+                             "Where templates are sent: messages (Cloud API) or marketing_messages (Meta's "
+                             "Marketing Messages API, which error 131063 asks for).",
+                             nullptr, &endpoint_value, 0, endpoint_options, PGC_USERSET, 0, nullptr, nullptr,
+                             nullptr);
+    // Whoever knows the app secret can forge Meta's webhooks (deliveries, opt-outs).
+    define_string("cart_abandon.whatsapp_app_secret", "Meta app secret that signs webhooks (secret).",
+                  &app_secret_value, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+                  nullptr, show_app_secret);
+    define_string("cart_abandon.whatsapp_app_secret_file",
+                  "File holding the app secret, read by the server's OS user when whatsapp_app_secret is empty.",
+                  &app_secret_file_value, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
+    DefineCustomIntVariable("cart_abandon.reconcile_after",
+                            "While status webhooks arrive, a request whose answer was lost and of which no "
+                            "webhook spoke within this time never reached Meta: its reminder is due again.",
+                            "Accepts units: '15min', '1h'.", &reconcile_after_s, 900, 60, INT_MAX, PGC_USERSET,
+                            GUC_UNIT_S, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable("cart_abandon.allow_insecure_http",
                              "Accept an http:// whatsapp_api_url (a local stand-in; never in production).", nullptr,
                              &allow_insecure_http_value, false, PGC_SUSET, GUC_SUPERUSER_ONLY, nullptr, nullptr,
@@ -231,7 +256,9 @@ cart_abandon::Settings current_settings() {
     s.whatsapp_api_url = text(api_url_value);
     s.whatsapp_phone_number_id = text(phone_number_id_value);
     s.whatsapp_token = text(token_value);
-    if (s.whatsapp_token.empty() && token_file_value && token_file_value[0]) s.whatsapp_token = read_token_file(token_file_value);
+    if (s.whatsapp_token.empty() && token_file_value && token_file_value[0])
+        s.whatsapp_token = read_secret_file("cart_abandon.whatsapp_token_file", token_file_value);
+    s.whatsapp_endpoint = endpoint_options[endpoint_value].name;
     s.allow_insecure_http = allow_insecure_http_value;
     s.template_first = text(template_first_value);
     s.template_second = text(template_second_value);
@@ -260,6 +287,14 @@ cart_abandon::EngineOptions engine_options() {
 }
 double max_per_second() { return max_per_second_value; }
 int attempts_per_run() { return attempts_per_run_value; }
+
+std::string whatsapp_app_secret() {
+    if (app_secret_value && app_secret_value[0]) return app_secret_value;
+    if (app_secret_file_value && app_secret_file_value[0])
+        return read_secret_file("cart_abandon.whatsapp_app_secret_file", app_secret_file_value);
+    return "";
+}
+std::chrono::seconds reconcile_after() { return std::chrono::seconds(reconcile_after_s); }
 
 std::string medusa_schema() { return text(medusa_schema_value); }
 int max_attempts() { return max_attempts_value; }

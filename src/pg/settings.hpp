@@ -20,6 +20,11 @@ cart_abandon::EngineOptions engine_options();
 double max_per_second();
 int attempts_per_run();
 
+// The app secret that signs Meta's webhooks, from whatsapp_app_secret or its file; "" when unset.
+// Secret: never logged, never in an error.
+std::string whatsapp_app_secret();
+std::chrono::seconds reconcile_after();
+
 std::string medusa_schema();
 int max_attempts();
 std::chrono::milliseconds batch_pause();

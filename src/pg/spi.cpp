@@ -208,6 +208,10 @@ Datum int_array(const std::vector<int>& values) {
     return array_of<int>(values, INT4OID, [](const int& v) { return Int32GetDatum(v); });
 }
 
+Datum int8_array(const std::vector<int64_t>& values) {
+    return array_of<int64_t>(values, INT8OID, [](const int64_t& v) { return Int64GetDatum(v); });
+}
+
 Datum timestamp_array(const std::vector<cart_abandon::Timestamp>& values) {
     return array_of<cart_abandon::Timestamp>(values, TIMESTAMPTZOID, [](const cart_abandon::Timestamp& at) {
         return timestamp_value(at);

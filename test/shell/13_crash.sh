@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A backend killed with SIGKILL while its request is in flight never leads to a second message:
-# the claim was committed before the request left; after claim_timeout it is 'unknown', never resent.
+# the claim was committed and the request journaled before it left; the next run finds the
+# backend gone and the request started: 'unknown', never resent without a webhook's word.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
 plan 6
@@ -28,11 +29,11 @@ is "$(q "SELECT string_agg(cart_id || '=' || status, ',' ORDER BY cart_id) FROM 
    "crash_1=claimed,crash_2=claimed" "both claims were committed before the first request left"
 before=$(q "SELECT count(*) FROM fixture.standin_requests()")
 q "CALL cart_abandon_run()" > /dev/null 2>&1
-is "$(q "SELECT count(*) FROM fixture.standin_requests()")" "$before" "a run right after the crash does not resend the claimed stages"
+is "$(q "SELECT count(*) FROM fixture.standin_requests()")" "$before" "a run right after the crash does not resend the started requests"
 q "UPDATE cart_abandon.deliveries SET claimed_at = claimed_at - interval '2 hours'" > /dev/null
 q "CALL cart_abandon_run()" > /dev/null 2>&1
 is "$(q "SELECT string_agg(cart_id || '=' || status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" \
-   "crash_1=unknown,crash_2=unknown" "after claim_timeout both are unknown"
+   "crash_1=unknown,crash_2=unknown" "both are unknown (started, answer lost), also after claim_timeout"
 is "$(q "SELECT count(*) FROM fixture.standin_requests()")" "$before" "and still never resent"
 is "$(q "SELECT status FROM cart_abandon.runs ORDER BY id LIMIT 1")" "interrupted" "the killed run is logged as interrupted"
 exit $((_tap_failed > 0))

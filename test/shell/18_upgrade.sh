@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # A shop running 1.0 upgrades in place: CREATE EXTENSION ... VERSION '1.0', a ledger, opt-outs and
 # runs as 1.0 wrote them, then ALTER EXTENSION cart_abandon UPDATE. Nothing is lost, nothing is
-# re-sent, 1.0's same-batch duplicates become held stages, and the upgraded schema is the one a
-# fresh 1.1 install makes.
+# re-sent, 1.0's same-batch duplicates become held stages, and the upgraded schema (1.0 -> 1.1 ->
+# 1.2) is the one a fresh install of the current version makes.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/schema.sh"
 plan 12
 
 q "CREATE EXTENSION cart_abandon VERSION '1.0'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.0" "1.0 installs"
 is "$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1 | grep -o 'ALTER EXTENSION cart_abandon UPDATE' | head -1)" \
-   "ALTER EXTENSION cart_abandon UPDATE" "the 1.1 library refuses a 1.0 schema and says how to upgrade"
+   "ALTER EXTENSION cart_abandon UPDATE" "the current library refuses a 1.0 schema and says how to upgrade"
 
 # What 1.0 wrote: a sent first reminder (metadata too), a second due soon, a failed stage, a
 # retry, a no_phone skip, a same-batch duplicate, an opt-out, a finished run.
@@ -40,7 +41,7 @@ INSERT INTO cart_abandon.channel_status (channel, paused) VALUES ('whatsapp', fa
 before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.1" "updated to 1.1"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.2" "updated to 1.2 (through 1.1)"
 is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")" \
    "$before" "every ledger row kept with its attempts, numbers, wamids, times and errors"
 is "$(q "SELECT count(*) FROM cart_abandon.opt_outs") $(q "SELECT count(*) FROM cart_abandon.runs")" "1 1" "opt-outs and runs kept"
@@ -56,17 +57,12 @@ is "$(q "SELECT status FROM cart_abandon.deliveries WHERE cart_id = 'up_dup_b'")
    "the person messaged 10 h ago through another cart is still held by the frequency cap"
 is "$(q "SELECT status || '/' || coalesce(skip_reason, '') FROM cart_abandon.deliveries WHERE cart_id = 'up_optout'")" "skipped/opted_out" \
    "the opt-out still holds"
-is "$(q "SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" "full" "the first 1.1 run scans in full"
+is "$(q "SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" "full" "the first run after the upgrade scans in full"
 
-# The upgraded schema is the fresh one: same columns, constraints, indexes and functions.
-dump_schema() {
-    # (\restrict lines carry a random key per dump)
-    pg_dump -s "$1" | grep -v '^--' | grep -v '^$' | grep -v '^\\\(un\)\?restrict ' | sed 's/,$//' | sort
-}
 psql -X -q -c "CREATE DATABASE up_fresh TEMPLATE ca_template" > /dev/null
 psql -X -q -d up_fresh -c "CREATE EXTENSION cart_abandon" > /dev/null
 diff <(dump_schema up_fresh) <(dump_schema "$PGDATABASE") > /tmp/upgrade_schema_diff.$$ 2>&1
-is "$(wc -l < /tmp/upgrade_schema_diff.$$ | tr -d ' ')" "0" "an upgraded schema equals a fresh 1.1 install"
+is "$(wc -l < /tmp/upgrade_schema_diff.$$ | tr -d ' ')" "0" "an upgraded schema equals a fresh install"
 [ -s /tmp/upgrade_schema_diff.$$ ] && sed 's/^/#   /' /tmp/upgrade_schema_diff.$$ | head -20
 rm -f /tmp/upgrade_schema_diff.$$
 psql -X -q -c "DROP DATABASE up_fresh WITH (FORCE)" > /dev/null

@@ -22,7 +22,7 @@ SELECT alike((SELECT detail FROM fatal_rows WHERE cart_id = 'a1'), '(#190)%', 't
 SELECT alike((SELECT detail FROM fatal_rows WHERE cart_id = 'a2'), 'not sent: channel paused by error 190:%', 'the others say why they were not sent');
 SELECT is((SELECT array_agg(attempts ORDER BY cart_id) FROM cart_abandon.deliveries), '{0,0,0}', 'no cart loses an attempt to a token problem');
 SELECT is((SELECT count(*)::int FROM public.cart WHERE metadata ? 'notifications'), 0, 'no cart metadata records a token problem');
-SELECT is((cart_abandon_stats() -> 'channels' -> 'whatsapp') - 'since' - 'error_message', '{"paused": true, "error_code": 190}',
+SELECT is((cart_abandon_stats() -> 'channels' -> 'whatsapp') - 'since' - 'error_message', '{"paused": true, "error_code": 190, "last_webhook_at": null}',
           'stats show the channel paused by 190');
 SELECT alike(cart_abandon_stats() -> 'channels' -> 'whatsapp' ->> 'error_message', 'channel paused by error 190: (#190)%', '... with the cause');
 SELECT isnt(cart_abandon_stats() -> 'channels' -> 'whatsapp' ->> 'since', NULL, '... and the time');
@@ -35,12 +35,13 @@ SELECT fixture.standin_reset();
 SELECT fixture.make_cart('b1', '30 hours', phone => '0151 30000011');
 SELECT fixture.make_cart('b2', '30 hours', phone => '0151 30000012');
 SET cart_abandon.whatsapp_phone_number_id = 'wrong-id';
-SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once()), '{failed,failed}',
-          'an unknown phone number id is error 100, permanent in Meta''s table: each stage is closed');
-SELECT is((SELECT array_agg(error_code ORDER BY cart_id) FROM cart_abandon.deliveries WHERE cart_id LIKE 'b%'), '{100,100}', 'with code 100');
+SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once()), '{retry,retry}',
+          'an unknown phone number id (100, subcode 33) is the channel''s: no stage is closed');
+SELECT is((SELECT array_agg(attempts ORDER BY cart_id) FROM cart_abandon.deliveries WHERE cart_id LIKE 'b%'), '{0,0}',
+          '... and no attempt is spent');
 RESET cart_abandon.whatsapp_phone_number_id;
 SELECT fixture.standin_reset();
-SET cart_abandon.whatsapp_api_url = 'http://127.0.0.1:1/v21.0';
+SET cart_abandon.whatsapp_api_url = 'http://127.0.0.1:1/v25.0';
 SELECT fixture.make_cart('c1', '30 hours', phone => '0151 30000021');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'c1'), 'retry', 'connection refused: retry');
 SELECT alike((ledger('c1')).error_message, 'request not sent: %', '... the ledger says the request was not sent');
@@ -108,10 +109,10 @@ SELECT is((SELECT action FROM run_once() WHERE cart_id = 'g2'), 'failed', 'the n
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone = '+4915130000062'), 3, 'three requests in all, never more');
 RESET cart_abandon.retry_backoff;
 
--- ---- a configuration problem (template not approved) closes the stage with the error ----
+-- ---- a configuration problem (template not approved) pauses the channel, the stage stays due ----
 SELECT fixture.make_cart('f1', '30 hours', phone => '0151 30000051');
 SET cart_abandon.template_first = 'no_such_template';
-SELECT is((SELECT action FROM run_once() WHERE cart_id = 'f1'), 'failed', '132001 template missing: failed');
+SELECT is((SELECT action FROM run_once() WHERE cart_id = 'f1'), 'retry', '132001 template missing: the stage stays due');
 SELECT is((ledger('f1')).error_code, 132001, 'with its code');
 RESET cart_abandon.template_first;
 

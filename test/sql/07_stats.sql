@@ -35,7 +35,7 @@ SELECT is((SELECT s ->> 'opt_outs' FROM stats)::int, 0, 'opt_outs');
 SELECT is((SELECT s ->> 'in_flight' FROM stats)::int, 0, 'in_flight');
 SELECT is((SELECT s -> 'last_run' FROM stats), 'null', 'last_run is null before any CALL');
 SELECT is((SELECT s -> 'schedule' FROM stats), '{"pg_cron": false, "scheduled": false}', 'schedule: pg_cron is not in this database');
-SELECT is((SELECT s -> 'channels' FROM stats), '{"whatsapp": {"paused": false}}', 'channels: WhatsApp not paused');
+SELECT is((SELECT s -> 'channels' FROM stats), '{"whatsapp": {"paused": false, "last_webhook_at": null}}', 'channels: WhatsApp not paused, no webhook yet');
 SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'second_sent', 'failed', 'skipped',
                              'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule'] FROM stats),
           'every key the issue names is there');

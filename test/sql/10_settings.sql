@@ -1,6 +1,6 @@
 -- Every setting with its default and units; who may set what; the token never shown.
 BEGIN;
-SELECT plan(49);
+SELECT plan(57);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION boot(short_name text) RETURNS text
@@ -12,7 +12,7 @@ SELECT is(boot('second_delay'), '172800 s', 'second_delay defaults to 48h');
 SELECT is(boot('max_age'), '604800 s', 'max_age defaults to 7d');
 SELECT is(boot('enable_whatsapp'), 'on', 'enable_whatsapp defaults to on');
 SELECT is(boot('enable_email'), 'off', 'enable_email defaults to off');
-SELECT is(boot('whatsapp_api_url'), 'https://graph.facebook.com/v21.0', 'whatsapp_api_url defaults to the Graph API, version pinned');
+SELECT is(boot('whatsapp_api_url'), 'https://graph.facebook.com/v25.0', 'whatsapp_api_url defaults to the Graph API, version pinned');
 SELECT is(boot('whatsapp_phone_number_id'), '', 'whatsapp_phone_number_id has no default');
 SELECT is(boot('template_first'), 'cart_abandonment_first', 'template_first');
 SELECT is(boot('template_second'), 'cart_abandonment_second', 'template_second');
@@ -47,7 +47,17 @@ SELECT throws_ok($$SET cart_abandon.whatsapp_token = 'mine'$$, '42501', 'permiss
 SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_api_url"', 'a plain role cannot redirect the API');
 SELECT throws_ok($$SET cart_abandon.whatsapp_phone_number_id = '1'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_phone_number_id"', 'a plain role cannot change the sending number');
 SELECT lives_ok($$SET cart_abandon.first_delay = '12h'$$, 'a plain role may tune the timing for its session');
+SELECT throws_ok($$SHOW cart_abandon.whatsapp_app_secret$$, '42501', 'must be superuser or have privileges of pg_read_all_settings to examine "cart_abandon.whatsapp_app_secret"', 'a plain role cannot SHOW the app secret');
+SELECT throws_ok($$SET cart_abandon.whatsapp_app_secret = 'forged'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_app_secret"', 'a plain role cannot set the app secret (it could forge webhooks)');
+SELECT throws_ok($$SET cart_abandon.whatsapp_app_secret_file = '/tmp/x'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_app_secret_file"', '... nor its file');
 RESET ROLE;
+
+-- the 1.2 settings
+SELECT is(boot('whatsapp_endpoint'), 'messages', 'whatsapp_endpoint defaults to messages');
+SELECT throws_ok($$SET cart_abandon.whatsapp_endpoint = 'marketing'$$, '22023', 'invalid value for parameter "cart_abandon.whatsapp_endpoint": "marketing"', 'an unknown endpoint is refused');
+SELECT is(boot('reconcile_after'), '900 s', 'reconcile_after defaults to 15min');
+SELECT is(current_setting('cart_abandon.whatsapp_app_secret'), '(set)', 'SHOW prints (set), not the app secret');
+SELECT is((SELECT count(*)::int FROM pg_settings WHERE name = 'cart_abandon.whatsapp_app_secret'), 0, 'pg_settings does not list the app secret');
 
 -- the token is in none of what a run leaves behind
 SELECT fixture.standin_reset();

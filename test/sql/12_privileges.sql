@@ -64,7 +64,7 @@ SELECT lives_ok($$INSERT INTO cart_abandon.opt_outs (phone, reason) VALUES ('+49
 SELECT lives_ok($$DELETE FROM cart_abandon.opt_outs WHERE phone = '+4915190000009'$$, 'operator: removes an opt-out');
 SELECT throws_ok($$UPDATE cart_abandon.deliveries SET status = 'retry'$$, '42501', 'permission denied for table deliveries', 'operator: cannot rewrite the ledger');
 SELECT throws_ok($$SHOW cart_abandon.whatsapp_token$$, '42501', 'must be superuser or have privileges of pg_read_all_settings to examine "cart_abandon.whatsapp_token"', 'operator: cannot read the token');
-SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example/v21.0'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_api_url"', 'operator: cannot redirect the API');
+SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example/v25.0'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_api_url"', 'operator: cannot redirect the API');
 SELECT throws_ok($$SET cart_abandon.allow_insecure_http = on$$, '42501', 'permission denied to set parameter "cart_abandon.allow_insecure_http"', 'operator: cannot allow plain HTTP');
 SELECT throws_ok($$SET cart_abandon.whatsapp_token_file = '/etc/passwd'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_token_file"', 'operator: cannot point at a token file');
 SELECT throws_ok($$SELECT cart_abandon_schedule()$$, '55000', 'pg_cron is not installed in this database', 'operator: may schedule (here: no pg_cron)');

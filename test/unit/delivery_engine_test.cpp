@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -87,7 +88,7 @@ protected:
     void SetUp() override { standin.control("POST", "/reset", json::object()); }
 
     WhatsAppEndpoint endpoint(const std::string& token = kToken) const {
-        return {standin.base() + "/v21.0", kPhoneNumberId, token};
+        return {standin.base() + "/v25.0", kPhoneNumberId, token};
     }
     static TemplateMessage message(int n) {
         return {"+49151" + std::to_string(10000000 + n), "cart_abandonment_first", "en",
@@ -172,6 +173,93 @@ TEST_F(Engine, AChannelFatalAnswerStopsFurtherRequests) {
         EXPECT_FALSE(report.outcomes[i].attempted) << i;
     }
     EXPECT_EQ(standin.control("GET", "/requests").size(), 1u);
+}
+
+TEST_F(Engine, ATemplateErrorPausesTheChannelAtTheFirstAnswer) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 132001}, {"http_status", 404}}}));
+    const auto report = send(client, deliveries(6), concurrency(1));
+    EXPECT_TRUE(report.channel_halted);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
+    for (int i = 1; i < 6; ++i) EXPECT_FALSE(report.outcomes[i].attempted) << i;
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 1u);
+}
+
+TEST_F(Engine, OneParameterErrorIsThatMessagesOwn) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 100}, {"times", 1}}}));
+    const auto report = send(client, deliveries(5), concurrency(1));
+    EXPECT_FALSE(report.channel_halted);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Permanent);
+    for (int i = 1; i < 5; ++i) EXPECT_EQ(report.outcomes[i].kind, OutcomeKind::Sent) << i;
+}
+
+TEST_F(Engine, ACodeEveryRequestGetsAlikeIsTheChannels) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131009}}}));
+    const auto report = send(client, deliveries(10), concurrency(1));
+    EXPECT_TRUE(report.channel_halted);
+    for (int i = 0; i < kAlikeAnswers; ++i) {
+        EXPECT_EQ(report.outcomes[i].kind, OutcomeKind::ChannelFatal) << i << ": no cart pays for it";
+        EXPECT_EQ(report.outcomes[i].error_code, 131009);
+    }
+    for (int i = kAlikeAnswers; i < 10; ++i) EXPECT_FALSE(report.outcomes[i].attempted) << i;
+    EXPECT_EQ(standin.control("GET", "/requests").size(), std::size_t(kAlikeAnswers));
+}
+
+TEST_F(Engine, AlikeAnswersInFlightAllCountAsTheChannels) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/delay", {{"ms", 30}});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 100}}}));
+    const auto report = send(client, deliveries(16), concurrency(8));
+    EXPECT_TRUE(report.channel_halted);
+    for (const auto& o : report.outcomes) EXPECT_NE(o.kind, OutcomeKind::Permanent) << "no cart closed for it";
+}
+
+TEST_F(Engine, TwoAlikeAnswersOfATwoMessageCallAreTheChannels) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 100}}}));
+    EXPECT_TRUE(send(client, deliveries(2), concurrency(1)).channel_halted);
+    EXPECT_FALSE(send(client, deliveries(1), concurrency(1)).channel_halted) << "one answer proves nothing";
+}
+
+TEST_F(Engine, AProbeSendsOneAtATimeUntilOneIsAccepted) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/delay", {{"ms", 20}});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131026}, {"times", 2}}}));
+    EngineOptions options = concurrency(8);
+    options.probe_first = true;
+    const auto report = send(client, deliveries(12), options);
+    EXPECT_TRUE(report.probe_accepted);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Permanent);
+    EXPECT_EQ(report.outcomes[1].kind, OutcomeKind::Permanent);
+    for (int i = 2; i < 12; ++i) EXPECT_EQ(report.outcomes[i].kind, OutcomeKind::Sent) << i;
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 12u);
+    // The first three went one after the other: each started after the previous answer.
+    for (int i = 1; i < 3; ++i) EXPECT_GE(at(requests[i]) - at(requests[i - 1]), 0.019) << i;
+}
+
+TEST_F(Engine, AProbeThatMeetsTheCauseAgainCostsOneRequest) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 132015}}}));
+    EngineOptions options = concurrency(8);
+    options.probe_first = true;
+    const auto report = send(client, deliveries(12), options);
+    EXPECT_TRUE(report.channel_halted);
+    EXPECT_FALSE(report.probe_accepted);
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 1u);
+}
+
+TEST_F(Engine, SendsToTheMarketingMessagesEndpoint) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    WhatsAppEndpoint marketing = endpoint();
+    marketing.endpoint = "marketing_messages";
+    const auto report = send_deliveries(client, unlimited, fast(), marketing, {{message(1), 1}}, never);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
+    const auto requests = standin.control("GET", "/requests");
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_NE(requests[0]["path"].get<std::string>().find("/marketing_messages"), std::string::npos);
 }
 
 TEST_F(Engine, AWrongTokenIsChannelFatalAndNeverEchoed) {
@@ -345,4 +433,58 @@ TEST(Http2, MultiplexesConcurrentRequestsOnOneConnection) {
         connections += r.new_connections;
     }
     EXPECT_EQ(connections, 1) << "ten concurrent requests should share one multiplexed connection";
+}
+
+TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    char dir_template[] = "/tmp/cart_abandon_journal.XXXXXX";
+    const std::string path = std::string(mkdtemp(dir_template)) + "/journal";
+    StartJournal journal(path);
+    auto batch = deliveries(100);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].journal_key = std::to_string(1000 + i);
+    standin.control("POST", "/delay", {{"ms", 20}});
+    // Stopped while the first requests are in flight: started ones are journaled, the rest of
+    // their group too, and no delivery outside the journal was attempted.
+    const auto started = std::chrono::steady_clock::now();
+    RateLimiter limiter(200);
+    const auto report = send_deliveries(client, limiter, concurrency(4), endpoint(), batch,
+                                        [&] { return std::chrono::steady_clock::now() - started > std::chrono::milliseconds(150); },
+                                        &journal);
+    const auto keys = StartJournal::read(path);
+    ASSERT_GE(keys.size(), kJournalGroup);
+    EXPECT_LT(keys.size(), batch.size()) << "only the groups that started";
+    const std::set<std::string> journaled(keys.begin(), keys.end());
+    int attempted = 0;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!report.outcomes[i].attempted) continue;
+        ++attempted;
+        EXPECT_TRUE(journaled.count(batch[i].journal_key)) << i << " started without being journaled";
+    }
+    EXPECT_GT(attempted, 0);
+    EXPECT_EQ(std::size_t(attempted), standin.control("GET", "/requests").size());
+    journal.clear();
+    EXPECT_TRUE(StartJournal::read(path).empty());
+    std::system(("rm -rf " + path.substr(0, path.rfind('/'))).c_str());
+}
+
+TEST_F(Engine, AJournalThatCannotBeWrittenStartsNothing) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    StartJournal journal("/nonexistent-directory/journal");
+    const auto report = send_deliveries(client, unlimited, fast(), endpoint(), deliveries(3), never, &journal);
+    EXPECT_NE(report.journal_error.find("/nonexistent-directory/journal"), std::string::npos);
+    for (const auto& o : report.outcomes) EXPECT_FALSE(o.attempted);
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 0u);
+}
+
+TEST(StartJournalFile, ReadsWholeLinesOnly) {
+    char dir_template[] = "/tmp/cart_abandon_journal.XXXXXX";
+    const std::string dir = mkdtemp(dir_template);
+    EXPECT_TRUE(StartJournal::read(dir + "/missing").empty()) << "no file: nothing started";
+    std::ofstream(dir + "/cut") << "11\n12\n1";
+    EXPECT_EQ(StartJournal::read(dir + "/cut"), (std::vector<std::string>{"11", "12"}));
+    StartJournal journal(dir + "/j");
+    journal.record({"1", "2"});
+    journal.record({"3"});
+    EXPECT_EQ(StartJournal::read(dir + "/j"), (std::vector<std::string>{"1", "2", "3"}));
+    std::system(("rm -rf " + dir).c_str());
 }

@@ -37,9 +37,14 @@ TEST(Payload, SurvivesInvalidUtf8) {
     EXPECT_NO_THROW(json::parse(whatsapp_payload({"+1", "t", "en", {"\xff\xfe"}})));
 }
 
-TEST(Url, JoinsBaseIdAndMessages) {
-    EXPECT_EQ(whatsapp_messages_url("https://graph.facebook.com/v21.0/", "123"),
-              "https://graph.facebook.com/v21.0/123/messages");
+TEST(Url, JoinsBaseIdAndEndpoint) {
+    EXPECT_EQ(whatsapp_messages_url("https://graph.facebook.com/v25.0/", "123"),
+              "https://graph.facebook.com/v25.0/123/messages");
+    EXPECT_EQ(whatsapp_messages_url("https://graph.facebook.com/v25.0", "123", "marketing_messages"),
+              "https://graph.facebook.com/v25.0/123/marketing_messages");
+    EXPECT_TRUE(is_known_endpoint("messages"));
+    EXPECT_TRUE(is_known_endpoint("marketing_messages"));
+    EXPECT_FALSE(is_known_endpoint("Messages"));
 }
 
 TEST(Classify, SuccessKeepsTheWamidAndWaId) {
@@ -58,13 +63,69 @@ TEST(Classify, SuccessWithoutAMessageIdIsUnknownNotRetried) {
 TEST(Classify, ByMetaErrorCodeNotByHttpStatus) {
     for (long code : {130429L, 131056L, 4L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L})
         EXPECT_EQ(kind_of(code), OutcomeKind::Transient) << code;
-    for (long code : {131049L, 131050L, 131026L, 131047L, 100L, 131008L, 131009L, 132000L, 132001L, 132005L,
-                      132007L, 132012L, 132015L, 132016L, 130472L})
+    // Per recipient or per message (Meta's table of June 2026).
+    for (long code : {131050L, 131026L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 130472L, 999999L})
         EXPECT_EQ(kind_of(code), OutcomeKind::Permanent) << code;
-    for (long code : {190L, 0L, 3L, 10L, 200L, 250L, 299L, 368L, 131031L, 131042L, 131048L})
+    EXPECT_EQ(kind_of(131049), OutcomeKind::Deferred);
+    // Every request fails alike: token, account, permissions, templates, number registration.
+    for (long code : {190L, 0L, 3L, 10L, 200L, 250L, 299L, 368L, 131031L, 131042L, 131048L, 131005L, 131045L,
+                      133010L, 132000L, 132001L, 132005L, 132007L, 132012L, 132015L, 132016L, 132018L, 131063L,
+                      131064L})
         EXPECT_EQ(kind_of(code), OutcomeKind::ChannelFatal) << code;
     EXPECT_EQ(kind_of(131000, 500), OutcomeKind::Transient);
     EXPECT_EQ(kind_of(131026, 500), OutcomeKind::Permanent) << "the code decides, not the status";
+}
+
+TEST(Classify, AnUnknownPhoneNumberIdIsTheChannels) {
+    const std::string body = R"({"error":{"message":"Unsupported post request. Object with ID '1' does not exist",)"
+                             R"("type":"GraphMethodException","code":100,"error_subcode":33,"fbtrace_id":"A"}})";
+    const auto o = classify_response(400, body);
+    EXPECT_EQ(o.kind, OutcomeKind::ChannelFatal);
+    EXPECT_EQ(o.error_code, 100);
+    EXPECT_EQ(o.error_subcode, 33);
+    EXPECT_NE(channel_pause_advice(100, 33).find("whatsapp_phone_number_id"), std::string::npos);
+    EXPECT_EQ(classify_response(400, error_body(100)).kind, OutcomeKind::Permanent) << "100 alone is one message's";
+    EXPECT_EQ(classify_error_code(100, 33), OutcomeKind::ChannelFatal);
+}
+
+TEST(Classify, AmbiguousCodesAreThoseOfAMessageOrOfEveryRequest) {
+    for (long code : {100L, 131008L, 131009L, 135000L, 987654L}) EXPECT_TRUE(is_ambiguous_code(code)) << code;
+    for (long code : {131026L, 131021L, 130472L, 131047L, 131049L, 131050L, 132001L, 190L, 131000L})
+        EXPECT_FALSE(is_ambiguous_code(code)) << code;
+}
+
+TEST(Classify, AdviceNamesWhatToChange) {
+    EXPECT_NE(channel_pause_advice(131063, 0).find("marketing_messages"), std::string::npos);
+    EXPECT_NE(channel_pause_advice(132001, 0).find("template_first"), std::string::npos);
+    EXPECT_EQ(channel_pause_advice(131026, 0), "");
+}
+
+TEST(Classify, KeepsMessageStatusOfPacedTemplates) {
+    const auto o = classify_response(200, R"({"messaging_product":"whatsapp","contacts":[{"input":"+5511987654321","wa_id":"551187654321"}],)"
+                                          R"("messages":[{"id":"wamid.P","message_status":"held_for_quality_assessment"}]})");
+    EXPECT_EQ(o.kind, OutcomeKind::Sent);
+    EXPECT_EQ(o.message_status, "held_for_quality_assessment");
+    EXPECT_EQ(o.wa_id, "551187654321");
+}
+
+TEST(CallbackData, NamesTheRowAndItsClaim) {
+    EXPECT_EQ(callback_data(42, 1764460800123456), "cart_abandon:42:1764460800123456");
+    const auto parsed = parse_callback_data("cart_abandon:42:1764460800123456");
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->delivery_id, 42);
+    EXPECT_EQ(parsed->claimed_at_us, 1764460800123456);
+    for (const char* other : {"", "cart_abandon:", "cart_abandon:42", "cart_abandon::1", "cart_abandon:4x:1",
+                              "other:42:1", "cart_abandon:42:1:2", "cart_abandon:-1:5",
+                              "cart_abandon:1234567890123456789:1"})
+        EXPECT_FALSE(parse_callback_data(other)) << other;
+    EXPECT_LE(callback_data(9223372036854775807LL, 9223372036854775807LL).size(), 512u) << "Meta's limit";
+}
+
+TEST(Payload, CarriesTheCallbackDataOnlyWhenSet) {
+    TemplateMessage m{"+4915123456789", "t", "en", {"a"}};
+    EXPECT_FALSE(json::parse(whatsapp_payload(m)).contains("biz_opaque_callback_data"));
+    m.callback_data = "cart_abandon:7:1";
+    EXPECT_EQ(json::parse(whatsapp_payload(m))["biz_opaque_callback_data"], "cart_abandon:7:1");
 }
 
 TEST(Classify, KeepsTheCodeMessageAndTrace) {

@@ -66,6 +66,28 @@ AS 'MODULE_PATHNAME', 'cart_abandon_run' LANGUAGE C;
 COMMENT ON PROCEDURE cart_abandon_run(jsonb) IS
 'Processes every due cart batch by batch, committing each claim before its message is sent. Call at top level.';
 
+-- Whether the backend that made a claim (deliveries.claim_session, '<pid>.<backend start in unix
+-- microseconds>') is still running: its answers are still on their way. NULL: unknown, treated
+-- as alive.
+CREATE OR REPLACE FUNCTION cart_abandon.session_alive(claim_session text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT claim_session IS NULL OR claim_session !~ '^[0-9]+\.[0-9]+$' OR EXISTS (
+        SELECT 1 FROM pg_catalog.pg_stat_get_activity(split_part(claim_session, '.', 1)::int) a
+         WHERE (extract(epoch FROM a.backend_start) * 1000000)::bigint = split_part(claim_session, '.', 2)::bigint)
+$$;
+
+-- Meta's webhooks: the exact raw body of one POST and its X-Hub-Signature-256 header. Verified
+-- against cart_abandon.whatsapp_app_secret (a mismatch: SQLSTATE 28000, nothing changed), then
+-- applied: statuses to the ledger, opt-outs and resumes to cart_abandon.opt_outs. Idempotent and
+-- order-independent; at most 1,000 updates per call. SECURITY DEFINER: the receiver's role
+-- (cart_abandon_webhook) may call this and nothing else.
+CREATE OR REPLACE FUNCTION cart_abandon_webhook(payload text, signature text) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'cart_abandon_webhook' LANGUAGE C VOLATILE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off;
+
+COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
+'Applies one signed WhatsApp webhook body (statuses, opt-outs); returns what it applied and ignored.';
+
 -- ISO 4217 minor units of a currency code in any case (2 for eur, 0 for jpy, 3 for kwd), from
 -- ICU's currency data; 2 for a code ICU does not know.
 CREATE OR REPLACE FUNCTION cart_abandon.currency_minor_units(currency_code text) RETURNS integer
@@ -138,7 +160,25 @@ BEGIN
         'held', coalesce((SELECT jsonb_object_agg(hold_reason, n) FROM (
                         SELECT hold_reason, count(*) AS n FROM cart_abandon.deliveries
                          WHERE status = 'held' GROUP BY hold_reason) s), '{}'::jsonb),
-        'reminded_carts', count(DISTINCT cart_id) FILTER (WHERE status = 'sent' AND origin = 'cart_abandon'))
+        'reminded_carts', count(DISTINCT cart_id) FILTER (WHERE status = 'sent' AND origin = 'cart_abandon'),
+        -- Meta's side (status webhooks): accepted = every message Meta took, failed later or not.
+        'accepted', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND wamid IS NOT NULL),
+                                       'second', count(*) FILTER (WHERE stage = 2 AND wamid IS NOT NULL)),
+        'delivered', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND delivered_at IS NOT NULL),
+                                        'second', count(*) FILTER (WHERE stage = 2 AND delivered_at IS NOT NULL)),
+        'read', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND read_at IS NOT NULL),
+                                   'second', count(*) FILTER (WHERE stage = 2 AND read_at IS NOT NULL)),
+        'delivery_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+                              THEN round(count(*) FILTER (WHERE delivered_at IS NOT NULL)::numeric
+                                         / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
+        'read_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+                          THEN round(count(*) FILTER (WHERE read_at IS NOT NULL)::numeric
+                                     / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
+        'failed_after_acceptance', coalesce((SELECT jsonb_object_agg(coalesce(error_code, 0)::text, n) FROM (
+                        SELECT error_code, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE failed_at IS NOT NULL GROUP BY error_code) f), '{}'::jsonb),
+        -- 131049: Meta's per-user marketing cap; due again after 24 h.
+        'deferred', count(*) FILTER (WHERE status = 'held' AND hold_reason = 'meta_marketing_cap'))
       INTO ledger
       FROM cart_abandon.deliveries;
 
@@ -186,13 +226,17 @@ BEGIN
                               THEN round((recovered ->> 'recovered_carts')::numeric / (ledger ->> 'reminded_carts')::numeric, 4)
                               ELSE 0 END,
         'opt_outs', (SELECT count(*) FROM cart_abandon.opt_outs),
+        'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
+                        SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
+        'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
         'channels', jsonb_build_object('whatsapp', coalesce(
             (SELECT CASE WHEN c.paused
                          THEN jsonb_build_object('paused', true, 'error_code', c.error_code,
                                                  'error_message', c.error_message, 'since', c.changed_at)
                          ELSE jsonb_build_object('paused', false, 'resumed_at', c.changed_at) END
+                    || jsonb_build_object('last_webhook_at', c.last_webhook_at)
                FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
-            '{"paused": false}'::jsonb)),
+            '{"paused": false, "last_webhook_at": null}'::jsonb)),
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
         'schedule', schedule);
     RETURN result;
@@ -285,12 +329,15 @@ REVOKE ALL ON FUNCTION cart_abandon_stats() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_schedule(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_unschedule() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_recommended_indexes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_webhook(text, text) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION cart_abandon_process(integer, text, jsonb) TO cart_abandon_operator;
 GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb) TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_schedule(text) TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_unschedule() TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_stats() TO cart_abandon_operator, cart_abandon_monitor;
+GRANT EXECUTE ON FUNCTION cart_abandon_webhook(text, text) TO cart_abandon_webhook, cart_abandon_operator;
 GRANT USAGE ON SCHEMA cart_abandon TO cart_abandon_operator;
-GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel_status TO cart_abandon_operator;
+GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel_status, cart_abandon.whatsapp_preferences
+    TO cart_abandon_operator;
 GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;

@@ -3,7 +3,7 @@
 CREATE SCHEMA cart_abandon;
 REVOKE ALL ON SCHEMA cart_abandon FROM PUBLIC;
 
--- Two roles, kept across DROP/CREATE EXTENSION (roles belong to the cluster, not the extension):
+-- Roles, kept across DROP/CREATE EXTENSION (roles belong to the cluster, not the extension):
 -- the operator runs, schedules and manages opt-outs; the monitor reads the stats. Grant them to
 -- login roles: GRANT cart_abandon_operator TO shop_admin;
 DO $roles$
@@ -13,6 +13,15 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_monitor') THEN
         CREATE ROLE cart_abandon_monitor NOLOGIN;
+    END IF;
+END
+$roles$;
+-- The webhook receiver (the Medusa plugin's endpoint, or any other) calls cart_abandon_webhook
+-- and nothing else: GRANT cart_abandon_webhook TO medusa_webhook_login;
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_webhook') THEN
+        CREATE ROLE cart_abandon_webhook NOLOGIN;
     END IF;
 END
 $roles$;
@@ -43,12 +52,28 @@ CREATE TABLE cart_abandon.deliveries (
     -- wamid, and no sent_at when the metadata had no time.
     origin        text        NOT NULL DEFAULT 'cart_abandon',
     -- 'held': due, but not now (quiet hours at the recipient, the per-person frequency cap):
-    -- no attempt made, nothing closed; it may go from not_before.
+    -- no attempt made, nothing closed; it may go from not_before. Also 'meta_marketing_cap':
+    -- Meta did not deliver it (131049) and asks for 24 h; that attempt counts.
     hold_reason   text,
     not_before    timestamptz,
     -- A skip that more data can lift (no_phone, invalid_phone, blocked_region, no_consent): the
     -- cart's latest change (Medusa's clock) when skipped; a later change re-examines it.
     cart_changed_at timestamptz,
+    -- What Meta said of the message after accepting it: the send answer's message_status
+    -- (accepted, held_for_quality_assessment), then the status webhooks: the furthest status
+    -- (sent < delivered < read < played; failed is final), Meta's times of delivery and reading,
+    -- the time of a failure after acceptance (its code in error_code), and when a webhook last
+    -- changed the row (our clock).
+    message_status  text,
+    webhook_status  text CONSTRAINT deliveries_webhook_status_check
+                    CHECK (webhook_status IN ('sent', 'delivered', 'read', 'played', 'failed')),
+    delivered_at    timestamptz,
+    read_at         timestamptz,
+    failed_at       timestamptz,
+    webhook_at      timestamptz,
+    -- The backend that claimed the row ('<pid>.<backend start, unix microseconds>'): when it is
+    -- gone, its journal of started requests tells which claims never left (released at once).
+    claim_session   text,
     CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
     CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
     CONSTRAINT deliveries_sent_has_wamid
@@ -65,25 +90,50 @@ CREATE INDEX deliveries_held_idx ON cart_abandon.deliveries (not_before) WHERE s
 -- The frequency cap: a person's latest contact, by number and by Meta's wa_id.
 CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (coalesce(sent_at, claimed_at)))
     WHERE status IN ('claimed', 'sent', 'unknown');
+-- Status webhooks name the message by its wamid.
+CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
 CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
     WHERE wa_id IS NOT NULL AND status IN ('claimed', 'sent', 'unknown');
 
--- Numbers that must never be messaged (E.164 with '+'). 131050 answers add to it.
+-- People who must never be messaged: an E.164 number (with '+') and, when Meta named them,
+-- their wa_id (Brazilian and Mexican wa_ids differ from the number). Sources: 'manual' (the
+-- shop), 'whatsapp' (the user's marketing preference: a user_preferences stop webhook),
+-- 'whatsapp_131050' (Meta refused a message: the user stopped marketing), 'whatsapp_reply' (a
+-- "STOP" reply or the "Stop promotions" button). A user_preferences resume removes only the
+-- first two: a written request to stop is lifted by the shop alone.
 CREATE TABLE cart_abandon.opt_outs (
     phone      text PRIMARY KEY CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
     source     text        NOT NULL DEFAULT 'manual',
     reason     text,
-    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    wa_id      text        CHECK (wa_id ~ '^[0-9]{6,20}$')
+);
+CREATE INDEX opt_outs_wa_id_idx ON cart_abandon.opt_outs (wa_id) WHERE wa_id IS NOT NULL;
+
+-- Each WhatsApp user's latest marketing preference (user_preferences webhooks: stop, resume) and
+-- Meta's time for it: webhooks arrive late, twice and out of order, and only a newer event may
+-- change what an older one decided.
+CREATE TABLE cart_abandon.whatsapp_preferences (
+    wa_id      text PRIMARY KEY,
+    value      text        NOT NULL CHECK (value IN ('stop', 'resume')),
+    at         timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
--- Whether a channel is paused by a channel-fatal answer (190, 368, ...), since when and why.
--- Written with the outcomes of the batch that hit it; a later successful send clears it.
+-- Whether a channel is paused by an answer every request would get alike (token, account,
+-- template, number id: 190, 132001, 100/33, ...), since when and why. Written with the outcomes
+-- of the batch that hit it; the next call probes with one request and an accepted one clears it.
+-- last_webhook_at: when a signed webhook last arrived; webhook_covers: the latest claim time of
+-- a message a status webhook has spoken of (claims before it that heard nothing never reached
+-- Meta, see cart_abandon.reconcile_after).
 CREATE TABLE cart_abandon.channel_status (
-    channel       text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
-    paused        boolean     NOT NULL,
-    error_code    integer,
-    error_message text,
-    changed_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+    channel         text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
+    paused          boolean     NOT NULL,
+    error_code      integer,
+    error_message   text,
+    changed_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    last_webhook_at timestamptz,
+    webhook_covers  timestamptz
 );
 
 -- One row per CALL cart_abandon_run(), updated after every batch.
@@ -124,4 +174,5 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.opt_outs', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.channel_status', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', '');
 

@@ -1,0 +1,127 @@
+// SQL: cart_abandon_webhook(payload, signature) -> jsonb. Meta's webhooks, verified and applied:
+// statuses to the ledger, opt-outs (user_preferences, replies) to the opt-out list.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/message.hpp"
+#include "core/signature.hpp"
+#include "core/webhook.hpp"
+#include "core/whatsapp.hpp"
+#include "pg/arguments.hpp"
+#include "pg/boundary.hpp"
+#include "pg/due_carts.hpp"
+#include "pg/ledger.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+#include "pg/webhook_ledger.hpp"
+
+namespace pg {
+
+namespace {
+
+using cart_abandon::Error;
+using cart_abandon::ErrorKind;
+using cart_abandon::OutcomeKind;
+
+cart_abandon::Timestamp from_unix_seconds(int64_t seconds) {
+    return cart_abandon::Timestamp(std::chrono::seconds(seconds));
+}
+
+// What a failed status does to its stage (Meta's error table; shared/reference/whatsapp-cloud-api.md).
+std::string failure_action(long code) {
+    if (code == 131050) return "opt_out";
+    switch (cart_abandon::classify_error_code(code)) {
+        case OutcomeKind::Deferred: return "defer";
+        case OutcomeKind::Transient: return "retry";
+        case OutcomeKind::ChannelFatal: return "pause";
+        default: return "close";
+    }
+}
+
+StatusRow status_row(const cart_abandon::StatusUpdate& s) {
+    StatusRow row;
+    row.wamid = s.wamid;
+    row.status = s.status;
+    row.at = from_unix_seconds(s.timestamp);
+    row.recipient = s.recipient_id;
+    if (const auto callback = cart_abandon::parse_callback_data(s.callback_data)) {
+        row.delivery_id = callback->delivery_id;
+        row.claimed_at = cart_abandon::Timestamp(cart_abandon::Microseconds(callback->claimed_at_us));
+    }
+    if (s.status == "failed") {
+        row.action = failure_action(s.error_code);
+        row.error_code = s.error_code;
+        row.error_text = s.error_text.empty() ? "error " + std::to_string(s.error_code) : s.error_text;
+        row.metadata_error = cart_abandon::error_summary(s.error_code);
+    }
+    return row;
+}
+
+Datum webhook_body(FunctionCallInfo fcinfo) {
+    const auto payload = text_argument(fcinfo, 0);
+    const auto signature = text_argument(fcinfo, 1);
+    if (!payload)
+        throw Error(ErrorKind::InvalidArgument, "payload must not be NULL", {},
+                    "Pass the exact raw body of Meta's POST, as received.");
+    const std::string secret = whatsapp_app_secret();
+    if (secret.empty())
+        throw Error(ErrorKind::MissingConfiguration, "cart_abandon.whatsapp_app_secret is not set",
+                    "Meta signs every webhook with the app's secret; without it no webhook can be trusted.",
+                    "A superuser sets cart_abandon.whatsapp_app_secret, or whatsapp_app_secret_file, in the "
+                    "server's configuration (App Dashboard > App settings > Basic > App secret).");
+    // Before anything is parsed: an unsigned body is not Meta's and changes nothing.
+    if (!signature || !cart_abandon::signature_matches(*payload, *signature, secret))
+        throw Error(ErrorKind::InvalidAuthorization, "webhook signature does not match the payload",
+                    "X-Hub-Signature-256 must be sha256=<hex HMAC-SHA256 of the exact raw body, keyed with the "
+                    "app secret>.",
+                    "Pass the body exactly as received (not re-serialized) and the header as sent; check "
+                    "cart_abandon.whatsapp_app_secret.");
+    const auto batch = cart_abandon::parse_webhook(*payload);
+
+    std::vector<StatusRow> statuses;
+    for (const auto& s : batch.statuses) statuses.push_back(status_row(s));
+    std::vector<PreferenceRow> preferences;
+    for (const auto& p : batch.preferences) preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp)});
+    std::vector<std::string> replies;
+    for (const auto& o : batch.opt_outs) replies.push_back(o.wa_id);
+
+    spi_connect(false);
+    use_extension_owner();
+    require_medusa_tables();
+    serialize_webhooks();
+    const StatusResult applied = apply_statuses(statuses, max_attempts());
+    const PreferenceResult preferred = apply_preferences(preferences);
+    const uint64_t replied = add_reply_opt_outs(replies);
+    if (applied.pause_code)
+        record_channel_paused(*applied.pause_code, "channel paused by error " + std::to_string(*applied.pause_code) +
+                                                       " (a status webhook): " + applied.pause_text);
+    note_webhook(applied.covers);
+    spi_finish();
+
+    const nlohmann::json result = {
+        {"statuses", statuses.size()},
+        {"statuses_applied", applied.changed},
+        {"statuses_unchanged", applied.matched - applied.changed},
+        {"statuses_ignored", statuses.size() - applied.matched},
+        {"opt_outs_added", applied.opt_outs_added + preferred.added + replied},
+        {"opt_outs_removed", preferred.removed},
+        {"preferences", preferences.size()},
+        {"replies", replies.size()},
+        {"ignored", batch.ignored},
+    };
+    const std::string text = result.dump();
+    return guarded([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(text.c_str())); });
+}
+
+}  // namespace
+
+}  // namespace pg
+
+extern "C" {
+PG_FUNCTION_INFO_V1(cart_abandon_webhook);
+Datum cart_abandon_webhook(PG_FUNCTION_ARGS) {
+    return pg::run_entry(fcinfo, pg::webhook_body);
+}
+}

@@ -1,0 +1,309 @@
+// What Meta's webhooks change in the ledger and the opt-out list: set-based statements, each
+// idempotent (a second application changes nothing) and order-independent (only a newer or
+// further status changes a row).
+#include <string>
+#include <vector>
+
+#include "pg/boundary.hpp"
+#include "pg/due_carts.hpp"
+#include "pg/spi.hpp"
+#include "pg/webhook_ledger.hpp"
+
+namespace pg {
+
+namespace {
+
+// One row per status. A status finds its row by wamid; when the send's answer was lost (the row
+// has no wamid yet: unknown, or claimed by a backend that is gone), by the callback data naming
+// the row and its claim.
+// Statuses of one row in one body are folded: the furthest status and Meta's earliest time of
+// each. A failure counts once (failed_at set) and never after Meta delivered the message.
+// Delivered and read times only move earlier; webhook_status only further.
+Statement apply_statuses_statement(R"SQL(
+WITH input AS (
+    SELECT u.*, CASE u.status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'played' THEN 4
+                              ELSE 0 END AS rank
+      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[],
+                  $7::text[], $8::int[], $9::text[], $10::text[])
+           WITH ORDINALITY AS u(wamid, status, at, recipient, delivery_id, claimed_at, action, error_code,
+                                error_text, metadata_error, ord)
+),
+matched AS MATERIALIZED (
+    SELECT i.*, d.id
+      FROM input i
+     CROSS JOIN LATERAL (
+           SELECT d.id FROM cart_abandon.deliveries d WHERE d.wamid = i.wamid AND d.channel = $12
+           UNION ALL
+           -- A live claim's answer is still on its way (its run records it); a dead one's never comes.
+           SELECT d.id FROM cart_abandon.deliveries d
+            WHERE d.id = nullif(i.delivery_id, '')::bigint AND d.claimed_at = i.claimed_at AND d.wamid IS NULL
+              AND d.channel = $12
+              AND (d.status = 'unknown' OR (d.status = 'claimed' AND NOT cart_abandon.session_alive(d.claim_session)))
+           LIMIT 1) d
+),
+folded AS (
+    SELECT m.id,
+           max(m.rank) AS rank,
+           min(m.at) FILTER (WHERE m.rank >= 1) AS accepted_at,
+           min(m.at) FILTER (WHERE m.rank >= 2) AS delivered_at,
+           min(m.at) FILTER (WHERE m.rank >= 3) AS read_at,
+           min(m.at) FILTER (WHERE m.status = 'failed') AS failed_at,
+           (array_agg(m.action ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS action,
+           (array_agg(m.error_code ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS error_code,
+           (array_agg(m.error_text ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS error_text,
+           (array_agg(m.metadata_error ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS metadata_error,
+           (array_agg(m.wamid ORDER BY m.ord))[1] AS wamid,
+           (array_agg(m.recipient ORDER BY m.ord) FILTER (WHERE m.recipient <> ''))[1] AS recipient
+      FROM matched m
+     GROUP BY m.id
+),
+planned AS (
+    SELECT d.id, d.cart_id, d.stage, d.phone, d.status AS old_status, f.action, f.error_code, f.error_text,
+           f.metadata_error, f.recipient,
+           f.failed_at IS NOT NULL AND d.failed_at IS NULL AND coalesce(d.delivered_at, f.delivered_at) IS NULL AS fails,
+           -- A claim whose answer was lost had its request counted only if recorded (unknown).
+           d.attempts + CASE WHEN d.status = 'claimed' THEN 1 ELSE 0 END AS attempts_after,
+           coalesce(d.wamid, f.wamid) AS wamid,
+           least(d.delivered_at, f.delivered_at) AS delivered_at,
+           least(d.read_at, f.read_at) AS read_at,
+           f.failed_at, f.accepted_at,
+           CASE greatest(CASE d.webhook_status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
+                                               WHEN 'played' THEN 4 ELSE 0 END, f.rank)
+                WHEN 1 THEN 'sent' WHEN 2 THEN 'delivered' WHEN 3 THEN 'read' WHEN 4 THEN 'played' END AS furthest,
+           d.webhook_status AS old_webhook_status, d.delivered_at AS old_delivered_at, d.read_at AS old_read_at
+      FROM folded f
+      JOIN cart_abandon.deliveries d ON d.id = f.id
+),
+next AS (
+    SELECT p.*,
+           CASE WHEN p.fails THEN
+                     CASE p.action
+                          WHEN 'defer' THEN CASE WHEN p.attempts_after < $11 THEN 'held' ELSE 'failed' END
+                          WHEN 'retry' THEN CASE WHEN p.attempts_after < $11 THEN 'retry' ELSE 'failed' END
+                          WHEN 'pause' THEN 'retry'
+                          ELSE 'failed' END
+                WHEN p.old_status IN ('claimed', 'unknown') AND p.accepted_at IS NOT NULL THEN 'sent'
+                ELSE p.old_status END AS status,
+           CASE WHEN p.fails THEN 'failed' ELSE coalesce(p.furthest, p.old_webhook_status) END AS webhook_status
+      FROM planned p
+),
+changed AS (
+    UPDATE cart_abandon.deliveries d
+       SET status = n.status,
+           webhook_status = n.webhook_status,
+           wamid = n.wamid,
+           wa_id = coalesce(d.wa_id, n.recipient),
+           delivered_at = n.delivered_at,
+           read_at = n.read_at,
+           sent_at = CASE WHEN n.old_status IN ('claimed', 'unknown') AND n.status <> n.old_status
+                          THEN coalesce(n.accepted_at, n.failed_at, clock_timestamp()) ELSE d.sent_at END,
+           attempts = CASE WHEN n.old_status = 'claimed' AND n.status <> 'claimed' THEN n.attempts_after
+                           ELSE d.attempts END
+                      -- A failure that every message gets alike is the channel's, not this cart's.
+                      - CASE WHEN n.fails AND n.action = 'pause' AND d.attempts > 0 THEN 1 ELSE 0 END,
+           failed_at = CASE WHEN n.fails THEN n.failed_at ELSE d.failed_at END,
+           error_code = CASE WHEN n.fails THEN n.error_code ELSE d.error_code END,
+           error_message = CASE WHEN n.fails THEN 'failed after Meta accepted it: ' || n.error_text
+                                WHEN n.status = 'sent' AND n.old_status <> 'sent' THEN NULL
+                                ELSE d.error_message END,
+           hold_reason = CASE WHEN n.status = 'held' THEN 'meta_marketing_cap' ELSE d.hold_reason END,
+           not_before = CASE WHEN n.status = 'held' THEN n.failed_at + interval '24 hours' ELSE d.not_before END,
+           webhook_at = clock_timestamp(),
+           updated_at = CASE WHEN n.status <> n.old_status THEN clock_timestamp() ELSE d.updated_at END
+      FROM next n
+     WHERE d.id = n.id
+       AND (n.status, n.webhook_status, n.delivered_at, n.read_at, n.wamid)
+           IS DISTINCT FROM (n.old_status, n.old_webhook_status, n.old_delivered_at, n.old_read_at, d.wamid)
+    RETURNING d.id, d.cart_id, d.stage, d.phone, d.status, d.sent_at, d.claimed_at, n.old_status, n.fails,
+              n.action, n.metadata_error, n.recipient, n.error_code, n.error_text
+),
+opted_out AS (
+    INSERT INTO cart_abandon.opt_outs (phone, wa_id, source, reason)
+    SELECT DISTINCT ON (c.phone) c.phone, nullif(c.recipient, ''), 'whatsapp_131050',
+           'the user stopped marketing messages from this business'
+      FROM changed c
+     WHERE c.fails AND c.action = 'opt_out' AND c.phone IS NOT NULL
+    ON CONFLICT (phone) DO NOTHING
+    RETURNING 1
+),
+patch AS (
+    SELECT c.cart_id,
+           CASE WHEN c.status = 'sent' AND c.old_status <> 'sent'
+                THEN jsonb_build_object(p.prefix || 'Sent', true,
+                                        p.prefix || 'SentAt', to_char(c.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                        p.prefix || 'Error', NULL)
+                ELSE jsonb_build_object(p.prefix || 'Error', nullif(c.metadata_error, ''))
+           END AS notifications
+      FROM changed c
+     CROSS JOIN LATERAL (SELECT CASE c.stage WHEN 1 THEN 'first' ELSE 'second' END AS prefix) p
+     WHERE c.fails OR (c.status = 'sent' AND c.old_status <> 'sent')
+),
+metadata AS (
+    UPDATE @medusa@.cart m
+       SET metadata = cart_abandon.merge_notifications(m.metadata, patch.notifications)
+      FROM patch
+     WHERE m.id = patch.cart_id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM matched),
+       (SELECT count(*) FROM changed),
+       (SELECT count(*) FROM opted_out),
+       (SELECT max(claimed_at) FROM changed),
+       (SELECT error_code FROM changed WHERE fails AND action = 'pause' LIMIT 1),
+       (SELECT error_text FROM changed WHERE fails AND action = 'pause' LIMIT 1),
+       (SELECT count(*) FROM metadata)
+)SQL",
+    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
+     TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID},
+    Statement::Planning::PerValues);
+
+// user_preferences: the newest event per wa_id decides (an older one arriving late changes
+// nothing); a stop adds the person, a resume removes only what Meta's marketing preference put
+// there ('whatsapp', 'whatsapp_131050'). The person's number is the one cart_abandon last sent to
+// under that wa_id, else the wa_id's digits (they are the E.164 number but in Brazil and Mexico).
+Statement apply_preferences_statement(R"SQL(
+WITH input AS (
+    SELECT DISTINCT ON (u.wa_id) u.wa_id, u.value, u.at
+      FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(wa_id, value, at)
+     ORDER BY u.wa_id, u.at DESC, u.value = 'stop' DESC
+),
+newer AS (
+    INSERT INTO cart_abandon.whatsapp_preferences AS p (wa_id, value, at)
+    SELECT wa_id, value, at FROM input
+    ON CONFLICT (wa_id) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at, updated_at = clock_timestamp()
+     WHERE p.at < EXCLUDED.at OR (p.at = EXCLUDED.at AND p.value = 'resume' AND EXCLUDED.value = 'stop')
+    RETURNING wa_id, value
+),
+person AS (
+    SELECT n.wa_id, n.value,
+           coalesce((SELECT d.phone FROM cart_abandon.deliveries d
+                      WHERE d.wa_id = n.wa_id AND d.phone IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown')
+                      ORDER BY d.id DESC LIMIT 1), '+' || n.wa_id) AS phone
+      FROM newer n
+),
+added AS (
+    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
+    SELECT p.phone, p.wa_id, 'whatsapp', 'the user stopped marketing messages (WhatsApp user_preferences)'
+      FROM person p
+     WHERE p.value = 'stop' AND p.phone ~ '^\+[1-9][0-9]{6,14}$' AND p.wa_id ~ '^[0-9]{6,20}$'
+    ON CONFLICT (phone) DO UPDATE SET wa_id = EXCLUDED.wa_id WHERE o.wa_id IS NULL
+    RETURNING (xmax = 0) AS inserted
+),
+removed AS (
+    DELETE FROM cart_abandon.opt_outs o
+     USING person p
+     WHERE p.value = 'resume' AND o.source IN ('whatsapp', 'whatsapp_131050')
+       AND (o.wa_id = p.wa_id OR o.phone = p.phone)
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM added WHERE inserted), (SELECT count(*) FROM removed), (SELECT count(*) FROM newer)
+)SQL",
+    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID}, Statement::Planning::PerValues);
+
+// A "STOP" reply or the "Stop promotions" button: a written request to the business, kept until
+// the shop lifts it (a later resume of the marketing preference does not).
+Statement add_reply_opt_outs_statement(R"SQL(
+WITH person AS (
+    SELECT DISTINCT u.wa_id,
+           coalesce((SELECT d.phone FROM cart_abandon.deliveries d
+                      WHERE d.wa_id = u.wa_id AND d.phone IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown')
+                      ORDER BY d.id DESC LIMIT 1), '+' || u.wa_id) AS phone
+      FROM unnest($1::text[]) AS u(wa_id)
+)
+INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
+SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)'
+  FROM person p
+ WHERE p.phone ~ '^\+[1-9][0-9]{6,14}$' AND p.wa_id ~ '^[0-9]{6,20}$'
+ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason, wa_id = coalesce(o.wa_id, EXCLUDED.wa_id)
+ WHERE o.source IN ('whatsapp', 'whatsapp_131050')
+RETURNING (xmax = 0) AS inserted
+)SQL",
+    {TEXTARRAYOID}, Statement::Planning::PerValues);
+
+// Every signed webhook proves the path works; statuses also say how far Meta has spoken.
+Statement note_webhook_statement(R"SQL(
+INSERT INTO cart_abandon.channel_status AS s (channel, paused, last_webhook_at, webhook_covers)
+VALUES ($1, false, clock_timestamp(), $2)
+ON CONFLICT (channel) DO UPDATE
+   SET last_webhook_at = EXCLUDED.last_webhook_at,
+       webhook_covers = greatest(s.webhook_covers, EXCLUDED.webhook_covers)
+)SQL",
+    {TEXTOID, TIMESTAMPTZOID});
+
+// Webhook calls apply one at a time: each statement then reads what the previous call committed,
+// so a body delivered twice at once cannot apply a failure twice.
+Statement serialize_statement("SELECT pg_catalog.pg_advisory_xact_lock(1667325809, 0)", {});
+
+}  // namespace
+
+void serialize_webhooks() { serialize_statement.run({}); }
+
+StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts) {
+    StatusResult result;
+    if (rows.empty()) return result;
+    std::vector<std::string> wamids, statuses, recipients, delivery_ids, actions, error_texts, metadata_errors;
+    std::vector<cart_abandon::Timestamp> ats;
+    std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats;
+    std::vector<int> error_codes;
+    for (const auto& row : rows) {
+        wamids.push_back(row.wamid);
+        statuses.push_back(row.status);
+        ats.push_back(row.at);
+        recipients.push_back(row.recipient);
+        delivery_ids.push_back(row.delivery_id ? std::to_string(*row.delivery_id) : "");
+        claimed_ats.push_back(row.claimed_at);
+        actions.push_back(row.action);
+        error_codes.push_back(int(row.error_code));
+        error_texts.push_back(row.error_text);
+        metadata_errors.push_back(row.metadata_error);
+    }
+    apply_statuses_statement.execute({text_array(wamids), text_array(statuses), timestamp_array(ats),
+                                      text_array(recipients), text_array(delivery_ids),
+                                      nullable_timestamp_array(claimed_ats), text_array(actions),
+                                      int_array(error_codes), text_array(error_texts), text_array(metadata_errors),
+                                      int_value(max_attempts), text_value(kWhatsAppChannel)});
+    result.matched = uint64_t(cell_int(0, 0).value_or(0));
+    result.changed = uint64_t(cell_int(0, 1).value_or(0));
+    result.opt_outs_added = uint64_t(cell_int(0, 2).value_or(0));
+    result.covers = cell_timestamp(0, 3);
+    if (!cell_is_null(0, 4)) {
+        result.pause_code = cell_int(0, 4).value_or(0);
+        result.pause_text = cell_text_or_empty(0, 5);
+    }
+    release_result();
+    return result;
+}
+
+PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
+    PreferenceResult result;
+    if (rows.empty()) return result;
+    std::vector<std::string> wa_ids, values;
+    std::vector<cart_abandon::Timestamp> ats;
+    for (const auto& row : rows) {
+        wa_ids.push_back(row.wa_id);
+        values.push_back(row.value);
+        ats.push_back(row.at);
+    }
+    apply_preferences_statement.execute({text_array(wa_ids), text_array(values), timestamp_array(ats)});
+    result.added = uint64_t(cell_int(0, 0).value_or(0));
+    result.removed = uint64_t(cell_int(0, 1).value_or(0));
+    result.applied = uint64_t(cell_int(0, 2).value_or(0));
+    release_result();
+    return result;
+}
+
+uint64_t add_reply_opt_outs(const std::vector<std::string>& wa_ids) {
+    if (wa_ids.empty()) return 0;
+    const uint64_t rows = add_reply_opt_outs_statement.execute({text_array(wa_ids)});
+    uint64_t inserted = 0;
+    for (uint64_t row = 0; row < rows; ++row) inserted += cell_bool(row, 0) ? 1 : 0;
+    release_result();
+    return inserted;
+}
+
+void note_webhook(std::optional<cart_abandon::Timestamp> covers) {
+    note_webhook_statement.run({text_value(kWhatsAppChannel),
+                                covers ? std::optional<Datum>(timestamp_value(*covers)) : std::nullopt});
+}
+
+}  // namespace pg

@@ -1,0 +1,61 @@
+// What Meta's webhooks change: ledger rows (statuses), the opt-out list (preferences, replies),
+// and the channel's webhook health. Statements in src/pg/webhook_ledger.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/policy.hpp"
+
+namespace pg {
+
+struct StatusRow {
+    std::string wamid;
+    std::string status;  // sent, delivered, read, played, failed
+    cart_abandon::Timestamp at{};  // Meta's time
+    std::string recipient;  // wa_id
+    std::optional<int64_t> delivery_id;  // from biz_opaque_callback_data
+    std::optional<cart_abandon::Timestamp> claimed_at;
+    std::string action;  // failed: close, defer (131049), retry, pause (the channel's), opt_out (131050)
+    long error_code = 0;
+    std::string error_text;
+    std::string metadata_error;  // what public cart metadata may say of it
+};
+
+struct StatusResult {
+    uint64_t matched = 0;  // statuses of messages the ledger knows
+    uint64_t changed = 0;  // rows a status changed (0 for a body applied before)
+    uint64_t opt_outs_added = 0;
+    std::optional<cart_abandon::Timestamp> covers;  // the latest claim a status spoke of
+    std::optional<long> pause_code;  // a failure after acceptance that is the channel's
+    std::string pause_text;
+};
+
+// Holds, until the transaction ends, the lock that makes webhook calls apply one at a time.
+void serialize_webhooks();
+
+StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts);
+
+struct PreferenceRow {
+    std::string wa_id;
+    std::string value;  // stop, resume
+    cart_abandon::Timestamp at{};
+};
+
+struct PreferenceResult {
+    uint64_t applied = 0;  // events newer than what was known
+    uint64_t added = 0;
+    uint64_t removed = 0;
+};
+
+PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows);
+
+// Opt-outs by reply ("STOP", "Stop promotions"); returns how many people were added.
+uint64_t add_reply_opt_outs(const std::vector<std::string>& wa_ids);
+
+// Records that a signed webhook arrived now, and how far statuses have spoken.
+void note_webhook(std::optional<cart_abandon::Timestamp> covers);
+
+}  // namespace pg
