@@ -372,6 +372,27 @@ record "\"impact\": {\"repeats\": [$(IFS=,; echo "${impact_pairs[*]}")], \"full_
 log "impact: full speed ratios ${full_ratios[*]}; default pace ${paced_ratios[*]}; 300/s ${rate300_ratios[*]}; calibration, no run: ${bursts_ratios[*]}; pinned: quiet $pinned_quiet_json, during a run $pinned_busy_json"
 sql -c "DROP DATABASE imp" -c "DROP DATABASE due_impact"
 
+# ---------------------------------------------------------------- 7. webhook ingestion
+# 10,000 accepted messages; Meta reports their delivery, then their reading, in bodies of 1,000
+# statuses (its largest batch), each verified and applied by cart_abandon_webhook.
+log "webhooks: 10,000 statuses in 10 calls of 1,000, twice (delivered, then read)"
+new_database webhooks
+install_extension webhooks
+sql -d webhooks -c "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, wamid, wa_id, claimed_at, sent_at)
+    SELECT 'cart_' || n, 1, 'whatsapp', 'sent', 1, '+4915100' || lpad(n::text, 6, '0'), 'wamid.bench' || n,
+           '4915100' || lpad(n::text, 6, '0'), now() - interval '1 hour', now() - interval '1 hour'
+      FROM generate_series(1, 10000) AS n" -c "VACUUM ANALYZE cart_abandon.deliveries"
+python3 bench/lib/webhook_bodies.py delivered 10 1000 "$STANDIN_APP_SECRET_FILE" > "$LOCAL_ENV_DIR/delivered.sql"
+python3 bench/lib/webhook_bodies.py read 10 1000 "$STANDIN_APP_SECRET_FILE" > "$LOCAL_ENV_DIR/read.sql"
+webhook_delivered_ms=$(value -d webhooks -f "$LOCAL_ENV_DIR/delivered.sql" | tail -1)
+webhook_read_ms=$(value -d webhooks -f "$LOCAL_ENV_DIR/read.sql" | tail -1)
+webhook_again_ms=$(value -d webhooks -f "$LOCAL_ENV_DIR/read.sql" | tail -1)
+webhook_applied=$(value -d webhooks -c "SELECT count(*) FROM cart_abandon.deliveries WHERE read_at IS NOT NULL AND delivered_at IS NOT NULL")
+[ "$webhook_applied" = 10000 ] || { echo "bench: webhooks: only $webhook_applied of 10,000 statuses applied" >&2; exit 1; }
+record "\"webhooks\": {\"delivered_ms\": $webhook_delivered_ms, \"read_ms\": $webhook_read_ms, \"read_again_ms\": $webhook_again_ms}"
+sql -c "DROP DATABASE webhooks"
+log "webhooks: delivered $webhook_delivered_ms ms, read $webhook_read_ms ms, read again $webhook_again_ms ms"
+
 # ---------------------------------------------------------------- the chart
 gnuplot <<GNUPLOT
 set terminal pngcairo size 900,560 font "sans,11" noenhanced
@@ -406,6 +427,7 @@ else
     pinned_figure="n/a (one core)"
 fi
 t6=$(holds "$ratio < 1.5")
+t7=$(holds "$webhook_delivered_ms < 2000 && $webhook_read_ms < 2000")
 t6_paced=$(holds "$paced_ratio < 1.5")
 {
     cat "$OUT/machine.md"
@@ -423,6 +445,7 @@ t6_paced=$(holds "$paced_ratio < 1.5")
     echo "| 6c | the same during a run at 300/s (128, 100 ms answers, batches of 1,000) | ratios ${rate300_ratios[*]}: **$rate300_ratio** | < 1.5 | $(verdict "$(holds "$rate300_ratio < 1.5")") |"
     echo "| 6d | calibration, no run: a process as busy as the run's backend in 6 (median $run_cpu% of a core, in 10 ms cycles) | ratios ${bursts_ratios[*]}: **$bursts_ratio** | | |"
     echo "| 6e | 6 with the run and the stand-in on one core, PostgreSQL's other processes and pgbench on the other (both phases pinned) | $pinned_figure | | |"
+    echo "| 7 | cart_abandon_webhook: 10,000 statuses in 10 signed calls of 1,000 | delivered $webhook_delivered_ms ms; read $webhook_read_ms ms; the read bodies again (nothing to change) $webhook_again_ms ms | < 2,000 ms | $(verdict "$t7") |"
     echo
     echo "## 1. Idle hourly run"
     echo

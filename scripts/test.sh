@@ -45,6 +45,21 @@ if [ $# -eq 0 ]; then
     echo "unit tests under ASan+UBSan: ${sanitized_passed:-0} passed, ${sanitized_failed:-0} failed"
 fi
 
+# The stand-ins mirror Meta: their own self-test (signatures, webhooks, error shapes).
+log="$LOCAL_ENV_DIR/standin.log.test"
+set +e
+python3 test/standin/test_standin.py > "$log" 2>&1
+standin_status=$?
+set -e
+standin_total=$(sed -n 's/^Ran \([0-9]*\) tests\?.*/\1/p' "$log" | tail -1)
+standin_failed=0
+if [ "$standin_status" -ne 0 ]; then
+    tail -30 "$log"
+    standin_failed=$(sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p' "$log" | tail -1)
+    [ -n "$standin_failed" ] && [ "$standin_failed" -gt 0 ] || standin_failed=1
+fi
+echo "stand-in self-test: $((${standin_total:-0} - standin_failed)) passed, $standin_failed failed"
+
 fuzz_passed=0
 fuzz_failed=0
 if [ "${FUZZ_SECONDS:-60}" != 0 ]; then
@@ -91,8 +106,8 @@ if [ $# -eq 0 ]; then
     echo "benchmark smoke run: $([ "$bench_passed" -eq 1 ] && echo ok || echo FAILED)"
 fi
 
-passed=$(( ${unit_passed:-0} + ${sanitized_passed:-0} + fuzz_passed + ${sql_total:-0} - sql_failed + bench_passed ))
-failed=$(( ${unit_failed:-0} + ${sanitized_failed:-0} + fuzz_failed + sql_failed + bench_failed ))
+passed=$(( ${unit_passed:-0} + ${sanitized_passed:-0} + ${standin_total:-0} - standin_failed + fuzz_passed + ${sql_total:-0} - sql_failed + bench_passed ))
+failed=$(( ${unit_failed:-0} + ${sanitized_failed:-0} + standin_failed + fuzz_failed + sql_failed + bench_failed ))
 if [ "$unit_status" -ne 0 ] || [ "$sql_status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
     [ "$sql_status" -ne 0 ] && [ "$sql_failed" -eq 0 ] && echo "a pgTAP file stopped early (see above)"

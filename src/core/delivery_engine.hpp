@@ -31,6 +31,8 @@ struct EngineOptions {
     std::chrono::milliseconds max_retry_wait{30000};  // a longer wait is left to a later run
     // The channel was paused: one request at a time until one is accepted, so that a cause not
     // yet fixed costs one request, not a batch.
+    // (A probe meeting a per-message code again is not paused at once: that one cart may be the
+    // cause, and it would come first in every probe; kAlikeAnswers in a row pause it.)
     bool probe_first = false;
 };
 

@@ -325,11 +325,13 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         record_outcomes({std::make_move_iterator(first), std::make_move_iterator(last)});
     }
     add_opt_outs(opted_out, "whatsapp_131050", "the user stopped marketing messages from this business");
-    if (!batch.deliveries.empty()) forget_started();
     if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
     else if (any_sent && state.paused_code) record_channel_sending();
     if (any_sent) state.paused_code.reset();  // the pause is over: no more probing
     outcomes_written(result);
+    // Only once the outcomes are committed (a procedure commits in outcomes_written): a crash
+    // before that leaves the claims, and the journal must still say which requests started.
+    if (!batch.deliveries.empty()) forget_started();
     guarded([] { RESUME_INTERRUPTS(); });
     return result;
 }

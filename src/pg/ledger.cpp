@@ -55,8 +55,14 @@ Statement claim_existing_statement(
     "skip_reason = nullif(u.reason, ''), error_message = nullif(u.detail, ''), "
     "hold_reason = nullif(u.hold_reason, ''), not_before = u.not_before, cart_changed_at = u.changed_at, "
     "updated_at = clock_timestamp(), claim_session = CASE WHEN u.status = 'claimed' THEN $16 END, "
-    // A new message (after a 131049 deferral): late webhooks of the earlier one must not match it.
-    "wamid = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.wamid END "
+    // A new message (after a 131049 deferral): late webhooks of the earlier one must not match
+    // it, and what they said of the earlier one no longer holds.
+    "wamid = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.wamid END, "
+    "message_status = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.message_status END, "
+    "webhook_status = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.webhook_status END, "
+    "delivered_at = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.delivered_at END, "
+    "read_at = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.read_at END, "
+    "failed_at = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.failed_at END "
     "FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], "
     "$10::timestamptz[], $13::timestamptz[], $14::text[], $15::timestamptz[]) "
     "AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, changed_at, seen_status, seen_at) "
@@ -97,12 +103,8 @@ recorded AS (
            hold_reason = CASE WHEN o.status = 'held' THEN 'meta_marketing_cap' END,
            not_before = CASE WHEN o.status = 'held' THEN o.not_before END,
            updated_at = clock_timestamp(),
-           -- A new message: what webhooks said of an earlier one (a 131049 deferral) no longer holds.
-           message_status = CASE WHEN o.status = 'sent' THEN o.message_status ELSE d.message_status END,
-           webhook_status = CASE WHEN o.status = 'sent' THEN NULL ELSE d.webhook_status END,
-           delivered_at = CASE WHEN o.status = 'sent' THEN NULL ELSE d.delivered_at END,
-           read_at = CASE WHEN o.status = 'sent' THEN NULL ELSE d.read_at END,
-           failed_at = CASE WHEN o.status = 'sent' THEN NULL ELSE d.failed_at END
+           -- (The claim cleared what webhooks said of an earlier message of this row.)
+           message_status = coalesce(o.message_status, d.message_status)
       FROM outcome o
      WHERE d.id = o.id
     RETURNING d.cart_id, d.stage, d.status, d.sent_at, o.metadata_error, o.write_metadata

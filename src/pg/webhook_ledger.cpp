@@ -61,11 +61,13 @@ planned AS (
     SELECT d.id, d.cart_id, d.stage, d.phone, d.status AS old_status, f.action, f.error_code, f.error_text,
            f.metadata_error, f.recipient,
            f.failed_at IS NOT NULL AND d.failed_at IS NULL AND coalesce(d.delivered_at, f.delivered_at) IS NULL AS fails,
+           d.failed_at IS NOT NULL AS failed_before,
            -- A claim whose answer was lost had its request counted only if recorded (unknown).
            d.attempts + CASE WHEN d.status = 'claimed' THEN 1 ELSE 0 END AS attempts_after,
            coalesce(d.wamid, f.wamid) AS wamid,
-           least(d.delivered_at, f.delivered_at) AS delivered_at,
-           least(d.read_at, f.read_at) AS read_at,
+           -- A failed message stays failed: a late status of it changes nothing.
+           CASE WHEN d.failed_at IS NULL THEN least(d.delivered_at, f.delivered_at) ELSE d.delivered_at END AS delivered_at,
+           CASE WHEN d.failed_at IS NULL THEN least(d.read_at, f.read_at) ELSE d.read_at END AS read_at,
            f.failed_at, f.accepted_at,
            CASE greatest(CASE d.webhook_status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
                                                WHEN 'played' THEN 4 ELSE 0 END, f.rank)
@@ -82,9 +84,9 @@ next AS (
                           WHEN 'retry' THEN CASE WHEN p.attempts_after < $11 THEN 'retry' ELSE 'failed' END
                           WHEN 'pause' THEN 'retry'
                           ELSE 'failed' END
-                WHEN p.old_status IN ('claimed', 'unknown') AND p.accepted_at IS NOT NULL THEN 'sent'
+                WHEN p.old_status IN ('claimed', 'unknown') AND p.accepted_at IS NOT NULL AND NOT p.failed_before THEN 'sent'
                 ELSE p.old_status END AS status,
-           CASE WHEN p.fails THEN 'failed' ELSE coalesce(p.furthest, p.old_webhook_status) END AS webhook_status
+           CASE WHEN p.fails OR p.failed_before THEN 'failed' ELSE coalesce(p.furthest, p.old_webhook_status) END AS webhook_status
       FROM planned p
 ),
 changed AS (

@@ -49,7 +49,7 @@ q "SELECT fixture.make_cart('w1', '30 hours', phone => '0151 62000001')" > /dev/
 q "SELECT fixture.standin_faults('[{\"mode\": \"error\", \"code\": 190, \"http_status\": 401, \"times\": 1}]')" > /dev/null
 warning=$(psql -X -q -c "CALL cart_abandon_run()" 2>&1 | grep WARNING)
 echo "# $warning"
-ok "$(echo "$warning" | grep -q '^WARNING:  cart_abandon: WhatsApp sending stopped for this run: channel paused by error 190: (#190) Access token has expired'; echo $?)" \
+ok "$(echo "$warning" | grep -q '^WARNING:  cart_abandon: WhatsApp sending paused: channel paused by error 190: (#190) Access token has expired'; echo $?)" \
    "a 190 ends the run with a WARNING naming the cause"
 
 # batch_pause: four batches of one cart take at least three pauses

@@ -2,12 +2,14 @@
 # Secret hygiene: with every statement and every debug message logged, a run that sends, a run
 # that meets 190 and a run with malformed answers (and one from pg_cron) leave the access token
 # in none of: the server log, errors and NOTICEs, pg_stat_activity, the ledger, cart metadata,
-# the run log, pg_settings as a non-superuser sees it, cron.job and cron.job_run_details.
-# Runs in ca_cron (pg_cron's database). The token itself is never printed.
+# the run log, pg_settings as a non-superuser sees it, cron.job and cron.job_run_details. Signed
+# and forged webhooks leave the app secret in neither log. Runs in ca_cron (pg_cron's database).
+# Neither secret is ever printed.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
-plan 13
+plan 15
 token=$(cat "$STANDIN_TOKEN_FILE")
+app_secret=$(cat "$STANDIN_APP_SECRET_FILE")
 contains_token() { grep -cF -- "$token" "$@" 2>/dev/null || true; }
 log_from=$(stat -c %s "$PG_LOG")
 client_log=$(mktemp)
@@ -38,6 +40,10 @@ q "SELECT fixture.standin_faults('[{\"mode\": \"not_json\", \"times\": 1}, {\"mo
 psql -X -c "CALL cart_abandon_run()" >> "$client_log" 2>&1
 psql -X -c "SET cart_abandon.whatsapp_token = ''" -c "CALL cart_abandon_run()" >> "$client_log" 2>&1
 q "SELECT fixture.standin_faults('[]')" > /dev/null
+# webhooks: the stand-in's signed ones, a forged one, one without a secret configured
+psql -X -c "SELECT fixture.deliver_webhooks()" >> "$client_log" 2>&1
+psql -X -c "SELECT cart_abandon_webhook('{\"object\": \"whatsapp_business_account\", \"entry\": []}', 'sha256=' || repeat('ab', 32))" >> "$client_log" 2>&1
+psql -X -c "SET cart_abandon.whatsapp_app_secret = ''" -c "SELECT cart_abandon_webhook('{}', 'sha256=00')" >> "$client_log" 2>&1
 
 # and one run from pg_cron
 make_carts sec_cron 4
@@ -56,10 +62,14 @@ q "SELECT pg_reload_conf()" > /dev/null
 tail -c +"$((log_from + 1))" "$PG_LOG" > "$client_log.server"
 echo "# server log written during the test: $(wc -l < "$client_log.server") lines; client output: $(wc -l < "$client_log") lines"
 ok "$([ "$(grep -c "statement: CALL cart_abandon_run()" "$client_log.server")" -ge 3 ]; echo $?)" "the log did record the statements"
-ok "$([ "$(grep -c "WARNING:  cart_abandon: WhatsApp sending stopped" "$client_log")" -ge 1 ]; echo $?)" "the 190 run warned the client"
+ok "$([ "$(grep -c "WARNING:  cart_abandon: WhatsApp sending paused" "$client_log")" -ge 1 ]; echo $?)" "the 190 run warned the client"
 is "$(contains_token "$client_log.server")" 0 "the token is not in the server log"
 is "$(contains_token "$client_log")" 0 "nor in any error, WARNING or NOTICE the client saw"
 is "$(contains_token "$client_log.activity")" 0 "nor in pg_stat_activity during a run"
+ok "$([ "$(grep -c "webhook signature does not match" "$client_log")" -eq 1 ] && [ "$(grep -cF -- "$app_secret" "$client_log.server" "$client_log" | awk -F: '{s+=$2} END {print s}')" -eq 0 ]; echo $?)" \
+   "a forged webhook was refused, and the app secret is in neither the server log nor the client's output"
+ok "$([ "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE webhook_status = 'read'")" -ge 3 ]; echo $?)" \
+   "(the signed webhooks were applied)"
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries d WHERE strpos(d::text, '$(printf %s "$token" | sed "s/'/''/g")') > 0")" 0 \
    "nor in the ledger"
 is "$(q "SELECT count(*) FROM public.cart c WHERE strpos(c.metadata::text, '$token') > 0")" 0 "nor in cart metadata"

@@ -59,6 +59,7 @@ is "$(q "SELECT status || '/' || coalesce(skip_reason, '') FROM cart_abandon.del
    "the opt-out still holds"
 is "$(q "SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" "full" "the first run after the upgrade scans in full"
 
+# The upgraded schema is the fresh one: same columns, constraints, indexes and functions.
 psql -X -q -c "CREATE DATABASE up_fresh TEMPLATE ca_template" > /dev/null
 psql -X -q -d up_fresh -c "CREATE EXTENSION cart_abandon" > /dev/null
 diff <(dump_schema up_fresh) <(dump_schema "$PGDATABASE") > /tmp/upgrade_schema_diff.$$ 2>&1

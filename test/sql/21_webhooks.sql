@@ -2,7 +2,7 @@
 -- body; statuses move a message only forward, once, in any order; failures after acceptance
 -- follow Meta's table; opt-outs by preference, reply or button; a lost answer settled.
 BEGIN;
-SELECT plan(56);
+SELECT plan(58);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -84,6 +84,9 @@ SELECT is((SELECT status || ' ' || error_code FROM row_of('f2')), 'failed 131026
 SELECT is((SELECT status FROM row_of('f3')), 'failed', '131050 after acceptance: failed');
 SELECT is((SELECT source || ' ' || wa_id FROM cart_abandon.opt_outs WHERE phone = '+4915150000013'), 'whatsapp_131050 4915150000013',
           '... and the person opted out, with the wa_id');
+SELECT is((hook(statuses_body(jsonb_build_array(status_item('delivered', (row_of('f2')).wamid, 4102444800, '4915150000012'))))
+           ->> 'statuses_applied')::int, 0, 'a late delivered for a failed message changes nothing');
+SELECT is((SELECT webhook_status || ' ' || status || ' ' || (delivered_at IS NULL) FROM row_of('f2')), 'failed failed true', '... it stays failed');
 SELECT is(cart_abandon_stats() -> 'failed_after_acceptance', '{"131026": 1, "131049": 1, "131050": 1}', 'stats: failures after acceptance by code');
 SELECT alike((row_of('f2')).error_message, 'failed after Meta accepted it:%', 'the ledger says when it failed');
 SELECT is((SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart WHERE id = 'f2'), 'Meta error 131026: message undeliverable',

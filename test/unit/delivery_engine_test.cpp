@@ -251,6 +251,17 @@ TEST_F(Engine, AProbeThatMeetsTheCauseAgainCostsOneRequest) {
     EXPECT_EQ(standin.control("GET", "/requests").size(), 1u);
 }
 
+TEST_F(Engine, AProbeMeetingOneBadCartMovesOnToTheNext) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131009}, {"times", 1}}}));
+    EngineOptions options = concurrency(8);
+    options.probe_first = true;
+    const auto report = send(client, deliveries(6), options);
+    EXPECT_FALSE(report.channel_halted) << "the first cart's own bad value must not keep the channel paused";
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Permanent);
+    EXPECT_TRUE(report.probe_accepted);
+}
+
 TEST_F(Engine, SendsToTheMarketingMessagesEndpoint) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
     WhatsAppEndpoint marketing = endpoint();
