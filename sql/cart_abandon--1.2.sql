@@ -96,6 +96,8 @@ CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (co
     WHERE status IN ('claimed', 'sent', 'unknown');
 -- Status webhooks name the message by its wamid.
 CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
+-- Requests whose answer was lost, for reconcile_after (each run looks them up).
+CREATE INDEX deliveries_uncertain_idx ON cart_abandon.deliveries (claimed_at) WHERE status = 'unknown' AND wamid IS NULL;
 CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
     WHERE wa_id IS NOT NULL AND status IN ('claimed', 'sent', 'unknown');
 

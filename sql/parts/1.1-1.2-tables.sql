@@ -19,6 +19,8 @@ ALTER TABLE cart_abandon.deliveries
     ADD COLUMN webhook_at     timestamptz,
     ADD COLUMN claim_session  text;
 CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
+-- Requests whose answer was lost, for reconcile_after (each run looks them up).
+CREATE INDEX deliveries_uncertain_idx ON cart_abandon.deliveries (claimed_at) WHERE status = 'unknown' AND wamid IS NULL;
 
 ALTER TABLE cart_abandon.opt_outs ADD COLUMN wa_id text CHECK (wa_id ~ '^[0-9]{6,20}$');
 CREATE INDEX opt_outs_wa_id_idx ON cart_abandon.opt_outs (wa_id) WHERE wa_id IS NOT NULL;

@@ -207,8 +207,15 @@ bool is_ambiguous_code(long code) {
 std::string channel_pause_advice(long code, long subcode) {
     switch (code) {
         case 131063:
-            return "Marketing templates are disabled on /messages for this number: "
-                   "SET cart_abandon.whatsapp_endpoint = 'marketing_messages' (the Marketing Messages API).";
+            return "Marketing templates are disabled on /messages for this number: set "
+                   "cart_abandon.whatsapp_endpoint = 'marketing_messages' (the Marketing Messages API) where the "
+                   "runs read it (postgresql.conf, or ALTER DATABASE ... SET).";
+        case 131064:
+            return "Meta limits the account after template-category violations until the enforcement period "
+                   "ends; the next run probes again.";
+        case 132018:
+            return "A template parameter holds a newline, a tab or more than 4 spaces in a row: check "
+                   "cart_abandon.cart_url and default_customer_name.";
         case 132015:
             return "Meta paused the template for low quality (3 h, then 6 h); the next run probes again.";
         case 132016:
@@ -223,7 +230,8 @@ std::string channel_pause_advice(long code, long subcode) {
             return "Every request got the same parameter error: check the templates' parameters, "
                    "cart_abandon.cart_url and default_customer_name.";
         case 190:
-            return "The access token expired or is invalid: set a new cart_abandon.whatsapp_token.";
+            return "The access token expired or is invalid: replace it (cart_abandon.whatsapp_token_file, or "
+                   "cart_abandon.whatsapp_token).";
         default:
             return "";
     }
