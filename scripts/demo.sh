@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a throw-away setup: PostgreSQL 15 with Medusa-shaped sample carts and the local
 # WhatsApp stand-in. Prints what a dry run would do, runs the hourly job, shows each cart's
-# outcome, lets a simulated day pass for the second reminders, and prints the stats.
+# outcome, feeds Meta's (the stand-in's) signed webhooks back, lets a simulated day pass for the
+# second reminders, and prints the stats.
 # Everything is deleted at the end (KEEP_LOCAL_ENV=1 keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +53,14 @@ sql -c "SELECT cart_id, stage, status, origin, coalesce(hold_reason || ' until '
 echo; echo "== What the run did, cart by cart"
 sql -c "SELECT d.cart_id, d.stage, d.status, coalesce(d.skip_reason || ': ' || d.error_message, d.wamid, d.error_message) AS detail,
                d.phone FROM cart_abandon.deliveries d ORDER BY d.cart_id"
+
+echo "== Meta's webhooks arrive (the stand-in signs them like Meta): delivered and read, a shopper's STOP"
+sql -c "SELECT fixture.standin_post('/inbound', jsonb_build_object('type', 'text', 'text', 'Stop',
+            'from', (SELECT phone FROM cart_abandon.deliveries WHERE status = 'sent' AND phone IS NOT NULL ORDER BY cart_id LIMIT 1)))" > /dev/null
+sql -c "SELECT fixture.deliver_webhooks() AS \"what cart_abandon_webhook applied\""
+sql -c "SELECT cart_id, stage, webhook_status, delivered_at, read_at FROM cart_abandon.deliveries
+         WHERE webhook_status IS NOT NULL ORDER BY cart_id LIMIT 5"
+sql -c "SELECT phone, source, reason FROM cart_abandon.opt_outs"
 
 echo "== A day later (simulated): the same job sends the second reminders that are due"
 sql -c "SELECT fixture.age_all(interval '1 day')" > /dev/null

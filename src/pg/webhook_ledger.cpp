@@ -148,7 +148,7 @@ metadata AS (
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM matched),
-       (SELECT count(*) FROM changed),
+       (SELECT count(*) FROM matched m WHERE m.id IN (SELECT c.id FROM changed c)),
        (SELECT count(*) FROM opted_out),
        (SELECT max(claimed_at) FROM changed),
        (SELECT error_code FROM changed WHERE fails AND action = 'pause' LIMIT 1),

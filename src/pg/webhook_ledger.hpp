@@ -26,7 +26,7 @@ struct StatusRow {
 
 struct StatusResult {
     uint64_t matched = 0;  // statuses of messages the ledger knows
-    uint64_t changed = 0;  // rows a status changed (0 for a body applied before)
+    uint64_t changed = 0;  // statuses whose message's row changed (0 for a body applied before)
     uint64_t opt_outs_added = 0;
     std::optional<cart_abandon::Timestamp> covers;  // the latest claim a status spoke of
     std::optional<long> pause_code;  // a failure after acceptance that is the channel's
