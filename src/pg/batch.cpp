@@ -1,15 +1,8 @@
-#include <pthread.h>
-#include <signal.h>
-
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <iterator>
 #include <map>
-#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/message.hpp"
@@ -21,7 +14,9 @@
 #include "pg/decisions.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
+#include "pg/sending.hpp"
 #include "pg/settings.hpp"
+#include "pg/uncertain_claims.hpp"
 
 namespace pg {
 
@@ -31,19 +26,6 @@ using cart_abandon::DeliveryOutcome;
 using cart_abandon::OutcomeKind;
 
 constexpr std::size_t kMaxCartIdChars = 200;
-
-// Kept for the life of the backend so connections to the API stay open between calls.
-cart_abandon::HttpClient& http_client(std::chrono::milliseconds timeout, int max_connections) {
-    static std::unique_ptr<cart_abandon::HttpClient> client;
-    if (!client || client->options().timeout != timeout || client->options().max_connections != max_connections) {
-        client.reset();
-        client = std::make_unique<cart_abandon::HttpClient>(cart_abandon::HttpClientOptions{timeout, max_connections});
-    }
-    return *client;
-}
-
-// Polled by the sender between waits; reading the flags does not process the interrupt.
-bool cancel_requested() { return QueryCancelPending || ProcDiePending; }
 
 cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim, const RunState& state) {
     const cart_abandon::Settings& s = state.settings;
@@ -236,43 +218,6 @@ cart_abandon::SendReport unsent(const PreparedBatch& batch) {
     return report;
 }
 
-// What the sender needs, read from PostgreSQL before it runs (it may run on another thread).
-struct SendPlan {
-    cart_abandon::WhatsAppEndpoint endpoint;
-    cart_abandon::EngineOptions options;
-    std::chrono::milliseconds timeout;
-    std::string journal_path;  // this backend's start journal
-};
-
-SendPlan send_plan(const RunState& state) {
-    SendPlan plan{{state.settings.whatsapp_api_url, state.settings.whatsapp_phone_number_id,
-                   state.settings.whatsapp_token, state.settings.whatsapp_endpoint},
-                  engine_options(),
-                  state.settings.http_timeout};
-    plan.options.probe_first = state.paused_code.has_value();
-    plan.journal_path = journal_path(claim_session());
-    return plan;
-}
-
-// Pure C++ from here: no PostgreSQL call, so it may run on the sending thread.
-cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan, const PreparedBatch& batch,
-                                    const std::function<bool()>& should_stop) {
-    if (batch.deliveries.empty()) return {};
-    cart_abandon::StartJournal journal(plan.journal_path);
-    return cart_abandon::send_deliveries(http_client(plan.timeout, plan.options.max_concurrency), state.limiter,
-                                         plan.options, plan.endpoint, batch.deliveries, should_stop, &journal);
-}
-
-// The batch's outcomes are recorded: its start journal has served. A journal that cannot be
-// removed is left: the rows it names are no longer claimed, so it settles nothing wrongly.
-void forget_started() {
-    cart_abandon::StartJournal journal(journal_path(claim_session()));
-    try {
-        journal.clear();
-    } catch (const std::runtime_error&) {  // cart_abandon::Error; a PostgreSQL error (PgError) is not one
-    }
-}
-
 // A cart row stays locked from its metadata update to the commit, and a shopper updating the
 // cart waits that long: outcomes are recorded this many at a time, each chunk committed.
 constexpr std::size_t kOutcomeChunk = 100;
@@ -336,52 +281,6 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
     return result;
 }
 
-// Sends a prepared batch on a thread of its own while the backend prepares the next one. The
-// thread runs only the core sender (libcurl, no PostgreSQL call), with every signal blocked so
-// that PostgreSQL's handlers run on the backend's own thread. Leaving scope stops and joins it.
-class BackgroundSend {
-public:
-    BackgroundSend(RunState& state, const SendPlan& plan, const PreparedBatch& batch) {
-        sigset_t all, previous;
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &previous);
-        try {
-            thread_ = std::thread([this, &state, plan, &batch] {
-                try {
-                    report_ = send_batch(state, plan, batch, [this] { return stop_.load() || cancel_requested(); });
-                } catch (...) {
-                    error_ = std::current_exception();
-                }
-            });
-        } catch (...) {
-            pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-            throw;
-        }
-        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-    }
-    BackgroundSend(const BackgroundSend&) = delete;
-    BackgroundSend& operator=(const BackgroundSend&) = delete;
-
-    cart_abandon::SendReport join() {
-        thread_.join();
-        if (error_) std::rethrow_exception(error_);
-        return std::move(report_);
-    }
-
-    ~BackgroundSend() {
-        if (thread_.joinable()) {
-            stop_ = true;
-            thread_.join();
-        }
-    }
-
-private:
-    std::thread thread_;
-    std::atomic<bool> stop_{false};
-    cart_abandon::SendReport report_;
-    std::exception_ptr error_;
-};
-
 }  // namespace
 
 void warn_channel_paused(const RunState& state, bool whole_run) {
@@ -402,7 +301,7 @@ BatchResult process_batch(RunState& state, DueCartQueue& due, const std::functio
             return result;
         }
         const auto report = state.channel_halted ? unsent(batch)
-                                                 : send_batch(state, send_plan(state), batch, cancel_requested);
+                                                 : send_batch(state, send_plan(state), batch.deliveries, cancel_requested);
         return finish_batch(state, batch, report, [] {}, outcomes_written);
     });
 }
@@ -426,7 +325,7 @@ int run_batches(RunState& state, const std::function<void()>& commit,
         // A cancel waits for the next batch's claims (a few hundred milliseconds at most): both
         // batches' outcomes are then recorded before it is raised.
         guarded([] { HOLD_INTERRUPTS(); });
-        BackgroundSend sending(state, send_plan(state), current);
+        BackgroundSend sending(state, send_plan(state), current.deliveries);
         PreparedBatch next = in_batch_context([&] { return prepare_batch(state, due, commit); });
         const cart_abandon::SendReport report = sending.join();
         guarded([] { RESUME_INTERRUPTS(); });

@@ -12,6 +12,7 @@
 #include "pg/ledger.hpp"
 #include "pg/runs.hpp"
 #include "pg/settings.hpp"
+#include "pg/uncertain_claims.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {
