@@ -51,8 +51,8 @@ sql -c "SELECT cart_id, stage, status, origin, coalesce(hold_reason || ' until '
          ORDER BY cart_id, stage"
 
 echo; echo "== What the run did, cart by cart"
-sql -c "SELECT d.cart_id, d.stage, d.status, coalesce(d.skip_reason || ': ' || d.error_message, d.wamid, d.error_message) AS detail,
-               d.phone FROM cart_abandon.deliveries d ORDER BY d.cart_id"
+sql -c "SELECT d.cart_id, d.stage, d.status, d.origin, coalesce(d.skip_reason || ': ' || d.error_message, d.wamid, d.error_message) AS detail,
+               d.phone FROM cart_abandon.deliveries d ORDER BY d.cart_id, d.stage"
 
 echo "== Meta's webhooks arrive (the stand-in signs them like Meta): delivered and read, a shopper's STOP"
 sql -c "SELECT fixture.standin_post('/inbound', jsonb_build_object('type', 'text', 'text', 'Stop',
@@ -66,12 +66,13 @@ echo "== A day later (simulated): the same job sends the second reminders that a
 sql -c "SELECT fixture.age_all(interval '1 day')" > /dev/null
 sql -c "CALL cart_abandon_run()"
 sql -c "SELECT cart_id, stage, status, wamid FROM cart_abandon.deliveries WHERE stage = 2 ORDER BY cart_id LIMIT 10"
+sql -c "SELECT fixture.deliver_webhooks() -> 'statuses_applied' AS \"their statuses, applied\""
 
 echo "== Some shoppers come back and buy"
-sql -c "UPDATE public.cart SET completed_at = now()
-         WHERE id IN (SELECT cart_id FROM cart_abandon.deliveries WHERE status = 'sent' AND origin = 'cart_abandon'
-                       ORDER BY cart_id LIMIT 6)"
-echo "6 carts that got a reminder completed."
+completed=$(sql -tA -c "WITH bought AS (UPDATE public.cart SET completed_at = now()
+         WHERE id IN (SELECT DISTINCT cart_id FROM cart_abandon.deliveries WHERE status = 'sent' AND origin = 'cart_abandon'
+                       ORDER BY cart_id LIMIT 6) RETURNING 1) SELECT count(*) FROM bought")
+echo "$completed carts that got a reminder completed."
 
 echo "== A reminder's record in the cart's metadata (the seed's layout)"
 sql -c "SELECT id, jsonb_pretty(metadata) AS metadata FROM public.cart

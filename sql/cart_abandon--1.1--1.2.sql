@@ -289,7 +289,9 @@ BEGIN
             (SELECT CASE WHEN c.paused
                          THEN jsonb_build_object('paused', true, 'error_code', c.error_code,
                                                  'error_message', c.error_message, 'since', c.changed_at)
-                         ELSE jsonb_build_object('paused', false, 'resumed_at', c.changed_at) END
+                         WHEN c.error_code IS NOT NULL  -- paused once, then lifted
+                         THEN jsonb_build_object('paused', false, 'resumed_at', c.changed_at)
+                         ELSE jsonb_build_object('paused', false) END
                     || jsonb_build_object('last_webhook_at', c.last_webhook_at)
                FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
             '{"paused": false, "last_webhook_at": null}'::jsonb)),

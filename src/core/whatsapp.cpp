@@ -227,14 +227,17 @@ std::string channel_pause_advice(long code, long subcode) {
             if (subcode == 33)
                 return "Meta does not know this phone-number id for this token: check "
                        "cart_abandon.whatsapp_phone_number_id.";
-            return "Every request got the same parameter error: check the templates' parameters, "
-                   "cart_abandon.cart_url and default_customer_name.";
+            break;
         case 190:
             return "The access token expired or is invalid: replace it (cart_abandon.whatsapp_token_file, or "
                    "cart_abandon.whatsapp_token).";
         default:
-            return "";
+            break;
     }
+    if (is_ambiguous_code(code))
+        return "Every request got the same error: check the templates' parameters against WhatsApp Manager, "
+               "cart_abandon.cart_url and default_customer_name.";
+    return "";
 }
 
 bool is_account_rate_limit(const DeliveryOutcome& outcome) {

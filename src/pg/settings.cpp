@@ -150,7 +150,7 @@ void define_settings() {
                    7 * 24 * 3600);
     DefineCustomBoolVariable("cart_abandon.enable_whatsapp", "Send reminders over WhatsApp.", nullptr,
                              &enable_whatsapp_value, true, PGC_USERSET, 0, nullptr, nullptr, nullptr);
-    DefineCustomBoolVariable("cart_abandon.enable_email", "Send reminders by email (not available in 1.0).",
+    DefineCustomBoolVariable("cart_abandon.enable_email", "Send reminders by email (not available yet).",
                              nullptr, &enable_email_value, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     // Superuser-only: whoever sets the URL decides where the token is sent.
     define_string("cart_abandon.whatsapp_api_url", "WhatsApp Cloud API base URL, version included.",

@@ -10,8 +10,9 @@ plan 12
 
 q "CREATE EXTENSION cart_abandon VERSION '1.1'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.1" "1.1 installs"
-is "$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1 | grep -o 'ALTER EXTENSION cart_abandon UPDATE' | head -1)" \
-   "ALTER EXTENSION cart_abandon UPDATE" "the 1.2 library refuses a 1.1 schema and says how to upgrade"
+refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
+is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.1 but its library is 1.2' <<< "$refusal") $(grep -o 'ALTER EXTENSION cart_abandon UPDATE' <<< "$refusal" | head -1)" \
+   "1 ALTER EXTENSION cart_abandon UPDATE" "the 1.2 library refuses a 1.1 schema and says how to upgrade"
 
 # What 1.1 wrote: a sent reminder with its wa_id, a stage closed by 132001 (a misspelt template),
 # one closed by 131026, a held stage, an imported one, a 131050 opt-out, a paused channel.

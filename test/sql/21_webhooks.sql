@@ -2,7 +2,7 @@
 -- body; statuses move a message only forward, once, in any order; failures after acceptance
 -- follow Meta's table; opt-outs by preference, reply or button; a lost answer settled.
 BEGIN;
-SELECT plan(58);
+SELECT plan(59);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -143,8 +143,11 @@ SELECT is((SELECT wamid FROM row_of('u1')), (SELECT wamid FROM fixture.standin_r
 SELECT is((SELECT metadata -> 'notifications' ->> 'firstSent' FROM public.cart WHERE id = 'u1'), 'true', 'cart metadata says sent');
 
 -- ---- bad bodies: clear errors, nothing applied ----
-SELECT throws_ok(format('SELECT cart_abandon_webhook(%L, %L)', 'not json', fixture.sign('not json')), '22P02', NULL, 'a signed body that is not JSON: 22P02');
-SELECT throws_ok(format('SELECT cart_abandon_webhook(%L, %L)', b, fixture.sign(b)), '22023', NULL, 'more than 1,000 updates: 22023')
+SELECT throws_ok(format('SELECT cart_abandon_webhook(%L, %L)', 'not json', fixture.sign('not json')), '22P02',
+                 'webhook body is not JSON (error at byte 2)', 'a signed body that is not JSON: 22P02');
+SELECT throws_ok($$SELECT cart_abandon_webhook(NULL, 'sha256=00')$$, '22023', 'payload must not be NULL', 'a NULL body: 22023');
+SELECT throws_ok(format('SELECT cart_abandon_webhook(%L, %L)', b, fixture.sign(b)), '22023',
+                 'webhook body holds more than 1000 updates', 'more than 1,000 updates: 22023')
   FROM (SELECT statuses_body((SELECT jsonb_agg(status_item('read', 'wamid.x' || i, 1764460800, '49151')) FROM generate_series(1, 1001) i)) AS b) x;
 SET cart_abandon.whatsapp_app_secret = '';
 SELECT throws_ok($$SELECT cart_abandon_webhook('{}', 'sha256=00')$$, '55000', 'cart_abandon.whatsapp_app_secret is not set', 'no app secret: 55000');
