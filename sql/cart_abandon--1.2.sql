@@ -272,6 +272,12 @@ SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off;
 COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
 'Applies one signed WhatsApp webhook body (statuses, opt-outs); returns what it applied and ignored.';
 
+-- The secret settings (whatsapp_token, whatsapp_app_secret) set in a configuration file while
+-- cart_abandon is not in shared_preload_libraries: any role can SHOW them before a session loads
+-- the library. Sending and webhooks refuse to use them; the stats flag them.
+CREATE OR REPLACE FUNCTION cart_abandon.exposed_secrets() RETURNS text[]
+AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
+
 -- ISO 4217 minor units of a currency code in any case (2 for eur, 0 for jpy, 3 for kwd), from
 -- ICU's currency data; 2 for a code ICU does not know.
 CREATE OR REPLACE FUNCTION cart_abandon.currency_minor_units(currency_code text) RETURNS integer
@@ -413,6 +419,7 @@ BEGIN
         'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+        'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
         'channels', jsonb_build_object('whatsapp', coalesce(
             (SELECT CASE WHEN c.paused
                          THEN jsonb_build_object('paused', true, 'error_code', c.error_code,

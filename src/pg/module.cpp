@@ -2,6 +2,7 @@
 #include "core/currency.hpp"
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
+#include "pg/spi.hpp"
 
 extern "C" {
 
@@ -18,6 +19,8 @@ PG_FUNCTION_INFO_V1(cart_abandon_effective_settings);
 Datum cart_abandon_effective_settings(PG_FUNCTION_ARGS);
 PG_FUNCTION_INFO_V1(cart_abandon_currency_minor_units);
 Datum cart_abandon_currency_minor_units(PG_FUNCTION_ARGS);
+PG_FUNCTION_INFO_V1(cart_abandon_exposed_secrets);
+Datum cart_abandon_exposed_secrets(PG_FUNCTION_ARGS);
 
 }
 
@@ -62,4 +65,8 @@ Datum currency_minor_units_body(FunctionCallInfo fcinfo) {
 
 extern "C" Datum cart_abandon_currency_minor_units(PG_FUNCTION_ARGS) {
     return pg::run_entry(fcinfo, currency_minor_units_body);
+}
+
+extern "C" Datum cart_abandon_exposed_secrets(PG_FUNCTION_ARGS) {
+    return pg::run_entry(fcinfo, [](FunctionCallInfo) { return pg::text_array(pg::exposed_secrets()); });
 }

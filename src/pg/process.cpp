@@ -49,6 +49,7 @@ Datum process_body(FunctionCallInfo fcinfo) {
     state.settings = current_settings();
     state.limiter.set_rate(max_per_second());
     state.config = cart_abandon::resolve_run_config(state.settings, options);
+    if (!state.config.dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
 
     guarded([&] { InitMaterializedSRF(fcinfo, 0); });
     spi_connect(false);

@@ -11,6 +11,11 @@
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
 
+// The GUC table (each setting's source), for exposed_secrets(); a C header without extern "C".
+extern "C" {
+#include "utils/guc_tables.h"
+}
+
 namespace pg {
 
 namespace {
@@ -32,6 +37,9 @@ int endpoint_value = 0;  // index into endpoint_options
 char* app_secret_value = nullptr;
 char* app_secret_file_value = nullptr;
 int reconcile_after_s = 900;
+// Whether the library was loaded at server start (shared_preload_libraries): only then are the
+// secret settings protected in every session from the start.
+bool preloaded = false;
 
 const struct config_enum_entry endpoint_options[] = {
     {"messages", 0, false}, {"marketing_messages", 1, false}, {nullptr, 0, false}};
@@ -137,6 +145,7 @@ void define_seconds(const char* name, const char* description, int* variable, in
 }  // namespace
 
 void define_settings() {
+    preloaded = process_shared_preload_libraries_in_progress;
     define_string("cart_abandon.medusa_schema", "Schema that holds Medusa's cart and customer tables.",
                   &medusa_schema_value, "public", PGC_USERSET, 0, check_not_empty);
     DefineCustomIntVariable("cart_abandon.batch_size", "Carts per batch of cart_abandon_run.", nullptr,
@@ -295,6 +304,37 @@ std::string whatsapp_app_secret() {
     return "";
 }
 std::chrono::seconds reconcile_after() { return std::chrono::seconds(reconcile_after_s); }
+
+std::vector<std::string> exposed_secrets() {
+    std::vector<std::string> exposed;
+    if (preloaded) return exposed;
+    struct config_generic** variables = get_guc_variables();
+    const int count = GetNumConfigOptions();
+    for (int i = 0; i < count; ++i) {
+        const config_generic* variable = variables[i];
+        if (variable->source != PGC_S_FILE || variable->vartype != PGC_STRING) continue;
+        if (strcmp(variable->name, "cart_abandon.whatsapp_token") != 0 &&
+            strcmp(variable->name, "cart_abandon.whatsapp_app_secret") != 0)
+            continue;
+        const char* const* value = reinterpret_cast<const config_string*>(variable)->variable;
+        if (value && *value && (*value)[0]) exposed.push_back(variable->name);
+    }
+    return exposed;
+}
+
+void require_unexposed(const char* setting) {
+    for (const auto& name : exposed_secrets()) {
+        if (name != setting) continue;
+        throw cart_abandon::Error(
+            cart_abandon::ErrorKind::MissingConfiguration,
+            std::string(setting) + " is set in a configuration file while cart_abandon is not in "
+                                   "shared_preload_libraries",
+            "Until a session loads the library, the setting is a plain placeholder that any role can read "
+            "with SHOW; nothing is sent with a secret that may have been read.",
+            std::string("Add cart_abandon to shared_preload_libraries and restart, or move the secret to a file "
+                        "named by ") + setting + "_file (mode 600, owned by the server's user).");
+    }
+}
 
 std::string medusa_schema() { return text(medusa_schema_value); }
 int max_attempts() { return max_attempts_value; }

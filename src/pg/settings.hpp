@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "core/delivery_engine.hpp"
@@ -24,6 +25,13 @@ int attempts_per_run();
 // Secret: never logged, never in an error.
 std::string whatsapp_app_secret();
 std::chrono::seconds reconcile_after();
+
+// The secret settings (token, app secret) whose value comes from a configuration file while
+// the library was not preloaded: before a session loads it, any role can SHOW them.
+std::vector<std::string> exposed_secrets();
+
+// Throws Error(MissingConfiguration) saying how to fix it when `setting` is exposed so.
+void require_unexposed(const char* setting);
 
 std::string medusa_schema();
 int max_attempts();

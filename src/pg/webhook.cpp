@@ -65,6 +65,7 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     if (!payload)
         throw Error(ErrorKind::InvalidArgument, "payload must not be NULL", {},
                     "Pass the exact raw body of Meta's POST, as received.");
+    require_unexposed("cart_abandon.whatsapp_app_secret");
     const std::string secret = whatsapp_app_secret();
     if (secret.empty())
         throw Error(ErrorKind::MissingConfiguration, "cart_abandon.whatsapp_app_secret is not set",
