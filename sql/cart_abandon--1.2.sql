@@ -207,6 +207,30 @@ LANGUAGE sql IMMUTABLE AS $$
     END
 $$;
 
+-- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with
+-- the time, any earlier error removed), or the error's public summary (NULL removes the key).
+CREATE OR REPLACE FUNCTION cart_abandon.stage_notifications(
+    stage integer, sent boolean, sent_at timestamptz, metadata_error text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN sent
+                THEN jsonb_build_object(p.prefix || 'Sent', true,
+                                        p.prefix || 'SentAt', to_char(sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                        p.prefix || 'Error', NULL)
+                ELSE jsonb_build_object(p.prefix || 'Error', nullif(metadata_error, ''))
+           END
+      FROM (SELECT CASE stage WHEN 1 THEN 'first' ELSE 'second' END AS prefix) p
+$$;
+
+-- The number a WhatsApp user (wa_id) is reached at: the one cart_abandon last sent to under that
+-- wa_id, else the wa_id's digits (they are the E.164 number but in Brazil and Mexico).
+CREATE OR REPLACE FUNCTION cart_abandon.phone_of_wa_id(wa_id text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT d.phone FROM cart_abandon.deliveries d
+                      WHERE d.wa_id = phone_of_wa_id.wa_id AND d.phone IS NOT NULL
+                        AND d.status IN ('claimed', 'sent', 'unknown')
+                      ORDER BY d.id DESC LIMIT 1), '+' || wa_id)
+$$;
+
 -- Whether a stage's ledger row (NULL columns: no row) can be taken at `at`: none yet; a retry
 -- with attempts left; held and its time come; or a skip for want of data (a phone, consent)
 -- that a change of the cart, its addresses or its customer since (`last_change`, Medusa's

@@ -106,15 +106,9 @@ recorded AS (
     RETURNING d.cart_id, d.stage, d.status, d.sent_at, o.metadata_error, o.write_metadata
 ),
 patch AS (
-    SELECT r.cart_id,
-           CASE WHEN r.status = 'sent'
-                THEN jsonb_build_object(p.prefix || 'Sent', true,
-                                        p.prefix || 'SentAt', to_char(r.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                                        p.prefix || 'Error', NULL)
-                ELSE jsonb_build_object(p.prefix || 'Error', nullif(r.metadata_error, ''))
-           END AS notifications
+    SELECT r.cart_id, cart_abandon.stage_notifications(r.stage, r.status = 'sent', r.sent_at, r.metadata_error)
+               AS notifications
       FROM recorded r
-     CROSS JOIN LATERAL (SELECT CASE r.stage WHEN 1 THEN 'first' ELSE 'second' END AS prefix) p
      WHERE r.write_metadata
 )
 UPDATE @medusa@.cart c

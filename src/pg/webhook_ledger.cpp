@@ -130,14 +130,9 @@ opted_out AS (
 ),
 patch AS (
     SELECT c.cart_id,
-           CASE WHEN c.status = 'sent' AND c.old_status <> 'sent'
-                THEN jsonb_build_object(p.prefix || 'Sent', true,
-                                        p.prefix || 'SentAt', to_char(c.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                                        p.prefix || 'Error', NULL)
-                ELSE jsonb_build_object(p.prefix || 'Error', nullif(c.metadata_error, ''))
-           END AS notifications
+           cart_abandon.stage_notifications(c.stage, c.status = 'sent' AND c.old_status <> 'sent', c.sent_at,
+                                            c.metadata_error) AS notifications
       FROM changed c
-     CROSS JOIN LATERAL (SELECT CASE c.stage WHEN 1 THEN 'first' ELSE 'second' END AS prefix) p
      WHERE c.fails OR (c.status = 'sent' AND c.old_status <> 'sent')
 ),
 metadata AS (
@@ -161,8 +156,7 @@ SELECT (SELECT count(*) FROM matched),
 
 // user_preferences: the newest event per wa_id decides (an older one arriving late changes
 // nothing); a stop adds the person, a resume removes only what Meta's marketing preference put
-// there ('whatsapp', 'whatsapp_131050'). The person's number is the one cart_abandon last sent to
-// under that wa_id, else the wa_id's digits (they are the E.164 number but in Brazil and Mexico).
+// there ('whatsapp', 'whatsapp_131050'). The person's number: cart_abandon.phone_of_wa_id.
 Statement apply_preferences_statement(R"SQL(
 WITH input AS (
     SELECT DISTINCT ON (u.wa_id) u.wa_id, u.value, u.at
@@ -177,11 +171,7 @@ newer AS (
     RETURNING wa_id, value
 ),
 person AS (
-    SELECT n.wa_id, n.value,
-           coalesce((SELECT d.phone FROM cart_abandon.deliveries d
-                      WHERE d.wa_id = n.wa_id AND d.phone IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown')
-                      ORDER BY d.id DESC LIMIT 1), '+' || n.wa_id) AS phone
-      FROM newer n
+    SELECT n.wa_id, n.value, cart_abandon.phone_of_wa_id(n.wa_id) AS phone FROM newer n
 ),
 added AS (
     INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
@@ -206,10 +196,7 @@ SELECT (SELECT count(*) FROM added WHERE inserted), (SELECT count(*) FROM remove
 // the shop lifts it (a later resume of the marketing preference does not).
 Statement add_reply_opt_outs_statement(R"SQL(
 WITH person AS (
-    SELECT DISTINCT u.wa_id,
-           coalesce((SELECT d.phone FROM cart_abandon.deliveries d
-                      WHERE d.wa_id = u.wa_id AND d.phone IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown')
-                      ORDER BY d.id DESC LIMIT 1), '+' || u.wa_id) AS phone
+    SELECT DISTINCT u.wa_id, cart_abandon.phone_of_wa_id(u.wa_id) AS phone
       FROM unnest($1::text[]) AS u(wa_id)
 )
 INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
