@@ -68,11 +68,16 @@ std::string claim_session() {
 std::string journal_path(const std::string& session) {
     // Relative to the data directory, the backend's working directory.
     static const char* const kDirectory = "cart_abandon_journal";
-    guarded([] {
-        if (mkdir(kDirectory, S_IRWXU) != 0 && errno != EEXIST)
-            ereport(ERROR, (errcode_for_file_access(),
-                            errmsg("could not create directory \"%s\": %m", kDirectory)));
-    });
+    static bool made = false;  // once per backend, not per batch (a removed directory stops the
+                               // journal's writes, and with them every start: never unsafe)
+    if (!made) {
+        guarded([] {
+            if (mkdir(kDirectory, S_IRWXU) != 0 && errno != EEXIST)
+                ereport(ERROR, (errcode_for_file_access(),
+                                errmsg("could not create directory \"%s\": %m", kDirectory)));
+        });
+        made = true;
+    }
     return std::string(kDirectory) + "/" + session;
 }
 
