@@ -292,6 +292,7 @@ void warn_channel_paused(const RunState& state, bool whole_run) {
 }
 
 BatchResult process_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written,
+                          const std::function<void()>& chunk_written,
                           const std::function<void(const BatchResult&)>& outcomes_written) {
     return in_batch_context([&] {
         PreparedBatch batch = prepare_batch(state, due, claims_written);
@@ -302,7 +303,7 @@ BatchResult process_batch(RunState& state, DueCartQueue& due, const std::functio
         }
         const auto report = state.channel_halted ? unsent(batch)
                                                  : send_batch(state, send_plan(state), batch.deliveries, cancel_requested);
-        return finish_batch(state, batch, report, [] {}, outcomes_written);
+        return finish_batch(state, batch, report, chunk_written, outcomes_written);
     });
 }
 

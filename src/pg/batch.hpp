@@ -67,9 +67,12 @@ void warn_channel_paused(const RunState& state, bool whole_run);
 
 // Processes the next carts `due`, at most config.batch_size of them.
 // `claims_written` runs right after the claims are written and before anything is sent (the
-// procedure commits there). `outcomes_written` runs after the outcomes are written, with
-// interrupts held so that a cancel cannot separate what was sent from its record.
+// batch worker commits there), `chunk_written` between chunks of outcomes (it commits there too,
+// so that no cart row stays locked longer than a chunk). `outcomes_written` runs after the
+// outcomes are written, with interrupts held so that a cancel cannot separate what was sent
+// from its record.
 BatchResult process_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written,
+                          const std::function<void()>& chunk_written,
                           const std::function<void(const BatchResult&)>& outcomes_written);
 
 // Every due cart, batch after batch, for CALL cart_abandon_run (not a dry run): while one batch

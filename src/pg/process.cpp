@@ -1,22 +1,64 @@
 // SQL: cart_abandon_process(batch_size, cursor, options) -> one row per cart examined.
+// A dry run runs in the caller's backend. Any other call runs its batch in a background worker
+// (src/pg/batch_worker.cpp) whose transactions are its own, so that what the caller does with
+// its transaction afterwards (roll back, fail, cancel) cannot lose the record of a message.
 #include <string>
 
 #include "core/cursor.hpp"
 #include "core/error.hpp"
 #include "pg/arguments.hpp"
 #include "pg/batch.hpp"
+#include "pg/batch_worker.hpp"
 #include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
+#include "pg/process.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 
-namespace pg {
+extern "C" {
+#include "utils/snapmgr.h"
+}
 
-namespace {
+namespace pg {
 
 using cart_abandon::Error;
 using cart_abandon::ErrorKind;
+
+std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomous) {
+    auto options = cart_abandon::parse_run_options(request.options_json);
+    options.batch_size = request.batch_size;
+
+    RunState state;
+    state.settings = current_settings();
+    state.limiter.set_rate(max_per_second());
+    state.config = cart_abandon::resolve_run_config(state.settings, options);
+    if (!state.config.dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
+
+    spi_connect(autonomous);
+    // A worker has no portal to keep the snapshot SPI needs between commits (a procedure's
+    // CALL has one): it keeps its own, set aside for each commit.
+    if (autonomous) guarded([] { PushActiveSnapshot(GetTransactionSnapshot()); });
+    use_extension_owner();
+    require_medusa_tables();
+    if (!state.config.dry_run) state.paused_code = channel_paused_code();
+    auto commit = [autonomous] {
+        if (!autonomous) return;
+        guarded([] { PopActiveSnapshot(); });
+        spi_commit();
+        guarded([] { PushActiveSnapshot(GetTransactionSnapshot()); });
+    };
+    DueCartQueue due(request.after_cart_id, state.scan);
+    auto result = process_batch(state, due, commit, commit, [&](const BatchResult&) { commit(); });
+    if (autonomous) guarded([] { PopActiveSnapshot(); });
+    spi_finish();
+
+    if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, false);
+    if (result.cancel_pending) check_for_interrupts();
+    return std::move(result.rows);
+}
+
+namespace {
 
 void emit_row(FunctionCallInfo fcinfo, const BatchRow& row, const std::string& next_cursor) {
     Datum values[5] = {text_value(row.cart_id), Int32GetDatum(row.stage), text_value(row.action),
@@ -32,38 +74,23 @@ Datum process_body(FunctionCallInfo fcinfo) {
     if (PG_ARGISNULL(0))
         throw Error(ErrorKind::InvalidArgument, "batch_size must not be NULL", {},
                     "Pass a number of carts between 1 and " + std::to_string(cart_abandon::kMaxBatchSize) + ".");
-    const int batch_size = PG_GETARG_INT32(0);
-    cart_abandon::check_batch_size(batch_size, "batch_size");
+    BatchRequest request;
+    request.batch_size = PG_GETARG_INT32(0);
+    cart_abandon::check_batch_size(request.batch_size, "batch_size");
+    if (const auto cursor = text_argument(fcinfo, 1)) request.after_cart_id = cart_abandon::decode_cursor(*cursor);
 
-    std::string after_cart_id;
-    if (const auto cursor = text_argument(fcinfo, 1)) after_cart_id = cart_abandon::decode_cursor(*cursor);
-
-    std::string options_json;
-    auto options = options_argument(fcinfo, 2, options_json);
+    // Every argument, option and setting is checked here, so that a bad call starts no worker.
+    auto options = options_argument(fcinfo, 2, request.options_json);
     if (options.batch_size)
         throw Error(ErrorKind::InvalidArgument, "option \"batchSize\" is not accepted by cart_abandon_process", {},
                     "Pass the batch size as the function's first argument.");
-    options.batch_size = batch_size;
-
-    RunState state;
-    state.settings = current_settings();
-    state.limiter.set_rate(max_per_second());
-    state.config = cart_abandon::resolve_run_config(state.settings, options);
-    if (!state.config.dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
+    options.batch_size = request.batch_size;
+    const auto config = cart_abandon::resolve_run_config(current_settings(), options);
+    if (!config.dry_run && config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
 
     guarded([&] { InitMaterializedSRF(fcinfo, 0); });
-    spi_connect(false);
-    use_extension_owner();
-    require_medusa_tables();
-    if (!state.config.dry_run) state.paused_code = channel_paused_code();
-    // Claims and outcomes are written in the caller's transaction; nothing to commit here.
-    DueCartQueue due(after_cart_id, state.scan);
-    const auto result = process_batch(state, due, [] {}, [](const BatchResult&) {});
-    spi_finish();
-
-    for (const auto& row : result.rows) emit_row(fcinfo, row, cart_abandon::encode_cursor(row.cart_id));
-    if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, false);
-    if (result.cancel_pending) check_for_interrupts();
+    const auto rows = config.dry_run ? process_request(request, false) : process_in_worker(request);
+    for (const auto& row : rows) emit_row(fcinfo, row, cart_abandon::encode_cursor(row.cart_id));
     return Datum(0);
 }
 

@@ -98,7 +98,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     if (dry_run) {
         DueCartQueue due("", state.scan);
         for (;;) {
-            const auto result = process_batch(state, due, [] {}, [](const BatchResult&) {});
+            const auto result = process_batch(state, due, [] {}, [] {}, [](const BatchResult&) {});
             if (result.rows.empty()) break;
             ++batches;
             check_for_interrupts();
