@@ -1,6 +1,7 @@
 -- What each kind of answer (or no answer) from the API leads to: retry, failed, unknown, or the
 -- whole channel paused. Nothing is ever sent twice.
-BEGIN;
+-- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
+-- its own).
 SELECT plan(38);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
@@ -117,4 +118,3 @@ SELECT is((ledger('f1')).error_code, 132001, 'with its code');
 RESET cart_abandon.template_first;
 
 SELECT * FROM finish();
-ROLLBACK;

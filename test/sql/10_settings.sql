@@ -1,5 +1,6 @@
 -- Every setting with its default and units; who may set what; the token never shown.
-BEGIN;
+-- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
+-- its own), and roles are cluster-wide (the test role is dropped at the end).
 SELECT plan(57);
 CREATE EXTENSION cart_abandon;
 
@@ -39,6 +40,8 @@ SET cart_abandon.whatsapp_token = '';
 SELECT is(current_setting('cart_abandon.whatsapp_token'), '(not set)', 'an empty token shows as (not set)');
 RESET cart_abandon.whatsapp_token;
 
+-- Roles are cluster-wide: drop one left by an earlier aborted run of this file.
+DROP ROLE IF EXISTS plain_shop_user;
 CREATE ROLE plain_shop_user;
 GRANT USAGE ON SCHEMA cart_abandon TO plain_shop_user;
 SET ROLE plain_shop_user;
@@ -95,5 +98,7 @@ SELECT is(current_setting('cart_abandon.whatsapp_blocked_regions'), 'us br', 'a 
 SET cart_abandon.frequency_cap = 0;
 SELECT is(current_setting('cart_abandon.frequency_cap'), '0', 'frequency_cap 0: off');
 
+REVOKE USAGE ON SCHEMA cart_abandon FROM plain_shop_user;
+DROP ROLE plain_shop_user;
+
 SELECT * FROM finish();
-ROLLBACK;

@@ -1,7 +1,8 @@
 -- The 1.1 decision rules against what real shops and shoppers do: activity, purchases, one voice
 -- per person, the previous system's reminders, skips lifted by new data, phones read where they
 -- were typed, blocked regions, consent, quiet hours, and what cart metadata may say.
-BEGIN;
+-- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
+-- its own); settings are SET for the session, not SET LOCAL.
 SELECT plan(42);
 CREATE EXTENSION cart_abandon;
 
@@ -105,18 +106,22 @@ SELECT is(decided('c_same_a'), '1:would_send', 'the first cart of a number is se
 SELECT is(decided('c_same_b'), '1:held', 'the second is held by the frequency cap, not skipped (dry run)');
 
 -- ---- 8. quiet hours at the recipient (India: one zone, no DST), around the moment this runs ----
+-- (each statement has its own now(): the hour the window is built from is taken once, and the
+-- two-hour window still holds the moment of the calls if that hour ends in between)
 SELECT fixture.make_cart('c_kolkata', '30 hours', phone => '098765 43210', country => 'in');
+CREATE TEMP TABLE kolkata_hour AS
+    SELECT extract(hour FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS h, date_trunc('hour', now() AT TIME ZONE 'Asia/Kolkata') AS hour_start;
 SELECT set_config('cart_abandon.quiet_hours',
-                  format('%s:00-%s:00', lpad(h::text, 2, '0'), lpad(((h + 2) % 24)::text, 2, '0')), true)
-  FROM (SELECT extract(hour FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS h) ist;
+                  format('%s:00-%s:00', lpad(h::text, 2, '0'), lpad(((h + 2) % 24)::text, 2, '0')), false)
+  FROM kolkata_hour;
 SELECT is(decided('c_kolkata'), '1:held', 'inside the quiet window in Kolkata: held, not skipped');
-SELECT ok(detail_of('c_kolkata') LIKE 'quiet_hours: %' || to_char(date_trunc('hour', now() AT TIME ZONE 'Asia/Kolkata') + interval '2 hours' - interval '5 hours 30 minutes', 'YYYY-MM-DD"T"HH24:MI') || ':00Z',
+SELECT ok(detail_of('c_kolkata') LIKE 'quiet_hours: %' || to_char((SELECT hour_start FROM kolkata_hour) + interval '2 hours' - interval '5 hours 30 minutes', 'YYYY-MM-DD"T"HH24:MI') || ':00Z',
           'held until the window ends at the recipient');
 SELECT set_config('cart_abandon.quiet_hours',
-                  format('%s:00-%s:00', lpad(((h + 1) % 24)::text, 2, '0'), lpad(((h + 3) % 24)::text, 2, '0')), true)
+                  format('%s:00-%s:00', lpad(((h + 1) % 24)::text, 2, '0'), lpad(((h + 3) % 24)::text, 2, '0')), false)
   FROM (SELECT extract(hour FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS h) ist;
 SELECT is(decided('c_kolkata'), '1:would_send', 'outside the window: sent');
-SET LOCAL cart_abandon.quiet_hours = '';
+SET cart_abandon.quiet_hours = '';  -- for the rest of the file, as SET LOCAL did inside the transaction
 
 -- ---- 4. the previous system's reminders ----
 SELECT fixture.make_cart('c_seed_first', '30 hours',
@@ -162,4 +167,3 @@ UPDATE public.cart_address SET phone = '0151 7777 8888', updated_at = now() - in
 SELECT is(decided('c_phone_later'), '1:would_send', 'a phone added later lifts the skip; idle time counts from that change');
 
 SELECT * FROM finish();
-ROLLBACK;

@@ -1,7 +1,8 @@
 -- Meta's error table (June 2026), as a sender acts on it: configuration and account errors pause
 -- the channel without touching a cart, the next call probes with one request; per-recipient
 -- errors close the stage (131050 also opts out), 131049 makes it due again after 24 h.
-BEGIN;
+-- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
+-- its own).
 SELECT plan(45);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
@@ -146,4 +147,3 @@ SELECT is((SELECT message_status || ' ' || wa_id FROM cart_abandon.deliveries WH
           'held_for_quality_assessment 5215512345678', 'message_status and the wa_id (521...) are recorded');
 
 SELECT * FROM finish();
-ROLLBACK;

@@ -1,7 +1,8 @@
 -- cart_abandon_webhook: Meta's signed webhooks close the loop. Signatures verified over the raw
 -- body; statuses move a message only forward, once, in any order; failures after acceptance
 -- follow Meta's table; opt-outs by preference, reply or button; a lost answer settled.
-BEGIN;
+-- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
+-- its own).
 SELECT plan(59);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
@@ -163,4 +164,3 @@ SELECT throws_ok($$SELECT * FROM cart_abandon_process(1, NULL)$$, '42501', NULL,
 RESET ROLE;
 
 SELECT * FROM finish();
-ROLLBACK;
