@@ -1,7 +1,7 @@
 -- Every setting with its default and units; who may set what; the token never shown.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own), and roles are cluster-wide (the test role is dropped at the end).
-SELECT plan(57);
+SELECT plan(58);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION boot(short_name text) RETURNS text
@@ -62,7 +62,9 @@ SELECT is(boot('reconcile_after'), '900 s', 'reconcile_after defaults to 15min')
 SELECT is(current_setting('cart_abandon.whatsapp_app_secret'), '(set)', 'SHOW prints (set), not the app secret');
 SELECT is((SELECT count(*)::int FROM pg_settings WHERE name = 'cart_abandon.whatsapp_app_secret'), 0, 'pg_settings does not list the app secret');
 
--- the token is in none of what a run leaves behind
+-- the token is in none of what a run leaves behind (the timing as configured: the SETs above,
+-- the plain role's included, last for the session)
+RESET cart_abandon.first_delay;
 SELECT fixture.standin_reset();
 SELECT fixture.make_cart('t_ok', '30 hours', phone => '0151 80000001');
 SELECT fixture.make_cart('t_bad', '30 hours', phone => '0151 80000002');
@@ -70,6 +72,8 @@ SELECT fixture.standin_faults('[{"mode": "error", "code": 100, "to": "+491518000
 CREATE TEMP TABLE rows_out AS SELECT * FROM cart_abandon_process(10, NULL);
 CREATE TEMP TABLE secret AS
     SELECT substring(pg_read_file('secret.conf') FROM $re$whatsapp_token = '([^']+)'$re$) AS token;
+SELECT is((SELECT string_agg(cart_id || ' ' || action, ', ' ORDER BY cart_id) FROM rows_out), 't_bad failed, t_ok sent',
+          'one cart sent, one failed: there are rows to search');
 SELECT ok(length((SELECT token FROM secret)) >= 32, 'the test knows the token (without printing it)');
 SELECT is((SELECT count(*)::int FROM rows_out r, secret s WHERE r::text LIKE '%' || s.token || '%'), 0, 'not in the result rows');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries d, secret s WHERE d::text LIKE '%' || s.token || '%')
