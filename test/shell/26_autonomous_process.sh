@@ -2,12 +2,13 @@
 # cart_abandon_process is autonomous of its caller's transaction (issue 13, part 1): its batch
 # runs in a background worker whose claims and outcomes commit on their own. A rollback, a
 # statement failing after the batch, a cancel or a statement_timeout lose no record and cause no
-# second message; a PL/pgSQL loop over the cursor holds no cart row lock; settings, identity and
+# second message; a killed worker is settled like a crashed run; a PL/pgSQL loop over the cursor
+# holds no cart row lock; settings, identity and
 # errors travel between caller and worker; dry runs stay in the caller.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
 source "$(dirname "$0")/server.sh"
-plan 27
+plan 30
 requests_to() { q "SELECT count(*) FROM fixture.standin_requests() WHERE to_phone LIKE '$1'"; }
 status_of() { q "SELECT string_agg(status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries WHERE cart_id LIKE '$1'"; }
 
@@ -148,6 +149,23 @@ q "DROP ROLE ca_auto_op" > /dev/null
 out=$(psql -X -qtA -c "BEGIN" -c "SELECT fixture.make_cart('dry1', '30 hours', phone => '0151 75500001')" \
       -c "SELECT action FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}') WHERE cart_id = 'dry1'" -c "ROLLBACK" 2>&1 | tail -1)
 is "$out" "would_send" "a dry run sees a cart its own transaction made"
+
+# ---- the worker killed while its requests are in flight (the server restarts every backend) ----
+q "SELECT fixture.make_cart('kw' || n, '30 hours', phone => '0151 7660000' || n) FROM generate_series(1, 2) AS n" > /dev/null
+q "SELECT fixture.standin_delay(3000)" > /dev/null
+psql -X -qtA -c "SELECT count(*) FROM cart_abandon_process(10, NULL)" > "$PG_DIR/killed.out" 2>&1 &
+caller=$!
+for _ in $(seq 50); do [ "$(requests_to '+49151766000%')" -ge 2 ] && break; sleep 0.1; done
+worker=$(q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'cart_abandon batch'")
+kill -9 "$worker"
+wait "$caller"
+for _ in $(seq 100); do psql -X -qtA -c "SELECT 1" > /dev/null 2>&1 && break; sleep 0.2; done
+q "SELECT fixture.standin_delay(0)" > /dev/null
+ok "$(grep -q 'server closed the connection\|terminating connection' "$PG_DIR/killed.out"; echo $?)" \
+   "a worker killed mid-send takes the caller's connection with it (the server's crash restart)"
+q "CALL cart_abandon_run()" > /dev/null 2>&1
+is "$(status_of 'kw%')" "unknown,unknown" "the next run settles its claims from its start journal: started, answer lost"
+is "$(requests_to '+49151766000%')" 2 "and never resends them"
 
 # ---- no worker slot ----
 conf="$PG_DIR/data/postgresql.conf"
