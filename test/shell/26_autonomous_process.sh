@@ -3,8 +3,8 @@
 # runs in a background worker whose claims and outcomes commit on their own. A rollback, a
 # statement failing after the batch, a cancel or a statement_timeout lose no record and cause no
 # second message; a killed worker is settled like a crashed run; a PL/pgSQL loop over the cursor
-# holds no cart row lock; settings, identity and
-# errors travel between caller and worker; dry runs stay in the caller.
+# holds no cart row lock; settings, identity and errors travel between caller and worker; dry runs
+# stay in the caller.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
 source "$(dirname "$0")/server.sh"
