@@ -6,21 +6,9 @@
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
 plan 8
-conf="$PG_DIR/data/postgresql.conf"
-pg_ctl_bin="$(pg_config --bindir)/pg_ctl"
-restart() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl_bin" -D "$PG_DIR/data" -l "$PG_LOG" -m fast -w restart > /dev/null
-    else "$pg_ctl_bin" -D "$PG_DIR/data" -l "$PG_LOG" -m fast -w restart > /dev/null; fi
-    # pg_cron's launcher waits for its database; the server takes connections at once
-    for _ in $(seq 50); do psql -X -qtA -c "SELECT 1" > /dev/null 2>&1 && return; sleep 0.1; done
-}
-restore() {
-    sed -i "s/^shared_preload_libraries = 'pg_cron'$/shared_preload_libraries = 'pg_cron,cart_abandon'/" "$conf"
-    restart
-}
-trap restore EXIT
-sed -i "s/^shared_preload_libraries = 'pg_cron,cart_abandon'$/shared_preload_libraries = 'pg_cron'/" "$conf"
-restart
+source "$(dirname "$0")/preload.sh"
+trap "preload_cart_abandon on" EXIT
+preload_cart_abandon off
 token=$(cat "$STANDIN_TOKEN_FILE")
 
 q "CREATE EXTENSION cart_abandon" > /dev/null

@@ -54,21 +54,9 @@ is "$(sent b) $(sent c "$other")" "40 40" "both sent all their carts"
 ok "$([ "$(grep -c ERROR "$log")" = 0 ]; echo $?)" "no caller failed"
 
 # Without the preload: each call alone.
-conf="$PG_DIR/data/postgresql.conf"
-pg_ctl_bin="$(pg_config --bindir)/pg_ctl"
-restart() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl_bin" -D "$PG_DIR/data" -l "$PG_LOG" -m fast -w restart > /dev/null
-    else "$pg_ctl_bin" -D "$PG_DIR/data" -l "$PG_LOG" -m fast -w restart > /dev/null; fi
-    for _ in $(seq 50); do psql -X -qtA -c "SELECT 1" > /dev/null 2>&1 && return; sleep 0.1; done
-}
-restore() {
-    sed -i "s/^shared_preload_libraries = 'pg_cron'$/shared_preload_libraries = 'pg_cron,cart_abandon'/" "$conf"
-    restart
-    cleanup
-}
-trap restore EXIT
-sed -i "s/^shared_preload_libraries = 'pg_cron,cart_abandon'$/shared_preload_libraries = 'pg_cron'/" "$conf"
-restart
+source "$(dirname "$0")/preload.sh"
+trap "preload_cart_abandon on; cleanup" EXIT
+preload_cart_abandon off
 is "$(q "SELECT cart_abandon_stats() -> 'rate_limit'")" '{"per": "call", "max_per_second": 20}' \
    "not preloaded: the stats say the limit holds per call"
 # The token from a file: a token in a configuration file is refused without the preload.
