@@ -2,12 +2,23 @@
 // A run keeps one limiter across its batches. The spacing is stretched by kWindowMargin per
 // second so that the requests, arriving with a few milliseconds of jitter, still never put
 // more than `per_second` into one second at the receiving end (the average is 2.4% under).
+//
+// Several limiters may share one next start (share()): every caller sending from the same number
+// takes its starts from one sequence, in this process or, when the atomic lives in shared memory,
+// in any process. A start is taken with a compare-and-swap, so nothing is reserved ahead: a
+// caller that stops wastes no slot.
 #pragma once
 
-#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 
 namespace cart_abandon {
+
+// The next start of a sequence, in steady-clock nanoseconds (the same clock in every process of
+// the machine). Lock-free, so that it works in shared memory and from any thread.
+using SharedNextStart = std::atomic<int64_t>;
+static_assert(SharedNextStart::is_always_lock_free, "the next start must be lock-free to live in shared memory");
 
 class RateLimiter {
 public:
@@ -17,29 +28,35 @@ public:
 
     explicit RateLimiter(double per_second) { set_rate(per_second); }
 
-    void set_rate(double per_second) {
-        const std::chrono::duration<double> second_with_margin = std::chrono::seconds(1) + kWindowMargin;
-        spacing_ = std::chrono::duration_cast<Clock::duration>(second_with_margin / per_second);
-    }
+    void set_rate(double per_second);
+
+    // Takes starts from `next` from now on (nullptr: a sequence of this limiter's own). Each
+    // start keeps the sequence's next one at least this limiter's spacing away: limiters with
+    // different rates sharing it never exceed the highest rate together, nor each its own.
+    void share(SharedNextStart* next) { shared_ = next; }
+    bool shared() const { return shared_ != nullptr; }
 
     // The earliest time the next request may start.
-    Clock::time_point next_slot() const { return next_; }
+    Clock::time_point next_slot() const;
     Clock::duration spacing() const { return spacing_; }
 
     // Takes the next slot if it has come; false (and nothing taken) otherwise.
-    bool try_acquire(Clock::time_point now) {
-        if (now < next_) return false;
-        // Slots missed while the caller was busy (it polls about every millisecond; at 10,000/s
-        // that is ten slots) are taken now, up to kCatchUp (or one spacing) late; a limiter idle
-        // for longer does not bank a burst: the next start is spaced from now.
-        const Clock::duration catch_up = std::max<Clock::duration>(spacing_, kCatchUp);
-        next_ = (now - next_ > catch_up ? now : next_) + spacing_;
-        return true;
-    }
+    bool try_acquire(Clock::time_point now);
 
 private:
     Clock::duration spacing_{};
-    Clock::time_point next_{};
+    int64_t own_next_ = 0;                // nanoseconds, when not shared
+    SharedNextStart* shared_ = nullptr;
 };
+
+// The slot taken at `now` when the sequence's next start is `next`, and the next start after it;
+// false when the next start has not come. Slots missed while the caller was busy (it polls about
+// every millisecond; at 10,000/s that is ten slots) are taken now, up to kCatchUp late; a sequence
+// idle for longer does not bank a burst: the next start is spaced from now. So every start is at
+// most kCatchUp after its slot, and slots are a spacing apart: a one-second window holds at most
+// (1 s + kCatchUp) / spacing starts, under the rate thanks to kWindowMargin. (Catching up a whole
+// spacing, as before, let a poll late by almost one put rate + 1 into a window at low rates.)
+// All in nanoseconds of the steady clock.
+bool next_start_after(int64_t next, int64_t now, int64_t spacing, int64_t& following);
 
 }  // namespace cart_abandon

@@ -41,7 +41,8 @@ struct RunState {
     cart_abandon::RunConfig config;
     std::optional<int64_t> run_id;  // set for cart_abandon_run
     CandidateScan scan;             // full unless a run chose incremental
-    cart_abandon::RateLimiter limiter{70};  // paces every start of the call, across its batches
+    cart_abandon::RateLimiter limiter{70};  // paces every start of the call, across its batches,
+                                            // with every other caller of the number when preloaded
     bool channel_halted = false;    // a channel-fatal answer: send nothing more in this call
     std::string halt_reason;
     std::string halt_advice;        // what to do about it (the WARNING's hint)

@@ -2,6 +2,7 @@
 #include "core/currency.hpp"
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
+#include "pg/shared_limiter.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -13,6 +14,8 @@ void _PG_init(void);
 void _PG_init(void) {
     // No C++ object is alive here, so PostgreSQL may raise errors directly.
     pg::define_settings();
+    // Shared memory is reserved at server start only: a library loaded later paces each call alone.
+    if (process_shared_preload_libraries_in_progress) pg::request_shared_limiter();
 }
 
 PG_FUNCTION_INFO_V1(cart_abandon_effective_settings);

@@ -8,6 +8,7 @@
 #include "pg/boundary.hpp"
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
+#include "pg/shared_limiter.hpp"
 #include "pg/uncertain_claims.hpp"
 
 namespace pg {
@@ -35,6 +36,7 @@ SendPlan send_plan(const RunState& state) {
                   state.settings.http_timeout};
     plan.options.probe_first = state.paused_code.has_value();
     plan.journal_path = journal_path(claim_session());
+    plan.shared_next_start = shared_next_start(state.settings.whatsapp_phone_number_id);
     return plan;
 }
 
@@ -43,6 +45,7 @@ cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan,
                                     const std::function<bool()>& should_stop) {
     if (deliveries.empty()) return {};
     cart_abandon::StartJournal journal(plan.journal_path);
+    state.limiter.share(plan.shared_next_start);
     return cart_abandon::send_deliveries(http_client(plan.timeout, plan.options.max_concurrency), state.limiter,
                                          plan.options, plan.endpoint, deliveries, should_stop, &journal);
 }

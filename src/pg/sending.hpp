@@ -25,6 +25,9 @@ struct SendPlan {
     cart_abandon::EngineOptions options;
     std::chrono::milliseconds timeout;
     std::string journal_path;  // this backend's start journal
+    // The sending number's next start, shared with every caller of the cluster (nullptr: the
+    // library is not preloaded, the call paces itself alone).
+    cart_abandon::SharedNextStart* shared_next_start = nullptr;
 };
 
 SendPlan send_plan(const RunState& state);

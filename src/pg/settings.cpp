@@ -224,7 +224,8 @@ void define_settings() {
     DefineCustomIntVariable("cart_abandon.max_concurrency", "WhatsApp requests in flight at once.", nullptr,
                             &max_concurrency_value, 32, 1, 1024, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("cart_abandon.max_per_second",
-                            "Most WhatsApp requests started per second by one call, across its batches.", nullptr,
+                            "Most WhatsApp requests started per second from the sending number, by every call together "
+                            "(by each call alone when cart_abandon is not in shared_preload_libraries).", nullptr,
                             &max_per_second_value, 70, 1, 10000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("cart_abandon.attempts_per_run",
                             "Requests one call may make for a reminder that meets transient errors.", nullptr,

@@ -7,14 +7,8 @@ set -uo pipefail
 source "$(dirname "$0")/tap.sh"
 source "$(dirname "$0")/server.sh"
 plan 8
-conf="$PG_DIR/data/postgresql.conf"
-restore() {
-    sed -i "s/^shared_preload_libraries = 'pg_cron'$/shared_preload_libraries = 'pg_cron,cart_abandon'/" "$conf"
-    restart_server
-}
-trap restore EXIT
-sed -i "s/^shared_preload_libraries = 'pg_cron,cart_abandon'$/shared_preload_libraries = 'pg_cron'/" "$conf"
-restart_server
+trap "preload_cart_abandon on" EXIT
+preload_cart_abandon off
 token=$(cat "$STANDIN_TOKEN_FILE")
 
 q "CREATE EXTENSION cart_abandon" > /dev/null

@@ -7,3 +7,15 @@ restart_server() {
     else "$pg_ctl_bin" -D "$PG_DIR/data" -l "$PG_LOG" -m fast -w restart > /dev/null; fi
     for _ in $(seq 50); do psql -X -qtA -c "SELECT 1" > /dev/null 2>&1 && return; sleep 0.1; done
 }
+
+# preload_cart_abandon on|off: restarts the server with or without cart_abandon in
+# shared_preload_libraries; a test that turns it off makes its EXIT trap turn it on again.
+preload_cart_abandon() {
+    local conf="$PG_DIR/data/postgresql.conf"
+    if [ "$1" = on ]; then
+        sed -i "s/^shared_preload_libraries = 'pg_cron'$/shared_preload_libraries = 'pg_cron,cart_abandon'/" "$conf"
+    else
+        sed -i "s/^shared_preload_libraries = 'pg_cron,cart_abandon'$/shared_preload_libraries = 'pg_cron'/" "$conf"
+    fi
+    restart_server
+}

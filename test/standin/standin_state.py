@@ -80,6 +80,19 @@ class State:
             self.requests.append(record)
         return record
 
+    def busiest_second(self):
+        """The most send requests that arrived within one second ([t, t + 1 s) from each arrival),
+        accepted or not (Meta's throughput limit counts every call), that window's start, and all."""
+        with self.lock:
+            arrivals = sorted(record["at"] for record in self.requests)
+        busiest, start, first = 0, 0, None
+        for end, at in enumerate(arrivals):
+            while at - arrivals[start] >= 1.0:
+                start += 1
+            if end - start + 1 > busiest:
+                busiest, first = end - start + 1, arrivals[start]
+        return {"requests": busiest, "from": first, "total": len(arrivals)}
+
     def check(self, body, endpoint):
         """Meta's refusal of a request as (http status, code, details), else None."""
         problem = meta_api.check_shape(body, self.business_country_code)

@@ -466,6 +466,21 @@ class StandInTest(unittest.TestCase):
             self.assertEqual(record[key], value, key)
         self.assertNotIn(TOKEN, json.dumps(self.s.control("GET", "requests")))
 
+    def test_the_busiest_second_counts_arrivals_in_a_sliding_window(self):
+        self.assertEqual(self.s.control("GET", "busiest_second"), {"requests": 0, "from": None, "total": 0})
+        self.s.send()
+        first = self.last_request()["at"]
+        self.s.send(token="wrong")  # refused requests count too: Meta's limit counts every call
+        self.s.send()
+        time.sleep(1.05)
+        self.s.send()
+        self.s.send()
+        self.assertEqual(self.s.control("GET", "busiest_second"), {"requests": 3, "from": first, "total": 5})
+        self.s.send()
+        self.assertEqual(self.s.control("GET", "busiest_second")["requests"], 3, "a later window holds 3 too, not more")
+        self.s.send()
+        self.assertEqual(self.s.control("GET", "busiest_second")["requests"], 4)
+
     def test_fault_rules_still_work(self):
         self.s.control("POST", "faults", [{"mode": "error", "code": 131056, "to": "+4915110000005", "times": 1},
                                           {"mode": "not_json", "template": "cart_abandonment_second", "times": 1}])

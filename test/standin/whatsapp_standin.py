@@ -37,6 +37,9 @@ on a bad payload). Everything set here lasts until POST /_control/reset.
                                           to, to_had_plus, template, language, params, biz_opaque_callback_data,
                                           status, code, accepted, fault, wamid, wa_id, message_status, client_port
     GET  /_control/state                  every setting below (never the token nor the app secret)
+    GET  /_control/busiest_second         {"requests": N, "from": t, "total": M}: the most send requests
+                                          (accepted or not) that arrived within one second, [t, t + 1 s)
+                                          from an arrival, of M since the reset; "from" null when none
     POST /_control/reset                  back to the start: requests, faults, settings, webhooks forgotten
     POST /_control/faults                 [rule, ...] replaces the fault rules (FAULT MODES)
     POST /_control/delay                  {"ms": N}: answer every send N ms late
@@ -162,6 +165,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, list(state.requests))
         if url.path == "/_control/state":
             return self.send_json(200, state.describe())
+        if url.path == "/_control/busiest_second":
+            return self.send_json(200, state.busiest_second())
         if url.path == "/_control/webhook_deliveries":
             with state.webhooks.cond:
                 return self.send_json(200, list(state.webhooks.deliveries))

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "core/rate_limiter.hpp"
 
 using namespace cart_abandon;
@@ -60,4 +63,81 @@ TEST(RateLimiter, KeepsUpAHighRateForACallerPollingEveryMillisecond) {
     }
     EXPECT_GE(starts.size(), 19000u) << "the slots missed between two polls are taken at the next";
     EXPECT_LE(worst, 10000u);
+}
+
+namespace {
+
+using Starts = std::vector<RateLimiter::Clock::time_point>;
+
+std::size_t busiest_second(Starts starts) {
+    std::sort(starts.begin(), starts.end());
+    std::size_t worst = 0;
+    for (std::size_t i = 0, j = 0; i < starts.size(); ++i) {
+        while (starts[i] - starts[j] >= 1s) ++j;
+        worst = std::max(worst, i - j + 1);
+    }
+    return worst;
+}
+
+// Callers polling in turn every millisecond for `duration`, each with its own limiter.
+Starts poll_in_turn(std::vector<RateLimiter*> callers, std::chrono::milliseconds duration) {
+    Starts starts;
+    auto now = RateLimiter::Clock::time_point(1s);
+    for (auto end = now + duration; now < end; now += 1ms)
+        for (RateLimiter* caller : callers)
+            while (caller->try_acquire(now)) starts.push_back(now);
+    return starts;
+}
+
+}  // namespace
+
+TEST(RateLimiter, APollLateByAlmostASpacingAddsNoStartToAWindow) {
+    RateLimiter limiter(20);  // a start every 51.25 ms
+    const auto t0 = RateLimiter::Clock::time_point(1s);
+    Starts starts;
+    ASSERT_TRUE(limiter.try_acquire(t0));
+    // The next poll comes 50 ms after the slot (the sender was writing its start journal): the
+    // missed slot is not taken 50 ms late, or 21 starts would follow within a second.
+    auto now = t0 + limiter.spacing() + 50ms;
+    for (auto end = now + 1100ms; now < end; now += 1ms)
+        while (limiter.try_acquire(now)) starts.push_back(now);
+    EXPECT_LE(busiest_second(starts), 20u);
+}
+
+TEST(RateLimiter, TwoCallersWithTheirOwnLimitersSendTwiceTheRate) {
+    // What each call did on its own before the limit was shared: the reason for share().
+    RateLimiter a(20), b(20);
+    EXPECT_GE(busiest_second(poll_in_turn({&a, &b}, 3s)), 39u);
+}
+
+TEST(RateLimiter, CallersSharingANextStartKeepTheRateTogether) {
+    SharedNextStart next{0};
+    RateLimiter a(20), b(20), c(20);
+    for (RateLimiter* limiter : {&a, &b, &c}) limiter->share(&next);
+    const Starts starts = poll_in_turn({&a, &b, &c}, 5s);
+    EXPECT_LE(busiest_second(starts), 20u);
+    EXPECT_GE(starts.size(), 97u) << "5 s at 20/s, less the 2.4% margin";
+}
+
+TEST(RateLimiter, SharedWithDifferentRatesNeitherExceedsItsOwnNorTheHighest) {
+    // Each start keeps the number for its own caller's spacing: while a slow caller sends, the
+    // fast one slows down too (the number's rate lies between the two).
+    SharedNextStart next{0};
+    RateLimiter fast(100), slow(10);
+    fast.share(&next);
+    slow.share(&next);
+    Starts fast_starts, slow_starts;
+    auto now = RateLimiter::Clock::time_point(1s);
+    for (int step = 0; step < 3000; ++step, now += 1ms) {  // they poll first in turn
+        RateLimiter& first = step % 2 ? fast : slow;
+        RateLimiter& second = step % 2 ? slow : fast;
+        while (first.try_acquire(now)) (&first == &fast ? fast_starts : slow_starts).push_back(now);
+        while (second.try_acquire(now)) (&second == &fast ? fast_starts : slow_starts).push_back(now);
+    }
+    Starts all = fast_starts;
+    all.insert(all.end(), slow_starts.begin(), slow_starts.end());
+    EXPECT_LE(busiest_second(all), 100u);
+    EXPECT_LE(busiest_second(slow_starts), 10u);
+    EXPECT_GE(slow_starts.size(), 5u);
+    EXPECT_GE(fast_starts.size(), 5u);
 }
