@@ -123,6 +123,41 @@ AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 CREATE OR REPLACE FUNCTION cart_abandon.currency_minor_units(currency_code text) RETURNS integer
 AS 'MODULE_PATHNAME', 'cart_abandon_currency_minor_units' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- Open carts (not completed or deleted, a live item, no order linked), of them the abandoned (idle
+-- at least first_delay) and those abandoned inside max_age, with last activity as the due rule sees
+-- it: every change to the cart, its items and shipping methods (removals too) and its addresses.
+-- One set-wise pass over the carts and their items (seconds at a million carts): a run that scans
+-- in full counts them at its end, and cart_abandon_stats() reports that count.
+CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
+    schema_name text, first_delay interval, max_age interval,
+    OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
+LANGUAGE plpgsql STABLE SET jit = off AS $$
+BEGIN
+    EXECUTE format($q$
+        WITH items AS (
+            SELECT li.cart_id, max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change
+              FROM %1$s.cart_line_item li
+             GROUP BY li.cart_id HAVING bool_or(li.deleted_at IS NULL)),
+        shipping AS (
+            SELECT sm.cart_id, max(greatest(sm.created_at, sm.updated_at, sm.deleted_at)) AS last_change
+              FROM %1$s.cart_shipping_method sm GROUP BY sm.cart_id),
+        open_cart AS (
+            SELECT greatest(c.updated_at, i.last_change, s.last_change, sa.updated_at, ba.updated_at) AS last_activity
+              FROM %1$s.cart c
+              JOIN items i ON i.cart_id = c.id
+              LEFT JOIN shipping s ON s.cart_id = c.id
+              LEFT JOIN %1$s.cart_address sa ON sa.id = c.shipping_address_id
+              LEFT JOIN %1$s.cart_address ba ON ba.id = c.billing_address_id
+             WHERE c.deleted_at IS NULL AND c.completed_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM %1$s.order_cart oc WHERE oc.cart_id = c.id AND oc.deleted_at IS NULL))
+        SELECT count(*),
+               count(*) FILTER (WHERE last_activity <= now() - $1),
+               count(*) FILTER (WHERE last_activity <= now() - $1 AND last_activity >= now() - $2)
+          FROM open_cart $q$, quote_ident(schema_name))
+    INTO open_carts, abandoned_carts, abandoned_carts_in_window USING first_delay, max_age;
+END
+$$;
+
 -- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
@@ -135,6 +170,8 @@ DECLARE
     ledger jsonb;
     recovered jsonb;
     schedule jsonb;
+    cron_database text;
+    last_scheduled jsonb;
 BEGIN
     settings := cart_abandon.effective_settings();
     missing := cart_abandon.missing_medusa_tables(settings.medusa_schema);
@@ -144,32 +181,15 @@ BEGIN
     END IF;
     medusa := quote_ident(settings.medusa_schema);
 
-    -- Open carts and how many of them are abandoned (idle at least the first delay). Last
-    -- activity as the due rule sees it: every change to the cart, its items and shipping
-    -- methods (removals too) and its addresses; a cart an order links to is not open.
-    EXECUTE format($q$
-        WITH open_cart AS (
-            SELECT greatest(c.updated_at,
-                       (SELECT max(greatest(li.created_at, li.updated_at)) FROM %1$s.cart_line_item li
-                         WHERE li.cart_id = c.id AND li.deleted_at IS NULL),
-                       (SELECT max(greatest(li.created_at, li.updated_at, li.deleted_at)) FROM %1$s.cart_line_item li
-                         WHERE li.cart_id = c.id AND li.deleted_at IS NOT NULL),
-                       (SELECT max(greatest(sm.created_at, sm.updated_at)) FROM %1$s.cart_shipping_method sm
-                         WHERE sm.cart_id = c.id AND sm.deleted_at IS NULL),
-                       (SELECT max(greatest(sm.created_at, sm.updated_at, sm.deleted_at)) FROM %1$s.cart_shipping_method sm
-                         WHERE sm.cart_id = c.id AND sm.deleted_at IS NOT NULL),
-                       (SELECT max(a.updated_at) FROM %1$s.cart_address a
-                         WHERE a.id IN (c.shipping_address_id, c.billing_address_id))) AS last_activity
-              FROM %1$s.cart c
-             WHERE c.deleted_at IS NULL AND c.completed_at IS NULL
-               AND EXISTS (SELECT 1 FROM %1$s.cart_line_item li WHERE li.cart_id = c.id AND li.deleted_at IS NULL)
-               AND NOT EXISTS (SELECT 1 FROM %1$s.order_cart oc WHERE oc.cart_id = c.id AND oc.deleted_at IS NULL))
-        SELECT jsonb_build_object(
-            'open_carts', count(*),
-            'abandoned_carts', count(*) FILTER (WHERE last_activity <= now() - $1),
-            'abandoned_carts_in_window', count(*) FILTER (WHERE last_activity <= now() - $1 AND last_activity >= now() - $2))
-          FROM open_cart $q$, medusa)
-    INTO carts USING settings.first_delay, settings.max_age;
+    -- The cart figures as the latest run that scanned in full counted them (cart_abandon.count_carts):
+    -- counting every open cart per call took 12 to 14 s at a million carts. NULL before such a run.
+    SELECT jsonb_build_object('open_carts', r.open_carts, 'abandoned_carts', r.abandoned_carts,
+                              'abandoned_carts_in_window', r.abandoned_carts_in_window,
+                              'carts_counted_at', r.carts_counted_at)
+      INTO carts
+      FROM cart_abandon.runs r WHERE r.carts_counted_at IS NOT NULL ORDER BY r.id DESC LIMIT 1;
+    carts := coalesce(carts, jsonb_build_object('open_carts', NULL, 'abandoned_carts', NULL,
+                                                'abandoned_carts_in_window', NULL, 'carts_counted_at', NULL));
 
     -- What cart_abandon sent, apart from what the shop's previous system had sent (imported).
     SELECT jsonb_build_object(
@@ -213,20 +233,23 @@ BEGIN
       FROM cart_abandon.deliveries;
 
     -- Recovered: completed after cart_abandon sent a reminder; value = live items' subtotal, one
-    -- key per currency (lower case, as Medusa writes it), rounded to its minor units (ICU).
+    -- key per currency (lower case, as Medusa writes it), rounded to its minor units (ICU). Each
+    -- reminded cart (the ledger) is looked up by its id (OFFSET 0: never a scan of every cart).
     EXECUTE format($q$
         WITH recovered_cart AS (
-            SELECT c.id, lower(c.currency_code) AS currency_code
-              FROM %1$s.cart c
-             WHERE c.completed_at IS NOT NULL AND c.deleted_at IS NULL
-               AND EXISTS (SELECT 1 FROM cart_abandon.deliveries d
-                            WHERE d.cart_id = c.id AND d.status = 'sent' AND d.origin = 'cart_abandon'
-                              AND d.sent_at < c.completed_at)),
+            SELECT c.id, c.currency_code, v.value
+              FROM (SELECT d.cart_id, min(d.sent_at) AS first_sent FROM cart_abandon.deliveries d
+                     WHERE d.status = 'sent' AND d.origin = 'cart_abandon' GROUP BY d.cart_id) r
+             CROSS JOIN LATERAL (SELECT c.id, lower(c.currency_code) AS currency_code FROM %1$s.cart c
+                                  WHERE c.id = r.cart_id AND c.completed_at > r.first_sent AND c.deleted_at IS NULL
+                                 OFFSET 0) c
+             CROSS JOIN LATERAL (SELECT sum(li.unit_price * li.quantity) AS value FROM %1$s.cart_line_item li
+                                  WHERE li.cart_id = c.id AND li.deleted_at IS NULL) v),
         per_currency AS (
             SELECT r.currency_code,
-                   round(sum(li.unit_price * li.quantity), cart_abandon.currency_minor_units(r.currency_code)) AS value
+                   round(sum(r.value), cart_abandon.currency_minor_units(r.currency_code)) AS value
               FROM recovered_cart r
-              JOIN %1$s.cart_line_item li ON li.cart_id = r.id AND li.deleted_at IS NULL
+             WHERE r.value IS NOT NULL
              GROUP BY r.currency_code)
         SELECT jsonb_build_object(
             'recovered_carts', (SELECT count(*) FROM recovered_cart),
@@ -234,6 +257,15 @@ BEGIN
         medusa)
     INTO recovered;
 
+    -- pg_cron usually lives in another database (cron.database_name): its jobs cannot be read
+    -- from here, so 'scheduled' is then unknown (NULL), and what tells is the latest run pg_cron
+    -- started, from our own run log.
+    IF current_setting('shared_preload_libraries') ~ '(^|[\s,"])pg_cron($|[\s,"])' THEN
+        cron_database := current_setting('cron.database_name', true);
+    END IF;
+    last_scheduled := (SELECT jsonb_build_object('id', r.id, 'status', r.status, 'started_at', r.started_at,
+                                                 'finished_at', r.finished_at)
+                         FROM cart_abandon.runs r WHERE r.started_by = 'pg_cron' ORDER BY r.id DESC LIMIT 1);
     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
         EXECUTE $q$
             SELECT coalesce((
@@ -247,9 +279,12 @@ BEGIN
                   FROM cron.job j WHERE j.jobname = 'cart_abandon' ORDER BY j.jobid LIMIT 1),
                 jsonb_build_object('pg_cron', true, 'scheduled', false)) $q$
         INTO schedule;
+        schedule := schedule || jsonb_build_object('pg_cron_database', current_database());
     ELSE
-        schedule := jsonb_build_object('pg_cron', false, 'scheduled', false);
+        schedule := jsonb_build_object('pg_cron', false, 'pg_cron_database', cron_database,
+                                       'scheduled', CASE WHEN cron_database IS NULL THEN false END);
     END IF;
+    schedule := schedule || jsonb_build_object('last_scheduled_run', last_scheduled);
 
     result := carts || ledger || recovered || jsonb_build_object(
         'recovery_rate', CASE WHEN (ledger ->> 'reminded_carts')::bigint > 0
@@ -260,6 +295,7 @@ BEGIN
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
+        'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),
         'channels', jsonb_build_object('whatsapp', coalesce(
             (SELECT CASE WHEN c.paused
                          THEN jsonb_build_object('paused', true, 'error_code', c.error_code,
@@ -316,40 +352,69 @@ END
 $$;
 
 -- The indexes that make the hourly scan follow the carts active inside the max-age window, not
--- every cart ever made, and the reading of recent purchases a range scan. Returned as statements to
--- run one by one outside a transaction (CONCURRENTLY: no lock that stops Medusa's writes; an
--- extension script or function cannot run them): SELECT * FROM cart_abandon_recommended_indexes() \gexec
-CREATE OR REPLACE FUNCTION cart_abandon_recommended_indexes() RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
-    SELECT format(statement, quote_ident((cart_abandon.effective_settings()).medusa_schema))
-      FROM (VALUES
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_open_cart_activity ON %s.cart (updated_at) '
-         'WHERE deleted_at IS NULL AND completed_at IS NULL'),
+-- every cart ever made, a cart's removed items a lookup, and the reading of recent purchases a
+-- range scan: name, Medusa table, and definition as pg_get_indexdef prints it after the table.
+-- One list both creates them (cart_abandon_recommended_indexes) and finds them missing
+-- (cart_abandon.missing_indexes), so the two cannot drift apart.
+CREATE OR REPLACE FUNCTION cart_abandon.recommended_index_list(
+    OUT name text, OUT table_name text, OUT definition text) RETURNS SETOF record
+LANGUAGE sql IMMUTABLE AS $$
+    VALUES
+        ('cart_abandon_open_cart_activity', 'cart',
+         'USING btree (updated_at) WHERE ((deleted_at IS NULL) AND (completed_at IS NULL))'),
         -- Every change to an item or shipping method, removals included (1.0's indexes on
         -- greatest(created_at, updated_at) are no longer used: drop them once these exist).
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_line_item_changes ON %s.cart_line_item '
-         '((greatest(created_at, updated_at, deleted_at)), cart_id)'),
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_shipping_changes ON %s.cart_shipping_method '
-         '((greatest(created_at, updated_at, deleted_at)), cart_id)'),
+        ('cart_abandon_line_item_changes', 'cart_line_item',
+         'USING btree (GREATEST(created_at, updated_at, deleted_at), cart_id)'),
+        ('cart_abandon_shipping_changes', 'cart_shipping_method',
+         'USING btree (GREATEST(created_at, updated_at, deleted_at), cart_id)'),
         -- A cart's removed items and shipping methods, by cart (Medusa's cart_id indexes hold
         -- live rows only).
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_line_item_removed ON %s.cart_line_item '
-         '(cart_id) WHERE deleted_at IS NOT NULL'),
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_shipping_removed ON %s.cart_shipping_method '
-         '(cart_id) WHERE deleted_at IS NOT NULL'),
+        ('cart_abandon_line_item_removed', 'cart_line_item', 'USING btree (cart_id) WHERE (deleted_at IS NOT NULL)'),
+        ('cart_abandon_shipping_removed', 'cart_shipping_method', 'USING btree (cart_id) WHERE (deleted_at IS NOT NULL)'),
         -- Changed addresses and customers lift skips for want of a phone or of consent.
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_cart_address_changes ON %s.cart_address (updated_at)'),
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_customer_changes ON %s.customer (updated_at)'),
+        ('cart_abandon_cart_address_changes', 'cart_address', 'USING btree (updated_at)'),
+        ('cart_abandon_customer_changes', 'customer', 'USING btree (updated_at)'),
         -- A run reads the purchases since the max-age window began, once (1.0's per-cart
         -- indexes cart_abandon_completed_by_email and _by_customer are no longer used).
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_completed ON %s.cart (completed_at) '
-         'WHERE completed_at IS NOT NULL'),
-        ('CREATE INDEX CONCURRENTLY IF NOT EXISTS cart_abandon_order_created ON %s."order" (created_at)'),
+        ('cart_abandon_completed', 'cart', 'USING btree (completed_at) WHERE (completed_at IS NOT NULL)'),
+        ('cart_abandon_order_created', 'order', 'USING btree (created_at)')
+$$;
+
+-- The recommended indexes missing from the Medusa schema, by name, in the list's order. An index
+-- counts by its definition (table, columns or expressions, predicate), whatever its name, once
+-- valid: one a shop made under its own name serves as well, and one a failed CREATE INDEX
+-- CONCURRENTLY left invalid does not. A catalog lookup: cheap enough for every run and stats call.
+CREATE OR REPLACE FUNCTION cart_abandon.missing_indexes(schema_name text) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(r.name ORDER BY r.n), '{}')
+      FROM cart_abandon.recommended_index_list() WITH ORDINALITY AS r(name, table_name, definition, n)
+     WHERE NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_index i
+         CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_indexdef(i.indexrelid) AS def) d
+         WHERE i.indrelid = pg_catalog.to_regclass(quote_ident(schema_name) || '.' || quote_ident(r.table_name))
+           AND i.indisvalid
+           AND substr(d.def, strpos(d.def, ' USING ') + 1) = r.definition)
+$$;
+
+-- Returned as statements to run one by one outside a transaction (CONCURRENTLY: no lock that
+-- stops Medusa's writes; an extension script or function cannot run them):
+-- SELECT * FROM cart_abandon_recommended_indexes() \gexec
+CREATE OR REPLACE FUNCTION cart_abandon_recommended_indexes() RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+    SELECT statement FROM (
+        SELECT format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON %s.%I %s', r.name,
+                      quote_ident((cart_abandon.effective_settings()).medusa_schema), r.table_name, r.definition),
+               r.n
+          FROM cart_abandon.recommended_index_list() WITH ORDINALITY AS r(name, table_name, definition, n)
+        UNION ALL
         -- The planner estimates a time range on an expression only from the statistics of a
         -- non-partial index on it, gathered by the next ANALYZE: without them it guesses a third
         -- of the table and scans every cart.
-        ('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method')
-      ) AS s(statement)
+        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method',
+                      quote_ident((cart_abandon.effective_settings()).medusa_schema)), 1000
+    ) s(statement, n)
+     ORDER BY n
 $$;
 
 -- ---- privileges: nothing for PUBLIC ----

@@ -175,8 +175,10 @@ Statement missing_tables_statement(
     "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cart_abandon')",
     {TEXTOID});
 
+Statement missing_indexes_statement("SELECT array_to_string(cart_abandon.missing_indexes($1), ', ')", {TEXTOID});
+
 // The SQL objects this library's statements expect.
-const char* const kSchemaVersion = "1.2";
+const char* const kSchemaVersion = "1.3";
 
 // The policy's view of a ledger row the selection returned. A held or skipped row there is open
 // (stage_open: its time came, or a change lifted the skip; a later stage matters only after a
@@ -228,6 +230,13 @@ void require_medusa_tables() {
                                   "order_cart tables.",
                                   "Set cart_abandon.medusa_schema to the schema that holds them, or run "
                                   "Medusa's migrations first.");
+}
+
+std::string missing_recommended_indexes() {
+    missing_indexes_statement.execute({text_value(medusa_schema())});
+    std::string missing = cell_text_or_empty(0, 0);
+    release_result();
+    return missing;
 }
 
 DueCartQueue::DueCartQueue(std::string after_cart_id, CandidateScan scan)
