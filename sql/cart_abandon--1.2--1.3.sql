@@ -403,14 +403,19 @@ $$;
 -- CONCURRENTLY left invalid does not. A catalog lookup: cheap enough for every run and stats call.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_indexes(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE AS $$
-    SELECT coalesce(array_agg(r.name ORDER BY r.n), '{}')
-      FROM cart_abandon.recommended_index_list() WITH ORDINALITY AS r(name, table_name, definition, n)
-     WHERE NOT EXISTS (
-        SELECT 1 FROM pg_catalog.pg_index i
+    WITH recommended AS (
+        SELECT r.name, r.definition, r.n,
+               pg_catalog.to_regclass(quote_ident(schema_name) || '.' || quote_ident(r.table_name)) AS table_oid
+          FROM cart_abandon.recommended_index_list() WITH ORDINALITY AS r(name, table_name, definition, n)),
+    -- Each valid index of those tables deparsed once (the first call in a session reads the catalog).
+    present AS MATERIALIZED (
+        SELECT i.indrelid, substr(d.def, strpos(d.def, ' USING ') + 1) AS definition
+          FROM pg_catalog.pg_index i
          CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_indexdef(i.indexrelid) AS def) d
-         WHERE i.indrelid = pg_catalog.to_regclass(quote_ident(schema_name) || '.' || quote_ident(r.table_name))
-           AND i.indisvalid
-           AND substr(d.def, strpos(d.def, ' USING ') + 1) = r.definition)
+         WHERE i.indisvalid AND i.indrelid IN (SELECT table_oid FROM recommended))
+    SELECT coalesce(array_agg(r.name ORDER BY r.n), '{}')
+      FROM recommended r
+     WHERE NOT EXISTS (SELECT 1 FROM present p WHERE p.indrelid = r.table_oid AND p.definition = r.definition)
 $$;
 
 -- Returned as statements to run one by one outside a transaction (CONCURRENTLY: no lock that
