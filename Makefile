@@ -41,10 +41,13 @@ override autodepend = yes
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-sql/cart_abandon--1.3.sql: sql/parts/header.sql sql/parts/tables.sql sql/parts/functions.sql
+# The SQL API in parts by concept; the privileges last, once every function exists.
+SQL_FUNCTION_PARTS = sql/parts/functions.sql sql/parts/stats.sql sql/parts/indexes.sql sql/parts/privileges.sql
+
+sql/cart_abandon--1.3.sql: sql/parts/header.sql sql/parts/tables.sql $(SQL_FUNCTION_PARTS)
 	cat $^ > $@
 
-sql/cart_abandon--1.2--1.3.sql: sql/parts/1.2-1.3-header.sql sql/parts/1.2-1.3-tables.sql sql/parts/functions.sql
+sql/cart_abandon--1.2--1.3.sql: sql/parts/1.2-1.3-header.sql sql/parts/1.2-1.3-tables.sql $(SQL_FUNCTION_PARTS)
 	cat $^ > $@
 
 all: sql/cart_abandon--1.3.sql sql/cart_abandon--1.2--1.3.sql

@@ -1,6 +1,6 @@
 -- cart_abandon 1.2 -> 1.3: no footgun at scale (the recommended indexes checked, the stats'
 -- cart figures counted by the run, scheduled runs recognised). Assembled by make from
--- sql/parts/1.2-1.3-tables.sql and sql/parts/functions.sql: edit those.
+-- sql/parts/1.2-1.3-tables.sql and the function parts: edit those.
 \echo Use "ALTER EXTENSION cart_abandon UPDATE TO '1.3'" to load this file. \quit
 
 -- The tables of 1.2 made those of 1.3 (sql/parts/tables.sql), their rows kept.
@@ -138,6 +138,45 @@ AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 -- ICU's currency data; 2 for a code ICU does not know.
 CREATE OR REPLACE FUNCTION cart_abandon.currency_minor_units(currency_code text) RETURNS integer
 AS 'MODULE_PATHNAME', 'cart_abandon_currency_minor_units' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cart_abandon.require_pg_cron() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = '55000',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, '
+                         'restart, then CREATE EXTENSION pg_cron.';
+    END IF;
+END
+$$;
+
+-- One job named cart_abandon; scheduling again replaces its schedule. Schedules are in GMT.
+-- SECURITY DEFINER: the job belongs to the extension's owner, so it runs with the privileges the
+-- run needs whoever scheduled it; its command is fixed here, only the schedule is the caller's.
+CREATE OR REPLACE FUNCTION cart_abandon_schedule(schedule text DEFAULT '0 * * * *') RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+    IF schedule IS NULL OR btrim(schedule) = '' THEN
+        RAISE EXCEPTION 'schedule must be a cron expression such as ''0 * * * *'''
+            USING ERRCODE = '22023';
+    END IF;
+    PERFORM cart_abandon.require_pg_cron();
+    -- The job's command is only the CALL: pg_cron runs a committing procedure only as the sole statement.
+    RETURN cron.schedule('cart_abandon', schedule, format('CALL %I.cart_abandon_run()', '@extschema@'));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cart_abandon_unschedule() RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+    PERFORM cart_abandon.require_pg_cron();
+    IF NOT EXISTS (SELECT 1 FROM cron.job WHERE jobname = 'cart_abandon' AND username = current_user) THEN
+        RETURN false;
+    END IF;
+    RETURN cron.unschedule('cart_abandon');
+END
+$$;
 
 -- Open carts (not completed or deleted, a live item, no order linked), of them the abandoned (idle
 -- at least first_delay) and those abandoned inside max_age, with last activity as the due rule sees
@@ -325,45 +364,6 @@ BEGIN
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
         'schedule', schedule);
     RETURN result;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION cart_abandon.require_pg_cron() RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
-        RAISE EXCEPTION 'pg_cron is not installed in this database'
-            USING ERRCODE = '55000',
-                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, '
-                         'restart, then CREATE EXTENSION pg_cron.';
-    END IF;
-END
-$$;
-
--- One job named cart_abandon; scheduling again replaces its schedule. Schedules are in GMT.
--- SECURITY DEFINER: the job belongs to the extension's owner, so it runs with the privileges the
--- run needs whoever scheduled it; its command is fixed here, only the schedule is the caller's.
-CREATE OR REPLACE FUNCTION cart_abandon_schedule(schedule text DEFAULT '0 * * * *') RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
-BEGIN
-    IF schedule IS NULL OR btrim(schedule) = '' THEN
-        RAISE EXCEPTION 'schedule must be a cron expression such as ''0 * * * *'''
-            USING ERRCODE = '22023';
-    END IF;
-    PERFORM cart_abandon.require_pg_cron();
-    -- The job's command is only the CALL: pg_cron runs a committing procedure only as the sole statement.
-    RETURN cron.schedule('cart_abandon', schedule, format('CALL %I.cart_abandon_run()', '@extschema@'));
-END
-$$;
-
-CREATE OR REPLACE FUNCTION cart_abandon_unschedule() RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
-BEGIN
-    PERFORM cart_abandon.require_pg_cron();
-    IF NOT EXISTS (SELECT 1 FROM cron.job WHERE jobname = 'cart_abandon' AND username = current_user) THEN
-        RETURN false;
-    END IF;
-    RETURN cron.unschedule('cart_abandon');
 END
 $$;
 
