@@ -302,12 +302,6 @@ COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
 CREATE OR REPLACE FUNCTION cart_abandon.exposed_secrets() RETURNS text[]
 AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 
--- Whom cart_abandon.max_per_second holds for: 'sending_number', every caller of the cluster
--- together (the library is preloaded: the limit lives in shared memory), or 'call', each call
--- alone (concurrent calls add up).
-CREATE OR REPLACE FUNCTION cart_abandon.rate_limit_scope() RETURNS text
-AS 'MODULE_PATHNAME', 'cart_abandon_rate_limit_scope' LANGUAGE C STABLE;
-
 -- ISO 4217 minor units of a currency code in any case (2 for eur, 0 for jpy, 3 for kwd), from
 -- ICU's currency data; 2 for a code ICU does not know.
 CREATE OR REPLACE FUNCTION cart_abandon.currency_minor_units(currency_code text) RETURNS integer
@@ -450,8 +444,6 @@ BEGIN
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
-        'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
-                                         'per', cart_abandon.rate_limit_scope()),
         'channels', jsonb_build_object('whatsapp', coalesce(
             (SELECT CASE WHEN c.paused
                          THEN jsonb_build_object('paused', true, 'error_code', c.error_code,

@@ -165,9 +165,20 @@ CREATE TABLE cart_abandon.runs (
     scan_since  timestamptz,  -- incremental: the scan_from of the complete run it continues
     scan_key    text,
     held        integer     NOT NULL DEFAULT 0,
-    imported    integer     NOT NULL DEFAULT 0
+    imported    integer     NOT NULL DEFAULT 0,
+    -- Who started it: the session's application_name, else its backend type ('pg_cron' for a
+    -- scheduled run in either of pg_cron's modes).
+    started_by  text,
+    -- The shop's carts as a run that scanned in full counted them at its end (one set-wise pass;
+    -- cart_abandon_stats() reports the latest instead of scanning every cart per call).
+    open_carts                bigint,
+    abandoned_carts           bigint,
+    abandoned_carts_in_window bigint,
+    carts_counted_at          timestamptz
 );
 CREATE INDEX runs_complete_scan_idx ON cart_abandon.runs (scan_key, scan_from) WHERE status = 'succeeded';
+CREATE INDEX runs_carts_counted_idx ON cart_abandon.runs (id) WHERE carts_counted_at IS NOT NULL;
+CREATE INDEX runs_started_by_idx ON cart_abandon.runs (started_by, id);
 
 -- The rows are the shop's data: keep them in pg_dump output.
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries', '');

@@ -40,6 +40,10 @@ struct DueCart {
 // Fails with an error naming the missing tables when Medusa's tables are not in the schema.
 void require_medusa_tables();
 
+// The recommended indexes (cart_abandon_recommended_indexes) missing from Medusa's schema,
+// comma-separated; empty when all are there. A catalog lookup, by definition, whatever the names.
+std::string missing_recommended_indexes();
+
 // Which carts a selection examines. Full: every cart active inside the max-age window.
 // Incremental: only carts that can have come due since `since`, the start of the last run that
 // examined every candidate it had (see cart_abandon.runs.scan).

@@ -52,6 +52,22 @@ std::string summary(const RunState& state, int64_t run_id, int batches, double s
            std::to_string(t.held) + " held, " + std::to_string(t.imported) + " imported; " + timing;
 }
 
+// Once per run: without the recommended indexes every run still works, each batch reading
+// Medusa's tables by scans instead of index lookups; the shop should know, and how to fix it.
+void notice_missing_indexes() {
+    const std::string missing = missing_recommended_indexes();
+    if (missing.empty()) return;
+    const std::string message = "cart_abandon: recommended indexes missing in schema \"" + medusa_schema() +
+                                "\": " + missing;
+    guarded([&] {
+        ereport(NOTICE, (errmsg("%s", message.c_str()),
+                         errdetail("Without them a run reads Medusa's tables by scans, once per batch, instead "
+                                   "of index lookups: it is slower with many carts."),
+                         errhint("Create them once, in psql as a superuser: "
+                                 "SELECT * FROM cart_abandon_recommended_indexes() \\gexec")));
+    });
+}
+
 Datum run_body(FunctionCallInfo fcinfo) {
     const auto started = std::chrono::steady_clock::now();
     std::string options_json;
@@ -74,6 +90,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     spi_connect(nonatomic);
     use_extension_owner();
     require_medusa_tables();
+    notice_missing_indexes();
     int64_t run_id = 0;
     if (!dry_run) {
         // A crash's uncertain claims: released when they never left, settled by webhooks when
@@ -120,6 +137,11 @@ Datum run_body(FunctionCallInfo fcinfo) {
         finish_run(run_id, state.channel_halted ? "channel_paused" : "succeeded", state.totals, batches,
                    state.halt_reason);
         spi_commit();
+        // After the sending, as rarely as full scans (a day by default): a pass over every cart.
+        if (!state.scan.incremental) {
+            count_carts(run_id, medusa_schema(), state.config.timing);
+            spi_commit();
+        }
     }
     spi_finish();
 

@@ -21,8 +21,11 @@ UPDATE cart_abandon.runs r
     {});
 
 Statement start_statement(R"SQL(
-INSERT INTO cart_abandon.runs (options, scan, scan_from, scan_since, scan_key)
-VALUES (coalesce(nullif($1, '')::jsonb, '{}'), $2, $3, $4, $5) RETURNING id
+INSERT INTO cart_abandon.runs (options, scan, scan_from, scan_since, scan_key, started_by)
+VALUES (coalesce(nullif($1, '')::jsonb, '{}'), $2, $3, $4, $5,
+        (SELECT coalesce(nullif(a.application_name, ''), a.backend_type)
+           FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a))
+RETURNING id
 )SQL",
     {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID});
 
@@ -48,6 +51,17 @@ UPDATE cart_abandon.runs
  WHERE id = $1
 )SQL",
     {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID, INT4OID, INT4OID});
+
+// One set-wise pass over Medusa's carts (cart_abandon.count_carts), kept with the run for
+// cart_abandon_stats(), which would otherwise examine every open cart per call.
+Statement count_carts_statement(R"SQL(
+UPDATE cart_abandon.runs r
+   SET open_carts = c.open_carts, abandoned_carts = c.abandoned_carts,
+       abandoned_carts_in_window = c.abandoned_carts_in_window, carts_counted_at = clock_timestamp()
+  FROM cart_abandon.count_carts($2, $3 * interval '1 second', $4 * interval '1 second') c
+ WHERE r.id = $1
+)SQL",
+    {INT8OID, TEXTOID, INT8OID, INT8OID});
 
 }  // namespace
 
@@ -100,6 +114,11 @@ void finish_run(int64_t run_id, const std::string& status, const RunTotals& t, i
                           int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
                           int_value(t.retry), int_value(t.skipped), text_value(detail), int_value(t.held),
                           int_value(t.imported)});
+}
+
+void count_carts(int64_t run_id, const std::string& medusa_schema, const cart_abandon::Timing& timing) {
+    count_carts_statement.run({int8_value(run_id), text_value(medusa_schema), int8_value(timing.first_delay.count()),
+                               int8_value(timing.max_age.count())});
 }
 
 }  // namespace pg

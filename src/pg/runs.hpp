@@ -32,4 +32,8 @@ void record_run_progress(int64_t run_id, const RunTotals& totals, int batches, c
 void finish_run(int64_t run_id, const std::string& status, const RunTotals& totals, int batches,
                 const std::string& detail);
 
+// Counts the shop's open and abandoned carts into the run's row (cart_abandon_stats() reads the
+// latest count): a full pass over the carts, made by runs that scan in full.
+void count_carts(int64_t run_id, const std::string& medusa_schema, const cart_abandon::Timing& timing);
+
 }  // namespace pg

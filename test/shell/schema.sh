@@ -4,3 +4,16 @@
 dump_schema() {
     pg_dump -s "$1" | grep -v '^--' | grep -v '^$' | grep -v '^\\\(un\)\?restrict ' | sed 's/,$//' | sort
 }
+
+# is_fresh_schema DESC: one TAP assertion that $PGDATABASE's schema (upgraded in place) equals a
+# fresh install of the current version in a new database; the difference is shown when not.
+is_fresh_schema() {
+    local fresh="fresh_$$" diff_file="/tmp/upgrade_schema_diff.$$"
+    psql -X -q -c "CREATE DATABASE $fresh TEMPLATE ca_template" > /dev/null
+    psql -X -q -d "$fresh" -c "CREATE EXTENSION cart_abandon" > /dev/null
+    diff <(dump_schema "$fresh") <(dump_schema "$PGDATABASE") > "$diff_file" 2>&1
+    is "$(wc -l < "$diff_file" | tr -d ' ')" "0" "$1"
+    [ -s "$diff_file" ] && sed 's/^/#   /' "$diff_file" | head -20
+    rm -f "$diff_file"
+    psql -X -q -c "DROP DATABASE $fresh WITH (FORCE)" > /dev/null
+}

@@ -1,7 +1,6 @@
--- cart_abandon_stats(): every key, with values from a known shop.
--- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
--- its own).
-SELECT plan(21);
+-- cart_abandon_stats(): every key, with values from a known shop. Not in one transaction: the
+-- cart figures are those the latest run that scanned in full counted (CALL commits).
+SELECT plan(26);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -18,7 +17,14 @@ SELECT fixture.age_cart('s_twice', interval '24 hours');
 SELECT count(*) FROM cart_abandon_process(100, NULL);
 UPDATE public.cart SET completed_at = clock_timestamp() WHERE id IN ('s_recovered', 's_bought_unreminded');
 
+SELECT is(cart_abandon_stats() -> 'open_carts', 'null', 'open_carts: null before a run counted the carts');
+SELECT is(cart_abandon_stats() -> 'last_run', 'null', 'last_run is null before any CALL');
+CALL cart_abandon_run();  -- the first run scans in full, then counts the carts
+
 CREATE TEMP TABLE stats AS SELECT cart_abandon_stats() AS s;
+SELECT ok((SELECT (s ->> 'carts_counted_at')::timestamptz > (s -> 'last_run' ->> 'started_at')::timestamptz FROM stats),
+          'carts_counted_at: when the run counted them, after it started');
+SELECT is((SELECT s -> 'last_run' ->> 'open_carts' FROM stats)::int, 5, 'the count is kept in the run''s row');
 SELECT is((SELECT s ->> 'open_carts' FROM stats)::int, 5, 'open_carts: open, with a live item');
 SELECT is((SELECT s ->> 'abandoned_carts' FROM stats)::int, 4, 'abandoned_carts: open and idle past the first delay');
 SELECT is((SELECT s ->> 'abandoned_carts_in_window' FROM stats)::int, 3, '... of which inside max_age');
@@ -34,11 +40,15 @@ SELECT is((SELECT s -> 'recovered_value' FROM stats), '{"eur": 20.00}', 'recover
 SELECT is((SELECT s ->> 'recovery_rate' FROM stats)::numeric, 0.5, 'recovery_rate = recovered / reminded');
 SELECT is((SELECT s ->> 'opt_outs' FROM stats)::int, 0, 'opt_outs');
 SELECT is((SELECT s ->> 'in_flight' FROM stats)::int, 0, 'in_flight');
-SELECT is((SELECT s -> 'last_run' FROM stats), 'null', 'last_run is null before any CALL');
-SELECT is((SELECT s -> 'schedule' FROM stats), '{"pg_cron": false, "scheduled": false}', 'schedule: pg_cron is not in this database');
+SELECT is((SELECT s -> 'last_run' ->> 'sent_first' FROM stats)::int, 0, 'last_run: the latest run (nothing was due)');
+SELECT is((SELECT s -> 'schedule' FROM stats),
+          '{"pg_cron": false, "pg_cron_database": "ca_cron", "scheduled": null, "last_scheduled_run": null}',
+          'schedule: pg_cron lives in ca_cron (its jobs unknown from here), no run it started yet');
+SELECT is((SELECT jsonb_array_length(s -> 'missing_indexes') FROM stats), 9, 'missing_indexes: none of the nine made here');
 SELECT is((SELECT s -> 'channels' FROM stats), '{"whatsapp": {"paused": false, "last_webhook_at": null}}', 'channels: WhatsApp not paused, no webhook yet');
 SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'second_sent', 'failed', 'skipped',
-                             'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule'] FROM stats),
+                             'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule',
+                             'missing_indexes', 'abandoned_carts_in_window', 'carts_counted_at'] FROM stats),
           'every key the issue names is there');
 
 -- a cancelled completion or a deleted cart is not recovered

@@ -1,6 +1,6 @@
 -- The pg_cron schedule: one idempotent job, and CALL cart_abandon_run() really runs from it.
 -- Runs in ca_cron, the database pg_cron lives in; no BEGIN, so the job sees our carts.
-SELECT plan(17);
+SELECT plan(19);
 CREATE EXTENSION IF NOT EXISTS cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -33,6 +33,9 @@ SELECT is((SELECT status FROM cart_abandon.deliveries WHERE cart_id = 'cron_cart
 SELECT is((SELECT status FROM cart_abandon.runs ORDER BY id LIMIT 1), 'succeeded', 'and logged its run');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone = '+4915170000001'), 1, 'one message');
 SELECT is(cart_abandon_stats() -> 'schedule' -> 'last_result' ->> 'status', 'succeeded', 'stats: the job''s last result');
+SELECT is((SELECT started_by FROM cart_abandon.runs ORDER BY id LIMIT 1), 'pg_cron', 'the run row says pg_cron started it');
+SELECT is(cart_abandon_stats() -> 'schedule' -> 'last_scheduled_run' ->> 'status', 'succeeded',
+          'stats: the last scheduled run, from the run log');
 
 SELECT is(cart_abandon_unschedule(), true, 'cart_abandon_unschedule() removes the job');
 SELECT is((SELECT count(*)::int FROM cron.job), 0, 'no job is left');

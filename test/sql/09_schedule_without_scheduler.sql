@@ -1,9 +1,20 @@
 -- Without pg_cron in the database, the schedule functions say so clearly.
 BEGIN;
-SELECT plan(3);
+SELECT plan(5);
 CREATE EXTENSION cart_abandon;
 SELECT throws_ok($$SELECT cart_abandon_schedule()$$, '55000', 'pg_cron is not installed in this database', 'schedule without pg_cron');
 SELECT throws_ok($$SELECT cart_abandon_unschedule()$$, '55000', 'pg_cron is not installed in this database', 'unschedule without pg_cron');
-SELECT is(cart_abandon_stats() -> 'schedule', '{"pg_cron": false, "scheduled": false}', 'stats say pg_cron is absent');
+-- pg_cron is preloaded here, living in ca_cron (cron.database_name): the common setup, where a
+-- job made there with cron.schedule_in_database runs cart_abandon_run in this database.
+SELECT is(cart_abandon_stats() -> 'schedule',
+          '{"pg_cron": false, "pg_cron_database": "ca_cron", "scheduled": null, "last_scheduled_run": null}',
+          'stats: pg_cron is in ca_cron, its jobs not visible from here (scheduled unknown), no scheduled run yet');
+INSERT INTO cart_abandon.runs (status, started_at, finished_at, started_by)
+VALUES ('succeeded', now() - interval '2 hours', now() - interval '2 hours', 'pg_cron'),
+       ('succeeded', now() - interval '1 hour', now() - interval '1 hour', 'psql');
+SELECT is(cart_abandon_stats() -> 'schedule' -> 'last_scheduled_run' ->> 'started_at',
+          (SELECT to_jsonb(started_at) #>> '{}' FROM cart_abandon.runs WHERE started_by = 'pg_cron'),
+          'the last run pg_cron started, not the later manual one');
+SELECT is(cart_abandon_stats() -> 'schedule' ->> 'pg_cron_database', 'ca_cron', 'where pg_cron lives');
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,191 @@
+
+-- Open carts (not completed or deleted, a live item, no order linked), of them the abandoned (idle
+-- at least first_delay) and those abandoned inside max_age, with last activity as the due rule sees
+-- it: every change to the cart, its items and shipping methods (removals too) and its addresses.
+-- One set-wise pass over the carts and their items (seconds at a million carts): a run that scans
+-- in full counts them at its end, and cart_abandon_stats() reports that count.
+CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
+    schema_name text, first_delay interval, max_age interval,
+    OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
+LANGUAGE plpgsql STABLE SET jit = off AS $$
+BEGIN
+    EXECUTE format($q$
+        WITH items AS (
+            SELECT li.cart_id, max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change
+              FROM %1$s.cart_line_item li
+             GROUP BY li.cart_id HAVING bool_or(li.deleted_at IS NULL)),
+        shipping AS (
+            SELECT sm.cart_id, max(greatest(sm.created_at, sm.updated_at, sm.deleted_at)) AS last_change
+              FROM %1$s.cart_shipping_method sm GROUP BY sm.cart_id),
+        open_cart AS (
+            SELECT greatest(c.updated_at, i.last_change, s.last_change, sa.updated_at, ba.updated_at) AS last_activity
+              FROM %1$s.cart c
+              JOIN items i ON i.cart_id = c.id
+              LEFT JOIN shipping s ON s.cart_id = c.id
+              LEFT JOIN %1$s.cart_address sa ON sa.id = c.shipping_address_id
+              LEFT JOIN %1$s.cart_address ba ON ba.id = c.billing_address_id
+             WHERE c.deleted_at IS NULL AND c.completed_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM %1$s.order_cart oc WHERE oc.cart_id = c.id AND oc.deleted_at IS NULL))
+        SELECT count(*),
+               count(*) FILTER (WHERE last_activity <= now() - $1),
+               count(*) FILTER (WHERE last_activity <= now() - $1 AND last_activity >= now() - $2)
+          FROM open_cart $q$, quote_ident(schema_name))
+    INTO open_carts, abandoned_carts, abandoned_carts_in_window USING first_delay, max_age;
+END
+$$;
+
+-- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
+CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+DECLARE
+    settings record;
+    medusa text;
+    missing text[];
+    result jsonb;
+    carts jsonb;
+    ledger jsonb;
+    recovered jsonb;
+    schedule jsonb;
+    cron_database text;
+    last_scheduled jsonb;
+BEGIN
+    settings := cart_abandon.effective_settings();
+    missing := cart_abandon.missing_medusa_tables(settings.medusa_schema);
+    IF cardinality(missing) > 0 THEN
+        RAISE EXCEPTION 'Medusa tables not found in schema "%": %', settings.medusa_schema, array_to_string(missing, ', ')
+            USING ERRCODE = '42P01', HINT = 'Set cart_abandon.medusa_schema to the schema that holds Medusa''s tables.';
+    END IF;
+    medusa := quote_ident(settings.medusa_schema);
+
+    -- The cart figures as the latest run that scanned in full counted them (cart_abandon.count_carts):
+    -- counting every open cart per call took 12 to 14 s at a million carts. NULL before such a run.
+    SELECT jsonb_build_object('open_carts', r.open_carts, 'abandoned_carts', r.abandoned_carts,
+                              'abandoned_carts_in_window', r.abandoned_carts_in_window,
+                              'carts_counted_at', r.carts_counted_at)
+      INTO carts
+      FROM cart_abandon.runs r WHERE r.carts_counted_at IS NOT NULL ORDER BY r.id DESC LIMIT 1;
+    carts := coalesce(carts, jsonb_build_object('open_carts', NULL, 'abandoned_carts', NULL,
+                                                'abandoned_carts_in_window', NULL, 'carts_counted_at', NULL));
+
+    -- What cart_abandon sent, apart from what the shop's previous system had sent (imported).
+    SELECT jsonb_build_object(
+        'first_sent', count(*) FILTER (WHERE stage = 1 AND status = 'sent' AND origin = 'cart_abandon'),
+        'second_sent', count(*) FILTER (WHERE stage = 2 AND status = 'sent' AND origin = 'cart_abandon'),
+        'imported', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND origin = 'imported'),
+                                       'second', count(*) FILTER (WHERE stage = 2 AND origin = 'imported')),
+        'failed', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'failed'),
+                                     'second', count(*) FILTER (WHERE stage = 2 AND status = 'failed')),
+        'unknown', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'unknown'),
+                                      'second', count(*) FILTER (WHERE stage = 2 AND status = 'unknown')),
+        'retry_pending', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'retry'),
+                                            'second', count(*) FILTER (WHERE stage = 2 AND status = 'retry')),
+        'in_flight', count(*) FILTER (WHERE status = 'claimed'),
+        'skipped', coalesce((SELECT jsonb_object_agg(skip_reason, n) FROM (
+                        SELECT skip_reason, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE status = 'skipped' GROUP BY skip_reason) s), '{}'::jsonb),
+        'held', coalesce((SELECT jsonb_object_agg(hold_reason, n) FROM (
+                        SELECT hold_reason, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE status = 'held' GROUP BY hold_reason) s), '{}'::jsonb),
+        'reminded_carts', count(DISTINCT cart_id) FILTER (WHERE status = 'sent' AND origin = 'cart_abandon'),
+        -- Meta's side (status webhooks): accepted = every message Meta took, failed later or not.
+        'accepted', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND wamid IS NOT NULL),
+                                       'second', count(*) FILTER (WHERE stage = 2 AND wamid IS NOT NULL)),
+        'delivered', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND delivered_at IS NOT NULL),
+                                        'second', count(*) FILTER (WHERE stage = 2 AND delivered_at IS NOT NULL)),
+        'read', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND read_at IS NOT NULL),
+                                   'second', count(*) FILTER (WHERE stage = 2 AND read_at IS NOT NULL)),
+        'delivery_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+                              THEN round(count(*) FILTER (WHERE delivered_at IS NOT NULL)::numeric
+                                         / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
+        'read_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+                          THEN round(count(*) FILTER (WHERE read_at IS NOT NULL)::numeric
+                                     / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
+        'failed_after_acceptance', coalesce((SELECT jsonb_object_agg(coalesce(error_code, 0)::text, n) FROM (
+                        SELECT error_code, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE failed_at IS NOT NULL GROUP BY error_code) f), '{}'::jsonb),
+        -- 131049: Meta's per-user marketing cap; due again after 24 h.
+        'deferred', count(*) FILTER (WHERE status = 'held' AND hold_reason = 'meta_marketing_cap'))
+      INTO ledger
+      FROM cart_abandon.deliveries;
+
+    -- Recovered: completed after cart_abandon sent a reminder; value = live items' subtotal, one
+    -- key per currency (lower case, as Medusa writes it), rounded to its minor units (ICU). Each
+    -- reminded cart (the ledger) is looked up by its id (OFFSET 0: never a scan of every cart).
+    EXECUTE format($q$
+        WITH recovered_cart AS (
+            SELECT c.id, c.currency_code, v.value
+              FROM (SELECT d.cart_id, min(d.sent_at) AS first_sent FROM cart_abandon.deliveries d
+                     WHERE d.status = 'sent' AND d.origin = 'cart_abandon' GROUP BY d.cart_id) r
+             CROSS JOIN LATERAL (SELECT c.id, lower(c.currency_code) AS currency_code FROM %1$s.cart c
+                                  WHERE c.id = r.cart_id AND c.completed_at > r.first_sent AND c.deleted_at IS NULL
+                                 OFFSET 0) c
+             CROSS JOIN LATERAL (SELECT sum(li.unit_price * li.quantity) AS value FROM %1$s.cart_line_item li
+                                  WHERE li.cart_id = c.id AND li.deleted_at IS NULL) v),
+        per_currency AS (
+            SELECT r.currency_code,
+                   round(sum(r.value), cart_abandon.currency_minor_units(r.currency_code)) AS value
+              FROM recovered_cart r
+             WHERE r.value IS NOT NULL
+             GROUP BY r.currency_code)
+        SELECT jsonb_build_object(
+            'recovered_carts', (SELECT count(*) FROM recovered_cart),
+            'recovered_value', coalesce((SELECT jsonb_object_agg(currency_code, value) FROM per_currency), '{}'::jsonb)) $q$,
+        medusa)
+    INTO recovered;
+
+    -- pg_cron usually lives in another database (cron.database_name): its jobs cannot be read
+    -- from here, so 'scheduled' is then unknown (NULL), and what tells is the latest run pg_cron
+    -- started, from our own run log.
+    IF current_setting('shared_preload_libraries') ~ '(^|[\s,"])pg_cron($|[\s,"])' THEN
+        cron_database := current_setting('cron.database_name', true);
+    END IF;
+    last_scheduled := (SELECT jsonb_build_object('id', r.id, 'status', r.status, 'started_at', r.started_at,
+                                                 'finished_at', r.finished_at)
+                         FROM cart_abandon.runs r WHERE r.started_by = 'pg_cron' ORDER BY r.id DESC LIMIT 1);
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        EXECUTE $q$
+            SELECT coalesce((
+                SELECT jsonb_build_object(
+                    'pg_cron', true, 'scheduled', true, 'jobid', j.jobid, 'schedule', j.schedule,
+                    'active', j.active, 'command', j.command,
+                    'last_result', (SELECT jsonb_build_object('status', d.status, 'start_time', d.start_time,
+                                                              'end_time', d.end_time, 'message', d.return_message)
+                                      FROM cron.job_run_details d WHERE d.jobid = j.jobid
+                                     ORDER BY d.start_time DESC NULLS LAST LIMIT 1))
+                  FROM cron.job j WHERE j.jobname = 'cart_abandon' ORDER BY j.jobid LIMIT 1),
+                jsonb_build_object('pg_cron', true, 'scheduled', false)) $q$
+        INTO schedule;
+        schedule := schedule || jsonb_build_object('pg_cron_database', current_database());
+    ELSE
+        schedule := jsonb_build_object('pg_cron', false, 'pg_cron_database', cron_database,
+                                       'scheduled', CASE WHEN cron_database IS NULL THEN false END);
+    END IF;
+    schedule := schedule || jsonb_build_object('last_scheduled_run', last_scheduled);
+
+    result := carts || ledger || recovered || jsonb_build_object(
+        'recovery_rate', CASE WHEN (ledger ->> 'reminded_carts')::bigint > 0
+                              THEN round((recovered ->> 'recovered_carts')::numeric / (ledger ->> 'reminded_carts')::numeric, 4)
+                              ELSE 0 END,
+        'opt_outs', (SELECT count(*) FROM cart_abandon.opt_outs),
+        'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
+                        SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
+        'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+        'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
+        'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
+                                         'per', cart_abandon.rate_limit_scope()),
+        'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),
+        'channels', jsonb_build_object('whatsapp', coalesce(
+            (SELECT CASE WHEN c.paused
+                         THEN jsonb_build_object('paused', true, 'error_code', c.error_code,
+                                                 'error_message', c.error_message, 'since', c.changed_at)
+                         WHEN c.error_code IS NOT NULL  -- paused once, then lifted
+                         THEN jsonb_build_object('paused', false, 'resumed_at', c.changed_at)
+                         ELSE jsonb_build_object('paused', false) END
+                    || jsonb_build_object('last_webhook_at', c.last_webhook_at)
+               FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+            '{"paused": false, "last_webhook_at": null}'::jsonb)),
+        'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
+        'schedule', schedule);
+    RETURN result;
+END
+$$;
