@@ -174,11 +174,27 @@ CREATE TABLE cart_abandon.runs (
     open_carts                bigint,
     abandoned_carts           bigint,
     abandoned_carts_in_window bigint,
-    carts_counted_at          timestamptz
+    carts_counted_at          timestamptz,
+    -- When the run looked for reminded carts that were completed (cart_abandon.record_recoveries):
+    -- the next run looks at completions from an hour before it.
+    recoveries_checked_at     timestamptz
 );
 CREATE INDEX runs_complete_scan_idx ON cart_abandon.runs (scan_key, scan_from) WHERE status = 'succeeded';
 CREATE INDEX runs_carts_counted_idx ON cart_abandon.runs (id) WHERE carts_counted_at IS NOT NULL;
 CREATE INDEX runs_started_by_idx ON cart_abandon.runs (started_by, id);
+CREATE INDEX runs_recoveries_checked_idx ON cart_abandon.runs (recoveries_checked_at) WHERE recoveries_checked_at IS NOT NULL;
+
+-- Carts completed after cart_abandon reminded them (recovered), recorded by each run so that
+-- cart_abandon_stats() reads these rows instead of looking up every reminded cart per call.
+-- value: the live items' subtotal at completion, in the cart's currency (lower case, as Medusa
+-- writes it); NULL for a cart without live items.
+CREATE TABLE cart_abandon.recovered_carts (
+    cart_id       text        PRIMARY KEY,
+    completed_at  timestamptz NOT NULL,
+    currency_code text        NOT NULL,
+    value         numeric,
+    recorded_at   timestamptz NOT NULL DEFAULT now()
+);
 
 -- The rows are the shop's data: keep them in pg_dump output.
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries', '');
@@ -188,4 +204,5 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.channel_status', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
 

@@ -137,6 +137,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
         finish_run(run_id, state.channel_halted ? "channel_paused" : "succeeded", state.totals, batches,
                    state.halt_reason);
         spi_commit();
+        record_recoveries(run_id, medusa_schema());
+        spi_commit();
         // After the sending, as rarely as full scans (a day by default): a pass over every cart.
         if (!state.scan.incremental) {
             count_carts(run_id, medusa_schema(), state.config.timing);

@@ -63,6 +63,9 @@ UPDATE cart_abandon.runs r
 )SQL",
     {INT8OID, TEXTOID, INT8OID, INT8OID});
 
+// Reminded carts completed since the last check, kept for cart_abandon_stats() (recovered).
+Statement record_recoveries_statement("SELECT cart_abandon.record_recoveries($1, $2)", {INT8OID, TEXTOID});
+
 }  // namespace
 
 void close_abandoned_runs() {
@@ -119,6 +122,10 @@ void finish_run(int64_t run_id, const std::string& status, const RunTotals& t, i
 void count_carts(int64_t run_id, const std::string& medusa_schema, const cart_abandon::Timing& timing) {
     count_carts_statement.run({int8_value(run_id), text_value(medusa_schema), int8_value(timing.first_delay.count()),
                                int8_value(timing.max_age.count())});
+}
+
+void record_recoveries(int64_t run_id, const std::string& medusa_schema) {
+    record_recoveries_statement.run({int8_value(run_id), text_value(medusa_schema)});
 }
 
 }  // namespace pg

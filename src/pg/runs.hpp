@@ -36,4 +36,8 @@ void finish_run(int64_t run_id, const std::string& status, const RunTotals& tota
 // latest count): a full pass over the carts, made by runs that scan in full.
 void count_carts(int64_t run_id, const std::string& medusa_schema, const cart_abandon::Timing& timing);
 
+// Records the reminded carts completed since the previous run's check (cart_abandon.recovered_carts,
+// which cart_abandon_stats() reads): a range of the completions, as the purchase check reads them.
+void record_recoveries(int64_t run_id, const std::string& medusa_schema);
+
 }  // namespace pg

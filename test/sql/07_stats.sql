@@ -1,6 +1,6 @@
 -- cart_abandon_stats(): every key, with values from a known shop. Not in one transaction: the
 -- cart figures are those the latest run that scanned in full counted (CALL commits).
-SELECT plan(26);
+SELECT plan(30);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -18,6 +18,7 @@ SELECT count(*) FROM cart_abandon_process(100, NULL);
 UPDATE public.cart SET completed_at = clock_timestamp() WHERE id IN ('s_recovered', 's_bought_unreminded');
 
 SELECT is(cart_abandon_stats() -> 'open_carts', 'null', 'open_carts: null before a run counted the carts');
+SELECT is(cart_abandon_stats() -> 'recovered_carts', 'null', 'recovered_carts: null before a run looked for them');
 SELECT is(cart_abandon_stats() -> 'last_run', 'null', 'last_run is null before any CALL');
 CALL cart_abandon_run();  -- the first run scans in full, then counts the carts
 
@@ -37,6 +38,8 @@ SELECT is((SELECT s -> 'skipped' FROM stats), '{"no_phone": 1}', 'skipped, per r
 SELECT is((SELECT s ->> 'reminded_carts' FROM stats)::int, 2, 'reminded_carts');
 SELECT is((SELECT s ->> 'recovered_carts' FROM stats)::int, 1, 'recovered_carts: completed after a reminder (not the one bought without)');
 SELECT is((SELECT s -> 'recovered_value' FROM stats), '{"eur": 20.00}', 'recovered_value per currency: live items'' unit_price * quantity');
+SELECT ok((SELECT (s ->> 'recoveries_checked_at')::timestamptz >= (s -> 'last_run' ->> 'started_at')::timestamptz FROM stats),
+          'recoveries_checked_at: when the run looked');
 SELECT is((SELECT s ->> 'recovery_rate' FROM stats)::numeric, 0.5, 'recovery_rate = recovered / reminded');
 SELECT is((SELECT s ->> 'opt_outs' FROM stats)::int, 0, 'opt_outs');
 SELECT is((SELECT s ->> 'in_flight' FROM stats)::int, 0, 'in_flight');
@@ -48,12 +51,15 @@ SELECT is((SELECT jsonb_array_length(s -> 'missing_indexes') FROM stats), 9, 'mi
 SELECT is((SELECT s -> 'channels' FROM stats), '{"whatsapp": {"paused": false, "last_webhook_at": null}}', 'channels: WhatsApp not paused, no webhook yet');
 SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'second_sent', 'failed', 'skipped',
                              'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule',
-                             'missing_indexes', 'abandoned_carts_in_window', 'carts_counted_at'] FROM stats),
+                             'missing_indexes', 'abandoned_carts_in_window', 'carts_counted_at', 'recoveries_checked_at'] FROM stats),
           'every key the issue names is there');
 
 -- a cancelled completion or a deleted cart is not recovered
 UPDATE public.cart SET deleted_at = clock_timestamp() WHERE id = 's_recovered';
+SELECT is((cart_abandon_stats() ->> 'recovered_carts')::int, 1, 'the recovered figures are those of the latest run...');
+CALL cart_abandon_run();
 SELECT is((cart_abandon_stats() ->> 'recovered_carts')::int, 0, 'a deleted cart is not counted as recovered');
 SELECT is((cart_abandon_stats() ->> 'recovery_rate')::numeric, 0::numeric, 'and the rate follows');
+SELECT is((SELECT count(*)::int FROM cart_abandon.recovered_carts), 0, '... which forgot the deleted cart');
 
 SELECT * FROM finish();
