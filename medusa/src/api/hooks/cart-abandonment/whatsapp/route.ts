@@ -17,6 +17,7 @@ export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
   }
   const given = query.get("hub.verify_token")
   const challenge = query.get("hub.challenge")
+  hideTokenFromRequestLog(req, query)
   if (query.get("hub.mode") !== "subscribe" || !expected || given === null || !sameSecret(given, expected) || challenge === null) {
     res.status(403).type("text/plain").send("Forbidden")
     return
@@ -48,6 +49,17 @@ export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
   } catch (error) {
     sendDatabaseError(req, res, error)
   }
+}
+
+/**
+ * Meta sends the verify token in the URL, and Medusa's request log (morgan) prints the URL once
+ * the answer is sent: the logged URL is made without it.
+ */
+function hideTokenFromRequestLog(req: MedusaRequest, query: URLSearchParams): void {
+  if (!query.has("hub.verify_token")) return
+  const shown = new URLSearchParams(query)
+  shown.set("hub.verify_token", "[redacted]")
+  req.originalUrl = `${req.path}?${shown.toString()}`
 }
 
 /** Constant-time comparison of two secrets of any length. */
