@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 44
+plan 45
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -41,6 +41,7 @@ is "$mismatches" "" "Medusa 2.21.2's migrated tables have every column of the fi
 PGOPTIONS="-c client_min_messages=warning" q "DROP SCHEMA e2e_fixture CASCADE" > /dev/null
 
 q "CREATE EXTENSION cart_abandon" > /dev/null || bail "CREATE EXTENSION cart_abandon failed"
+q "GRANT cart_abandon_operator TO medusa_app" > /dev/null   # as the README says
 start_shop || bail "Medusa did not start" "$WORK/medusa.log"
 echo "# Medusa is up at $((SECONDS - started)) s"
 admin_login
@@ -65,6 +66,10 @@ anonymous POST /admin/cart-abandonment/process '{}'
 is "$HTTP_STATUS" 401 "POST /admin/cart-abandonment/process without credentials: 401"
 admin GET /admin/cart-abandonment
 is "$HTTP_STATUS:$(json .open_carts)" "200:4" "GET /admin/cart-abandonment: the stats, 4 open carts"
+q "REVOKE cart_abandon_operator FROM medusa_app" > /dev/null
+admin GET /admin/cart-abandonment
+is "$HTTP_STATUS:$(json .code)" "403:42501" "Medusa's role without cart_abandon_operator: 403 with PostgreSQL's refusal"
+q "GRANT cart_abandon_operator TO medusa_app" > /dev/null
 admin POST /admin/cart-abandonment/process '{"batchSize": "ten"}'
 is "$HTTP_STATUS:$(json '.message | test("batchSize")')" "400:true" "a wrong type is a 400 naming the field"
 admin POST /admin/cart-abandonment/process '{"batchsize": 10}'

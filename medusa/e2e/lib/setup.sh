@@ -54,8 +54,10 @@ CONF
     # shellcheck disable=SC2046
     as_postgres env $(faketime_env) "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_LOG" -w start > /dev/null || return 1
     export PGPORT="$PG_PORT" PGDATABASE=medusa
-    psql -X -q -d postgres -c "CREATE DATABASE medusa" > /dev/null || return 1
-    export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/medusa"
+    # Medusa connects as a role of its own, owner of the shop's database, no superuser: what the
+    # plugin may do is what cart_abandon_operator grants (run.sh grants it after CREATE EXTENSION).
+    psql -X -q -d postgres -c "CREATE ROLE medusa_app LOGIN" -c "CREATE DATABASE medusa OWNER medusa_app" > /dev/null || return 1
+    export DATABASE_URL="postgres://medusa_app@127.0.0.1:$PG_PORT/medusa"
 }
 
 # Secrets of the e2e shop, never printed: the checks at the end grep the logs for them.
