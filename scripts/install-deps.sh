@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages cart_abandon builds, runs and is tested with.
-# Does nothing when they are all present; needs root (or sudo) otherwise.
+# Does nothing when they are all present; needs root (or sudo) otherwise. The Medusa plugin and its
+# end-to-end test (medusa/) also need Node.js 20 or later with npm, which Debian 12 does not have
+# (its nodejs is 18; Medusa 2.21.2 wants ^20.19 or >=22.12): the machines this project runs on
+# come with Node.js 20 and npm; medusa/e2e/run.sh stops with a message where they are missing.
 set -euo pipefail
 
 PACKAGES=(
@@ -11,6 +14,7 @@ PACKAGES=(
     clang-14 libclang-rt-14-dev
     nghttp2-server openssl
     gnuplot-nox wrk linux-perf
+    libfaketime jq
 )
 
 missing=()

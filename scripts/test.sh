@@ -3,7 +3,8 @@
 # throw-away PostgreSQL 15 (pg_cron preloaded) and the WhatsApp stand-in on 127.0.0.1, then runs
 # the GoogleTest unit tests of the core (plain, then under ASan and UBSan), every pgTAP file under
 # test/sql, every TAP shell test under test/shell (several sessions, crashes), and the libFuzzer
-# targets for FUZZ_SECONDS each (default 60; 0 skips them), and the benchmark at its smoke size.
+# targets for FUZZ_SECONDS each (default 60; 0 skips them), the benchmark at its smoke size, and
+# the Medusa plugin's end-to-end test against a real Medusa (medusa/e2e/run.sh; MEDUSA_E2E=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,15 +78,46 @@ local_env_template ca_template
 local_env_load_fixtures ca_cron
 psql -X -q -d ca_cron -c "CREATE EXTENSION pg_cron" > /dev/null
 
+# The Medusa end-to-end test runs apart (its own server, shop and clock): named, or in a full run.
+files=()
+run_e2e=0
+for file in "$@"; do
+    if [ "$file" = medusa/e2e/run.sh ]; then run_e2e=1; else files+=("$file"); fi
+done
+if [ $# -eq 0 ]; then
+    files=(test/sql/*.sql test/shell/[0-9]*.sh)
+    [ "${MEDUSA_E2E:-1}" = 0 ] || run_e2e=1
+fi
+
 log="$LOCAL_ENV_DIR/sql.log"
-set +e
-files=("$@")
-[ ${#files[@]} -gt 0 ] || files=(test/sql/*.sql test/shell/[0-9]*.sh)
-prove --failures --comments --exec "$PWD/test/bin/run-sql-test" "${files[@]}" 2>&1 | tee "$log"
-sql_status=${PIPESTATUS[0]}
-set -e
-sql_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$log" | tail -1)
-sql_failed=$(sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+sql_status=0
+sql_total=0
+sql_failed=0
+if [ ${#files[@]} -gt 0 ]; then
+    set +e
+    prove --failures --comments --exec "$PWD/test/bin/run-sql-test" "${files[@]}" 2>&1 | tee "$log"
+    sql_status=${PIPESTATUS[0]}
+    set -e
+    sql_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$log" | tail -1)
+    sql_failed=$(sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+fi
+
+# A script that stopped early (Bail out!, a wrong plan) counts as at least one failure.
+e2e_total=0
+e2e_failed=0
+e2e_passed=0
+if [ "$run_e2e" -eq 1 ]; then
+    log="$LOCAL_ENV_DIR/e2e.log"
+    set +e
+    prove --failures --comments --exec bash medusa/e2e/run.sh 2>&1 | tee "$log"
+    e2e_status=${PIPESTATUS[0]}
+    set -e
+    e2e_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$log" | tail -1)
+    e2e_failed=$(sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
+    [ "$e2e_status" -eq 0 ] || [ "$e2e_failed" -gt 0 ] || e2e_failed=1
+    e2e_passed=$(( ${e2e_total:-0} - e2e_failed < 0 ? 0 : ${e2e_total:-0} - e2e_failed ))
+    echo "medusa e2e: $e2e_passed passed, $e2e_failed failed"
+fi
 
 # The benchmark at its smoke size, so that it never rots: every step runs and writes its
 # results (the figures are not judged here; bench/RESULTS.md has the full-size ones).
@@ -106,12 +138,12 @@ if [ $# -eq 0 ]; then
     echo "benchmark smoke run: $([ "$bench_passed" -eq 1 ] && echo ok || echo FAILED)"
 fi
 
-passed=$(( ${unit_passed:-0} + ${sanitized_passed:-0} + ${standin_total:-0} - standin_failed + fuzz_passed + ${sql_total:-0} - sql_failed + bench_passed ))
-failed=$(( ${unit_failed:-0} + ${sanitized_failed:-0} + standin_failed + fuzz_failed + sql_failed + bench_failed ))
+passed=$(( ${unit_passed:-0} + ${sanitized_passed:-0} + ${standin_total:-0} - standin_failed + fuzz_passed + ${sql_total:-0} - sql_failed + bench_passed + e2e_passed ))
+failed=$(( ${unit_failed:-0} + ${sanitized_failed:-0} + standin_failed + fuzz_failed + sql_failed + bench_failed + e2e_failed ))
 if [ "$unit_status" -ne 0 ] || [ "$sql_status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
     [ "$sql_status" -ne 0 ] && [ "$sql_failed" -eq 0 ] && echo "a pgTAP file stopped early (see above)"
 fi
-echo "unit: ${unit_passed:-0} passed (+${sanitized_passed:-0} under sanitizers); fuzz targets: $fuzz_passed clean; sql: ${sql_total:-0} run in ${#files[@]} files"
+echo "unit: ${unit_passed:-0} passed (+${sanitized_passed:-0} under sanitizers); fuzz targets: $fuzz_passed clean; sql: ${sql_total:-0} run in ${#files[@]} files; medusa e2e: ${e2e_total:-0} run"
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,69 @@
+import { createHash, timingSafeEqual } from "node:crypto"
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { withConnection } from "../../../../lib/connection"
+import { sendDatabaseError } from "../../../../lib/errors"
+import { pluginOptions } from "../../../../lib/options"
+
+/**
+ * GET /hooks/cart-abandonment/whatsapp: Meta's verification handshake. The query is read from
+ * the raw URL: an extended query parser would turn "hub.mode" into nested objects.
+ */
+export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
+  const query = new URL(req.originalUrl, "http://localhost").searchParams
+  const expected = pluginOptions(req.scope).verifyToken
+  if (!expected) {
+    req.scope.resolve(ContainerRegistrationKeys.LOGGER).warn("cart_abandon: the plugin option verifyToken is not set: Meta's handshake is refused")
+  }
+  const given = query.get("hub.verify_token")
+  const challenge = query.get("hub.challenge")
+  hideTokenFromRequestLog(req, query)
+  if (query.get("hub.mode") !== "subscribe" || !expected || given === null || !sameSecret(given, expected) || challenge === null) {
+    res.status(403).type("text/plain").send("Forbidden")
+    return
+  }
+  res.status(200).type("text/plain").set("X-Content-Type-Options", "nosniff").send(challenge)
+}
+
+/**
+ * POST /hooks/cart-abandonment/whatsapp: one of Meta's webhook deliveries. The exact bytes
+ * received (Medusa's bodyParser preserveRawBody, see middlewares.ts) and X-Hub-Signature-256 go
+ * to cart_abandon_webhook, which checks the signature and applies the updates.
+ */
+export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
+  const raw = (req as MedusaRequest & { rawBody?: Buffer }).rawBody
+  if (!Buffer.isBuffer(raw)) {
+    // A 4xx: Meta always sends JSON, and a body that can never succeed must not be retried.
+    res.status(415).json({ type: "invalid_data", message: "expected Meta's JSON body (Content-Type: application/json)" })
+    return
+  }
+  try {
+    const { result } = await withConnection(req.scope, (client) =>
+      // Sent as bytes and decoded by the server: no byte changes on the way to the HMAC check.
+      client.query<{ counts: Record<string, number> }>(
+        "SELECT cart_abandon_webhook(convert_from($1::bytea, 'UTF8'), $2::text) AS counts",
+        [raw, req.get("x-hub-signature-256") ?? null]
+      )
+    )
+    res.status(200).json(result.rows[0].counts)
+  } catch (error) {
+    sendDatabaseError(req, res, error)
+  }
+}
+
+/**
+ * Meta sends the verify token in the URL, and Medusa's request log (morgan) prints the URL once
+ * the answer is sent: the logged URL is made without it.
+ */
+function hideTokenFromRequestLog(req: MedusaRequest, query: URLSearchParams): void {
+  if (!query.has("hub.verify_token")) return
+  const shown = new URLSearchParams(query)
+  shown.set("hub.verify_token", "[redacted]")
+  req.originalUrl = `${req.path}?${shown.toString()}`
+}
+
+/** Constant-time comparison of two secrets of any length. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value, "utf8").digest()
+  return timingSafeEqual(digest(given), digest(expected))
+}
