@@ -164,8 +164,6 @@ is "$HTTP_STATUS:$(json .cart.email):$(json .cart.metadata.notifications.firstSe
    "Medusa updates a reminded cart; the reminder's record stays"
 checkout "$CART_A"
 ok "$([ -n "$ORDER" ]; echo $?)" "Medusa completes a reminded cart through checkout"
-admin GET /admin/cart-abandonment
-is "$(json '.recovered_carts'):$(json '.recovered_value.eur')" "1:25" "the stats count it recovered, with its value"
 
 # ---- a day later: second reminders ----
 set_clock $((54 * 3600))
@@ -176,6 +174,8 @@ standin GET /requests
 is "$(json --argjson n "$(names)" '[.[] | select(.accepted and .template == "cart_abandonment_second") | $n[.params[1]]] | join(",")')" E \
    "... to E only: A bought, B came back 24 h ago"
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id = '$CART_A' AND stage = 2")" 0 "A, completed, has no second stage"
+admin GET /admin/cart-abandonment
+is "$(json '.recovered_carts'):$(json '.recovered_value.eur')" "1:25" "the run recorded A recovered, with its value; the stats count it"
 
 # ---- the stats route equals the extension's figures; no secret anywhere ----
 admin GET /admin/cart-abandonment
