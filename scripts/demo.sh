@@ -72,7 +72,8 @@ echo "== Some shoppers come back and buy"
 completed=$(sql -tA -c "WITH bought AS (UPDATE public.cart SET completed_at = now()
          WHERE id IN (SELECT DISTINCT cart_id FROM cart_abandon.deliveries WHERE status = 'sent' AND origin = 'cart_abandon'
                        ORDER BY cart_id LIMIT 6) RETURNING 1) SELECT count(*) FROM bought")
-echo "$completed carts that got a reminder completed."
+echo "$completed carts that got a reminder completed; the next hourly run records them as recovered:"
+sql -c "CALL cart_abandon_run()"
 
 echo "== A reminder's record in the cart's metadata (the seed's layout)"
 sql -c "SELECT id, jsonb_pretty(metadata) AS metadata FROM public.cart

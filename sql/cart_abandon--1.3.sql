@@ -347,8 +347,14 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = '55000',
-                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, '
-                         'restart, then CREATE EXTENSION pg_cron.';
+                  HINT = CASE WHEN current_setting('cron.database_name', true) IS NOT NULL
+                              THEN format('pg_cron lives in database %s (cron.database_name): schedule from there with '
+                                          'cron.schedule_in_database(''cart_abandon'', ''0 * * * *'', %L, %L), '
+                                          'as the README shows.',
+                                          current_setting('cron.database_name'),
+                                          format('CALL %I.cart_abandon_run()', '@extschema@'), current_database())
+                              ELSE 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, '
+                                   'restart, then CREATE EXTENSION pg_cron.' END;
     END IF;
 END
 $$;
@@ -573,7 +579,8 @@ BEGIN
     schedule := schedule || jsonb_build_object('last_scheduled_run', last_scheduled);
 
     result := carts || ledger || recovered || jsonb_build_object(
-        'recovery_rate', CASE WHEN (ledger ->> 'reminded_carts')::bigint > 0
+        'recovery_rate', CASE WHEN recovered -> 'recovered_carts' = 'null'::jsonb THEN NULL
+                              WHEN (ledger ->> 'reminded_carts')::bigint > 0
                               THEN round((recovered ->> 'recovered_carts')::numeric / (ledger ->> 'reminded_carts')::numeric, 4)
                               ELSE 0 END,
         'opt_outs', (SELECT count(*) FROM cart_abandon.opt_outs),

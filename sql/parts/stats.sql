@@ -192,7 +192,8 @@ BEGIN
     schedule := schedule || jsonb_build_object('last_scheduled_run', last_scheduled);
 
     result := carts || ledger || recovered || jsonb_build_object(
-        'recovery_rate', CASE WHEN (ledger ->> 'reminded_carts')::bigint > 0
+        'recovery_rate', CASE WHEN recovered -> 'recovered_carts' = 'null'::jsonb THEN NULL
+                              WHEN (ledger ->> 'reminded_carts')::bigint > 0
                               THEN round((recovered ->> 'recovered_carts')::numeric / (ledger ->> 'reminded_carts')::numeric, 4)
                               ELSE 0 END,
         'opt_outs', (SELECT count(*) FROM cart_abandon.opt_outs),

@@ -135,7 +135,7 @@ RunConfig resolve_run_config(const Settings& settings, const RunOptions& options
                     "Carts idle longer than max_age are never reminded, so that stage could never be due.");
 
     if (options.enable_email.value_or(settings.enable_email))
-        throw Error(ErrorKind::NotSupported, "the email channel is not available yet (cart_abandon 1.2 sends WhatsApp only)",
+        throw Error(ErrorKind::NotSupported, "the email channel is not available yet (cart_abandon sends WhatsApp only)",
                     {}, "Turn off cart_abandon.enable_email (or pass \"enableEmail\": false).");
     if (config.dry_run) return config;
     if (!config.whatsapp)

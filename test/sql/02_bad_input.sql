@@ -34,7 +34,7 @@ SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"secondNotific
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"firstNotificationDelayHours": 50}')$$, '22023', 'the second reminder delay (48 h) must be greater than the first (50 h)', 'delays out of order');
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"batchSize": 5}')$$, '22023', 'option "batchSize" is not accepted by cart_abandon_process', 'batchSize belongs in the argument');
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '[1, 2]')$$, '22023', 'options must be a JSON object', 'options not an object');
-SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"enableEmail": true}')$$, '0A000', 'the email channel is not available yet (cart_abandon 1.2 sends WhatsApp only)', 'email refused');
+SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"enableEmail": true}')$$, '0A000', 'the email channel is not available yet (cart_abandon sends WhatsApp only)', 'email refused');
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"enableWhatsApp": false}')$$, '55000', 'every channel is disabled, so there is nothing to send', 'no channel');
 SELECT throws_ok($$CALL cart_abandon_run('{"oops": true}')$$, '22023', 'unknown option "oops"', 'run: unknown option');
 

@@ -1,6 +1,6 @@
 -- cart_abandon_stats(): every key, with values from a known shop. Not in one transaction: the
 -- cart figures are those the latest run that scanned in full counted (CALL commits).
-SELECT plan(30);
+SELECT plan(31);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -19,6 +19,7 @@ UPDATE public.cart SET completed_at = clock_timestamp() WHERE id IN ('s_recovere
 
 SELECT is(cart_abandon_stats() -> 'open_carts', 'null', 'open_carts: null before a run counted the carts');
 SELECT is(cart_abandon_stats() -> 'recovered_carts', 'null', 'recovered_carts: null before a run looked for them');
+SELECT is(cart_abandon_stats() -> 'recovery_rate', 'null', '... and so is the recovery rate');
 SELECT is(cart_abandon_stats() -> 'last_run', 'null', 'last_run is null before any CALL');
 CALL cart_abandon_run();  -- the first run scans in full, then counts the carts
 

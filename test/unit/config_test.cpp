@@ -113,7 +113,7 @@ TEST(RunConfig, PlainHttpOnlyWhenASuperuserAllowsIt) {
 
 TEST(RunConfig, EmailIsNotAvailableAndSomeChannelMustBeOn) {
     EXPECT_EQ(config_error(sending_settings(), R"({"enableEmail":true})"),
-              "the email channel is not available yet (cart_abandon 1.2 sends WhatsApp only)");
+              "the email channel is not available yet (cart_abandon sends WhatsApp only)");
     EXPECT_EQ(config_error(sending_settings(), R"({"enableWhatsApp":false})"),
               "every channel is disabled, so there is nothing to send");
     EXPECT_EQ(config_error(sending_settings(), R"({"enableWhatsApp":false,"dryRun":true})"), "no error");
