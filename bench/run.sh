@@ -325,9 +325,11 @@ log "memory: $small_sent messages: VmHWM $small_hwm kB, RssAnon $small_anon kB; 
 # each on a fresh clone, and the figure is the median ratio.
 log "impact: pgbench cart updates at 200/s for $PGBENCH_SECONDS s, without and during a run, $IMPACT_REPEATS times"
 due_database due_impact "$IMPACT_DUE"
-pgbench_run() {  # database log_prefix -> the latency JSON
-    (cd "$LOCAL_ENV_DIR" && ${PGBENCH_CPU:+taskset -c "$PGBENCH_CPU"} pgbench -n -d "$1" -c 4 -j 2 -R 200 -T "$PGBENCH_SECONDS" -D carts="$IMPACT_DUE" \
-        -f "$REPO/bench/pgbench/cart_activity.sql" -l --log-prefix="$2" > "$2.out" 2>&1)
+# Shoppers at 200 transactions/s -> the latency JSON. Default: section 6's cart activity.
+pgbench_run() {  # database log_prefix [script seconds carts]
+    (cd "$LOCAL_ENV_DIR" && ${PGBENCH_CPU:+taskset -c "$PGBENCH_CPU"} pgbench -n -d "$1" -c 4 -j 2 -R 200 \
+        -T "${4:-$PGBENCH_SECONDS}" -D carts="${5:-$IMPACT_DUE}" \
+        -f "$REPO/bench/pgbench/${3:-cart_activity.sql}" -l --log-prefix="$2" > "$2.out" 2>&1)
     python3 bench/lib/analyze.py latency "$2".*[0-9]
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, all its threads
@@ -481,14 +483,9 @@ log "backlog: without indexes $noidx_sent in $noidx_s s = $noidx_rate/s; with th
 # loop, and the time of a call with nothing due (what the worker costs).
 log "process loop: $LOOP_DUE due carts in calls of 100, pgbench cart writes at 200/s beside it"
 due_database due_loop "$LOOP_DUE"
-touch_run() {  # database log_prefix seconds -> the latency JSON
-    (cd "$LOCAL_ENV_DIR" && pgbench -n -d "$1" -c 4 -j 2 -R 200 -T "$3" -D carts="$LOOP_DUE" \
-        -f "$REPO/bench/pgbench/cart_touch.sql" -l --log-prefix="$2" > "$2.out" 2>&1)
-    python3 bench/lib/analyze.py latency "$2".*[0-9]
-}
 loop_seconds=$(( LOOP_DUE / 70 + 2 ))
 clone due_loop loopdb
-loop_quiet_json=$(touch_run loopdb "$LOCAL_ENV_DIR/loop_quiet" "$loop_seconds")
+loop_quiet_json=$(pgbench_run loopdb "$LOCAL_ENV_DIR/loop_quiet" cart_touch.sql "$loop_seconds" "$LOOP_DUE")
 clone due_loop loopdb
 standin_delay 100
 loop_started=$(date +%s.%N)
@@ -502,7 +499,7 @@ BEGIN
     END LOOP;
 END \$\$;"; } | psql -X -q -d loopdb > "$LOCAL_ENV_DIR/loop.out" 2>&1 &
 loop_client=$!
-loop_busy_json=$(touch_run loopdb "$LOCAL_ENV_DIR/loop_busy" "$loop_seconds")
+loop_busy_json=$(pgbench_run loopdb "$LOCAL_ENV_DIR/loop_busy" cart_touch.sql "$loop_seconds" "$LOOP_DUE")
 wait "$loop_client"
 loop_took=$(calc "$(date +%s.%N) - $loop_started" 1)
 standin_delay 0
