@@ -1,8 +1,19 @@
-import { defineMiddlewares, validateAndTransformBody } from "@medusajs/framework/http"
-import { ProcessBody } from "./admin/cart-abandonment/validators"
+import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
+import { DailyQuery, ProcessBody, RunsQuery } from "./admin/cart-abandonment/validators"
 
 export default defineMiddlewares({
   routes: [
+    {
+      matcher: "/admin/cart-abandonment/daily",
+      method: ["GET"],
+      // Not a Medusa entity: no fields or pagination to configure.
+      middlewares: [validateAndTransformQuery(DailyQuery, {})],
+    },
+    {
+      matcher: "/admin/cart-abandonment/runs",
+      method: ["GET"],
+      middlewares: [validateAndTransformQuery(RunsQuery, {})],
+    },
     {
       matcher: "/admin/cart-abandonment/process",
       method: ["POST"],

@@ -19,3 +19,17 @@ export const ProcessBody = z
   .strict()
 
 export type ProcessBody = z.infer<typeof ProcessBody>
+
+/**
+ * Query strings arrive as text: z.coerce turns "30" into 30, "abc" into NaN, which zod refuses
+ * (a 400 naming the key). An unknown key is a 400 too (strict).
+ */
+const integer = () => z.coerce.number().int()
+
+/** GET /admin/cart-abandonment/daily: the range of days is the extension's to judge (22023). */
+export const DailyQuery = z.object({ days: integer().optional() }).strict()
+export type DailyQuery = z.infer<typeof DailyQuery>
+
+/** GET /admin/cart-abandonment/runs: a plain read of cart_abandon.runs, so the range is ours. */
+export const RunsQuery = z.object({ limit: integer().min(1).max(100).optional() }).strict()
+export type RunsQuery = z.infer<typeof RunsQuery>
