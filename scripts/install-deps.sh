@@ -4,6 +4,7 @@
 # end-to-end test (medusa/) also need Node.js 20 or later with npm, which Debian 12 does not have
 # (its nodejs is 18; Medusa 2.21.2 wants ^20.19 or >=22.12): the machines this project runs on
 # come with Node.js 20 and npm; medusa/e2e/run.sh stops with a message where they are missing.
+# chromium: the e2e drives the admin page in it headless (playwright-core, never a downloaded browser).
 set -euo pipefail
 
 PACKAGES=(
@@ -15,6 +16,7 @@ PACKAGES=(
     nghttp2-server openssl
     gnuplot-nox wrk linux-perf
     libfaketime jq
+    chromium
 )
 
 missing=()

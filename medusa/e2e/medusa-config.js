@@ -14,8 +14,9 @@ module.exports = defineConfig({
       cookieSecret: process.env.COOKIE_SECRET,
     },
   },
-  // The admin page comes in stage 2; until then the e2e shop serves the APIs only.
-  admin: { disable: true },
+  // The admin at /app, with the plugin's Cart recovery page: NODE_ENV=development (run.sh), so
+  // `medusa start` serves it through Vite's middleware, built on the first request.
+  admin: { disable: false },
   plugins: [
     {
       resolve: "medusa-plugin-cart-abandon",

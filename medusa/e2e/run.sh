@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 46
+plan 68
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -179,11 +179,67 @@ is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id = '$CART_A' 
 admin GET /admin/cart-abandonment
 is "$(json '.recovered_carts'):$(json '.recovered_value.eur')" "1:25" "the run recorded A recovered, with its value; the stats count it"
 
+# ---- a shopper at 54 h, due a day later: the admin page's dry run then has a cart to show ----
+new_cart; address_step farah@e2e.test Farah de "+49 151 23456706"
+set_clock $((79 * 3600))
+admin_login
+
+# ---- the Cart recovery admin page in headless Chromium, now that the figures are not zeros ----
+t=$SECONDS
+SCREENSHOT="$WORK/medusa-admin-cart-recovery.png"
+echo '{}' > "$WORK/admin-checks.json"   # a script that dies before writing fails every check
+(cd "$E2E_DIR" && CHECKS_FILE="$WORK/admin-checks.json" SCREENSHOT="$SCREENSHOT" MEDUSA_URL="$MEDUSA_URL" \
+    node admin_page.mjs) 2>&1 | sed 's/^/# /'
+echo "# the admin page in Chromium: $((SECONDS - t)) s"
+page_check() {   # page_check NAME DESCRIPTION: what the page showed against what SQL said
+    local have want
+    have="$(jq -r --arg n "$1" '.[$n].have // "(not checked: the browser script stopped before)"' "$WORK/admin-checks.json" 2> /dev/null)"
+    want="$(jq -r --arg n "$1" '.[$n].want // "(a value)"' "$WORK/admin-checks.json" 2> /dev/null)"
+    is "$have" "$want" "admin page: $2"
+}
+page_check menu "logged in at the admin's login page, the menu links to Cart recovery"
+page_check abandoned "abandoned carts shown = cart_abandon_stats()"
+page_check reminded "reminded carts shown = cart_abandon_stats()"
+page_check delivered "delivered reminders shown = cart_abandon_stats() (first + second)"
+page_check read "read reminders shown = cart_abandon_stats() (first + second)"
+page_check recovered "recovered carts shown = cart_abandon_stats()"
+page_check value "recovered value per currency shown = cart_abandon_stats()"
+page_check rate "recovery rate shown = cart_abandon_stats()"
+page_check nontrivial "... with delivered, read and recovered carts above zero"
+page_check chart "the chart's 30 days (reminders, recoveries) = cart_abandon_daily(30)"
+page_check table "the chart's table of days = cart_abandon_daily(30)"
+page_check dry_run "Dry run shows the rows cart_abandon_process(50, NULL, dryRun) gives"
+page_check dry_run_rows "... which are not none (the shopper due since 78 h)"
+page_check dry_run_next "... and Next follows next_cursor to the scan's end"
+page_check run_now "Run now (confirmed) adds one row to cart_abandon.runs, first in the page's runs table"
+ok "$([ -s "$SCREENSHOT" ]; echo $?)" "admin page: a full-page screenshot"
+if [ "${SAVE_SCREENSHOT:-0}" = 1 ] && [ -s "$SCREENSHOT" ]; then
+    mkdir -p "$REPO_ROOT/docs" && cp "$SCREENSHOT" "$REPO_ROOT/docs/medusa-admin-cart-recovery.png"
+fi
+
 # ---- the stats route equals the extension's figures; no secret anywhere ----
 admin GET /admin/cart-abandonment
 is "$HTTP_STATUS $(json -S -c '{first_sent, second_sent, reminded_carts, recovered_carts, skipped}')" \
    "200 $(q "SELECT jsonb_build_object('first_sent', s -> 'first_sent', 'second_sent', s -> 'second_sent', 'reminded_carts', s -> 'reminded_carts', 'recovered_carts', s -> 'recovered_carts', 'skipped', s -> 'skipped') FROM cart_abandon_stats() AS s" | jq -S -c .)" \
    "GET /admin/cart-abandonment answers what cart_abandon_stats() says"
+
+# ---- the routes the admin page reads besides the stats ----
+admin GET "/admin/cart-abandonment/daily?days=3"
+is "$HTTP_STATUS:$(json '.days | length'):$(json '.days[-1].day'):$(json '.days[0] | keys | join(",")')" \
+   "200:3:$(q "SELECT current_date"):day,delivered,failed,first_sent,read,recovered_carts,recovered_value,second_sent" \
+   "GET /admin/cart-abandonment/daily?days=3: three days, today last, cart_abandon_daily's columns"
+admin GET "/admin/cart-abandonment/daily?days=abc"
+is "$HTTP_STATUS:$(json '.message | test("days")')" "400:true" "daily?days=abc: a 400 naming days"
+admin GET "/admin/cart-abandonment/daily?day=3"
+is "$HTTP_STATUS:$(json '.message | test("day\\b")')" "400:true" "an unknown query key: a 400 naming it"
+admin GET "/admin/cart-abandonment/daily?days=0"
+is "$HTTP_STATUS:$(json .code)" "400:22023" "daily?days=0: the extension's refusal (22023), a 400"
+admin GET "/admin/cart-abandonment/runs?limit=2"
+is "$HTTP_STATUS:$(json '[.runs[].id] | map(tostring) | join(",")'):$(json '[.runs[] | has("options") or has("pid")] | any')" \
+   "200:$(q "SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM (SELECT id FROM cart_abandon.runs ORDER BY id DESC LIMIT 2) r"):false" \
+   "GET /admin/cart-abandonment/runs?limit=2: the two latest runs, newest first, without options and pid"
+admin GET "/admin/cart-abandonment/runs?limit=101"
+is "$HTTP_STATUS:$(json '.message | test("limit")')" "400:true" "runs?limit=101: a 400 naming limit"
 leaks=0
 for secret in "$WHATSAPP_VERIFY_TOKEN" "$(cat "$STANDIN_TOKEN_FILE")" "$(cat "$STANDIN_APP_SECRET_FILE")" "$ADMIN_PASSWORD" "$JWT_SECRET"; do
     grep -rqF "$secret" "$WORK"/*.log "$PG_LOG" && leaks=$((leaks + 1))

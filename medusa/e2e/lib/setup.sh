@@ -38,6 +38,9 @@ install_shop() {
     local target="$E2E_DIR/node_modules/medusa-plugin-cart-abandon"
     rm -rf "$target" && mkdir -p "$target"
     tar -xzf "$WORK"/medusa-plugin-cart-abandon-*.tgz -C "$target" --strip-components=1
+    # Vite keeps its pre-bundled copy of the plugin's admin code (node_modules/.vite), keyed on
+    # the lockfile, not on the plugin: a reused install would serve the previous build.
+    rm -rf "$E2E_DIR/node_modules/.vite"
 }
 
 # local-env's cluster, restarted on a loopback port (Medusa's database URL) under libfaketime.
