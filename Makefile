@@ -5,11 +5,12 @@
 
 EXTENSION = cart_abandon
 MODULE_big = cart_abandon
-# The 1.3 scripts are assembled from sql/parts (one copy of every function for both) and
+# The 1.4 scripts are assembled from sql/parts (one copy of every function for both) and
 # committed; `make` remakes them when a part changes. Earlier versions' scripts are frozen.
 DATA = sql/cart_abandon--1.0.sql sql/cart_abandon--1.1.sql sql/cart_abandon--1.0--1.1.sql \
        sql/cart_abandon--1.2.sql sql/cart_abandon--1.1--1.2.sql \
-       sql/cart_abandon--1.3.sql sql/cart_abandon--1.2--1.3.sql
+       sql/cart_abandon--1.3.sql sql/cart_abandon--1.2--1.3.sql \
+       sql/cart_abandon--1.4.sql sql/cart_abandon--1.3--1.4.sql
 PGFILEDESC = "cart_abandon - abandoned-cart WhatsApp reminders for Medusa v2"
 
 CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
@@ -42,15 +43,17 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # The SQL API in parts by concept; the privileges last, once every function exists.
-SQL_FUNCTION_PARTS = sql/parts/functions.sql sql/parts/stats.sql sql/parts/indexes.sql sql/parts/privileges.sql
+SQL_FUNCTION_PARTS = sql/parts/functions.sql sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql \
+                     sql/parts/privileges.sql
 
-sql/cart_abandon--1.3.sql: sql/parts/header.sql sql/parts/tables.sql $(SQL_FUNCTION_PARTS)
+sql/cart_abandon--1.4.sql: sql/parts/header.sql sql/parts/tables.sql $(SQL_FUNCTION_PARTS)
 	cat $^ > $@
 
-sql/cart_abandon--1.2--1.3.sql: sql/parts/1.2-1.3-header.sql sql/parts/1.2-1.3-tables.sql $(SQL_FUNCTION_PARTS)
+# 1.3 -> 1.4 changes no table: its header, then every function again (CREATE OR REPLACE).
+sql/cart_abandon--1.3--1.4.sql: sql/parts/1.3-1.4-header.sql $(SQL_FUNCTION_PARTS)
 	cat $^ > $@
 
-all: sql/cart_abandon--1.3.sql sql/cart_abandon--1.2--1.3.sql
+all: sql/cart_abandon--1.4.sql sql/cart_abandon--1.3--1.4.sql
 
 # ---- unit tests of the core (no PostgreSQL involved) ----
 UNIT_BUILD ?= build/unit

@@ -1,6 +1,6 @@
 // Any shopper-typed name, checked with ICU against the rules of core/message.hpp: the cleaned
 // text is valid UTF-8 with no control, separator or Unicode space but U+0020, no format
-// character but a ZWJ or ZWNJ between two non-spaces or an emoji tag sequence, no run of
+// character but a ZWJ or ZWNJ between two non-spaces or emoji tag sequences, no run of
 // spaces, no space at either end, at most the limit in code points, every cluster a space or
 // holding a visible character; it is the longest prefix of whole grapheme clusters of the uncut
 // cleaning that fits (ending neither in a joiner nor in a space), and cleaning it again changes
@@ -77,19 +77,35 @@ bool is_visible_base(UChar32 c) {
 bool is_tag(UChar32 c) { return c >= 0xE0020 && c <= 0xE007F; }
 
 // Tags (Cf) only as one emoji tag sequence: an emoji base first, a run of tags ending in CANCEL TAG.
-bool tags_form_a_sequence(const std::vector<UChar32>& cluster) {
+bool element_tags_form_a_sequence(const std::vector<UChar32>& element) {
     std::size_t first = 0;
-    while (first < cluster.size() && !is_tag(cluster[first])) ++first;
-    if (first == cluster.size()) return true;
+    while (first < element.size() && !is_tag(element[first])) ++first;
+    if (first == element.size()) return true;
     std::size_t end = first;
-    while (end < cluster.size() && is_tag(cluster[end])) ++end;
-    for (std::size_t i = end; i < cluster.size(); ++i)
-        if (is_tag(cluster[i])) return false;
-    // The cluster's base is its first code point after any Prepend (e.g. U+0D4E before an emoji).
+    while (end < element.size() && is_tag(element[end])) ++end;
+    for (std::size_t i = end; i < element.size(); ++i)
+        if (is_tag(element[i])) return false;
+    // The base is the first code point after any Prepend (e.g. U+0D4E before an emoji).
     std::size_t base = 0;
-    while (base < first && u_getIntPropertyValue(cluster[base], UCHAR_GRAPHEME_CLUSTER_BREAK) == U_GCB_PREPEND) ++base;
-    return base < first && u_hasBinaryProperty(cluster[base], UCHAR_EMOJI) && end - first >= 2 &&
-           cluster[end - 1] == 0xE007F;
+    while (base < first && u_getIntPropertyValue(element[base], UCHAR_GRAPHEME_CLUSTER_BREAK) == U_GCB_PREPEND) ++base;
+    return base < first && u_hasBinaryProperty(element[base], UCHAR_EMOJI) && end - first >= 2 &&
+           element[end - 1] == 0xE007F;
+}
+
+// UTS #51: an emoji ZWJ sequence's elements may each be an emoji tag sequence (a flag of
+// England joined to a person is one cluster with a tag run per element), so the rule holds per
+// element: the parts of the cluster between ZWJs.
+bool tags_form_sequences(const std::vector<UChar32>& cluster) {
+    std::vector<UChar32> element;
+    for (std::size_t i = 0; i <= cluster.size(); ++i) {
+        if (i < cluster.size() && cluster[i] != 0x200D) {
+            element.push_back(cluster[i]);
+            continue;
+        }
+        if (!element_tags_form_a_sequence(element)) return false;
+        element.clear();
+    }
+    return true;
 }
 
 void check_characters(const std::string& cleaned, std::size_t limit) {
@@ -113,7 +129,7 @@ void check_characters(const std::string& cleaned, std::size_t limit) {
         bool visible = cluster == " ";
         for (UChar32 c : cluster_cps) visible = visible || is_visible_base(c);
         require(visible);
-        require(tags_form_a_sequence(cluster_cps));
+        require(tags_form_sequences(cluster_cps));
     }
 }
 

@@ -6,6 +6,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA cart_abandon FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_process(integer, text, jsonb) FROM PUBLIC;
 REVOKE ALL ON PROCEDURE cart_abandon_run(jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_stats() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_daily(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_schedule(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_unschedule() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_recommended_indexes() FROM PUBLIC;
@@ -16,6 +17,7 @@ GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb) TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_schedule(text) TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_unschedule() TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_stats() TO cart_abandon_operator, cart_abandon_monitor;
+GRANT EXECUTE ON FUNCTION cart_abandon_daily(integer) TO cart_abandon_operator, cart_abandon_monitor;
 GRANT EXECUTE ON FUNCTION cart_abandon_webhook(text, text) TO cart_abandon_webhook, cart_abandon_operator;
 GRANT USAGE ON SCHEMA cart_abandon TO cart_abandon_operator;
 GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel_status, cart_abandon.whatsapp_preferences,

@@ -178,7 +178,7 @@ Statement missing_tables_statement(
 Statement missing_indexes_statement("SELECT array_to_string(cart_abandon.missing_indexes($1), ', ')", {TEXTOID});
 
 // The SQL objects this library's statements expect.
-const char* const kSchemaVersion = "1.3";
+const char* const kSchemaVersion = "1.4";
 
 // The policy's view of a ledger row the selection returned. A held or skipped row there is open
 // (stage_open: its time came, or a change lifted the skip; a later stage matters only after a

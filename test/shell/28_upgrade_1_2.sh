@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A shop running 1.2 upgrades to 1.3 in place: its ledger, opt-outs, preferences, channel status and
-# run log kept; the run log gains who started each run and the cart counts (empty for 1.2's rows);
+# A shop running 1.2 upgrades (through 1.3) to the current version in place: its ledger, opt-outs,
+# preferences, channel status and run log kept; the run log gains who started each run and the cart counts (empty for 1.2's rows);
 # the stats' cart and recovered figures wait for the first run; the upgraded schema is the fresh one.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
@@ -10,8 +10,8 @@ plan 11
 q "CREATE EXTENSION cart_abandon VERSION '1.2'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.2" "1.2 installs"
 refusal=$(psql -X -qtA -c "SELECT cart_abandon_stats()" -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.2 but its library is 1.3' <<< "$refusal")" "1" \
-   "the 1.3 library refuses to process with a 1.2 schema"
+is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.2 but its library is 1.4' <<< "$refusal")" "1" \
+   "the current library refuses to process with a 1.2 schema"
 
 # What 1.2 wrote: a sent reminder with Meta's delivery, a held stage, runs, an opt-out by wa_id,
 # a preference, a channel's webhook times.
@@ -41,7 +41,7 @@ fingerprint() {
 before=$(fingerprint)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.3" "updated to 1.3"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.4" "updated to 1.4 (through 1.3)"
 is "$(fingerprint)" "$before" "every ledger row, run, opt-out, preference and channel status kept"
 is "$(q "SELECT count(*) FROM cart_abandon.runs WHERE started_by IS NULL AND carts_counted_at IS NULL AND open_carts IS NULL")" "2" \
    "1.2's runs: who started them and the cart counts unknown"
@@ -59,4 +59,4 @@ is "$(q "SELECT (cart_abandon_stats() ->> 'open_carts')")" "2" "and the stats re
 is "$(q "SELECT (cart_abandon_stats() ->> 'recovered_carts') || ' ' || (cart_abandon_stats() -> 'recovered_value')::text")" '1 {"eur": 20.00}' \
    "its first look at completions finds the cart completed after 1.2's reminder, before the upgrade"
 
-is_fresh_schema "an upgraded 1.2 schema equals a fresh 1.3 install"
+is_fresh_schema "an upgraded 1.2 schema equals a fresh install of the current version"

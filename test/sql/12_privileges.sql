@@ -1,7 +1,7 @@
 -- Least privilege: nothing for PUBLIC, an operator role that runs and schedules, a monitor role
 -- that reads stats, SECURITY DEFINER with a pinned search_path, superuser-only network settings.
 -- No BEGIN: CALL is tried as the operator, and roles are cluster-wide (dropped at the end).
-SELECT plan(36);
+SELECT plan(39);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 SELECT fixture.make_cart('priv_1', '30 hours', phone => '0151 90000001');
@@ -17,6 +17,7 @@ SELECT lives_ok($$DROP EXTENSION cart_abandon; CREATE EXTENSION cart_abandon$$, 
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_process(integer, text, jsonb)', 'EXECUTE'), 'PUBLIC cannot run cart_abandon_process');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_run(jsonb)', 'EXECUTE'), 'PUBLIC cannot run cart_abandon_run');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_stats()', 'EXECUTE'), 'PUBLIC cannot read the stats');
+SELECT ok(NOT has_function_privilege('public', 'cart_abandon_daily(integer)', 'EXECUTE'), 'PUBLIC cannot read the figures per day');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_schedule(text)', 'EXECUTE'), 'PUBLIC cannot schedule');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon.merge_notifications(jsonb, jsonb)', 'EXECUTE'), 'PUBLIC cannot call the internal helpers');
 SELECT is((SELECT count(*)::int FROM information_schema.role_table_grants WHERE table_schema = 'cart_abandon' AND grantee = 'PUBLIC'), 0,
@@ -36,6 +37,7 @@ SET ROLE ca_plain;
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '42501', 'permission denied for function cart_abandon_process', 'plain: process denied');
 SELECT throws_ok($$CALL cart_abandon_run()$$, '42501', 'permission denied for procedure cart_abandon_run', 'plain: run denied');
 SELECT throws_ok($$SELECT cart_abandon_stats()$$, '42501', 'permission denied for function cart_abandon_stats', 'plain: stats denied');
+SELECT throws_ok($$SELECT * FROM cart_abandon_daily(30)$$, '42501', 'permission denied for function cart_abandon_daily', 'plain: the figures per day denied');
 SELECT throws_ok($$SELECT cart_abandon_schedule()$$, '42501', 'permission denied for function cart_abandon_schedule', 'plain: schedule denied');
 SELECT throws_ok($$SELECT * FROM cart_abandon.deliveries$$, '42501', 'permission denied for schema cart_abandon', 'plain: the ledger is denied');
 SELECT throws_ok($$SELECT * FROM cart_abandon.opt_outs$$, '42501', 'permission denied for schema cart_abandon', 'plain: the opt-out list is denied');
@@ -45,6 +47,7 @@ RESET ROLE;
 -- the monitor: stats, nothing else
 SET ROLE ca_watch;
 SELECT lives_ok($$SELECT cart_abandon_stats()$$, 'monitor: reads the stats (SECURITY DEFINER: no access to the carts needed)');
+SELECT lives_ok($$SELECT * FROM cart_abandon_daily(30)$$, 'monitor: reads the figures per day (SECURITY DEFINER: no access to the ledger needed)');
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL, '{"dryRun": true}')$$, '42501', 'permission denied for function cart_abandon_process', 'monitor: cannot process');
 SELECT throws_ok($$SELECT * FROM cart_abandon.deliveries$$, '42501', 'permission denied for schema cart_abandon', 'monitor: cannot read the ledger');
 RESET ROLE;

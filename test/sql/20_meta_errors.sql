@@ -15,7 +15,11 @@ CREATE FUNCTION channel() RETURNS jsonb LANGUAGE sql AS $$ SELECT cart_abandon_s
 -- ---- a misspelt template: 132001 for every request; no cart pays for it ----
 SELECT fixture.make_cart('t' || i, '30 hours', phone => '0151 4000000' || i) FROM generate_series(1, 4) AS i;
 SET cart_abandon.template_first = 'cart_abandonment_frist';
+-- One request at a time: the first answer is in before a second could start, whatever the load
+-- (at 32 in flight, a busy machine may start all four before reading the first answer).
+SET cart_abandon.max_concurrency = 1;
 CREATE TEMP TABLE misspelt AS SELECT * FROM run_once();
+RESET cart_abandon.max_concurrency;
 SELECT is(requests(), 1::bigint, '132001: one request, then the channel pauses');
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM misspelt), '{retry,retry,retry,retry}', 'all four stay due');
 SELECT is((SELECT sum(attempts)::int FROM cart_abandon.deliveries), 0, 'no attempt spent');

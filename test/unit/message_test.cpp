@@ -136,6 +136,14 @@ TEST(TemplateText, FlagsAndTagSequencesStayWhole) {
     EXPECT_EQ(clean(U"\U0001F3F4\U000E007F"), utf8(U"\U0001F3F4")) << "cancel tag alone";
     EXPECT_EQ(clean(kEnglandFlag + U"\U000E0067\U000E007F"), utf8(kEnglandFlag)) << "one tag sequence per emoji";
     EXPECT_EQ(clean(U"\U0001F468\u200D\U000E007F"), utf8(U"\U0001F468")) << "cancel tag after a joiner";
+    // UTS #51: each element of a ZWJ sequence may be a tag sequence (found by the fuzzer, which
+    // had wanted one per cluster).
+    EXPECT_EQ(clean(kEnglandFlag + U"\u200D\U0001F469" + U"\U000E0067\U000E007F"),
+              utf8(kEnglandFlag + U"\u200D\U0001F469" + U"\U000E0067\U000E007F"))
+        << "a tag sequence per element of a ZWJ sequence";
+    EXPECT_EQ(clean(kEnglandFlag + U"\u200D\U0001F469\U000E0067\U000E007F\U000E0067\U000E007F"),
+              utf8(kEnglandFlag + U"\u200D\U0001F469\U000E0067\U000E007F"))
+        << "still one per element";
 }
 
 TEST(TemplateText, CombiningMarksStayOnlyOnACharacter) {
