@@ -104,7 +104,8 @@ export const SkipReasons = ({ stats }: { stats: Stats }) => {
 export const MissingIndexes = ({ stats }: { stats: Stats }) =>
   stats.missing_indexes.length === 0 ? null : (
     <Alert variant="warning" data-testid="missing-indexes">
-      {`Missing recommended indexes: ${stats.missing_indexes.join(", ")}. Without them each run scans every cart; `}
-      create them with <code>SELECT cart_abandon_recommended_indexes()</code>.
+      {`Missing recommended indexes: ${stats.missing_indexes.join(", ")}. Without them the runs read every cart instead of `}
+      {"the carts changed lately, slower at scale; a superuser creates them in psql with "}
+      <code>{"SELECT * FROM cart_abandon_recommended_indexes() \\gexec"}</code>.
     </Alert>
   )
