@@ -25,6 +25,18 @@ const money = (v, c) => new Intl.NumberFormat(LOCALE, { style: "currency", curre
 const rate = (r) => new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 2 }).format(r)
 const sum = (stages) => stages.first + stages.second
 
+// The admin scrolls inside its own layout, not the document: a viewport as tall as the page's
+// content makes the full-page screenshot hold all of it (from the top: a click scrolled the
+// layout to the button); then the viewport is put back.
+async function screenshot(page) {
+  await page.evaluate(() => document.querySelectorAll("*").forEach((el) => { if (el.scrollTop > 0) el.scrollTop = 0 }))
+  const height = await page.getByTestId("cart-recovery").evaluate((el) => el.getBoundingClientRect().bottom)
+  await page.setViewportSize({ width: 1440, height: Math.ceil(height) + 24 })
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: SCREENSHOT, fullPage: true })
+  await page.setViewportSize({ width: 1440, height: 900 })
+}
+
 const profile = mkdtempSync(join(tmpdir(), "cart-abandon-chromium-"))
 // A fresh profile (the user data dir) each time: no cookie or cache of a run before.
 const browser = await chromium.launchPersistentContext(profile, {
@@ -87,6 +99,7 @@ try {
     trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()).join(":")))).sort().join(" | ")
   check("dry_run", await cells(), want)
   check("dry_run_rows", want !== "", true)
+  await screenshot(page)  // with the dry run's rows on it, for the README
   if (want !== "") {
     await page.getByTestId("dry-run-next").click()
     await page.getByTestId("dry-run-done").waitFor()
@@ -103,13 +116,6 @@ try {
   const firstRow = await page.locator("[data-testid=runs-table] tbody tr").first().getAttribute("data-run-id")
   check("run_now", `${after - before}:${firstRow}`, `1:${after}`)
 
-  await page.getByText(/^Run #\d+: /).first().waitFor({ state: "hidden", timeout: 30_000 }).catch(() => {})
-  // The admin scrolls inside its own layout, not the document: a viewport as tall as the page's
-  // content makes the full-page screenshot hold all of it.
-  const height = await page.getByTestId("cart-recovery").evaluate((el) => el.getBoundingClientRect().bottom)
-  await page.setViewportSize({ width: 1440, height: Math.ceil(height) + 24 })
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: SCREENSHOT, fullPage: true })
 } catch (error) {
   console.error(`admin page: ${error.message.split("\n")[0]}`)
 } finally {
