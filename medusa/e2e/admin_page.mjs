@@ -116,6 +116,40 @@ try {
   const firstRow = await page.locator("[data-testid=runs-table] tbody tr").first().getAttribute("data-run-id")
   check("run_now", `${after - before}:${firstRow}`, `1:${after}`)
 
+  // ---- skip reasons and the schedule against cart_abandon_stats() ----
+  const now = sqlJson("SELECT cart_abandon_stats()")
+  const reasonRows = await page.locator("[data-testid=skip-reasons] tbody tr").evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent.trim()).join(":")))
+  const wantReasons = [["skipped", now.skipped], ["held", now.held]].flatMap(([kind, counts]) =>
+    Object.entries(counts).map(([reason, n]) => `${reason}:${kind}:${count(n)}`))
+  check("reasons", reasonRows.sort().join(" "), wantReasons.sort().join(" "))
+  const job = now.schedule.scheduled === null ? "Unknown from here" : now.schedule.scheduled ? "Scheduled" : "Not scheduled"
+  check("schedule", (await text("schedule-job")).replace(", inactive", ""), job)
+
+  // ---- a paused channel: Meta's code and message and since when, as the stats give them. The
+  // pause itself is the extension's (test/sql/11_faults.sql, 20_meta_errors.sql); here its row is
+  // written as a 190 leaves it, then put back. ----
+  const saved = sql("SELECT to_jsonb(c) FROM cart_abandon.channel_status c WHERE channel = 'whatsapp'")
+  sql(`INSERT INTO cart_abandon.channel_status (channel, paused, error_code, error_message, changed_at)
+       VALUES ('whatsapp', true, 190, '(#190) Access token has expired', now())
+       ON CONFLICT (channel) DO UPDATE SET paused = true, error_code = 190,
+           error_message = '(#190) Access token has expired', changed_at = now()`)
+  try {
+    await page.reload()
+    await page.getByTestId("channel-why").waitFor()
+    const channel = sqlJson("SELECT cart_abandon_stats() -> 'channels' -> 'whatsapp'")
+    const since = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" }).format(new Date(channel.since))
+    check("paused", `${await text("channel-state")}|${await text("channel-why")}|${await text("channel-since")}`,
+          `Paused|${channel.error_code} ${channel.error_message}|${since}`)
+  } finally {
+    sql(saved === ""
+      ? "DELETE FROM cart_abandon.channel_status WHERE channel = 'whatsapp'"
+      : `UPDATE cart_abandon.channel_status c SET (paused, error_code, error_message, changed_at) =
+           (SELECT r.paused, r.error_code, r.error_message, r.changed_at
+              FROM jsonb_populate_record(NULL::cart_abandon.channel_status, '${saved.replaceAll("'", "''")}'::jsonb) r)
+          WHERE c.channel = 'whatsapp'`)
+  }
+
 } catch (error) {
   console.error(`admin page: ${error.message.split("\n")[0]}`)
 } finally {

@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 68
+plan 71
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -212,6 +212,9 @@ page_check dry_run "Dry run shows the rows cart_abandon_process(50, NULL, dryRun
 page_check dry_run_rows "... which are not none (the shopper due since 78 h)"
 page_check dry_run_next "... and Next follows next_cursor to the scan's end"
 page_check run_now "Run now (confirmed) adds one row to cart_abandon.runs, first in the page's runs table"
+page_check reasons "skip and hold reasons shown = cart_abandon_stats()"
+page_check schedule "the schedule's job state shown = cart_abandon_stats() (pg_cron in another database: unknown from here)"
+page_check paused "a paused channel: Paused, Meta's code and message, and since when = cart_abandon_stats()"
 ok "$([ -s "$SCREENSHOT" ]; echo $?)" "admin page: a full-page screenshot"
 if [ "${SAVE_SCREENSHOT:-0}" = 1 ] && [ -s "$SCREENSHOT" ]; then
     mkdir -p "$REPO_ROOT/docs" && cp "$SCREENSHOT" "$REPO_ROOT/docs/medusa-admin-cart-recovery.png"

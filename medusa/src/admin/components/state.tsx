@@ -22,8 +22,8 @@ export const ChannelState = ({ stats }: { stats: Stats }) => {
       </Row>
       {channel.paused && (
         <>
-          <Row label="Why">{`${channel.error_code ?? ""} ${channel.error_message ?? ""}`.trim() || "—"}</Row>
-          <Row label="Since">{formatTime(channel.since)}</Row>
+          <Row label="Why"><span data-testid="channel-why">{`${channel.error_code ?? ""} ${channel.error_message ?? ""}`.trim() || "—"}</span></Row>
+          <Row label="Since"><span data-testid="channel-since">{formatTime(channel.since)}</span></Row>
         </>
       )}
       {!channel.paused && channel.resumed_at && <Row label="Resumed">{formatTime(channel.resumed_at)}</Row>}
@@ -49,7 +49,7 @@ export const ScheduleState = ({ stats }: { stats: Stats }) => {
       <Row label="pg_cron">
         {s.pg_cron ? "in this database" : elsewhere ? `in database "${s.pg_cron_database}"` : "not installed"}
       </Row>
-      <Row label="Job">{badge}</Row>
+      <Row label="Job"><span data-testid="schedule-job">{badge}</span></Row>
       {s.schedule && <Row label="Schedule"><code>{s.schedule}</code></Row>}
       {s.last_result && (
         <Row label="pg_cron's last result">{`${s.last_result.status}, ${formatTime(s.last_result.start_time)}${s.last_result.message ? `: ${s.last_result.message}` : ""}`}</Row>
