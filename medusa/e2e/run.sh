@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 71
+plan 72
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -28,6 +28,10 @@ node -e 'const [major, minor] = process.versions.node.split(".").map(Number); pr
     2> /dev/null || bail "Medusa 2.21.2 needs Node.js 20.19 or later, with npm"
 install_shop || bail "npm ci or the plugin's build failed" "$WORK/plugin-build.log"
 echo "# installed the shop and the plugin in $((SECONDS - started)) s"
+t=$SECONDS
+build_shop
+ok $? "medusa build (the shop's production build) compiles Medusa's admin with the plugin's Cart recovery page"
+echo "# medusa build: $((SECONDS - t)) s"
 start_database || bail "the database did not start"
 make_secrets
 t=$SECONDS

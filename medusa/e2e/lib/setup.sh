@@ -43,6 +43,17 @@ install_shop() {
     rm -rf "$E2E_DIR/node_modules/.vite"
 }
 
+# The shop's production build, as a shop deploys (`medusa build`; tsconfig.json as a new Medusa
+# project has it): the admin compiled with the plugin's page. The e2e then serves the admin
+# through Vite in development mode (a deployment's secure cookies and .medusa/server install are
+# not this test's business), so the build is checked, then removed.
+build_shop() {
+    rm -rf "$E2E_DIR/.medusa"
+    (cd "$E2E_DIR" && npx medusa build) > "$WORK/medusa-build.log" 2>&1 || return 1
+    grep -q "Cart recovery" "$E2E_DIR"/.medusa/server/public/admin/assets/*.js || return 1
+    rm -rf "$E2E_DIR/.medusa/server"
+}
+
 # local-env's cluster, restarted on a loopback port (Medusa's database URL) under libfaketime.
 start_database() {
     local_env_start || return 1
