@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 72
+plan 76
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -87,6 +87,8 @@ is "$HTTP_STATUS:$(json .code)" "400:22P02" "a cursor that does not parse: 400"
 ok "$(grep -q 'at \(async \)\?[A-Za-z]\|\.js:[0-9]' <<< "$HTTP_BODY"; [ $? -ne 0 ]; echo $?)" "no stack trace in an error answer"
 admin POST /admin/cart-abandonment/process '{}'
 is "$HTTP_STATUS:$(json .mode):$(json .run.status):$(json .run.sent_first)" "200:run:succeeded:0" "a run now: nothing is due yet"
+is "$(json .run.started_by):$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'medusa-plugin-cart-abandon'")" \
+   "medusa-plugin-cart-abandon:0" "the run's started_by names the plugin; the pooled connection has its own name back"
 admin GET /admin/cart-abandonment
 is "$(json .open_carts):$(json .recovered_carts)" "4:0" "the stats: the run counted 4 open carts, none recovered"
 
@@ -241,6 +243,12 @@ admin GET "/admin/cart-abandonment/daily?day=3"
 is "$HTTP_STATUS:$(json '.message | test("day\\b")')" "400:true" "an unknown query key: a 400 naming it"
 admin GET "/admin/cart-abandonment/daily?days=0"
 is "$HTTP_STATUS:$(json .code)" "400:22023" "daily?days=0: the extension's refusal (22023), a 400"
+admin GET "/admin/cart-abandonment/daily?days=99999999999"
+is "$HTTP_STATUS:$(json .code)" "400:22003" "daily?days=99999999999: beyond PostgreSQL's integer (22003), a 400, not a 500"
+admin POST /admin/cart-abandonment/process '{"cursor": null, "batchSize": 99999999999}'
+is "$HTTP_STATUS:$(json .code)" "400:22003" "a batchSize beyond PostgreSQL's integer: 400"
+admin GET "/admin/cart-abandonment/daily?days="
+is "$HTTP_STATUS:$(json '.message | test("days")')" "400:true" "daily?days= (empty): a 400 naming days, not days 0"
 admin GET "/admin/cart-abandonment/runs?limit=2"
 is "$HTTP_STATUS:$(json '[.runs[].id] | map(tostring) | join(",")'):$(json '[.runs[] | has("options") or has("pid")] | any')" \
    "200:$(q "SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM (SELECT id FROM cart_abandon.runs ORDER BY id DESC LIMIT 2) r"):false" \

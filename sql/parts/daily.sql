@@ -5,8 +5,9 @@
 -- DATABASE ... SET TimeZone, decides where a day begins), oldest first, today last, every day
 -- present. Each figure counts what happened that day, so summed over days that cover the whole
 -- ledger they equal cart_abandon_stats()' own:
---   first_sent, second_sent  reminders cart_abandon sent (by sent_at: Meta accepted them), as the
---                            stats' first_sent/second_sent (not the previous system's, imported);
+--   first_sent, second_sent  reminders cart_abandon sent (by sent_at: Meta accepted them) that stand
+--                            as sent, as the stats' first_sent/second_sent (one that failed after
+--                            acceptance counts as failed; the previous system's, imported, not at all);
 --   delivered, read          messages Meta's status webhooks reported delivered/read, by Meta's time;
 --   failed                   messages that failed: refused when sent (when the ledger recorded it)
 --                            or failed after Meta accepted them (Meta's time of the failure);

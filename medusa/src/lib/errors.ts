@@ -9,9 +9,6 @@ type DatabaseError = Error & { code?: string; hint?: string; severity?: string }
  */
 export function statusOf(sqlstate: string | undefined): number {
   switch (sqlstate) {
-    case "22023": // invalid_parameter_value: an option out of range, enableEmail
-    case "22P02": // invalid_text_representation: a cursor or a webhook body that does not parse
-    case "22021": // character_not_in_repertoire: a body that is not UTF-8
     case "0A000": // feature_not_supported
       return 400
     case "28000": // invalid_authorization_specification: a webhook signature that does not match
@@ -28,6 +25,10 @@ export function statusOf(sqlstate: string | undefined): number {
     case "57014": // query_canceled (statement_timeout)
       return 503
   }
+  // Data exceptions: what the caller sent cannot be taken (22023 an option out of range or
+  // enableEmail, 22P02 a cursor or webhook body that does not parse, 22021 a body that is not
+  // UTF-8, 22003 a number beyond PostgreSQL's integer, 22004 a null where a value is needed).
+  if (sqlstate?.startsWith("22")) return 400
   if (sqlstate?.startsWith("53")) return 503 // insufficient_resources: no worker slot free
   if (sqlstate?.startsWith("08")) return 503 // connection exceptions
   return 500

@@ -46,7 +46,7 @@ export const DailyChart = ({ days }: { days: Day[] }) => {
                 <title>{`${d.day}: ${reminders(d)} reminders, ${d.recovered_carts} recovered`}</title>
                 <rect x={x} y={y(reminders(d))} width={bar} height={y(0) - y(reminders(d))} fill="var(--fg-interactive)" />
                 <rect x={x + bar + 1} y={y(d.recovered_carts)} width={bar} height={y(0) - y(d.recovered_carts)} fill="var(--tag-green-icon)" />
-                {i % 5 === days.length % 5 && (
+                {(days.length - 1 - i) % 5 === 0 && ( // every fifth day, today's included
                   <text x={x + bar} y={HEIGHT - 8} textAnchor="middle" fontSize="10" fill="var(--fg-muted)">{formatDay(d.day)}</text>
                 )}
               </g>

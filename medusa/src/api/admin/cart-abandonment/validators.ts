@@ -22,14 +22,20 @@ export type ProcessBody = z.infer<typeof ProcessBody>
 
 /**
  * Query strings arrive as text: z.coerce turns "30" into 30, "abc" into NaN, which zod refuses
- * (a 400 naming the key). An unknown key is a 400 too (strict).
+ * (a 400 naming the key); an empty value ("?days=") is refused too rather than read as 0. An
+ * unknown key is a 400 as well (strict).
  */
-const integer = () => z.coerce.number().int()
+const integer = (min?: number, max?: number) => {
+  let number = z.coerce.number().int()
+  if (min !== undefined) number = number.min(min)
+  if (max !== undefined) number = number.max(max)
+  return z.preprocess((value) => (value === "" ? Number.NaN : value), number)
+}
 
 /** GET /admin/cart-abandonment/daily: the range of days is the extension's to judge (22023). */
 export const DailyQuery = z.object({ days: integer().optional() }).strict()
 export type DailyQuery = z.infer<typeof DailyQuery>
 
 /** GET /admin/cart-abandonment/runs: a plain read of cart_abandon.runs, so the range is ours. */
-export const RunsQuery = z.object({ limit: integer().min(1).max(100).optional() }).strict()
+export const RunsQuery = z.object({ limit: integer(1, 100).optional() }).strict()
 export type RunsQuery = z.infer<typeof RunsQuery>

@@ -54,7 +54,14 @@ async function processBatch(client: PgClient, cursor: string | null, batchSize: 
 async function runJob(client: PgClient, options: object) {
   // The run id is read back on the same connection: pid = this backend, newer than before.
   const before = await client.query<{ id: string }>("SELECT coalesce(max(id), 0) AS id FROM cart_abandon.runs")
-  await client.query("CALL cart_abandon_run($1::jsonb)", [JSON.stringify(options)])
+  // The run's started_by (cart_abandon.runs) names the plugin, as it names pg_cron for a scheduled
+  // run; the pooled connection gets its own name back after.
+  await client.query("SET application_name = 'medusa-plugin-cart-abandon'")
+  try {
+    await client.query("CALL cart_abandon_run($1::jsonb)", [JSON.stringify(options)])
+  } finally {
+    await client.query("RESET application_name")
+  }
   // A dry run writes no run row: its summary is the NOTICE.
   const { rows } = await client.query(
     "SELECT * FROM cart_abandon.runs WHERE id > $1 AND pid = pg_backend_pid() ORDER BY id DESC LIMIT 1",
