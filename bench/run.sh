@@ -129,6 +129,11 @@ record "\"standin_ceiling\": {\"instant_rps\": $ceiling_0, \"delay_100ms_c128_rp
 log "stand-in: $ceiling_0 requests/s answering at once, $ceiling_100 at 100 ms with 128 connections"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+worst() { printf '%s\n' "$@" | sort -g | tail -1; }
+# What psql's \timing reports for STATEMENT (ms), in a session of its own, after SETUP if given.
+statement_ms() {  # database statement [setup]
+    psql -X -d "$1" ${3:+-c "$3"} -c '\timing on' -c "$2" 2>/dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
+}
 
 # ---------------------------------------------------------------- 1. the idle hourly run
 idle_rows=(); stats_rows=()
@@ -150,33 +155,24 @@ for size in "${SIZES[@]}"; do
     { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" 2>/dev/null   # settles: incremental from here
     # Each timed call in a session of its own, as pg_cron starts one per run.
     times=()
-    for _ in $(seq "$IDLE_REPEATS"); do
-        t=$(psql -X -d "$db" -c '\timing on' -c 'CALL cart_abandon_run()' 2>/dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
-        times+=("$t")
-    done
-    median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    worst=$(printf '%s\n' "${times[@]}" | sort -n | tail -1)
+    for _ in $(seq "$IDLE_REPEATS"); do times+=("$(statement_ms "$db" 'CALL cart_abandon_run()')"); done
+    median=$(median "${times[@]}")
+    worst=$(worst "${times[@]}")
     scans=$(value -d "$db" -c "SELECT string_agg(DISTINCT scan, ',') FROM (SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT $IDLE_REPEATS) r")
     # The daily full scan, for comparison.
-    full_t=$(psql -X -d "$db" -c 'SET cart_abandon.full_scan_interval = 0' -c '\timing on' -c 'CALL cart_abandon_run()' 2>/dev/null \
-        | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
+    full_t=$(statement_ms "$db" 'CALL cart_abandon_run()' 'SET cart_abandon.full_scan_interval = 0')
     # cart_abandon_stats(), each call in a session of its own as a monitor makes them; then the
     # pass over every cart that a full-scan run makes for its cart figures.
     stats_times=()
-    for _ in $(seq "$IDLE_REPEATS"); do
-        stats_times+=("$(psql -X -d "$db" -c '\timing on' -c 'SELECT cart_abandon_stats()' 2>/dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')")
-    done
+    for _ in $(seq "$IDLE_REPEATS"); do stats_times+=("$(statement_ms "$db" 'SELECT cart_abandon_stats()')"); done
     stats_ms=$(median "${stats_times[@]}")
     # cart_abandon_daily(30), the admin page's chart (and Grafana's), likewise in fresh sessions.
     daily_times=()
-    for _ in $(seq "$IDLE_REPEATS"); do
-        daily_times+=("$(psql -X -d "$db" -c '\timing on' -c 'SELECT count(*) FROM cart_abandon_daily(30)' 2>/dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')")
-    done
+    for _ in $(seq "$IDLE_REPEATS"); do daily_times+=("$(statement_ms "$db" 'SELECT count(*) FROM cart_abandon_daily(30)')"); done
     daily_ms=$(median "${daily_times[@]}")
     ledger_rows=$(value -d "$db" -c "SELECT count(*) FROM cart_abandon.deliveries")
-    count_ms=$(psql -X -d "$db" -c '\timing on' -c "SELECT * FROM cart_abandon.count_carts('public', '24h', '7d')" 2>/dev/null \
-        | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
-    stats_rows+=("| $size | $stats_ms ms | $(printf '%s\n' "${stats_times[@]}" | sort -g | tail -1) ms | $count_ms ms | $daily_ms ms ($ledger_rows ledger rows) |")
+    count_ms=$(statement_ms "$db" "SELECT * FROM cart_abandon.count_carts('public', '24h', '7d')")
+    stats_rows+=("| $size | $stats_ms ms | $(worst "${stats_times[@]}") ms | $count_ms ms | $daily_ms ms ($ledger_rows ledger rows) |")
     record "\"stats_$size\": {\"carts\": $size, \"stats_median_ms\": $stats_ms, \"count_carts_ms\": $count_ms, \"daily_median_ms\": $daily_ms, \"ledger_rows\": $ledger_rows}"
     log "stats at $size carts: median $stats_ms ms; the full-scan run's cart count $count_ms ms; cart_abandon_daily(30) $daily_ms ms"
     [ "$size" = "${SIZES[0]}" ] && stats_small=$stats_ms
@@ -512,9 +508,9 @@ loop_took=$(calc "$(date +%s.%N) - $loop_started" 1)
 standin_delay 0
 loop_sent=$(value -d loopdb -c "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent'")
 [ "$loop_sent" -gt 0 ] || { echo "bench: process loop sent nothing:" >&2; cat "$LOCAL_ENV_DIR/loop.out" >&2; exit 1; }
-empty_call_ms=$(for _ in $(seq 15); do
-        value -d loopdb -c "\\timing on" -c "SELECT count(*) FROM cart_abandon_process(100, NULL)" | sed -n 's/^Time: \([0-9.]*\) ms$/\1/p'
-    done | sort -n | sed -n 8p)
+empty_calls=()
+for _ in $(seq 15); do empty_calls+=("$(statement_ms loopdb 'SELECT count(*) FROM cart_abandon_process(100, NULL)')"); done
+empty_call_ms=$(median "${empty_calls[@]}")
 loop_quiet_max=$(num "$loop_quiet_json" max_ms); loop_busy_max=$(num "$loop_busy_json" max_ms)
 record "\"process_loop\": {\"due\": $LOOP_DUE, \"sent\": $loop_sent, \"seconds\": $loop_took, \"quiet\": $loop_quiet_json, \"beside_loop\": $loop_busy_json, \"empty_call_median_ms\": $empty_call_ms}"
 sql -c "DROP DATABASE loopdb" -c "DROP DATABASE due_loop"
