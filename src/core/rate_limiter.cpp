@@ -23,7 +23,7 @@ void RateLimiter::set_rate(double per_second) {
 }
 
 RateLimiter::Clock::time_point RateLimiter::next_slot() const {
-    const int64_t next = shared_ ? shared_->load(std::memory_order_relaxed) : own_next_;
+    const int64_t next = sequence().load(std::memory_order_relaxed);
     return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(next)));
 }
 
@@ -31,16 +31,13 @@ bool RateLimiter::try_acquire(Clock::time_point now) {
     const int64_t at = nanoseconds(now);
     const int64_t spacing = std::chrono::duration_cast<std::chrono::nanoseconds>(spacing_).count();
     int64_t following = 0;
-    if (!shared_) {
-        if (!next_start_after(own_next_, at, spacing, following)) return false;
-        own_next_ = following;
-        return true;
-    }
-    // Another caller may take the same slot first: then the next one is judged afresh.
-    int64_t next = shared_->load(std::memory_order_relaxed);
+    // Another caller sharing the sequence may take the same slot first: then the next one is
+    // judged afresh. (A sequence of this limiter's own never loses the exchange.)
+    SharedNextStart& next_start = sequence();
+    int64_t next = next_start.load(std::memory_order_relaxed);
     do {
         if (!next_start_after(next, at, spacing, following)) return false;
-    } while (!shared_->compare_exchange_weak(next, following, std::memory_order_relaxed));
+    } while (!next_start.compare_exchange_weak(next, following, std::memory_order_relaxed));
     return true;
 }
 

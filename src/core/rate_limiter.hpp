@@ -44,8 +44,10 @@ public:
     bool try_acquire(Clock::time_point now);
 
 private:
+    SharedNextStart& sequence() const { return shared_ ? *shared_ : own_; }
+
     Clock::duration spacing_{};
-    int64_t own_next_ = 0;                // nanoseconds, when not shared
+    mutable SharedNextStart own_{0};  // the sequence when not shared: one code path for both
     SharedNextStart* shared_ = nullptr;
 };
 
