@@ -1,33 +1,17 @@
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce(array_agg(t ORDER BY t), '{}')
       FROM unnest(ARRAY['cart', 'cart_address', 'cart_line_item', 'cart_shipping_method', 'customer',
                         'customer_address', 'order', 'order_address', 'order_cart']) AS t
      WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
 $$;
 
--- metadata with its "notifications" object updated by patch (JSON null removes a key).
--- Every other key is kept; metadata that is not an object (never written by Medusa) is left alone.
-CREATE OR REPLACE FUNCTION cart_abandon.merge_notifications(metadata jsonb, patch jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        WHEN metadata IS NOT NULL AND jsonb_typeof(metadata) <> 'object' THEN metadata
-        ELSE coalesce(metadata, '{}'::jsonb) || jsonb_build_object('notifications', (
-            SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb)
-              FROM jsonb_each('{"firstSent": false, "secondSent": false}'::jsonb
-                              || CASE WHEN jsonb_typeof(metadata -> 'notifications') = 'object'
-                                      THEN metadata -> 'notifications' ELSE '{}'::jsonb END
-                              || patch)
-             WHERE value <> 'null'::jsonb))
-    END
-$$;
-
 -- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with
 -- the time, any earlier error removed), or the error's public summary (NULL removes the key).
 CREATE OR REPLACE FUNCTION cart_abandon.stage_notifications(
     stage integer, sent boolean, sent_at timestamptz, metadata_error text) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE WHEN sent
                 THEN jsonb_build_object(p.prefix || 'Sent', true,
                                         p.prefix || 'SentAt', to_char(sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
@@ -40,28 +24,11 @@ $$;
 -- The number a WhatsApp user (wa_id) is reached at: the one cart_abandon last sent to under that
 -- wa_id, else the wa_id's digits (they are the E.164 number but in Brazil and Mexico).
 CREATE OR REPLACE FUNCTION cart_abandon.phone_of_wa_id(wa_id text) RETURNS text
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce((SELECT d.phone FROM cart_abandon.deliveries d
                       WHERE d.wa_id = phone_of_wa_id.wa_id AND d.phone IS NOT NULL
                         AND d.status IN ('claimed', 'sent', 'unknown')
                       ORDER BY d.id DESC LIMIT 1), '+' || wa_id)
-$$;
-
--- Whether a stage's ledger row (NULL columns: no row) can be taken at `at`: none yet; a retry
--- with attempts left; held and its time come; or a skip for want of data (a phone, consent)
--- that a change of the cart, its addresses or its customer since (`last_change`, Medusa's
--- clock) may lift; a no_consent skip also once consent is no longer required.
-CREATE OR REPLACE FUNCTION cart_abandon.stage_open(
-    status text, attempts integer, not_before timestamptz, skip_reason text, cart_changed_at timestamptz,
-    last_change timestamptz, max_attempts integer, at timestamptz, consent_required boolean) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT status IS NULL
-        OR (status = 'retry' AND attempts < max_attempts)
-        OR (status = 'held' AND not_before <= at)
-        OR (status = 'skipped'
-            AND ((skip_reason IN ('no_phone', 'invalid_phone', 'blocked_region', 'no_consent')
-                  AND last_change > coalesce(cart_changed_at, '-infinity'))
-                 OR (skip_reason = 'no_consent' AND NOT consent_required)))
 $$;
 
 -- The settings in force, as the library reads them (loading it if needed).
@@ -94,7 +61,7 @@ COMMENT ON PROCEDURE cart_abandon_run(jsonb) IS
 -- microseconds>') is still running: its answers are still on their way. NULL: unknown, treated
 -- as alive.
 CREATE OR REPLACE FUNCTION cart_abandon.session_alive(claim_session text) RETURNS boolean
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT claim_session IS NULL OR claim_session !~ '^[0-9]+\.[0-9]+$' OR EXISTS (
         SELECT 1 FROM pg_catalog.pg_stat_get_activity(split_part(claim_session, '.', 1)::int) a
          WHERE (extract(epoch FROM a.backend_start) * 1000000)::bigint = split_part(claim_session, '.', 2)::bigint)
@@ -130,7 +97,7 @@ CREATE OR REPLACE FUNCTION cart_abandon.currency_minor_units(currency_code text)
 AS 'MODULE_PATHNAME', 'cart_abandon_currency_minor_units' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE OR REPLACE FUNCTION cart_abandon.require_pg_cron() RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
@@ -140,11 +107,21 @@ BEGIN
                                           'cron.schedule_in_database(''cart_abandon'', ''0 * * * *'', %L, %L), '
                                           'as the README shows.',
                                           current_setting('cron.database_name'),
-                                          format('CALL %I.cart_abandon_run()', '@extschema@'), current_database())
+                                          cart_abandon.scheduled_command(), current_database())
                               ELSE 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, '
                                    'restart, then CREATE EXTENSION pg_cron.' END;
     END IF;
 END
+$$;
+
+-- The command of the scheduled job. The job runs as the extension's owner (a superuser), in a
+-- session whose search_path the shop's roles may influence and in a schema where the database's
+-- owner may create functions: the procedure is named with its schema and called with an argument
+-- of its exact type, so that no overload another role creates (a cart_abandon_run() without
+-- arguments, or with a variadic or polymorphic one) can be chosen instead.
+CREATE OR REPLACE FUNCTION cart_abandon.scheduled_command() RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT format('CALL %I.cart_abandon_run(%L::pg_catalog.jsonb)', '@extschema@', '{}')
 $$;
 
 -- One job named cart_abandon; scheduling again replaces its schedule. Schedules are in GMT.
@@ -159,7 +136,7 @@ BEGIN
     END IF;
     PERFORM cart_abandon.require_pg_cron();
     -- The job's command is only the CALL: pg_cron runs a committing procedure only as the sole statement.
-    RETURN cron.schedule('cart_abandon', schedule, format('CALL %I.cart_abandon_run()', '@extschema@'));
+    RETURN cron.schedule('cart_abandon', schedule, cart_abandon.scheduled_command());
 END
 $$;
 

@@ -6,7 +6,7 @@
 -- (cart_abandon.missing_indexes), so the two cannot drift apart.
 CREATE OR REPLACE FUNCTION cart_abandon.recommended_index_list(
     OUT name text, OUT table_name text, OUT definition text) RETURNS SETOF record
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     VALUES
         ('cart_abandon_open_cart_activity', 'cart',
          'USING btree (updated_at) WHERE ((deleted_at IS NULL) AND (completed_at IS NULL))'),
@@ -34,7 +34,7 @@ $$;
 -- valid: one a shop made under its own name serves as well, and one a failed CREATE INDEX
 -- CONCURRENTLY left invalid does not. A catalog lookup: cheap enough for every run and stats call.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_indexes(schema_name text) RETURNS text[]
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WITH recommended AS (
         SELECT r.name, r.definition, r.n,
                pg_catalog.to_regclass(quote_ident(schema_name) || '.' || quote_ident(r.table_name)) AS table_oid

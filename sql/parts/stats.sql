@@ -1,75 +1,13 @@
 
--- Open carts (not completed or deleted, a live item, no order linked), of them the abandoned (idle
--- at least first_delay) and those abandoned inside max_age, with last activity as the due rule sees
--- it: every change to the cart, its items and shipping methods (removals too) and its addresses.
--- One set-wise pass over the carts and their items (seconds at a million carts): a run that scans
--- in full counts them at its end, and cart_abandon_stats() reports that count.
+
+-- The shop's open carts, of them the abandoned (idle at least first_delay) and those abandoned
+-- inside max_age, as a run that scans in full counts them at its end (src/pg/runs.cpp: one pass
+-- over the carts and their items, read as the owner of Medusa's tables). schema_name must be
+-- cart_abandon.medusa_schema. Superuser only (the benchmark times it).
 CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
     schema_name text, first_delay interval, max_age interval,
     OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
-LANGUAGE plpgsql STABLE SET jit = off AS $$
-BEGIN
-    EXECUTE format($q$
-        WITH items AS (
-            SELECT li.cart_id, max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change
-              FROM %1$s.cart_line_item li
-             GROUP BY li.cart_id HAVING bool_or(li.deleted_at IS NULL)),
-        shipping AS (
-            SELECT sm.cart_id, max(greatest(sm.created_at, sm.updated_at, sm.deleted_at)) AS last_change
-              FROM %1$s.cart_shipping_method sm GROUP BY sm.cart_id),
-        open_cart AS (
-            SELECT greatest(c.updated_at, i.last_change, s.last_change, sa.updated_at, ba.updated_at) AS last_activity
-              FROM %1$s.cart c
-              JOIN items i ON i.cart_id = c.id
-              LEFT JOIN shipping s ON s.cart_id = c.id
-              LEFT JOIN %1$s.cart_address sa ON sa.id = c.shipping_address_id
-              LEFT JOIN %1$s.cart_address ba ON ba.id = c.billing_address_id
-             WHERE c.deleted_at IS NULL AND c.completed_at IS NULL
-               AND NOT EXISTS (SELECT 1 FROM %1$s.order_cart oc WHERE oc.cart_id = c.id AND oc.deleted_at IS NULL))
-        SELECT count(*),
-               count(*) FILTER (WHERE last_activity <= now() - $1),
-               count(*) FILTER (WHERE last_activity <= now() - $1 AND last_activity >= now() - $2)
-          FROM open_cart $q$, quote_ident(schema_name))
-    INTO open_carts, abandoned_carts, abandoned_carts_in_window USING first_delay, max_age;
-END
-$$;
-
--- Recovered carts, kept by each run (not per stats call, which looked up every reminded cart: 135 ms
--- after a 7,800-message backlog at a million carts): records the carts completed after cart_abandon's
--- first reminder to them, from the completions since an hour before the previous check (Medusa
--- stamps completed_at with its own clock, and a checkout commits after its stamp; a cart recorded
--- already is kept as it is), and forgets recorded carts Medusa deleted or reopened since. The first
--- check looks at every completion. Returns how many it recorded.
-CREATE OR REPLACE FUNCTION cart_abandon.record_recoveries(run_id bigint, schema_name text) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET jit = off AS $$
-DECLARE
-    checked_at timestamptz := clock_timestamp();  -- completions stamped later are the next check's
-    since timestamptz;
-    added bigint;
-BEGIN
-    SELECT max(r.recoveries_checked_at) - interval '1 hour' INTO since
-      FROM cart_abandon.runs r WHERE r.recoveries_checked_at IS NOT NULL;
-    EXECUTE format($q$
-        INSERT INTO cart_abandon.recovered_carts (cart_id, completed_at, currency_code, value)
-        SELECT c.id, c.completed_at, lower(c.currency_code),
-               (SELECT sum(li.unit_price * li.quantity) FROM %1$s.cart_line_item li
-                 WHERE li.cart_id = c.id AND li.deleted_at IS NULL)
-          FROM %1$s.cart c
-         WHERE c.completed_at >= $1 AND c.deleted_at IS NULL
-           AND c.completed_at > (SELECT min(d.sent_at) FROM cart_abandon.deliveries d
-                                  WHERE d.cart_id = c.id AND d.status = 'sent' AND d.origin = 'cart_abandon')
-        ON CONFLICT (cart_id) DO NOTHING $q$, quote_ident(schema_name))
-    USING coalesce(since, '-infinity');
-    GET DIAGNOSTICS added = ROW_COUNT;
-    EXECUTE format($q$
-        DELETE FROM cart_abandon.recovered_carts r
-         WHERE NOT EXISTS (SELECT 1 FROM %1$s.cart c
-                            WHERE c.id = r.cart_id AND c.deleted_at IS NULL AND c.completed_at IS NOT NULL) $q$,
-        quote_ident(schema_name));
-    UPDATE cart_abandon.runs SET recoveries_checked_at = checked_at WHERE id = run_id;
-    RETURN added;
-END
-$$;
+AS 'MODULE_PATHNAME', 'cart_abandon_count_carts' LANGUAGE C STABLE STRICT;
 
 -- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
@@ -146,7 +84,7 @@ BEGIN
       FROM cart_abandon.deliveries;
 
     -- Recovered: completed after cart_abandon sent a reminder, as the latest run recorded them
-    -- (cart_abandon.record_recoveries); value per currency, rounded to its minor units (ICU).
+    -- (src/pg/recoveries.cpp); value per currency, rounded to its minor units (ICU).
     -- NULL before the first run has looked.
     SELECT CASE WHEN max(r.recoveries_checked_at) IS NULL
                 THEN jsonb_build_object('recovered_carts', NULL, 'recovered_value', NULL, 'recoveries_checked_at', NULL)
@@ -200,6 +138,13 @@ BEGIN
         'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+        -- Cart metadata is a mirror of the ledger, written without waiting for a shopper: what
+        -- it does not show yet (held by a transaction, or failing: metadata_write_error says why).
+        'cart_metadata', (SELECT jsonb_build_object(
+                                  'pending', count(*),
+                                  'failing', count(*) FILTER (WHERE d.metadata_write_error IS NOT NULL),
+                                  'oldest_pending_since', min(d.metadata_pending_since))
+                             FROM cart_abandon.deliveries d WHERE d.metadata_pending_since IS NOT NULL),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
         'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
                                          'per', cart_abandon.rate_limit_scope()),

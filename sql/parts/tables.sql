@@ -74,6 +74,16 @@ CREATE TABLE cart_abandon.deliveries (
     -- The backend that claimed the row ('<pid>.<backend start, unix microseconds>'): when it is
     -- gone, its journal of started requests tells which claims never left (released at once).
     claim_session   text,
+    -- The ledger is the truth, cart metadata a mirror written afterwards without waiting for a
+    -- shopper (src/pg/cart_metadata.hpp): set while the cart's metadata does not show this row
+    -- yet; the public summary of a failure it shows (firstError/secondError); why its last write
+    -- failed (a shop trigger, a constraint), NULL while it only waits for the cart's lock.
+    metadata_pending_since timestamptz,
+    metadata_error         text,
+    metadata_write_error   text,
+    -- Meta said the user stopped marketing (131050): the number goes to opt_outs, done after the
+    -- outcome commits and by the next call if that one was interrupted.
+    opt_out_pending        boolean NOT NULL DEFAULT false,
     CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
     CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
     CONSTRAINT deliveries_sent_has_wamid
@@ -94,6 +104,8 @@ CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (co
 CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
 -- Requests whose answer was lost, for reconcile_after (each run looks them up).
 CREATE INDEX deliveries_uncertain_idx ON cart_abandon.deliveries (claimed_at) WHERE status = 'unknown' AND wamid IS NULL;
+CREATE INDEX deliveries_metadata_pending_idx ON cart_abandon.deliveries (id) WHERE metadata_pending_since IS NOT NULL;
+CREATE INDEX deliveries_opt_out_pending_idx ON cart_abandon.deliveries (id) WHERE opt_out_pending;
 CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
     WHERE wa_id IS NOT NULL AND status IN ('claimed', 'sent', 'unknown');
 
@@ -175,7 +187,7 @@ CREATE TABLE cart_abandon.runs (
     abandoned_carts           bigint,
     abandoned_carts_in_window bigint,
     carts_counted_at          timestamptz,
-    -- When the run looked for reminded carts that were completed (cart_abandon.record_recoveries):
+    -- When the run looked for reminded carts that were completed (src/pg/recoveries.cpp):
     -- the next run looks at completions from an hour before it.
     recoveries_checked_at     timestamptz
 );

@@ -15,6 +15,7 @@ enum class ErrorKind {
     NotSupported,          // a feature this version does not have (0A000)
     TransactionState,      // called where it cannot commit (2D000)
     InvalidAuthorization,  // a signature or credential that does not match (28000)
+    InsufficientPrivilege, // a role or an object's owner cannot be used as it must be (42501)
     Internal,              // a bug or a library failure (XX000)
 };
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace cart_abandon {
 
@@ -42,5 +43,29 @@ struct CartTimeline {
 
 // 0 when nothing is due, else 1 or 2.
 int due_stage(const CartTimeline& cart, const Timing& timing, Timestamp now);
+
+// A stage's ledger row as the selection reads it (no status: no row yet).
+struct LedgerStage {
+    std::optional<std::string> status;  // claimed, sent, retry, failed, skipped, unknown, held
+    int attempts = 0;
+    std::optional<Timestamp> sent_at;          // sent (an imported one may have none: long ago)
+    std::optional<Timestamp> not_before;       // held
+    std::string skip_reason;                   // skipped
+    std::optional<Timestamp> cart_changed_at;  // a skip for want of data: the cart's latest change then
+};
+
+// Whether a stage's row can be taken at `now`: none yet; a retry with attempts left; held and
+// its time come; or a skip for want of data (no_phone, invalid_phone, blocked_region,
+// no_consent) that a change of the cart, its addresses or its customer since (`last_change`,
+// Medusa's clock) may lift; a no_consent skip also once consent is no longer required.
+bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts, Timestamp now,
+                bool consent_required);
+
+// The selection's filter (the batch holds only carts with work to do; due_stage then decides):
+// activity inside [first_delay, max_age] ago, and the first stage open, or the first sent at
+// least the gap ago (an imported one without a time long ago), the second delay passed and the
+// second stage open.
+bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerStage& first,
+                   const LedgerStage& second, const Timing& timing, Timestamp now, bool consent_required);
 
 }  // namespace cart_abandon

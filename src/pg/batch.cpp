@@ -16,6 +16,7 @@
 #include "pg/ledger.hpp"
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
+#include "pg/subtransaction.hpp"
 #include "pg/uncertain_claims.hpp"
 
 namespace pg {
@@ -144,19 +145,22 @@ auto in_batch_context(F&& body) {
 PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written) {
     PreparedBatch batch;
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-    batch.carts = due.next(state.config.timing, now, state.config.batch_size, state.settings.consent_key,
-                         state.settings.require_consent);
+    // Selecting, deciding and claiming wait for other transactions (a person's lock, Medusa's
+    // tables): in a subtransaction, so that a cancel meanwhile leaves the transaction usable for
+    // recording the batch in flight (run_batches) and takes this batch's claims with it.
+    in_subtransaction([&] {
+        batch.carts = due.next(state.config.timing, now, state.config.batch_size, state.settings.consent_key,
+                               state.settings.require_consent);
+        if (batch.carts.empty()) return;
+        batch.decisions = decide(batch.carts, state, now);
+        if (!state.config.dry_run)
+            for (const auto& c : claim_stages(claims_of(batch.decisions), state.run_id))
+                batch.claimed[claim_key(c.cart_id, c.stage)] = c;
+    });
     if (batch.carts.empty()) return batch;
-
-    batch.decisions = decide(batch.carts, state, now);
     for (const auto& d : batch.decisions) batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, "", ""};
     state.totals.examined += int(batch.decisions.size());
-
-    if (!state.config.dry_run) {
-        for (const auto& c : claim_stages(claims_of(batch.decisions), state.run_id))
-            batch.claimed[claim_key(c.cart_id, c.stage)] = c;
-        claims_written();
-    }
+    if (!state.config.dry_run) claims_written();
 
     for (const auto& d : batch.decisions) {
         auto& row = batch.rows[d.cart->cart_id];
@@ -218,20 +222,21 @@ cart_abandon::SendReport unsent(const PreparedBatch& batch) {
     return report;
 }
 
-// A cart row stays locked from its metadata update to the commit, and a shopper updating the
-// cart waits that long: outcomes are recorded this many at a time, each chunk committed.
+// Outcomes are recorded this many at a time, each chunk committed.
 constexpr std::size_t kOutcomeChunk = 100;
 
-// Records a sent batch: totals, ledger outcomes, metadata, opt-outs, channel status; then
-// `outcomes_written` (the procedure commits there), all with interrupts held so that a cancel
-// cannot separate what was sent from its record. `chunk_written` runs between chunks of
-// outcomes (the procedure commits there too).
+// Records a sent batch: totals and ledger outcomes, committed with interrupts held (the rows are
+// this call's claims: nothing but cart_abandon's own short statements locks them), so that a
+// cancel cannot separate what was sent from its record. Then, with interrupts allowed (these may
+// wait for other transactions; each is marked in the ledger first, so an interrupted call loses
+// nothing the next one does not finish): opt-outs, the channel's state, `outcomes_written`, and
+// the carts' metadata. `commit` runs between chunks and after each step (the procedure and the
+// batch worker commit there).
 BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_abandon::SendReport& report,
-                         const std::function<void()>& chunk_written,
+                         const std::function<void()>& commit,
                          const std::function<void(const BatchResult&)>& outcomes_written) {
     BatchResult result;
     std::vector<LedgerOutcome> outcomes;
-    std::vector<std::string> opted_out;
     bool halted_now = false;
     bool any_sent = false;
     result.cancel_pending = report.interrupted;
@@ -257,27 +262,45 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         if (action == "sent") ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
         else if (action == "retry") ++state.totals.retry;
         else ++state.totals.failed;
-        if (o.recipient_opted_out) opted_out.push_back(d.phone);
+        ledger.opt_out = o.recipient_opted_out;
         outcomes.push_back(std::move(ledger));
     }
     for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
 
+    std::vector<int64_t> metadata_pending;
     guarded([] { HOLD_INTERRUPTS(); });
     for (std::size_t from = 0; from < outcomes.size(); from += kOutcomeChunk) {
-        if (from > 0) chunk_written();
         const auto first = outcomes.begin() + std::ptrdiff_t(from);
         const auto last = outcomes.begin() + std::ptrdiff_t(std::min(outcomes.size(), from + kOutcomeChunk));
-        record_outcomes({std::make_move_iterator(first), std::make_move_iterator(last)});
+        const auto pending = record_outcomes({std::make_move_iterator(first), std::make_move_iterator(last)});
+        metadata_pending.insert(metadata_pending.end(), pending.begin(), pending.end());
+        commit();
     }
-    add_opt_outs(opted_out, "whatsapp_131050", "the user stopped marketing messages from this business");
-    if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
-    else if (any_sent && state.paused_code) record_channel_sending();
-    if (any_sent) state.paused_code.reset();  // the pause is over: no more probing
-    outcomes_written(result);
-    // Only once the outcomes are committed (a procedure commits in outcomes_written): a crash
-    // before that leaves the claims, and the journal must still say which requests started.
+    // Only once the outcomes are committed: a crash before that leaves the claims, and the
+    // journal must still say which requests started.
     if (!batch.deliveries.empty()) forget_started();
     guarded([] { RESUME_INTERRUPTS(); });
+
+    // In subtransactions: a cancel here (it may have arrived while sending) is kept in the
+    // result and raised by the caller once it has released what else it claimed.
+    try {
+        in_subtransaction([&] {
+            add_pending_opt_outs();
+            if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
+            else if (any_sent && state.paused_code) record_channel_sending();
+            outcomes_written(result);
+            make_commit_durable();  // what follows from a send is as durable as the send's record
+        });
+        commit();
+        state.metadata.add(write_cart_metadata(metadata_pending, [&] {
+            make_commit_durable();
+            commit();
+        }));
+    } catch (const PgError&) {
+        result.interrupted = std::current_exception();
+    }
+    if (any_sent) state.paused_code.reset();  // the pause is over: no more probing
+    commit();
     return result;
 }
 
@@ -314,8 +337,8 @@ int run_batches(RunState& state, const std::function<void()>& commit,
     // A batch claimed but not to be sent: its carts stay due (recorded as retry with their
     // attempts untouched; not counted as a batch).
     auto release = [&](PreparedBatch& batch) {
-        if (batch.carts.empty()) return;
-        in_batch_context([&] {
+        if (batch.carts.empty()) return BatchResult{};
+        return in_batch_context([&] {
             return finish_batch(state, batch, unsent(batch), commit,
                                 [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
@@ -323,32 +346,45 @@ int run_batches(RunState& state, const std::function<void()>& commit,
     DueCartQueue due("", state.scan);
     PreparedBatch current = in_batch_context([&] { return prepare_batch(state, due, commit); });
     while (!current.carts.empty()) {
-        // A cancel waits for the next batch's claims (a few hundred milliseconds at most): both
-        // batches' outcomes are then recorded before it is raised.
-        guarded([] { HOLD_INTERRUPTS(); });
         BackgroundSend sending(state, send_plan(state), current.deliveries);
-        PreparedBatch next = in_batch_context([&] { return prepare_batch(state, due, commit); });
+        PreparedBatch next;
+        // Interrupted while this batch is in flight (a cancel, a timeout, a lock that another
+        // session holds past lock_timeout): the sender starts nothing more, what it sent is
+        // recorded and committed, then the error is raised.
+        std::exception_ptr interrupted;
+        try {
+            next = in_batch_context([&] { return prepare_batch(state, due, commit); });
+        } catch (const PgError&) {
+            interrupted = std::current_exception();
+            sending.stop();
+        }
         const cart_abandon::SendReport report = sending.join();
-        guarded([] { RESUME_INTERRUPTS(); });
 
         ++batches;
         const BatchResult result = in_batch_context([&] {
             return finish_batch(state, current, report, commit,
                                 [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
-        if (result.cancel_pending || state.channel_halted) {
-            release(next);
+        if (!interrupted) interrupted = result.interrupted;
+        if (interrupted || result.cancel_pending || state.channel_halted) {
+            const BatchResult released = release(next);
+            if (!interrupted) interrupted = released.interrupted;
+            if (interrupted) std::rethrow_exception(interrupted);
             if (result.cancel_pending) check_for_interrupts();
             break;
         }
         current = std::move(next);
         if (current.carts.empty()) break;
         // Claimed and not yet sent: a cancel during the pause releases the batch and ends the call.
-        guarded([] { HOLD_INTERRUPTS(); });
-        between_batches();
-        guarded([] { RESUME_INTERRUPTS(); });
-        if (cancel_requested()) {
+        try {
+            in_subtransaction(between_batches);
+        } catch (const PgError&) {
             release(current);
+            throw;
+        }
+        if (cancel_requested()) {
+            const BatchResult released = release(current);
+            if (released.interrupted) std::rethrow_exception(released.interrupted);
             check_for_interrupts();
             break;
         }

@@ -19,6 +19,7 @@ int sqlstate_for(cart_abandon::ErrorKind kind) {
         case ErrorKind::NotSupported: return ERRCODE_FEATURE_NOT_SUPPORTED;
         case ErrorKind::TransactionState: return ERRCODE_INVALID_TRANSACTION_TERMINATION;
         case ErrorKind::InvalidAuthorization: return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
+        case ErrorKind::InsufficientPrivilege: return ERRCODE_INSUFFICIENT_PRIVILEGE;
         case ErrorKind::Internal: return ERRCODE_INTERNAL_ERROR;
     }
     return ERRCODE_INTERNAL_ERROR;

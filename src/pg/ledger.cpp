@@ -21,16 +21,19 @@ namespace {
 // (retry, held, a skip a change lifted) is taken over by an UPDATE that locks only the rows it
 // changes, and only while the row is as the selection saw it (status and updated_at): another
 // run that took it first changed both. (ON CONFLICT DO UPDATE ... WHERE would lock every
-// conflicting row until commit, and deadlock against the run recording those rows.) Both
-// re-check that the cart is still open and no order links to it.
+// conflicting row until commit, and deadlock against the run recording those rows.) Right
+// before, still_open_statement re-checks that each cart is still open and no order links to it.
 #define CLAIM_VALUES \
     "unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], " \
     "$10::timestamptz[], $11::bool[], $12::timestamptz[], $13::timestamptz[])" \
     " AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, imported, sent_at, changed_at)"
-#define CART_STILL_OPEN \
-    "EXISTS (SELECT 1 FROM @medusa@.cart c WHERE c.id = u.cart_id AND c.completed_at IS NULL " \
-    "AND c.deleted_at IS NULL) AND NOT EXISTS (SELECT 1 FROM @medusa@.order_cart oc " \
-    "WHERE oc.cart_id = u.cart_id AND oc.deleted_at IS NULL)"
+// Of these carts, those still open with no order linked (read as Medusa's tables' owner).
+Statement still_open_statement(R"SQL(
+SELECT u.id FROM unnest($1::text[]) AS u(id)
+ WHERE EXISTS (SELECT 1 FROM @medusa@.cart c WHERE c.id = u.id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
+   AND NOT EXISTS (SELECT 1 FROM @medusa@.order_cart oc WHERE oc.cart_id = u.id AND oc.deleted_at IS NULL)
+)SQL",
+    {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement claim_new_statement(
     "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, "
@@ -39,7 +42,7 @@ Statement claim_new_statement(
     "CASE WHEN u.status <> 'sent' THEN nullif(u.detail, '') END, nullif(u.hold_reason, ''), u.not_before, "
     "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp(), "
     "CASE WHEN u.status = 'claimed' THEN $14 END "
-    "FROM " CLAIM_VALUES " WHERE " CART_STILL_OPEN " ORDER BY u.cart_id, u.stage "
+    "FROM " CLAIM_VALUES " ORDER BY u.cart_id, u.stage "
     "ON CONFLICT (cart_id, stage, channel) DO NOTHING RETURNING cart_id, stage, status, attempts, id, claimed_at",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
      TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
@@ -63,62 +66,67 @@ Statement claim_existing_statement(
     "$10::timestamptz[], $13::timestamptz[], $14::text[], $15::timestamptz[]) "
     "AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, changed_at, seen_status, seen_at) "
     "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
-    "AND d.status = u.seen_status AND d.updated_at = u.seen_at AND " CART_STILL_OPEN
+    "AND d.status = u.seen_status AND d.updated_at = u.seen_at"
     " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
      TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
      TIMESTAMPTZARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
 
-// The ledger row and the cart's metadata change in one statement, so they commit together.
-// Only the "notifications" key of metadata is touched, read and written in the same UPDATE, so
-// a concurrent writer's other keys survive. Each outcome first finds its open row by the unique
-// key (OFFSET 0 and MATERIALIZED keep that order), then the row is updated by id alone: given a
-// status condition on the updated table, the planner takes the open rows for few (status is
-// rarely 'claimed' when the table is analyzed) and rescans every outcome for each of them. The
-// row is this run's claim: only expire_statement can change it meanwhile, to 'unknown', which
-// takes the outcome too.
+// Outcomes of this call's claims. Each first finds its open row by the unique key (OFFSET 0
+// and MATERIALIZED keep that order), then the row is updated by id alone: given a status
+// condition on the updated table, the planner takes the open rows for few (status is rarely
+// 'claimed' when the table is analyzed) and rescans every outcome for each of them. The row is
+// this call's claim: only expire_statement can change it meanwhile, to 'unknown', which takes
+// the outcome too; nothing here waits for a shopper (the cart's metadata, a mirror of the
+// ledger, is written afterwards: metadata_pending_since marks what it does not show yet).
 Statement record_statement(R"SQL(
 WITH outcome AS MATERIALIZED (
     SELECT u.*, d.id
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
-                  $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[])
+                  $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[], $14::bool[])
            AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata,
-                metadata_error, message_status, not_before)
+                metadata_error, message_status, not_before, opt_out)
      CROSS JOIN LATERAL (SELECT d.id FROM cart_abandon.deliveries d
                           WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $10
                             AND d.status IN ('claimed', 'unknown')
                           OFFSET 0) d
-),
-recorded AS (
-    UPDATE cart_abandon.deliveries d
-       SET status = o.status, attempts = d.attempts + o.attempts_added,
-           wamid = coalesce(o.wamid, d.wamid), wa_id = coalesce(o.wa_id, d.wa_id),
-           error_code = nullif(o.error_code, 0), error_message = o.error_message,
-           sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
-           hold_reason = CASE WHEN o.status = 'held' THEN 'meta_marketing_cap' END,
-           not_before = CASE WHEN o.status = 'held' THEN o.not_before END,
-           updated_at = clock_timestamp(),
-           -- (The claim cleared what webhooks said of an earlier message of this row.)
-           message_status = coalesce(o.message_status, d.message_status)
-      FROM outcome o
-     WHERE d.id = o.id
-    RETURNING d.cart_id, d.stage, d.status, d.sent_at, o.metadata_error, o.write_metadata
-),
-patch AS (
-    SELECT r.cart_id, cart_abandon.stage_notifications(r.stage, r.status = 'sent', r.sent_at, r.metadata_error)
-               AS notifications
-      FROM recorded r
-     WHERE r.write_metadata
 )
-UPDATE @medusa@.cart c
-   SET metadata = cart_abandon.merge_notifications(c.metadata, patch.notifications)
-  FROM patch
- WHERE c.id = patch.cart_id
+UPDATE cart_abandon.deliveries d
+   SET status = o.status, attempts = d.attempts + o.attempts_added,
+       wamid = coalesce(o.wamid, d.wamid), wa_id = coalesce(o.wa_id, d.wa_id),
+       error_code = nullif(o.error_code, 0), error_message = o.error_message,
+       sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
+       hold_reason = CASE WHEN o.status = 'held' THEN 'meta_marketing_cap' END,
+       not_before = CASE WHEN o.status = 'held' THEN o.not_before END,
+       updated_at = clock_timestamp(),
+       -- (The claim cleared what webhooks said of an earlier message of this row.)
+       message_status = coalesce(o.message_status, d.message_status),
+       metadata_error = CASE WHEN o.write_metadata THEN nullif(o.metadata_error, '') ELSE d.metadata_error END,
+       metadata_pending_since = CASE WHEN o.write_metadata THEN clock_timestamp() ELSE d.metadata_pending_since END,
+       opt_out_pending = d.opt_out_pending OR o.opt_out
+  FROM outcome o
+ WHERE d.id = o.id
+RETURNING d.id, o.write_metadata
 )SQL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID},
+     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID},
     Statement::Planning::PerValues);
+
+// Opt-outs the outcomes marked: inserted, marks cleared, in one statement.
+Statement add_pending_opt_outs_statement(R"SQL(
+WITH marked AS (
+    UPDATE cart_abandon.deliveries d SET opt_out_pending = false
+     WHERE d.opt_out_pending
+    RETURNING d.phone
+)
+INSERT INTO cart_abandon.opt_outs (phone, source, reason)
+SELECT DISTINCT m.phone, 'whatsapp_131050', 'the user stopped marketing messages from this business'
+  FROM marked m
+ WHERE m.phone IS NOT NULL
+ON CONFLICT (phone) DO NOTHING
+)SQL",
+    {});
 
 // A claim must survive a crash before its message leaves, and an outcome once Meta has it:
 // where the server runs with synchronous_commit = off, this transaction commits durably anyway
@@ -155,13 +163,6 @@ SELECT p FROM unnest($1::text[]) AS p
 )SQL",
     {TEXTARRAYOID}, Statement::Planning::PerValues);
 
-Statement add_opt_outs_statement(R"SQL(
-INSERT INTO cart_abandon.opt_outs (phone, source, reason)
-SELECT DISTINCT p, $2, $3 FROM unnest($1::text[]) AS p
-ON CONFLICT (phone) DO NOTHING
-)SQL",
-    {TEXTARRAYOID, TEXTOID, TEXTOID});
-
 Statement channel_paused_statement(R"SQL(
 INSERT INTO cart_abandon.channel_status AS s (channel, paused, error_code, error_message, changed_at)
 VALUES ($1, true, nullif($2, 0), $3, clock_timestamp())
@@ -188,6 +189,15 @@ UPDATE cart_abandon.channel_status
 
 std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id) {
     std::vector<ClaimedStage> claimed;
+    std::set<std::string> open;
+    {
+        std::vector<std::string> cart_ids;
+        for (const auto& claim : claims) cart_ids.push_back(claim.cart_id);
+        if (cart_ids.empty()) return claimed;
+        const auto rows = still_open_statement.execute({text_array(cart_ids)});
+        for (uint64_t row = 0; row < rows; ++row) open.insert(cell_text_or_empty(row, 0));
+        release_result();
+    }
     // New rows are inserted, rows the selection saw are taken over: one statement each.
     for (const bool existing : {false, true}) {
         std::vector<std::string> cart_ids, statuses, phones, reasons, details, hold_reasons, seen_statuses;
@@ -195,7 +205,7 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
         std::vector<bool> imported;
         std::vector<std::optional<cart_abandon::Timestamp>> not_befores, sent_ats, changed_ats, seen_ats;
         for (const auto& claim : claims) {
-            if (claim.seen.status.has_value() != existing) continue;
+            if (claim.seen.status.has_value() != existing || !open.count(claim.cart_id)) continue;
             cart_ids.push_back(claim.cart_id);
             stages.push_back(claim.stage);
             statuses.push_back(claim.status);
@@ -269,15 +279,17 @@ std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector
     return latest;
 }
 
-void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
-    if (outcomes.empty()) return;
+std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
+    std::vector<int64_t> metadata_pending;
+    if (outcomes.empty()) return metadata_pending;
     std::vector<std::string> cart_ids, statuses;
     std::vector<int> stages, attempts_added, error_codes;
     std::vector<std::optional<std::string>> wamids, wa_ids, messages, message_statuses;
     std::vector<std::optional<cart_abandon::Timestamp>> not_befores;
     std::vector<std::string> metadata_errors;
-    std::vector<bool> write_metadata;
+    std::vector<bool> write_metadata, opt_outs;
     for (const auto& outcome : outcomes) {
+        opt_outs.push_back(outcome.opt_out);
         cart_ids.push_back(outcome.cart_id);
         stages.push_back(outcome.stage);
         statuses.push_back(outcome.status);
@@ -291,12 +303,17 @@ void record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
         message_statuses.push_back(outcome.message_status);
         not_befores.push_back(outcome.not_before);
     }
-    record_statement.run({text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
-                              nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
-                          nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
-                          text_array(metadata_errors), nullable_text_array(message_statuses),
-                          nullable_timestamp_array(not_befores)});
+    const auto rows = record_statement.execute(
+        {text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
+         nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
+         nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
+         text_array(metadata_errors), nullable_text_array(message_statuses), nullable_timestamp_array(not_befores),
+         bool_array(opt_outs)});
+    for (uint64_t row = 0; row < rows; ++row)
+        if (cell_bool(row, 1)) metadata_pending.push_back(cell_int(row, 0).value_or(0));
+    release_result();
     durable_commit_statement.run({});
+    return metadata_pending;
 }
 
 std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
@@ -308,10 +325,9 @@ std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
     return opted_out;
 }
 
-void add_opt_outs(const std::vector<std::string>& phones, const std::string& source, const std::string& reason) {
-    if (phones.empty()) return;
-    add_opt_outs_statement.run({text_array(phones), text_value(source), text_value(reason)});
-}
+void make_commit_durable() { durable_commit_statement.run({}); }
+
+void add_pending_opt_outs() { add_pending_opt_outs_statement.run({}); }
 
 void record_channel_paused(long error_code, const std::string& error_message) {
     channel_paused_statement.run({text_value(kWhatsAppChannel), int_value(int(error_code)), text_value(error_message)});

@@ -59,11 +59,12 @@ struct LedgerOutcome {
     std::optional<std::string> error_message;
     std::string metadata_error;   // what cart metadata (public) says of a failure: code and fixed text
     bool write_metadata = false;  // false when nothing reached the provider for this cart
+    bool opt_out = false;         // Meta said the user stopped marketing (131050): add the number
 };
 
-// Records outcomes and, in the same statement, each cart's metadata.notifications; the
-// transaction is made to commit durably.
-void record_outcomes(const std::vector<LedgerOutcome>& outcomes);
+// Records outcomes in the ledger (the transaction is made to commit durably) and returns the
+// rows whose cart metadata is now pending (src/pg/cart_metadata.hpp writes it after the commit).
+std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes);
 
 // Holds, until the transaction ends, a lock per person (E.164 number) so that two calls cannot
 // both decide to message one person; taken in sorted order so that two calls cannot deadlock.
@@ -77,7 +78,12 @@ std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector
 // The subset of phones that are on the opt-out list.
 std::set<std::string> opted_out_phones(const std::vector<std::string>& phones);
 
-void add_opt_outs(const std::vector<std::string>& phones, const std::string& source, const std::string& reason);
+// Makes the current transaction commit durably even where synchronous_commit is off.
+void make_commit_durable();
+
+// Adds the numbers of outcomes marked opt_out (131050) to cart_abandon.opt_outs, for every call
+// that marked some (one interrupted before doing it included), and clears the marks.
+void add_pending_opt_outs();
 
 // The channel's pause, written with the outcomes of the batch that hit a channel-fatal answer,
 // and lifted by the next batch that sends.

@@ -49,11 +49,14 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
         guarded([] { PushActiveSnapshot(GetTransactionSnapshot()); });
     };
     DueCartQueue due(request.after_cart_id, state.scan);
-    auto result = process_batch(state, due, commit, commit, [&](const BatchResult&) { commit(); });
+    auto result = process_batch(state, due, commit, commit, [](const BatchResult&) {});
+    // What was sent is committed; a cancel met afterwards is raised now.
+    if (result.interrupted) std::rethrow_exception(result.interrupted);
     if (autonomous) guarded([] { PopActiveSnapshot(); });
     spi_finish();
 
     if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, false);
+    warn_metadata_failures(state.metadata);
     if (result.cancel_pending) check_for_interrupts();
     return std::move(result.rows);
 }

@@ -8,6 +8,8 @@
 #include "pg/arguments.hpp"
 #include "pg/batch.hpp"
 #include "pg/boundary.hpp"
+#include "pg/cart_metadata.hpp"
+#include "pg/recoveries.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
 #include "pg/runs.hpp"
@@ -49,7 +51,11 @@ std::string summary(const RunState& state, int64_t run_id, int batches, double s
            std::to_string(batches) + " batches; sent " + std::to_string(t.sent_first) + " first and " +
            std::to_string(t.sent_second) + " second reminders; " + std::to_string(t.failed) + " failed, " +
            std::to_string(t.retry) + " to retry, " + std::to_string(t.skipped) + " skipped, " +
-           std::to_string(t.held) + " held, " + std::to_string(t.imported) + " imported; " + timing;
+           std::to_string(t.held) + " held, " + std::to_string(t.imported) + " imported; " + timing +
+           (state.metadata.waiting ? "; the metadata of " + std::to_string(state.metadata.waiting) +
+                                         (state.metadata.waiting == 1 ? " cart waits" : " carts wait") +
+                                         " for its row's lock (written by a later run)"
+                                   : "");
 }
 
 // Once per run: without the recommended indexes every run still works, each batch reading
@@ -99,6 +105,11 @@ Datum run_body(FunctionCallInfo fcinfo) {
         reconcile_unknown(reconcile_after(), max_attempts());
         expire_stale_claims(claim_timeout());
         close_abandoned_runs();
+        // What earlier calls marked and could not finish: opt-outs, and cart metadata whose
+        // cart was held by a shopper (or failed) then.
+        add_pending_opt_outs();
+        spi_commit();
+        state.metadata.add(write_pending_cart_metadata([] { spi_commit(); }));
         // Before the first selection: every batch's own `now` is later.
         const auto scan_from =
             std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
@@ -127,7 +138,6 @@ Datum run_body(FunctionCallInfo fcinfo) {
                 if (!batch.rows.empty())
                     record_run_progress(run_id, state.totals, batch_number,
                                         cart_abandon::encode_cursor(batch.rows.back().cart_id));
-                spi_commit();
             },
             [] { pause_between_batches(batch_pause()); });
     }
@@ -137,11 +147,11 @@ Datum run_body(FunctionCallInfo fcinfo) {
         finish_run(run_id, state.channel_halted ? "channel_paused" : "succeeded", state.totals, batches,
                    state.halt_reason);
         spi_commit();
-        record_recoveries(run_id, medusa_schema());
+        record_recoveries(run_id);
         spi_commit();
         // After the sending, as rarely as full scans (a day by default): a pass over every cart.
         if (!state.scan.incremental) {
-            count_carts(run_id, medusa_schema(), state.config.timing);
+            record_cart_counts(run_id, state.config.timing);
             spi_commit();
         }
     }
@@ -149,6 +159,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
 
     const std::string notice = summary(state, run_id, batches, seconds);
     if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, true);
+    warn_metadata_failures(state.metadata);
     guarded([&] { ereport(NOTICE, (errmsg("%s", notice.c_str()))); });
     return Datum(0);
 }

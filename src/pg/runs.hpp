@@ -32,12 +32,17 @@ void record_run_progress(int64_t run_id, const RunTotals& totals, int batches, c
 void finish_run(int64_t run_id, const std::string& status, const RunTotals& totals, int batches,
                 const std::string& detail);
 
-// Counts the shop's open and abandoned carts into the run's row (cart_abandon_stats() reads the
-// latest count): a full pass over the carts, made by runs that scan in full.
-void count_carts(int64_t run_id, const std::string& medusa_schema, const cart_abandon::Timing& timing);
+struct CartCounts {
+    int64_t open = 0;
+    int64_t abandoned = 0;            // idle at least the first delay
+    int64_t abandoned_in_window = 0;  // of those, inside max_age
+};
 
-// Records the reminded carts completed since the previous run's check (cart_abandon.recovered_carts,
-// which cart_abandon_stats() reads): a range of the completions, as the purchase check reads them.
-void record_recoveries(int64_t run_id, const std::string& medusa_schema);
+// The shop's open and abandoned carts: a full pass over the carts (cart_abandon.count_carts).
+CartCounts count_carts(const cart_abandon::Timing& timing);
+
+// Counts them into the run's row (cart_abandon_stats() reads the latest count); runs that scan
+// in full do it.
+void record_cart_counts(int64_t run_id, const cart_abandon::Timing& timing);
 
 }  // namespace pg

@@ -54,6 +54,9 @@ public:
 
     cart_abandon::SendReport join();
 
+    // Starts no further request (those in flight finish): the call was interrupted meanwhile.
+    void stop() { stop_ = true; }
+
 private:
     std::thread thread_;
     std::atomic<bool> stop_{false};

@@ -131,6 +131,19 @@ bool check_not_empty(char** newval, void**, GucSource) {
     return false;
 }
 
+// cart_abandon reads and writes the tables of this schema: only a superuser may name it, and
+// never a temporary schema (pg_temp is whichever session's own; each session can create there)
+// nor a system one. Statements over the tables run as their owner in any case (src/pg/spi.cpp).
+bool check_medusa_schema(char** newval, void** extra, GucSource source) {
+    if (!check_not_empty(newval, extra, source)) return false;
+    const char* value = *newval;
+    if (strncmp(value, "pg_", 3) == 0 || strcmp(value, "information_schema") == 0) {
+        GUC_check_errdetail("Medusa's tables are never in a temporary or system schema (pg_temp, pg_catalog, ...).");
+        return false;
+    }
+    return true;
+}
+
 void define_string(const char* name, const char* description, char** variable, const char* initial,
                    GucContext context, int flags = 0, GucStringCheckHook check = nullptr,
                    GucShowHook show = nullptr) {
@@ -146,8 +159,9 @@ void define_seconds(const char* name, const char* description, int* variable, in
 
 void define_settings() {
     preloaded = process_shared_preload_libraries_in_progress;
+    // Superuser-only: whoever names the schema chooses what cart_abandon reads and whom it messages.
     define_string("cart_abandon.medusa_schema", "Schema that holds Medusa's cart and customer tables.",
-                  &medusa_schema_value, "public", PGC_USERSET, 0, check_not_empty);
+                  &medusa_schema_value, "public", PGC_SUSET, 0, check_medusa_schema);
     DefineCustomIntVariable("cart_abandon.batch_size", "Carts per batch of cart_abandon_run.", nullptr,
                             &batch_size_value, 100, 1, cart_abandon::kMaxBatchSize, PGC_USERSET, 0, nullptr,
                             nullptr, nullptr);

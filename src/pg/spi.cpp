@@ -1,7 +1,10 @@
+#include <cstring>
 #include <memory>
+#include <utility>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "pg/boundary.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
@@ -22,11 +25,16 @@ std::string expand_schema(const char* sql, const std::string& quoted_schema) {
 }
 
 Oid extension_owner = InvalidOid;
+// The owner of Medusa's tables in medusa_schema, looked up once per SQL call (InvalidOid: not yet).
+Oid medusa_owner = InvalidOid;
+std::string medusa_owner_schema;
 
-// Runs body as the extension's owner with search_path pinned and JIT off; call inside guarded().
+// Runs body as `role` with search_path pinned and JIT off; call inside guarded(). `restricted`:
+// inside a security-restricted operation, and whatever settings the role's code changed are
+// undone afterwards (AtEOXact_GUC(false)), as vacuum.c does; otherwise (the extension owner's
+// own statements) a SET LOCAL of ours (durable_commit_statement) lasts to the commit.
 template <typename F>
-void as_extension_owner(F&& body) {
-    if (!OidIsValid(extension_owner)) elog(ERROR, "cart_abandon: use_extension_owner() was not called");
+void as_role(Oid role, bool restricted, F&& body) {
     Oid caller;
     int caller_context;
     GetUserIdAndSecContext(&caller, &caller_context);
@@ -40,21 +48,104 @@ void as_extension_owner(F&& body) {
     // These queries return a batch at most; on a large shop their cost estimate passes
     // jit_above_cost, and JIT compilation would cost a second per call for nothing.
     (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-    SetUserIdAndSecContext(extension_owner, caller_context | SECURITY_LOCAL_USERID_CHANGE);
+    SetUserIdAndSecContext(role, caller_context | (restricted ? SECURITY_RESTRICTED_OPERATION
+                                                              : SECURITY_LOCAL_USERID_CHANGE));
     PG_TRY();
     {
         body();
     }
     PG_CATCH();
     {
-        SetUserIdAndSecContext(caller, caller_context);  // the nest level goes with the abort
+        SetUserIdAndSecContext(caller, caller_context);  // the nest level goes with the (sub)transaction's abort
         PG_RE_THROW();
     }
     PG_END_TRY();
     SetUserIdAndSecContext(caller, caller_context);
-    AtEOXact_GUC(true, nest_level);
+    AtEOXact_GUC(!restricted, nest_level);
     MemoryContextSwitchTo(caller_memory);
 }
+
+// Medusa's tables that cart_abandon reads or writes (cart_abandon.missing_medusa_tables).
+const char* const kMedusaTables[] = {"cart",     "cart_address", "cart_line_item", "cart_shipping_method",
+                                     "customer", "customer_address", "order", "order_address", "order_cart"};
+
+struct TableFacts {
+    Oid relation = InvalidOid;
+    char kind = 0;
+    Oid owner = InvalidOid;
+};
+
+std::string role_name(Oid role) {
+    return guarded([&] { return std::string(GetUserNameFromId(role, false)); });
+}
+
+// The one role that owns Medusa's tables in `schema`: statements over them run as that role.
+// Refused: a temporary schema (any session's pg_temp: what a caller could fill), a table that is
+// not a table (a view or foreign table in its place), and tables of different owners (a
+// statement joins several: no one owner could run it with only its own rights).
+Oid find_medusa_owner(const std::string& schema) {
+    using cart_abandon::Error;
+    using cart_abandon::ErrorKind;
+    const Oid namespace_id = guarded([&] { return get_namespace_oid(schema.c_str(), true); });
+    if (!OidIsValid(namespace_id))
+        throw Error(ErrorKind::MissingTable, "schema \"" + schema + "\" (cart_abandon.medusa_schema) does not exist",
+                    "", "Set cart_abandon.medusa_schema to the schema that holds Medusa's tables.");
+    if (guarded([&] { return isAnyTempNamespace(namespace_id); }))
+        throw Error(ErrorKind::InsufficientPrivilege,
+                    "cart_abandon.medusa_schema names a temporary schema (\"" + schema + "\")",
+                    "Any session can create objects in its own temporary schema.",
+                    "Set cart_abandon.medusa_schema to the schema that holds Medusa's tables.");
+    std::vector<std::pair<std::string, TableFacts>> tables;
+    for (const char* name : kMedusaTables) {
+        TableFacts facts = guarded([&] {
+            TableFacts f;
+            f.relation = get_relname_relid(name, namespace_id);
+            if (!OidIsValid(f.relation)) return f;
+            f.kind = get_rel_relkind(f.relation);
+            HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(f.relation));
+            if (HeapTupleIsValid(tuple)) {
+                f.owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
+                ReleaseSysCache(tuple);
+            }
+            return f;
+        });
+        if (!OidIsValid(facts.relation))
+            throw Error(ErrorKind::MissingTable, "Medusa table \"" + schema + "." + name + "\" not found", "",
+                        "Set cart_abandon.medusa_schema to the schema that holds Medusa's tables, or run Medusa's "
+                        "migrations first.");
+        if (facts.kind != RELKIND_RELATION && facts.kind != RELKIND_PARTITIONED_TABLE)
+            throw Error(ErrorKind::InsufficientPrivilege,
+                        "\"" + schema + "." + name + "\" is not a table",
+                        "cart_abandon reads and writes Medusa's tables; a view or foreign table in a table's place "
+                        "is code another role chose.",
+                        "Point cart_abandon.medusa_schema at the schema of Medusa's own tables.");
+        tables.emplace_back(name, facts);
+    }
+    const Oid owner = tables.front().second.owner;
+    std::string owners;
+    bool mixed = false;
+    for (const auto& [name, facts] : tables) {
+        if (facts.owner != owner) mixed = true;
+        owners += (owners.empty() ? "" : ", ") + name + " (" + role_name(facts.owner) + ")";
+    }
+    if (mixed)
+        throw Error(ErrorKind::InsufficientPrivilege,
+                    "Medusa's tables in schema \"" + schema + "\" belong to different roles: " + owners,
+                    "cart_abandon runs every statement over Medusa's tables as their owner, never as a superuser, "
+                    "and one statement reads several of them.",
+                    "Give them one owner, the role Medusa migrates with: ALTER TABLE ... OWNER TO that role.");
+    return owner;
+}
+
+Oid current_medusa_owner(const std::string& schema) {
+    if (!OidIsValid(medusa_owner) || schema != medusa_owner_schema) {
+        medusa_owner = find_medusa_owner(schema);
+        medusa_owner_schema = schema;
+    }
+    return medusa_owner;
+}
+
+bool names_medusa(const char* sql) { return std::strstr(sql, "@medusa@") != nullptr; }
 
 template <typename T>
 Datum array_of(const std::vector<T>& values, Oid element_type, Datum (*to_datum)(const T&)) {
@@ -80,6 +171,7 @@ Datum cell(uint64_t row, int column, bool* is_null) {
 }  // namespace
 
 void use_extension_owner() {
+    medusa_owner = InvalidOid;
     guarded([] {
         // Operators qualified: the caller's search_path must not pick what this query means.
         const int rc = SPI_execute("SELECT extowner FROM pg_catalog.pg_extension "
@@ -110,12 +202,18 @@ void spi_commit() {
 }
 
 uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
+    const bool over_medusa = names_medusa(sql_);
+    if (over_medusa && std::strstr(sql_, "cart_abandon.") != nullptr)
+        throw cart_abandon::Error(cart_abandon::ErrorKind::Internal,
+                                  "cart_abandon: a statement names both Medusa's tables and cart_abandon's");
     const std::string schema = medusa_schema();
+    if (!OidIsValid(extension_owner)) guarded([] { elog(ERROR, "cart_abandon: use_extension_owner() was not called"); });
+    const Oid role = over_medusa ? current_medusa_owner(schema) : extension_owner;
     if (!plan_ || schema != prepared_for_schema_) {
         const std::string quoted = guarded([&] { return std::string(quote_identifier(schema.c_str())); });
         const std::string text = expand_schema(sql_, quoted);
         guarded([&] {
-            as_extension_owner([&] {
+            as_role(role, over_medusa, [&] {
                 const int options = planning_ == Planning::PerValues ? CURSOR_OPT_CUSTOM_PLAN : 0;
                 SPIPlanPtr plan = SPI_prepare_cursor(text.c_str(), int(types_.size()), types_.data(), options);
                 if (!plan)
@@ -134,7 +232,7 @@ uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
         else nulls[i] = 'n';
     }
     return guarded([&] {
-        as_extension_owner([&] {
+        as_role(role, over_medusa, [&] {
             const int rc = SPI_execute_plan(plan_, datums.data(), nulls.c_str(), false, 0);
             if (rc < 0) elog(ERROR, "cart_abandon: statement failed: %s", SPI_result_code_string(rc));
         });
@@ -262,6 +360,22 @@ bool cell_bool(uint64_t row, int column) {
     bool is_null;
     const Datum value = cell(row, column, &is_null);
     return !is_null && DatumGetBool(value);
+}
+
+std::vector<int64_t> cell_int8_array(uint64_t row, int column) {
+    bool is_null;
+    const Datum value = cell(row, column, &is_null);
+    std::vector<int64_t> values;
+    if (is_null) return values;
+    Datum* elements = nullptr;
+    bool* nulls = nullptr;
+    int count = 0;
+    guarded([&] {
+        deconstruct_array(DatumGetArrayTypeP(value), INT8OID, 8, true, TYPALIGN_DOUBLE, &elements, &nulls, &count);
+    });
+    for (int i = 0; i < count; ++i)
+        if (!nulls[i]) values.push_back(DatumGetInt64(elements[i]));
+    return values;
 }
 
 cart_abandon::Timestamp from_timestamptz(TimestampTz value) {

@@ -13,11 +13,20 @@
 
 namespace pg {
 
-// Every statement runs as the extension's owner with search_path pinned to pg_catalog, pg_temp
-// (and JIT off: no batch query is worth a compilation):
+// Who runs a statement follows from what it names (the statement's text decides, so no call
+// site can choose wrongly):
+// - one naming Medusa's tables ("@medusa@") runs as the OWNER OF THOSE TABLES inside a
+//   security-restricted operation, as PostgreSQL's own VACUUM, ANALYZE and REFRESH MATERIALIZED
+//   VIEW do since CVE-2022-1552: whatever that role attached to its tables (triggers, rules,
+//   index expressions, defaults, policies, a view in a table's place) runs with its own rights,
+//   never the extension owner's, and can neither queue deferred triggers nor keep a setting;
+// - any other runs as the extension's owner (cart_abandon's own tables, the catalogs).
+// No statement names both: data crosses between the two as parameters. Both pin search_path to
+// pg_catalog, pg_temp and turn JIT off (no batch query is worth a compilation); the switch is
+// per statement, never across a commit, so an error always falls back to the caller. That is
 // what SECURITY DEFINER does for a function, done per statement so that it also holds in
-// CALL cart_abandon_run(), which commits and so cannot be SECURITY DEFINER. A switch never spans
-// a commit, so an error always falls back to the caller. Call once per SQL call, after connect.
+// CALL cart_abandon_run(), which commits and so cannot be SECURITY DEFINER.
+// Call once per SQL call, after connect: it also forgets the Medusa owner of an earlier call.
 void use_extension_owner();
 
 void spi_connect(bool nonatomic);
@@ -25,7 +34,8 @@ void spi_finish();
 void spi_commit();
 
 // One SQL statement with its parameter types. "@medusa@" in the text stands for the quoted
-// Medusa schema name (an identifier cannot be a parameter); values are always parameters.
+// Medusa schema name (an identifier cannot be a parameter); values are always parameters. A
+// statement naming "@medusa@" and "cart_abandon." is refused when first prepared.
 class Statement {
 public:
     // How the plan follows the values. Generic: planned once, kept (key lookups). PerValues:
@@ -77,6 +87,7 @@ std::string cell_text_or_empty(uint64_t row, int column);
 std::optional<int64_t> cell_int(uint64_t row, int column);
 std::optional<cart_abandon::Timestamp> cell_timestamp(uint64_t row, int column);
 bool cell_bool(uint64_t row, int column);
+std::vector<int64_t> cell_int8_array(uint64_t row, int column);  // a bigint[] (NULL: empty)
 
 // Conversions between PostgreSQL's TimestampTz (microseconds since 2000) and the core's clock.
 cart_abandon::Timestamp from_timestamptz(TimestampTz value);

@@ -11,6 +11,7 @@
 #include "core/whatsapp.hpp"
 #include "pg/arguments.hpp"
 #include "pg/boundary.hpp"
+#include "pg/cart_metadata.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
 #include "pg/settings.hpp"
@@ -93,6 +94,8 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     require_medusa_tables();
     serialize_webhooks();
     const StatusResult applied = apply_statuses(statuses, max_attempts());
+    // Without waiting for a shopper's lock; a cart held or failing is written by a later call.
+    const MetadataWrites metadata = write_cart_metadata(applied.metadata_pending, [] {});
     const PreferenceResult preferred = apply_preferences(preferences);
     const uint64_t replied = add_reply_opt_outs(replies);
     if (applied.pause_code)
@@ -100,6 +103,7 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
                                                        " (a status webhook): " + applied.pause_text);
     note_webhook(applied.covers);
     spi_finish();
+    warn_metadata_failures(metadata);
 
     const nlohmann::json result = {
         {"statuses", statuses.size()},

@@ -111,7 +111,12 @@ changed AS (
            hold_reason = CASE WHEN n.status = 'held' THEN 'meta_marketing_cap' ELSE d.hold_reason END,
            not_before = CASE WHEN n.status = 'held' THEN n.failed_at + interval '24 hours' ELSE d.not_before END,
            webhook_at = clock_timestamp(),
-           updated_at = CASE WHEN n.status <> n.old_status THEN clock_timestamp() ELSE d.updated_at END
+           updated_at = CASE WHEN n.status <> n.old_status THEN clock_timestamp() ELSE d.updated_at END,
+           -- What public cart metadata shows of it changes: the ledger says so first (the
+           -- metadata, a mirror, is written afterwards without waiting for the shopper).
+           metadata_error = CASE WHEN n.fails THEN nullif(n.metadata_error, '') ELSE d.metadata_error END,
+           metadata_pending_since = CASE WHEN n.fails OR (n.status = 'sent' AND n.old_status <> 'sent')
+                                         THEN clock_timestamp() ELSE d.metadata_pending_since END
       FROM next n
      WHERE d.id = n.id
        AND (n.status, n.webhook_status, n.delivered_at, n.read_at, n.wamid)
@@ -127,20 +132,6 @@ opted_out AS (
      WHERE c.fails AND c.action = 'opt_out' AND c.phone IS NOT NULL
     ON CONFLICT (phone) DO NOTHING
     RETURNING 1
-),
-patch AS (
-    SELECT c.cart_id,
-           cart_abandon.stage_notifications(c.stage, c.status = 'sent' AND c.old_status <> 'sent', c.sent_at,
-                                            c.metadata_error) AS notifications
-      FROM changed c
-     WHERE c.fails OR (c.status = 'sent' AND c.old_status <> 'sent')
-),
-metadata AS (
-    UPDATE @medusa@.cart m
-       SET metadata = cart_abandon.merge_notifications(m.metadata, patch.notifications)
-      FROM patch
-     WHERE m.id = patch.cart_id
-    RETURNING 1
 )
 SELECT (SELECT count(*) FROM matched),
        (SELECT count(*) FROM matched m WHERE m.id IN (SELECT c.id FROM changed c)),
@@ -148,7 +139,7 @@ SELECT (SELECT count(*) FROM matched),
        (SELECT max(claimed_at) FROM changed),
        (SELECT error_code FROM changed WHERE fails AND action = 'pause' LIMIT 1),
        (SELECT error_text FROM changed WHERE fails AND action = 'pause' LIMIT 1),
-       (SELECT count(*) FROM metadata)
+       (SELECT array_agg(id) FROM changed WHERE fails OR (status = 'sent' AND old_status <> 'sent'))
 )SQL",
     {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
      TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID},
@@ -259,6 +250,7 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
         result.pause_code = cell_int(0, 4).value_or(0);
         result.pause_text = cell_text_or_empty(0, 5);
     }
+    result.metadata_pending = cell_int8_array(0, 6);
     release_result();
     return result;
 }

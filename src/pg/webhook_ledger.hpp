@@ -31,6 +31,7 @@ struct StatusResult {
     std::optional<cart_abandon::Timestamp> covers;  // the latest claim a status spoke of
     std::optional<long> pause_code;  // a failure after acceptance that is the channel's
     std::string pause_text;
+    std::vector<int64_t> metadata_pending;  // rows whose cart metadata is to be written
 };
 
 // Holds, until the transaction ends, the lock that makes webhook calls apply one at a time.

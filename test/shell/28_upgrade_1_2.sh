@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A shop running 1.2 upgrades (through 1.3) to the current version in place: its ledger, opt-outs,
+# A shop running 1.2 upgrades (through 1.3 and 1.4) to the current version in place: its ledger, opt-outs,
 # preferences, channel status and run log kept; the run log gains who started each run and the cart counts (empty for 1.2's rows);
 # the stats' cart and recovered figures wait for the first run; the upgraded schema is the fresh one.
 set -uo pipefail
@@ -10,7 +10,7 @@ plan 11
 q "CREATE EXTENSION cart_abandon VERSION '1.2'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.2" "1.2 installs"
 refusal=$(psql -X -qtA -c "SELECT cart_abandon_stats()" -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.2 but its library is 1.4' <<< "$refusal")" "1" \
+is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.2 but its library is 1.5' <<< "$refusal")" "1" \
    "the current library refuses to process with a 1.2 schema"
 
 # What 1.2 wrote: a sent reminder with Meta's delivery, a held stage, runs, an opt-out by wa_id,
@@ -41,7 +41,7 @@ fingerprint() {
 before=$(fingerprint)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.4" "updated to 1.4 (through 1.3)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.5" "updated to 1.5 (through 1.3 and 1.4)"
 is "$(fingerprint)" "$before" "every ledger row, run, opt-out, preference and channel status kept"
 is "$(q "SELECT count(*) FROM cart_abandon.runs WHERE started_by IS NULL AND carts_counted_at IS NULL AND open_carts IS NULL")" "2" \
    "1.2's runs: who started them and the cart counts unknown"

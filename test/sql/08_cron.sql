@@ -1,12 +1,12 @@
 -- The pg_cron schedule: one idempotent job, and CALL cart_abandon_run() really runs from it.
 -- Runs in ca_cron, the database pg_cron lives in; no BEGIN, so the job sees our carts.
-SELECT plan(19);
+SELECT plan(21);
 CREATE EXTENSION IF NOT EXISTS cart_abandon;
 SELECT fixture.standin_reset();
 
 SELECT ok(cart_abandon_schedule() > 0, 'cart_abandon_schedule() returns the job id');
 SELECT is((SELECT format('%s | %s | %s | %s', jobname, schedule, command, active) FROM cron.job),
-          'cart_abandon | 0 * * * * | CALL public.cart_abandon_run() | t',
+          'cart_abandon | 0 * * * * | CALL public.cart_abandon_run(''{}''::pg_catalog.jsonb) | t',
           'one job, hourly at minute 0, whose command is only the CALL');
 SELECT is(cart_abandon_schedule('*/30 * * * *'), (SELECT jobid FROM cron.job), 'scheduling again keeps the same job');
 SELECT is((SELECT format('%s jobs, %s', count(*), min(schedule)) FROM cron.job), '1 jobs, */30 * * * *',
@@ -40,5 +40,16 @@ SELECT is(cart_abandon_stats() -> 'schedule' -> 'last_scheduled_run' ->> 'status
 SELECT is(cart_abandon_unschedule(), true, 'cart_abandon_unschedule() removes the job');
 SELECT is((SELECT count(*)::int FROM cron.job), 0, 'no job is left');
 SELECT is(cart_abandon_unschedule(), false, 'unscheduling again is harmless: false');
+
+-- A job scheduled under 1.4 (CALL public.cart_abandon_run(), which an overload another role
+-- creates in public could make ambiguous) gets 1.5's command when the extension is updated.
+DROP EXTENSION cart_abandon;
+CREATE EXTENSION cart_abandon VERSION '1.4';
+SELECT cart_abandon_schedule();
+SELECT is((SELECT command FROM cron.job), 'CALL public.cart_abandon_run()', '1.4 scheduled its job with the old command');
+ALTER EXTENSION cart_abandon UPDATE;
+SELECT is((SELECT command FROM cron.job), 'CALL public.cart_abandon_run(''{}''::pg_catalog.jsonb)',
+          'updating to 1.5 gives it the new command');
+SELECT cart_abandon_unschedule();
 
 SELECT * FROM finish();

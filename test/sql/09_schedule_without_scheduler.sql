@@ -15,7 +15,7 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 SELECT is((SELECT hint FROM schedule_hint),
           'pg_cron lives in database ca_cron (cron.database_name): schedule from there with '
-          'cron.schedule_in_database(''cart_abandon'', ''0 * * * *'', ''CALL public.cart_abandon_run()'', '
+          'cron.schedule_in_database(''cart_abandon'', ''0 * * * *'', ''CALL public.cart_abandon_run(''''{}''''::pg_catalog.jsonb)'', '
           || quote_literal(current_database()) || '), as the README shows.',
           'the hint says how to schedule from pg_cron''s database');
 -- pg_cron is preloaded here, living in ca_cron (cron.database_name): the common setup, where a

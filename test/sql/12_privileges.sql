@@ -19,7 +19,7 @@ SELECT ok(NOT has_function_privilege('public', 'cart_abandon_run(jsonb)', 'EXECU
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_stats()', 'EXECUTE'), 'PUBLIC cannot read the stats');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_daily(integer)', 'EXECUTE'), 'PUBLIC cannot read the figures per day');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_schedule(text)', 'EXECUTE'), 'PUBLIC cannot schedule');
-SELECT ok(NOT has_function_privilege('public', 'cart_abandon.merge_notifications(jsonb, jsonb)', 'EXECUTE'), 'PUBLIC cannot call the internal helpers');
+SELECT ok(NOT has_function_privilege('public', 'cart_abandon.stage_notifications(integer, boolean, timestamptz, text)', 'EXECUTE'), 'PUBLIC cannot call the internal helpers');
 SELECT is((SELECT count(*)::int FROM information_schema.role_table_grants WHERE table_schema = 'cart_abandon' AND grantee = 'PUBLIC'), 0,
           'no table of the extension is granted to PUBLIC');
 

@@ -84,3 +84,84 @@ TEST(Policy, RetriesUntilTheMaximumAttempts) {
     cart.second.attempts = 1;
     EXPECT_EQ(due_stage(cart, kTiming, kNow), 2);
 }
+
+namespace {
+
+LedgerStage row(const char* status) {
+    LedgerStage r;
+    r.status = status;
+    return r;
+}
+
+}  // namespace
+
+TEST(StageOpen, NoRowIsOpen) { EXPECT_TRUE(stage_open(LedgerStage{}, kNow, 3, kNow, false)); }
+
+TEST(StageOpen, RetryWhileAttemptsAreLeft) {
+    LedgerStage r = row("retry");
+    r.attempts = 2;
+    EXPECT_TRUE(stage_open(r, kNow, 3, kNow, false));
+    r.attempts = 3;
+    EXPECT_FALSE(stage_open(r, kNow, 3, kNow, false));
+}
+
+TEST(StageOpen, HeldOnceItsTimeCame) {
+    LedgerStage r = row("held");
+    EXPECT_FALSE(stage_open(r, kNow, 3, kNow, false));  // no time: never
+    r.not_before = kNow + hours(1);
+    EXPECT_FALSE(stage_open(r, kNow, 3, kNow, false));
+    r.not_before = kNow;
+    EXPECT_TRUE(stage_open(r, kNow, 3, kNow, false));
+}
+
+TEST(StageOpen, ClosedRowsStayClosed) {
+    for (const char* status : {"claimed", "sent", "failed", "unknown"})
+        EXPECT_FALSE(stage_open(row(status), kNow, 3, kNow, false)) << status;
+}
+
+TEST(StageOpen, ASkipForWantOfDataLiftsOnALaterChange) {
+    for (const char* reason : {"no_phone", "invalid_phone", "blocked_region", "no_consent"}) {
+        LedgerStage r = row("skipped");
+        r.skip_reason = reason;
+        r.cart_changed_at = kNow - hours(5);
+        EXPECT_FALSE(stage_open(r, kNow - hours(5), 3, kNow, true)) << reason;
+        EXPECT_TRUE(stage_open(r, kNow - hours(4), 3, kNow, true)) << reason;
+        r.cart_changed_at.reset();  // unknown: any change lifts it
+        EXPECT_TRUE(stage_open(r, kNow - hours(40), 3, kNow, true)) << reason;
+    }
+    LedgerStage bought = row("skipped");
+    bought.skip_reason = "customer_purchased";
+    EXPECT_FALSE(stage_open(bought, kNow, 3, kNow, false));
+}
+
+TEST(StageOpen, NoConsentLiftsOnceConsentIsNotRequired) {
+    LedgerStage r = row("skipped");
+    r.skip_reason = "no_consent";
+    r.cart_changed_at = kNow;
+    EXPECT_FALSE(stage_open(r, kNow, 3, kNow, true));
+    EXPECT_TRUE(stage_open(r, kNow, 3, kNow, false));
+    r.skip_reason = "no_phone";
+    EXPECT_FALSE(stage_open(r, kNow, 3, kNow, false));
+}
+
+TEST(SelectionDue, TheWindowOfActivity) {
+    const LedgerStage none;
+    EXPECT_FALSE(selection_due(kNow - hours(23), kNow, none, none, kTiming, kNow, false));
+    EXPECT_TRUE(selection_due(kNow - hours(24), kNow, none, none, kTiming, kNow, false));
+    EXPECT_TRUE(selection_due(kNow - hours(24 * 7), kNow, none, none, kTiming, kNow, false));
+    EXPECT_FALSE(selection_due(kNow - hours(24 * 7 + 1), kNow, none, none, kTiming, kNow, false));
+}
+
+TEST(SelectionDue, TheSecondStageAfterTheGapAndTheSecondDelay) {
+    LedgerStage first = row("sent");
+    first.sent_at = kNow - hours(24);
+    const LedgerStage none;
+    EXPECT_TRUE(selection_due(kNow - hours(48), kNow, first, none, kTiming, kNow, false));
+    EXPECT_FALSE(selection_due(kNow - hours(47), kNow, first, none, kTiming, kNow, false));  // second delay
+    first.sent_at = kNow - hours(23);
+    EXPECT_FALSE(selection_due(kNow - hours(48), kNow, first, none, kTiming, kNow, false));  // the gap
+    first.sent_at.reset();  // imported without a time: long ago
+    EXPECT_TRUE(selection_due(kNow - hours(48), kNow, first, none, kTiming, kNow, false));
+    EXPECT_FALSE(selection_due(kNow - hours(48), kNow, first, row("sent"), kTiming, kNow, false));
+    EXPECT_FALSE(selection_due(kNow - hours(48), kNow, row("failed"), none, kTiming, kNow, false));
+}
