@@ -126,17 +126,24 @@ struct PreparedBatch {
 
 // Runs `body` in a memory context of its own, deleted afterwards: what a batch pallocs
 // (parameter arrays, copied cells) goes with it, so a long run's memory does not grow with its
-// batches. On an error the context goes with the aborted transaction.
+// batches, whether it returns or throws.
 template <typename F>
 auto in_batch_context(F&& body) {
     MemoryContext batch_context = guarded([] {
         return AllocSetContextCreate(CurrentMemoryContext, "cart_abandon batch", ALLOCSET_DEFAULT_SIZES);
     });
     MemoryContext caller_context = MemoryContextSwitchTo(batch_context);
-    auto result = body();
-    MemoryContextSwitchTo(caller_context);
-    guarded([&] { MemoryContextDelete(batch_context); });
-    return result;
+    try {
+        auto result = body();
+        MemoryContextSwitchTo(caller_context);
+        guarded([&] { MemoryContextDelete(batch_context); });
+        return result;
+    } catch (...) {
+        // A caught error's data lives in error_copy_context, the batch's in C++ containers.
+        MemoryContextSwitchTo(caller_context);
+        guarded([&] { MemoryContextDelete(batch_context); });
+        throw;
+    }
 }
 
 // Selects (the next batch from `due`), decides and claims; `claims_written` runs right

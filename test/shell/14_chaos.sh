@@ -77,12 +77,22 @@ is "$(q "SELECT max(n) FROM (SELECT count(*) n FROM fixture.standin_requests() W
    "at most one accepted message per cart and stage"
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id LIKE 'chaos_%' AND stage = 1 AND status IN ('sent', 'failed', 'skipped', 'unknown', 'retry')")" \
    "$CARTS" "every due cart has exactly one terminal or retryable record"
+# An unknown is a request a killed run had journaled as started and not yet recorded (most reached
+# the stand-in; the journal is written just before a group of requests leaves, so a kill between
+# the two leaves a few that never did: unknown all the same, never resent). There are at most as
+# many as the four runs' batches (100 + 150 + 200 + 250) per kill; how many depends on where the
+# kills land (a faster run has more in flight).
+echo "# unknown: $(q "SELECT count(*) || ', of which reached the stand-in: ' || count(*) FILTER (WHERE cart_id IN (SELECT params ->> 1 FROM fixture.standin_requests()))
+                     FROM cart_abandon.deliveries WHERE status = 'unknown' AND cart_id LIKE 'chaos_%'")"
 is "$(q "SELECT count(*) FILTER (WHERE status IN ('sent', 'unknown', 'failed')) || ' final, '
-             || count(*) FILTER (WHERE status = 'failed' AND attempts = 3) || ' failed after 3 attempts'
-             || CASE WHEN count(*) FILTER (WHERE status = 'sent') >= 0.95 * $CARTS THEN ', most sent' ELSE ', too few sent' END
+             || count(*) FILTER (WHERE status = 'failed' AND attempts = 3) || ' failed after 3 attempts, '
+             || count(*) FILTER (WHERE status = 'unknown' AND error_message LIKE 'outcome unknown: the run that sent it stopped%')
+             || ' unknown from the kills'
+             || CASE WHEN count(*) FILTER (WHERE status = 'unknown') <= 700 * $kills THEN ', within their batches'
+                     ELSE ', more than the kills had in flight' END
         FROM cart_abandon.deliveries WHERE cart_id LIKE 'chaos_%'")" \
-   "$CARTS final, $(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id LIKE 'chaos_%' AND status = 'failed'") failed after 3 attempts, most sent" \
-   "after the clean run every cart is sent, unknown, or failed only after 3 transient failures; at least 95% sent"
+   "$CARTS final, $(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id LIKE 'chaos_%' AND status = 'failed'") failed after 3 attempts, $(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id LIKE 'chaos_%' AND status = 'unknown'") unknown from the kills, within their batches" \
+   "after the clean run every cart is sent, unknown (journaled in flight by a killed run) or failed only after 3 transient failures"
 is "$(q "SELECT count(*) FROM public.cart WHERE id LIKE 'chaos_%' AND metadata ->> 'keep' = id AND metadata ->> 'utm_source' = 'ads'")" \
    "$CARTS" "every pre-existing metadata key is intact"
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent' AND cart_id LIKE 'chaos_%'")" \

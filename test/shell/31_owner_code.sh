@@ -10,6 +10,7 @@
 # schema, before and after the library is loaded.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/server.sh"
 plan 31
 
 OWNER=ca_medusa_owner
