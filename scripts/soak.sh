@@ -139,13 +139,20 @@ shop_loop() {
     done
 }
 
-# A shopper's session holding a recent cart's row (FOR UPDATE) idle in transaction for 1 to 4 s,
-# then writing a metadata key of its own; half the carts it picks are being reminded.
+# A shopper's session holding a cart's row (FOR UPDATE) idle in transaction for 1 to 4 s, then
+# writing a metadata key of its own: a cart about to come due (its first reminder is claimed,
+# sent and recorded while the row is held), else one of the newest.
 lock_loop() {
     local name=$1 holds=0 errors=0 cart
     while before_deadline && [ "$holds" -lt "$max_rounds" ]; do
         holds=$((holds + 1))
-        cart=$(q "SELECT soak.cart_id(greatest(1, last_value - floor(random() * 20)::bigint)) FROM soak.cart_seq" 2>> "$SOAK_DIR/$name.err")
+        cart=$(q "SELECT coalesce((SELECT c.id FROM public.cart c
+                                    WHERE c.id >= soak.cart_id(s.last_value - 200) AND c.completed_at IS NULL
+                                      AND c.updated_at BETWEEN now() - interval '$FIRST_DELAY' - interval '1 s'
+                                                           AND now() - interval '$FIRST_DELAY' + interval '2 s'
+                                    ORDER BY random() LIMIT 1),
+                                  soak.cart_id(greatest(1, s.last_value - floor(random() * 20)::bigint)))
+                    FROM soak.cart_seq s" 2>> "$SOAK_DIR/$name.err")
         if [ -n "$cart" ]; then
             { echo "BEGIN;"
               echo "SELECT id FROM public.cart WHERE id = '$cart' FOR UPDATE;"
