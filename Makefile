@@ -2,6 +2,7 @@
 #   make && make install        build and install into the server found by pg_config
 #   make unittest               build and run the GoogleTest suite of the PostgreSQL-free core
 #   make WERROR=1 ...           warnings are errors (what CI does)
+#   make soak                   30 min of mixed load with core dumps on (SOAK_SECONDS=120 for less)
 
 EXTENSION = cart_abandon
 MODULE_big = cart_abandon
@@ -93,3 +94,10 @@ clean-unit:
 .PHONY: bench
 bench:
 	bash bench/run.sh
+
+# ---- soak: SOAK_SECONDS (30 min) of mixed load on the installed extension with core dumps on;
+# fails on a backend crash, a duplicate or a lost record. Not part of the test command.
+SOAK_SECONDS ?= 1800
+.PHONY: soak
+soak:
+	SOAK_SECONDS="$(SOAK_SECONDS)" bash scripts/soak.sh

@@ -5,6 +5,8 @@
 #   local_env_template DB   a database with pgTAP, Medusa's tables and the test helpers
 #   local_env_load_fixtures DB   the same into an existing database (ca_cron, made at start)
 #   local_env_stop          stop both and delete everything (KEEP_LOCAL_ENV=1 keeps the files)
+# LOCAL_ENV_CORE_FILES=1 starts the server with pg_ctl --core-files (the soft core-size limit
+# lifted to the hard one; a crashing backend leaves its core in the data directory by default).
 # The server listens on a Unix socket in its own directory only: no port can clash.
 
 PG_BIN="$(pg_config --bindir)"
@@ -73,7 +75,9 @@ CONF
       printf "cart_abandon.whatsapp_app_secret = '%s'\n" "$(cat "$STANDIN_APP_SECRET_FILE")"; } > "$PG_DIR/data/secret.conf"
     chmod 600 "$PG_DIR/data/secret.conf"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR/data/secret.conf"
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_LOG" -w start > /dev/null \
+    local core_files=()
+    [ "${LOCAL_ENV_CORE_FILES:-0}" = 1 ] && core_files=(--core-files)
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_LOG" "${core_files[@]}" -w start > /dev/null \
         || { cat "$PG_LOG" >&2; return 1; }
     export PGHOST="$PG_DIR" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
     # pg_cron's launcher waits for its database.
