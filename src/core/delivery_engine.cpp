@@ -75,6 +75,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
             o.error_text = "every request answered alike: " + o.error_text;
     };
     const std::string authorization = "Authorization: Bearer " + endpoint.token;
+    Secrets secrets = endpoint.other_secrets;
+    secrets.push_back(endpoint.token);
 
     auto finish = [&](std::size_t i, DeliveryOutcome outcome) {
         outcome.attempts = slots[i].attempts_made;
@@ -85,7 +87,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     // A delivery that will not get another request: its last answer stands, or it was never tried.
     auto finish_untried = [&](std::size_t i, const std::string& why) {
         if (slots[i].attempts_made > 0) return finish(i, slots[i].last);
-        DeliveryOutcome outcome = classify_transport_failure(why, false);
+        DeliveryOutcome outcome = classify_transport_failure(why, false, secrets);
         outcome.attempted = false;
         finish(i, std::move(outcome));
     };
@@ -94,9 +96,10 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         Slot& slot = slots[i];
         slot.in_flight = false;
         if (!result.started) --slot.attempts_made;
-        DeliveryOutcome outcome = result.completed ? classify_response(result.status, result.body)
-                                                   : classify_transport_failure(result.error, result.request_sent);
-        outcome.error_text = redact(std::move(outcome.error_text), endpoint.token);
+        // Redacted and cut there, in that order: the answer may echo the token.
+        DeliveryOutcome outcome =
+            result.completed ? classify_response(result.status, result.body, secrets)
+                             : classify_transport_failure(result.error, result.request_sent, secrets, result.error_cut);
         outcome.attempted = slot.attempts_made > 0;
         outcome.retry_after_seconds = result.retry_after_seconds;
         if (outcome.kind == OutcomeKind::Sent) {
@@ -137,7 +140,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         if (should_stop && should_stop()) {
             client.abandon_all("stopped while waiting for the answer", [&](std::size_t i, HttpResult&& result) {
                 slots[i].in_flight = false;
-                DeliveryOutcome outcome = classify_transport_failure(result.error, result.request_sent);
+                DeliveryOutcome outcome =
+                    classify_transport_failure(result.error, result.request_sent, secrets, result.error_cut);
                 outcome.attempted = true;
                 finish(i, std::move(outcome));
             });

@@ -129,6 +129,7 @@ struct HttpClient::Impl {
             curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &transfer.result.http_version);
         } else {
             transfer.result.error = transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
+            transfer.result.error_cut = transfer.result.error.size() >= CURL_ERROR_SIZE - 1;
         }
         release(transfer);
     }
@@ -222,6 +223,7 @@ void HttpClient::abandon_all(const std::string& why, const OnDone& on_done) {
     for (auto& [tag, transfer] : transfers) {
         impl.finish(*transfer, CURLE_ABORTED_BY_CALLBACK);
         transfer->result.error = why;
+        transfer->result.error_cut = false;
         on_done(tag, std::move(transfer->result));
     }
     for (auto& transfer : impl.refused) on_done(transfer->tag, std::move(transfer->result));

@@ -160,6 +160,30 @@ TEST_F(Engine, AWrongTokenIsChannelFatalAndNeverEchoed) {
     EXPECT_EQ(report.outcomes[0].error_text.find("wrong-token-value"), std::string::npos);
 }
 
+TEST_F(Engine, AnAnswerEchoingTheTokenAcrossTheCutLeavesNoneOfIt) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    const std::string token = kToken;
+    // The token from wholly before the 300-byte cut to wholly after it, as is and percent-encoded
+    // (an echoed URL): the recorded text is the filler, "[redacted]" and "..." only.
+    for (const std::string& echo : {token, std::string("unit%2Dtest%2dtoken-0123456789abcdef")}) {
+        for (std::size_t before = 300 - echo.size() - 2; before <= 300; ++before) {
+            const std::string text_echoed = std::string(before, '#') + echo + std::string(40, '#');
+            const json answer = {{"error", {{"message", text_echoed}, {"code", 190}}}};
+            standin.control("POST", "/faults",
+                            json::array({{{"mode", "http"}, {"http_status", 401}, {"body", answer.dump()}}}));
+            const auto report = send(client, {{message(1), 1}});
+            std::string text = report.outcomes[0].error_text;
+            ASSERT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
+            if (text.size() >= 3 && text.compare(text.size() - 3, 3, "...") == 0) text.resize(text.size() - 3);
+            for (auto at = text.find(kRedacted); at != std::string::npos; at = text.find(kRedacted)) text.erase(at, 10);
+            const auto marker = text.find('[');  // the start of "[redacted]" at the cut
+            if (marker != std::string::npos && std::string(kRedacted).rfind(text.substr(marker), 0) == 0)
+                text.resize(marker);
+            ASSERT_EQ(text.find_first_not_of('#'), std::string::npos) << before << ": " << report.outcomes[0].error_text;
+        }
+    }
+}
+
 TEST_F(Engine, ARefusedConnectionIsTransientAndNotSent) {
     HttpClient client({std::chrono::milliseconds(2000), 32});
     const auto report = send_deliveries(client, unlimited, fast(), {"http://127.0.0.1:1/v21.0", kPhoneNumberId, kToken}, {{message(1), 1}}, never);
@@ -248,7 +272,7 @@ TEST(Http2, MultiplexesConcurrentRequestsOnOneConnection) {
         EXPECT_TRUE(r.completed) << r.error;
         EXPECT_EQ(r.status, 200);
         EXPECT_EQ(r.http_version, long(CURL_HTTP_VERSION_2_0));
-        EXPECT_EQ(classify_response(r.status, r.body).kind, OutcomeKind::Sent);
+        EXPECT_EQ(classify_response(r.status, r.body, {}).kind, OutcomeKind::Sent);
         connections += r.new_connections;
     }
     EXPECT_EQ(connections, 1) << "ten concurrent requests should share one multiplexed connection";
