@@ -4,6 +4,8 @@
 #include <random>
 #include <thread>
 
+#include "retry_after.hpp"
+
 namespace cart_abandon {
 
 namespace {
@@ -22,16 +24,25 @@ struct Slot {
     DeliveryOutcome last;  // the latest answer, kept while a retry is pending
 };
 
-milliseconds jittered(milliseconds ceiling, std::mt19937& random) {
-    std::uniform_real_distribution<double> half_to_full(0.5, 1.0);
-    return milliseconds(static_cast<long long>(double(ceiling.count()) * half_to_full(random)));
-}
-
 }  // namespace
 
 milliseconds backoff_ceiling(milliseconds base, int retry) {
-    const int doublings = std::min(std::max(retry - 1, 0), 16);
+    const int doublings = std::clamp(retry - 1, 0, 16);
+    if (base <= milliseconds::zero()) return milliseconds::zero();
+    if (base.count() > (milliseconds::max().count() >> doublings)) return milliseconds::max();
     return base * (1LL << doublings);
+}
+
+milliseconds retry_wait(milliseconds backoff_base, int retry, double jitter, const DeliveryOutcome& answer) {
+    const milliseconds ceiling = backoff_ceiling(backoff_base, retry);
+    // In double, compared before converting back: a product at the top of the range (or a NaN
+    // jitter) would not fit a 64-bit integer.
+    const double scaled = double(ceiling.count()) * (jitter >= 0 ? std::min(jitter, 1.0) : 0.0);
+    milliseconds wait = scaled < double(ceiling.count()) ? milliseconds(static_cast<long long>(scaled)) : ceiling;
+    if (answer.retry_after_seconds >= 0)
+        wait = std::max<milliseconds>(wait, std::chrono::seconds(std::min(answer.retry_after_seconds, kMaxRetryAfterSeconds)));
+    if (answer.error_code == 131056) wait = std::max(wait, kPairRateSpacing);
+    return wait;
 }
 
 SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const EngineOptions& options,
@@ -44,6 +55,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     std::size_t first_open = 0;  // slots before it are done or in flight
     Clock::time_point paused_until{};  // an account-level rate limit holds every start
     std::mt19937 random{std::random_device{}()};
+    std::uniform_real_distribution<double> half_to_full(0.5, 1.0);  // the jitter of a retry's wait
 
     const std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
     bool probing = options.probe_first;
@@ -120,11 +132,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         const bool may_retry = outcome.kind == OutcomeKind::Transient && result.started &&
                                slot.attempts_made < deliveries[i].attempts_allowed && !report.channel_halted;
         if (may_retry) {
-            milliseconds wait = jittered(backoff_ceiling(options.backoff_base, slot.attempts_made), random);
-            if (outcome.retry_after_seconds >= 0)
-                wait = std::max(wait, milliseconds(outcome.retry_after_seconds * 1000));
-            if (outcome.error_code == 131056) wait = std::max(wait, kPairRateSpacing);
-            if (wait <= options.max_retry_wait) {
+            const milliseconds wait = retry_wait(options.backoff_base, slot.attempts_made, half_to_full(random), outcome);
+            if (wait <= std::min(options.max_retry_wait, kLongestRetryWait)) {
                 const auto at = Clock::now() + wait;
                 if (is_account_rate_limit(outcome)) paused_until = std::max(paused_until, at);
                 slot.not_before = at;

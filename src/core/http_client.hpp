@@ -24,7 +24,7 @@ struct HttpResult {
     bool completed = false;     // a whole HTTP answer arrived
     long status = 0;            // HTTP status when completed
     std::string body;           // at most kMaxResponseBytes
-    long retry_after_seconds = -1;  // the Retry-After header, when the answer had one in seconds
+    long retry_after_seconds = -1;  // Retry-After in seconds from the answer (0..kMaxRetryAfterSeconds), -1: none
     bool request_sent = false;  // the whole request left this machine (see classify_transport_failure)
     std::string error;          // what went wrong when !completed
     bool error_cut = false;     // libcurl's message filled its buffer: it may end mid-word
