@@ -2,9 +2,10 @@
 // InvalidArgument over the limit) with a short message, or returns at most 1,000 updates whose
 // texts are bounded (ids non-empty where required, printable, at most 256 bytes; callback data at
 // most 2,048 bytes without NUL; error text at most 300 bytes of valid UTF-8 without controls) and
-// whose words are Meta's. The signature Meta would send for the body matches, and no longer does
-// once any one byte of the body or of the header's digits changes. Trimming punctuation and
-// spaces off the ends never changes whether a text is an opt-out.
+// whose words are Meta's; no kept text and no error message holds the secret. The signature
+// Meta would send for the body matches, and no longer does once any one byte of the body or of
+// the header's digits changes. Trimming punctuation and spaces off the ends never changes
+// whether a text is an opt-out.
 #include <unicode/utf8.h>
 
 #include <cstdint>
@@ -41,6 +42,11 @@ bool valid_utf8_without_controls(const std::string& text) {
     return true;
 }
 
+// A secret the dictionary's words may assemble ("wamid.", "cart_abandon" are in webhook.dict).
+const Secrets kSecrets = {"wamid.1"};
+
+bool clear(const std::string& text) { return !holds_secret(text, kSecrets); }
+
 void check_batch(const WebhookBatch& batch) {
     require(batch.ignored >= 0);
     require(batch.updates() <= kMaxWebhookUpdates);
@@ -53,6 +59,7 @@ void check_batch(const WebhookBatch& batch) {
         require(s.callback_data.size() <= kMaxCallbackDataBytes && s.callback_data.find('\0') == std::string::npos);
         require(s.error_text.size() <= kMaxWebhookErrorText && valid_utf8_without_controls(s.error_text));
         require(s.status == "failed" || (s.error_code == 0 && s.error_text.empty()));
+        require(clear(s.wamid) && clear(s.recipient_id) && clear(s.error_text) && clear(s.phone_number_id));
     }
     for (const PreferenceUpdate& p : batch.preferences) {
         require(printable_id(p.wa_id, true) && p.category == "marketing_messages");
@@ -85,10 +92,10 @@ void check_signature(const std::string& payload, const uint8_t* data, size_t siz
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string payload(reinterpret_cast<const char*>(data), size);
     try {
-        check_batch(parse_webhook(payload));
+        check_batch(parse_webhook(payload, kSecrets));
     } catch (const Error& e) {
         require(e.kind() == ErrorKind::InvalidText || e.kind() == ErrorKind::InvalidArgument);
-        require(std::string(e.what()).size() <= 120);
+        require(std::string(e.what()).size() <= 120 && !holds_secret(e.what(), kSecrets));
     }
     check_signature(payload, data, size);
     if (size <= 4096) require(is_opt_out_text(payload) == is_opt_out_text(" \t" + payload + "!\xf0\x9f\x99\x8f"));

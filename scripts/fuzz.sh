@@ -14,11 +14,11 @@ declare -A SOURCES=(
     [cursor]="src/core/cursor.cpp src/core/base64.cpp"
     [options]="src/core/config.cpp"
     [phone]="src/core/phone.cpp src/core/phone_text.cpp"
-    [response]="src/core/whatsapp.cpp"
-    [template_text]="src/core/message.cpp src/core/whatsapp.cpp"
-    [webhook]="src/core/webhook.cpp src/core/opt_out_text.cpp src/core/signature.cpp"
+    [response]="src/core/whatsapp.cpp src/core/redaction.cpp"
+    [template_text]="src/core/message.cpp src/core/whatsapp.cpp src/core/redaction.cpp"
+    [webhook]="src/core/webhook.cpp src/core/opt_out_text.cpp src/core/signature.cpp src/core/redaction.cpp"
 )
-declare -A LIBS=([phone]="-lphonenumber -licui18n -licuuc" [template_text]="-licui18n -licuuc"
+declare -A LIBS=([phone]="-lphonenumber -licui18n -licuuc" [response]="-licuuc" [template_text]="-licui18n -licuuc"
                  [webhook]="-licui18n -licuuc -lcrypto")
 targets=("$@")
 # By default every target above, in name order.

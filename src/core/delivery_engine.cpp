@@ -4,6 +4,8 @@
 #include <random>
 #include <thread>
 
+#include "retry_after.hpp"
+
 namespace cart_abandon {
 
 namespace {
@@ -22,16 +24,25 @@ struct Slot {
     DeliveryOutcome last;  // the latest answer, kept while a retry is pending
 };
 
-milliseconds jittered(milliseconds ceiling, std::mt19937& random) {
-    std::uniform_real_distribution<double> half_to_full(0.5, 1.0);
-    return milliseconds(static_cast<long long>(double(ceiling.count()) * half_to_full(random)));
-}
-
 }  // namespace
 
 milliseconds backoff_ceiling(milliseconds base, int retry) {
-    const int doublings = std::min(std::max(retry - 1, 0), 16);
+    const int doublings = std::clamp(retry - 1, 0, 16);
+    if (base <= milliseconds::zero()) return milliseconds::zero();
+    if (base.count() > (milliseconds::max().count() >> doublings)) return milliseconds::max();
     return base * (1LL << doublings);
+}
+
+milliseconds retry_wait(milliseconds backoff_base, int retry, double jitter, const DeliveryOutcome& answer) {
+    const milliseconds ceiling = backoff_ceiling(backoff_base, retry);
+    // In double, compared before converting back: a product at the top of the range (or a NaN
+    // jitter) would not fit a 64-bit integer.
+    const double scaled = double(ceiling.count()) * (jitter >= 0 ? std::min(jitter, 1.0) : 0.0);
+    milliseconds wait = scaled < double(ceiling.count()) ? milliseconds(static_cast<long long>(scaled)) : ceiling;
+    if (answer.retry_after_seconds >= 0)
+        wait = std::max<milliseconds>(wait, std::chrono::seconds(std::min(answer.retry_after_seconds, kMaxRetryAfterSeconds)));
+    if (answer.error_code == 131056) wait = std::max(wait, kPairRateSpacing);
+    return wait;
 }
 
 SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const EngineOptions& options,
@@ -44,6 +55,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     std::size_t first_open = 0;  // slots before it are done or in flight
     Clock::time_point paused_until{};  // an account-level rate limit holds every start
     std::mt19937 random{std::random_device{}()};
+    std::uniform_real_distribution<double> half_to_full(0.5, 1.0);  // the jitter of a retry's wait
 
     const std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
     bool probing = options.probe_first;
@@ -75,6 +87,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
             o.error_text = "every request answered alike: " + o.error_text;
     };
     const std::string authorization = "Authorization: Bearer " + endpoint.token;
+    Secrets secrets = endpoint.other_secrets;
+    secrets.push_back(endpoint.token);
 
     auto finish = [&](std::size_t i, DeliveryOutcome outcome) {
         outcome.attempts = slots[i].attempts_made;
@@ -85,7 +99,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     // A delivery that will not get another request: its last answer stands, or it was never tried.
     auto finish_untried = [&](std::size_t i, const std::string& why) {
         if (slots[i].attempts_made > 0) return finish(i, slots[i].last);
-        DeliveryOutcome outcome = classify_transport_failure(why, false);
+        DeliveryOutcome outcome = classify_transport_failure(why, false, secrets);
         outcome.attempted = false;
         finish(i, std::move(outcome));
     };
@@ -94,9 +108,10 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         Slot& slot = slots[i];
         slot.in_flight = false;
         if (!result.started) --slot.attempts_made;
-        DeliveryOutcome outcome = result.completed ? classify_response(result.status, result.body)
-                                                   : classify_transport_failure(result.error, result.request_sent);
-        outcome.error_text = redact(std::move(outcome.error_text), endpoint.token);
+        // Redacted and cut there, in that order: the answer may echo the token.
+        DeliveryOutcome outcome =
+            result.completed ? classify_response(result.status, result.body, secrets)
+                             : classify_transport_failure(result.error, result.request_sent, secrets, result.error_cut);
         outcome.attempted = slot.attempts_made > 0;
         outcome.retry_after_seconds = result.retry_after_seconds;
         if (outcome.kind == OutcomeKind::Sent) {
@@ -117,11 +132,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         const bool may_retry = outcome.kind == OutcomeKind::Transient && result.started &&
                                slot.attempts_made < deliveries[i].attempts_allowed && !report.channel_halted;
         if (may_retry) {
-            milliseconds wait = jittered(backoff_ceiling(options.backoff_base, slot.attempts_made), random);
-            if (outcome.retry_after_seconds >= 0)
-                wait = std::max(wait, milliseconds(outcome.retry_after_seconds * 1000));
-            if (outcome.error_code == 131056) wait = std::max(wait, kPairRateSpacing);
-            if (wait <= options.max_retry_wait) {
+            const milliseconds wait = retry_wait(options.backoff_base, slot.attempts_made, half_to_full(random), outcome);
+            if (wait <= std::min(options.max_retry_wait, kLongestRetryWait)) {
                 const auto at = Clock::now() + wait;
                 if (is_account_rate_limit(outcome)) paused_until = std::max(paused_until, at);
                 slot.not_before = at;
@@ -137,7 +149,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         if (should_stop && should_stop()) {
             client.abandon_all("stopped while waiting for the answer", [&](std::size_t i, HttpResult&& result) {
                 slots[i].in_flight = false;
-                DeliveryOutcome outcome = classify_transport_failure(result.error, result.request_sent);
+                DeliveryOutcome outcome =
+                    classify_transport_failure(result.error, result.request_sent, secrets, result.error_cut);
                 outcome.attempted = true;
                 finish(i, std::move(outcome));
             });

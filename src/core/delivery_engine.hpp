@@ -23,6 +23,9 @@ struct WhatsAppEndpoint {
     std::string phone_number_id;
     std::string token;  // secret: only ever placed in the Authorization header
     std::string endpoint = "messages";  // or marketing_messages
+    // Other secrets no recorded text may carry either (the app secret): an answer is redacted
+    // of them as of the token.
+    Secrets other_secrets;
 };
 
 struct EngineOptions {
@@ -65,7 +68,19 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
                            const WhatsAppEndpoint& endpoint, const std::vector<Delivery>& deliveries,
                            const std::function<bool()>& should_stop, StartJournal* journal = nullptr);
 
-// The wait before retry number `retry` (1 for the first), before jitter's cut: base * 2^(retry-1).
+// The wait before retry number `retry` (1 for the first), before jitter's cut: base * 2^(retry-1)
+// (at most 2^16), saturating at milliseconds::max() instead of overflowing; 0 for a base <= 0.
 std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, int retry);
+
+// The wait before retry number `retry` after `answer`: the backoff ceiling times `jitter` (taken
+// from 0.5 up to 1; clamped to 0..1), and at least the answer's Retry-After (held to
+// kMaxRetryAfterSeconds) and, after 131056, the pair rate's spacing. Never negative, never an
+// overflow, whatever the inputs.
+std::chrono::milliseconds retry_wait(std::chrono::milliseconds backoff_base, int retry, double jitter,
+                                     const DeliveryOutcome& answer);
+
+// No call waits longer than this for one retry, whatever max_retry_wait says: a longer wait is
+// left to a later run (and a time point this far ahead cannot overflow the clock).
+constexpr std::chrono::milliseconds kLongestRetryWait = std::chrono::hours(24);
 
 }  // namespace cart_abandon

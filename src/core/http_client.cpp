@@ -4,10 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
+#include <ctime>
 #include <mutex>
 
 #include "error.hpp"
+#include "retry_after.hpp"
 
 namespace cart_abandon {
 
@@ -38,7 +39,7 @@ size_t collect_body(char* data, size_t size, size_t count, void* user) {
     return bytes;
 }
 
-// Keeps a "Retry-After: <seconds>" header (the HTTP-date form is not used by Meta).
+// Keeps a "Retry-After:" header as seconds from now, whatever its form (parse_retry_after).
 size_t collect_header(char* data, size_t size, size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
     const size_t bytes = size * count;
@@ -48,12 +49,9 @@ size_t collect_header(char* data, size_t size, size_t count, void* user) {
         bool match = true;
         for (size_t i = 0; i < name_length && match; ++i)
             match = std::tolower(static_cast<unsigned char>(data[i])) == kName[i];
-        if (match) {
-            const std::string value(data + name_length, bytes - name_length);
-            char* end = nullptr;
-            const long seconds = std::strtol(value.c_str(), &end, 10);
-            if (end != value.c_str() && seconds >= 0) transfer->result.retry_after_seconds = seconds;
-        }
+        if (match)
+            transfer->result.retry_after_seconds =
+                parse_retry_after(std::string(data + name_length, bytes - name_length), std::time(nullptr));
     }
     return bytes;
 }
@@ -129,6 +127,7 @@ struct HttpClient::Impl {
             curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &transfer.result.http_version);
         } else {
             transfer.result.error = transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
+            transfer.result.error_cut = transfer.result.error.size() >= CURL_ERROR_SIZE - 1;
         }
         release(transfer);
     }
@@ -222,6 +221,7 @@ void HttpClient::abandon_all(const std::string& why, const OnDone& on_done) {
     for (auto& [tag, transfer] : transfers) {
         impl.finish(*transfer, CURLE_ABORTED_BY_CALLBACK);
         transfer->result.error = why;
+        transfer->result.error_cut = false;
         on_done(tag, std::move(transfer->result));
     }
     for (auto& transfer : impl.refused) on_done(transfer->tag, std::move(transfer->result));

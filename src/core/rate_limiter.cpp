@@ -18,6 +18,8 @@ bool next_start_after(int64_t next, int64_t now, int64_t spacing, int64_t& follo
 }
 
 void RateLimiter::set_rate(double per_second) {
+    // A rate of 0, below, or NaN would make the spacing infinite, which no duration holds.
+    if (!(per_second >= kSlowestRate)) per_second = kSlowestRate;
     const std::chrono::duration<double> second_with_margin = std::chrono::seconds(1) + kWindowMargin;
     spacing_ = std::chrono::duration_cast<Clock::duration>(second_with_margin / per_second);
 }

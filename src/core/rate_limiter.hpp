@@ -25,6 +25,7 @@ public:
     using Clock = std::chrono::steady_clock;
     static constexpr std::chrono::milliseconds kWindowMargin{25};
     static constexpr std::chrono::milliseconds kCatchUp{10};
+    static constexpr double kSlowestRate = 1.0 / 3600;  // a lower (or no) rate is held to one an hour
 
     explicit RateLimiter(double per_second) { set_rate(per_second); }
 

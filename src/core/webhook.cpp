@@ -1,7 +1,5 @@
 #include "webhook.hpp"
 
-#include <unicode/utf8.h>
-
 #include <algorithm>
 #include <climits>
 #include <nlohmann/json.hpp>
@@ -16,15 +14,6 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxQuotedBytes = 40;  // of the body, in an error message
 constexpr const char* kStatusWords[] = {"sent", "delivered", "read", "failed", "played"};
-
-// The longest prefix of valid UTF-8 `text` that has at most max_bytes and ends on a character.
-std::string utf8_prefix(std::string text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    int32_t cut = int32_t(max_bytes);
-    U8_SET_CP_START(reinterpret_cast<const uint8_t*>(text.data()), 0, cut);
-    text.resize(std::size_t(cut));
-    return text;
-}
 
 // `object[key]` when `object` is an object that has it, else nullptr.
 const json* member(const json& object, const char* key) {
@@ -48,10 +37,10 @@ std::string printable(std::string text) {
     return text;
 }
 
-// Meta's ids (wamid, wa_id, phone number id) are short printable text; anything else, "".
-std::string id_at(const json& object, const char* key) {
+// Meta's ids (wamid, wa_id, phone number id) are short printable text without a secret; anything else, "".
+std::string id_at(const json& object, const char* key, const Secrets& secrets) {
     std::string id = string_at(object, key);
-    return id.size() > kMaxWebhookIdBytes || has_control(id) ? std::string() : id;
+    return id.size() > kMaxWebhookIdBytes || has_control(id) || holds_secret(id, secrets) ? std::string() : id;
 }
 
 // Unix seconds: Meta sends a string of digits; a non-negative integer is taken too. 0 otherwise.
@@ -72,8 +61,8 @@ int64_t timestamp_at(const json& object, const char* key) {
 }
 
 // errors[0] of a failed status: its code, and "title: details" (the message when there is no
-// title; details only when they add something), controls made spaces, cut to 300 bytes.
-void read_error(const json& status, StatusUpdate& update) {
+// title; details only when they add something), redacted, cut to 300 bytes, controls made spaces.
+void read_error(const json& status, StatusUpdate& update, const Secrets& secrets) {
     const json* errors = member(status, "errors");
     if (errors == nullptr || !errors->is_array() || errors->empty() || !errors->front().is_object()) return;
     const json& error = errors->front();
@@ -88,9 +77,7 @@ void read_error(const json& status, StatusUpdate& update) {
     const json* data = member(error, "error_data");
     const std::string details = data != nullptr ? string_at(*data, "details") : std::string();
     if (!details.empty() && details != text) text = text.empty() ? details : text + ": " + details;
-    text = printable(std::move(text));
-    if (text.size() > kMaxWebhookErrorText) text = utf8_prefix(std::move(text), kMaxWebhookErrorText - 3) + "...";
-    update.error_text = std::move(text);
+    update.error_text = printable(recordable(std::move(text), secrets, kMaxWebhookErrorText));
 }
 
 bool is_status_word(const std::string& word) {
@@ -126,7 +113,7 @@ std::vector<std::string> reply_texts(const json& message, std::string& how) {
 // stops at the first item too many.
 class Reader {
 public:
-    explicit Reader(WebhookBatch& batch) : batch_(batch) {}
+    Reader(WebhookBatch& batch, const Secrets& secrets) : batch_(batch), secrets_(secrets) {}
 
     void read_entry(const json& entry) {
         const json* changes = member(entry, "changes");
@@ -160,7 +147,7 @@ private:
         const std::size_t before = batch_.updates();
         if (field == "messages") {
             const json* metadata = member(*value, "metadata");
-            const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id") : std::string();
+            const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id", secrets_) : std::string();
             for_each_item(*value, "statuses", [&](const json& item) { read_status(item, phone_number_id); });
             for_each_item(*value, "messages", [&](const json& item) { read_message(item); });
         } else if (field == "user_preferences") {
@@ -178,23 +165,23 @@ private:
 
     void read_status(const json& item, const std::string& phone_number_id) {
         StatusUpdate update;
-        update.wamid = id_at(item, "id");
+        update.wamid = id_at(item, "id", secrets_);
         update.status = string_at(item, "status");
         if (update.wamid.empty() || !is_status_word(update.status)) return ignore();
         update.timestamp = timestamp_at(item, "timestamp");
-        update.recipient_id = id_at(item, "recipient_id");
+        update.recipient_id = id_at(item, "recipient_id", secrets_);
         update.callback_data = string_at(item, "biz_opaque_callback_data");
         // Longer than the sender could have sent, or unstorable in PostgreSQL text: not ours.
         if (update.callback_data.size() > kMaxCallbackDataBytes || update.callback_data.find('\0') != std::string::npos)
             update.callback_data.clear();
-        if (update.status == "failed") read_error(item, update);
+        if (update.status == "failed") read_error(item, update, secrets_);
         update.phone_number_id = phone_number_id;
         keep(batch_.statuses, std::move(update));
     }
 
     void read_preference(const json& item) {
         PreferenceUpdate update;
-        update.wa_id = id_at(item, "wa_id");
+        update.wa_id = id_at(item, "wa_id", secrets_);
         update.category = string_at(item, "category");
         update.value = string_at(item, "value");
         if (update.wa_id.empty() || update.category != "marketing_messages" ||
@@ -206,19 +193,20 @@ private:
 
     void read_message(const json& item) {
         InboundOptOut opt_out;
-        opt_out.wa_id = id_at(item, "from");
-        opt_out.wamid = id_at(item, "id");
+        opt_out.wa_id = id_at(item, "from", secrets_);
+        opt_out.wamid = id_at(item, "id", secrets_);
         if (opt_out.wa_id.empty() || opt_out.wamid.empty()) return ignore();
         bool stop = false;
         for (const std::string& text : reply_texts(item, opt_out.how)) stop = stop || is_opt_out_text(text);
         if (!stop) return ignore();
         opt_out.timestamp = timestamp_at(item, "timestamp");
         const json* context = member(item, "context");
-        if (context != nullptr) opt_out.replied_to = id_at(*context, "id");
+        if (context != nullptr) opt_out.replied_to = id_at(*context, "id", secrets_);
         keep(batch_.opt_outs, std::move(opt_out));
     }
 
     WebhookBatch& batch_;
+    const Secrets& secrets_;
 };
 
 [[noreturn]] void refuse(const std::string& what) { throw Error(ErrorKind::InvalidText, "webhook body " + what); }
@@ -229,7 +217,7 @@ std::size_t WebhookBatch::updates() const {
     return statuses.size() + preferences.size() + opt_outs.size() + std::size_t(ignored);
 }
 
-WebhookBatch parse_webhook(const std::string& payload) {
+WebhookBatch parse_webhook(const std::string& payload, const Secrets& secrets) {
     json body;
     try {
         body = json::parse(payload);
@@ -245,13 +233,13 @@ WebhookBatch parse_webhook(const std::string& payload) {
     if (object == nullptr) refuse("has no \"object\"");
     if (!object->is_string()) refuse("has an \"object\" that is not a string");
     if (object->get_ref<const std::string&>() != "whatsapp_business_account")
-        refuse("is about \"" + printable(utf8_prefix(object->get<std::string>(), kMaxQuotedBytes)) +
+        refuse("is about \"" + printable(recordable(object->get<std::string>(), secrets, kMaxQuotedBytes)) +
                "\", not \"whatsapp_business_account\"");
     const json* entries = member(body, "entry");
     if (entries == nullptr || !entries->is_array()) refuse("has no \"entry\" array");
 
     WebhookBatch batch;
-    Reader reader(batch);
+    Reader reader(batch, secrets);
     for (const json& entry : *entries) reader.read_entry(entry);
     return batch;
 }

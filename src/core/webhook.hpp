@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "opt_out_text.hpp"
+#include "redaction.hpp"
 
 namespace cart_abandon {
 
@@ -28,7 +29,7 @@ struct StatusUpdate {
     std::string recipient_id;   // the wa_id; "" when absent
     std::string callback_data;  // biz_opaque_callback_data, "" when absent or longer than the sender could have sent
     long error_code = 0;        // errors[0].code of a failed status, else 0
-    std::string error_text;     // errors[0] title or message, then error_data.details; at most 300 bytes, valid UTF-8
+    std::string error_text;     // errors[0] title or message, then error_data.details; at most 300 bytes, valid UTF-8, redacted
     std::string phone_number_id;  // value.metadata.phone_number_id, "" when absent
 };
 
@@ -72,7 +73,8 @@ constexpr std::size_t kMaxWebhookUpdates = 1000;
 // JSON, not an object, names another `object` or has no `entry` array (the message says which,
 // quoting at most 40 bytes of the body), and Error InvalidArgument when it holds more than
 // kMaxWebhookUpdates items. Anything else odd inside is counted in `ignored`, never thrown on:
-// Meta would retry a refused batch for 7 days, odd item and good ones alike.
-WebhookBatch parse_webhook(const std::string& payload);
+// Meta would retry a refused batch for 7 days, odd item and good ones alike. Texts kept or
+// quoted are recordable() with `secrets` (the app secret, the token); an id holding one is no id.
+WebhookBatch parse_webhook(const std::string& payload, const Secrets& secrets);
 
 }  // namespace cart_abandon

@@ -8,8 +8,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxErrorText = 300;
-
 OutcomeKind kind_for_code(long code, long subcode) {
     switch (code) {
         case 130429:  // throughput cap
@@ -38,17 +36,6 @@ OutcomeKind kind_for_code(long code, long subcode) {
             // the same request would not change Meta's answer.
             return OutcomeKind::Permanent;
     }
-}
-
-std::string bounded(std::string text) {
-    if (text.size() > kMaxErrorText) {
-        text.resize(kMaxErrorText);
-        // Do not leave half a UTF-8 sequence at the cut.
-        while (!text.empty() && (uint8_t(text.back()) & 0xC0) == 0x80) text.pop_back();
-        if (!text.empty() && uint8_t(text.back()) >= 0xC0) text.pop_back();
-        text += "...";
-    }
-    return text;
 }
 
 std::string string_at(const json& object, const char* key) {
@@ -123,7 +110,7 @@ std::string whatsapp_payload(const TemplateMessage& message) {
     return payload.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-DeliveryOutcome classify_response(long http_status, const std::string& body) {
+DeliveryOutcome classify_response(long http_status, const std::string& body, const Secrets& secrets) {
     DeliveryOutcome outcome;
     const auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
     const bool is_object = !parsed.is_discarded() && parsed.is_object();
@@ -134,12 +121,15 @@ DeliveryOutcome classify_response(long http_status, const std::string& body) {
             if (messages != parsed.end() && messages->is_array() && !messages->empty() &&
                 messages->front().is_object()) {
                 outcome.wamid = string_at(messages->front(), "id");
-                outcome.message_status = bounded(string_at(messages->front(), "message_status"));
+                if (holds_secret(outcome.wamid, secrets)) outcome.wamid.clear();
+                outcome.message_status =
+                    recordable(string_at(messages->front(), "message_status"), secrets, kMaxErrorText);
             }
             const auto contacts = parsed.find("contacts");
             if (contacts != parsed.end() && contacts->is_array() && !contacts->empty() &&
                 contacts->front().is_object()) {
                 outcome.wa_id = string_at(contacts->front(), "wa_id");
+                if (holds_secret(outcome.wa_id, secrets)) outcome.wa_id.clear();
             }
         }
         if (!outcome.wamid.empty()) {
@@ -166,7 +156,8 @@ DeliveryOutcome classify_response(long http_status, const std::string& body) {
                 if (text.empty()) text = "error " + std::to_string(outcome.error_code);
                 const std::string trace = string_at(*error, "fbtrace_id");
                 if (!trace.empty()) text += " (fbtrace_id " + trace + ")";
-                outcome.error_text = bounded(text);
+                // Redacted before it is cut: a token echoed across the cut leaves nothing.
+                outcome.error_text = recordable(std::move(text), secrets, kMaxErrorText);
                 return outcome;
             }
         }
@@ -183,12 +174,19 @@ DeliveryOutcome classify_response(long http_status, const std::string& body) {
     return outcome;
 }
 
-DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent) {
+DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent, const Secrets& secrets,
+                                           bool error_cut) {
     DeliveryOutcome outcome;
     outcome.kind = request_sent ? OutcomeKind::Unknown : OutcomeKind::Transient;
-    outcome.error_text = bounded((request_sent ? "no complete answer after the request was sent: "
-                                               : "request not sent: ") + error);
+    outcome.error_text = recordable((request_sent ? "no complete answer after the request was sent: "
+                                                  : "request not sent: ") + error,
+                                    secrets, kMaxErrorText, error_cut);
     return outcome;
+}
+
+std::string channel_pause_reason(long code, const std::string& error_text, bool by_webhook) {
+    return "channel paused by error " + std::to_string(code) + (by_webhook ? " (a status webhook): " : ": ") +
+           error_text;
 }
 
 bool is_ambiguous_code(long code) {
@@ -246,12 +244,6 @@ bool is_account_rate_limit(const DeliveryOutcome& outcome) {
         case 0: return outcome.kind == OutcomeKind::Transient && outcome.error_text.rfind("HTTP 429", 0) == 0;
         default: return false;
     }
-}
-
-std::string redact(std::string text, const std::string& secret) {
-    if (secret.empty()) return text;
-    for (std::size_t at; (at = text.find(secret)) != std::string::npos;) text.replace(at, secret.size(), "[redacted]");
-    return text;
 }
 
 }  // namespace cart_abandon

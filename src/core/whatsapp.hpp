@@ -2,9 +2,12 @@
 // (see shared/reference/whatsapp-cloud-api.md for the error-code table followed here).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "redaction.hpp"
 
 namespace cart_abandon {
 
@@ -60,7 +63,7 @@ struct DeliveryOutcome {
     long error_code = 0;      // Meta's error.code, 0 when there was none
     long error_subcode = 0;   // error.error_subcode (deprecated by Meta; 33 still names an unknown number id)
     std::string message_status;  // messages[].message_status: accepted, held_for_quality_assessment
-    std::string error_text;   // short, for the ledger and the result row; never holds the token
+    std::string error_text;   // at most kMaxErrorText bytes, for the ledger and the result row; never holds a secret
     bool recipient_opted_out = false;  // 131050: the number goes on the opt-out list
     bool attempted = true;  // false when no request was made (sending halted or stopped first)
     int attempts = 0;       // requests made for it in this call
@@ -86,14 +89,22 @@ bool is_account_rate_limit(const DeliveryOutcome& outcome);
 // whether it came in the send's answer or in a failed status webhook.
 OutcomeKind classify_error_code(long code, long subcode = 0);
 
-// Classifies a complete HTTP answer by Meta's error.code first, then by HTTP status.
-DeliveryOutcome classify_response(long http_status, const std::string& body);
+// The longest error_text and message_status of an outcome, in bytes.
+constexpr std::size_t kMaxErrorText = 300;
+
+// Classifies a complete HTTP answer by Meta's error.code first, then by HTTP status. Meta's
+// texts are recordable() with `secrets` (an answer may echo the token); an id that holds one
+// is no id.
+DeliveryOutcome classify_response(long http_status, const std::string& body, const Secrets& secrets);
 
 // Classifies a request that got no complete HTTP answer. `request_sent` says whether the whole
 // request left this machine: if it did, Meta may have acted on it, so the outcome is unknown.
-DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent);
+// `error_cut`: the error's source cut it (libcurl's fixed buffer), so it may end in part of a secret.
+DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent, const Secrets& secrets,
+                                           bool error_cut = false);
 
-// Replaces every occurrence of `secret` in `text`, so that no recorded text can carry the token.
-std::string redact(std::string text, const std::string& secret);
+// What the channel's pause records (channel status, run log, WARNING) for `code` and the error
+// text of its answer (already recordable); `by_webhook`: a failed status said so.
+std::string channel_pause_reason(long code, const std::string& error_text, bool by_webhook = false);
 
 }  // namespace cart_abandon

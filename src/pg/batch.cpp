@@ -252,7 +252,7 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         if (o.kind == OutcomeKind::ChannelFatal && !state.channel_halted) {
             state.channel_halted = halted_now = true;
             state.halt_code = o.error_code;
-            state.halt_reason = "channel paused by error " + std::to_string(o.error_code) + ": " + o.error_text;
+            state.halt_reason = cart_abandon::channel_pause_reason(o.error_code, o.error_text);
             state.halt_advice = cart_abandon::channel_pause_advice(o.error_code, o.error_subcode);
             state.halt_is_new = state.paused_code != o.error_code;
         }

@@ -320,6 +320,21 @@ std::string whatsapp_app_secret() {
 }
 std::chrono::seconds reconcile_after() { return std::chrono::seconds(reconcile_after_s); }
 
+cart_abandon::Secrets readable_secrets() {
+    cart_abandon::Secrets secrets;
+    auto add = [&](const char* value, const char* file_setting, const char* file) {
+        if (value && value[0]) return secrets.push_back(value);
+        if (!file || !file[0]) return;
+        try {
+            secrets.push_back(read_secret_file(file_setting, file));
+        } catch (const cart_abandon::Error&) {
+        }
+    };
+    add(token_value, "cart_abandon.whatsapp_token_file", token_file_value);
+    add(app_secret_value, "cart_abandon.whatsapp_app_secret_file", app_secret_file_value);
+    return secrets;
+}
+
 std::vector<std::string> exposed_secrets() {
     std::vector<std::string> exposed;
     if (preloaded) return exposed;

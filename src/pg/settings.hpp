@@ -26,6 +26,11 @@ int attempts_per_run();
 std::string whatsapp_app_secret();
 std::chrono::seconds reconcile_after();
 
+// The secrets that are set and readable (the token, the app secret), which no recorded provider
+// text may carry. A file that cannot be read is left out: redacting must not stop a send or a
+// webhook, and what could not be read was not sent.
+cart_abandon::Secrets readable_secrets();
+
 // The secret settings (token, app secret) whose value comes from a configuration file while
 // the library was not preloaded: before a session loads it, any role can SHOW them.
 std::vector<std::string> exposed_secrets();

@@ -80,7 +80,8 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
                     "app secret>.",
                     "Pass the body exactly as received (not re-serialized) and the header as sent; check "
                     "cart_abandon.whatsapp_app_secret.");
-    const auto batch = cart_abandon::parse_webhook(*payload);
+    // Meta's texts are kept only redacted of both secrets (an error may echo a request's token).
+    const auto batch = cart_abandon::parse_webhook(*payload, readable_secrets());
 
     std::vector<StatusRow> statuses;
     for (const auto& s : batch.statuses) statuses.push_back(status_row(s));
@@ -99,8 +100,8 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     const PreferenceResult preferred = apply_preferences(preferences);
     const uint64_t replied = add_reply_opt_outs(replies);
     if (applied.pause_code)
-        record_channel_paused(*applied.pause_code, "channel paused by error " + std::to_string(*applied.pause_code) +
-                                                       " (a status webhook): " + applied.pause_text);
+        record_channel_paused(*applied.pause_code,
+                              cart_abandon::channel_pause_reason(*applied.pause_code, applied.pause_text, true));
     note_webhook(applied.covers);
     spi_finish();
     warn_metadata_failures(metadata);

@@ -1,131 +1,11 @@
 // The delivery engine and its curl transport against the real stand-in on 127.0.0.1, started by
-// this test binary.
-#include <gtest/gtest.h>
-
-#include <curl/curl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <nlohmann/json.hpp>
+// this test binary (engine_fixture.hpp): sending, pausing, probing, transport failures, HTTP/2,
+// the start journal. Retries and waits: engine_waits_test.cpp.
 #include <set>
-#include <sstream>
-#include <string>
-#include <thread>
 
-#include "core/http_client.hpp"
-#include "core/delivery_engine.hpp"
+#include "engine_fixture.hpp"
 
-using namespace cart_abandon;
-using nlohmann::json;
-
-namespace {
-
-const char* kToken = "unit-test-token-0123456789abcdef";
-const char* kPhoneNumberId = "555000111";
-
-class StandIn {
-public:
-    void start() {
-        char dir_template[] = "/tmp/cart_abandon_unit.XXXXXX";
-        dir_ = mkdtemp(dir_template);
-        std::ofstream(dir_ + "/token") << kToken;
-        const char* script = std::getenv("STANDIN_SCRIPT");
-        const std::string script_path = script ? script : "test/standin/whatsapp_standin.py";
-        pid_ = fork();
-        if (pid_ == 0) {
-            const std::string port_file = dir_ + "/port", token_file = dir_ + "/token";
-            execlp("python3", "python3", script_path.c_str(), "--port", "0", "--port-file", port_file.c_str(),
-                   "--token-file", token_file.c_str(), "--phone-number-id", kPhoneNumberId, (char*)nullptr);
-            _exit(127);
-        }
-        for (int i = 0; i < 200 && port_.empty(); ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-            std::ifstream(dir_ + "/port") >> port_;
-        }
-        ASSERT_FALSE(port_.empty()) << "the stand-in did not start (" << script_path << ")";
-    }
-    void stop() {
-        if (pid_ > 0) {
-            kill(pid_, SIGTERM);
-            waitpid(pid_, nullptr, 0);
-        }
-        std::system(("rm -rf " + dir_).c_str());
-    }
-    std::string base() const { return "http://127.0.0.1:" + port_; }
-
-    json control(const std::string& method, const std::string& path, const json& body = nullptr) {
-        CURL* easy = curl_easy_init();
-        std::string answer, payload = body.dump(), url = base() + "/_control" + path;
-        curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
-        if (method == "POST") curl_easy_setopt(easy, CURLOPT_POSTFIELDS, payload.c_str());
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
-            static_cast<std::string*>(u)->append(d, s * n);
-            return s * n;
-        });
-        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer);
-        curl_easy_perform(easy);
-        curl_easy_cleanup(easy);
-        return json::parse(answer);
-    }
-
-private:
-    std::string dir_;
-    std::string port_;
-    pid_t pid_ = -1;
-};
-
-StandIn standin;
-
-class Engine : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { standin.start(); }
-    static void TearDownTestSuite() { standin.stop(); }
-    void SetUp() override { standin.control("POST", "/reset", json::object()); }
-
-    WhatsAppEndpoint endpoint(const std::string& token = kToken) const {
-        return {standin.base() + "/v25.0", kPhoneNumberId, token};
-    }
-    static TemplateMessage message(int n) {
-        return {"+49151" + std::to_string(10000000 + n), "cart_abandonment_first", "en",
-                {"Anna", "cart_" + std::to_string(n), "https://shop.example/cart/recover/cart_" + std::to_string(n)}};
-    }
-    static std::vector<TemplateMessage> messages(int count) {
-        std::vector<TemplateMessage> all;
-        for (int i = 0; i < count; ++i) all.push_back(message(i));
-        return all;
-    }
-    static bool never() { return false; }
-
-    static std::vector<Delivery> deliveries(int count, int attempts_allowed = 1) {
-        std::vector<Delivery> all;
-        for (auto& m : messages(count)) all.push_back({m, attempts_allowed});
-        return all;
-    }
-    SendReport send(HttpClient& client, const std::vector<Delivery>& batch, EngineOptions options = fast(),
-                    double per_second = 10000, const std::function<bool()>& stop = never) {
-        RateLimiter limiter(per_second);
-        return send_deliveries(client, limiter, options, endpoint(), batch, stop);
-    }
-    static EngineOptions concurrency(int n) {
-        EngineOptions options = fast();
-        options.max_concurrency = n;
-        return options;
-    }
-    RateLimiter unlimited{10000};
-    static EngineOptions fast() {
-        EngineOptions options;
-        options.backoff_base = std::chrono::milliseconds(20);
-        return options;
-    }
-    static double at(const json& request) { return request["at"].get<double>(); }
-};
-
-}  // namespace
+using namespace engine_test;
 
 TEST_F(Engine, SendsATemplateAndKeepsTheWamid) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
@@ -280,6 +160,30 @@ TEST_F(Engine, AWrongTokenIsChannelFatalAndNeverEchoed) {
     EXPECT_EQ(report.outcomes[0].error_text.find("wrong-token-value"), std::string::npos);
 }
 
+TEST_F(Engine, AnAnswerEchoingTheTokenAcrossTheCutLeavesNoneOfIt) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    const std::string token = kToken;
+    // The token from wholly before the 300-byte cut to wholly after it, as is and percent-encoded
+    // (an echoed URL): the recorded text is the filler, "[redacted]" and "..." only.
+    for (const std::string& echo : {token, std::string("unit%2Dtest%2dtoken-0123456789abcdef")}) {
+        for (std::size_t before = 300 - echo.size() - 2; before <= 300; ++before) {
+            const std::string text_echoed = std::string(before, '#') + echo + std::string(40, '#');
+            const json answer = {{"error", {{"message", text_echoed}, {"code", 190}}}};
+            standin.control("POST", "/faults",
+                            json::array({{{"mode", "http"}, {"http_status", 401}, {"body", answer.dump()}}}));
+            const auto report = send(client, {{message(1), 1}});
+            std::string text = report.outcomes[0].error_text;
+            ASSERT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
+            if (text.size() >= 3 && text.compare(text.size() - 3, 3, "...") == 0) text.resize(text.size() - 3);
+            for (auto at = text.find(kRedacted); at != std::string::npos; at = text.find(kRedacted)) text.erase(at, 10);
+            const auto marker = text.find('[');  // the start of "[redacted]" at the cut
+            if (marker != std::string::npos && std::string(kRedacted).rfind(text.substr(marker), 0) == 0)
+                text.resize(marker);
+            ASSERT_EQ(text.find_first_not_of('#'), std::string::npos) << before << ": " << report.outcomes[0].error_text;
+        }
+    }
+}
+
 TEST_F(Engine, ARefusedConnectionIsTransientAndNotSent) {
     HttpClient client({std::chrono::milliseconds(2000), 32});
     const auto report = send_deliveries(client, unlimited, fast(), {"http://127.0.0.1:1/v21.0", kPhoneNumberId, kToken}, {{message(1), 1}}, never);
@@ -319,78 +223,6 @@ TEST_F(Engine, StoppingReportsEveryMessageOnce) {
     EXPECT_EQ(unknown, 2) << "the two in flight may have reached Meta";
     EXPECT_EQ(unstarted, 4) << "the rest were never sent";
 }
-
-TEST_F(Engine, RetriesATransientFailureWithinTheCall) {
-    HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 500}, {"times", 1}}}));
-    const auto report = send(client, {{message(1), 2}});
-    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
-    EXPECT_EQ(report.outcomes[0].attempts, 2);
-    EXPECT_EQ(standin.control("GET", "/requests").size(), 2u);
-}
-
-TEST_F(Engine, StopsRetryingWhenTheCallsAttemptsAreSpent) {
-    HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "http"}, {"http_status", 503}, {"body", "busy"}}}));
-    const auto report = send(client, {{message(1), 3}});
-    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
-    EXPECT_EQ(report.outcomes[0].attempts, 3);
-    EXPECT_EQ(standin.control("GET", "/requests").size(), 3u);
-}
-
-TEST_F(Engine, HonoursRetryAfter) {
-    HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
-                                                      {"headers", {{"Retry-After", "1"}}}, {"times", 1}}}));
-    const auto report = send(client, {{message(1), 2}});
-    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
-    const auto requests = standin.control("GET", "/requests");
-    ASSERT_EQ(requests.size(), 2u);
-    EXPECT_GE(at(requests[1]) - at(requests[0]), 0.95) << "Retry-After: 1 was not honoured";
-}
-
-TEST_F(Engine, AnAccountRateLimitPausesEverySend) {
-    HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 130429}, {"http_status", 429},
-                                                      {"headers", {{"Retry-After", "1"}}}, {"times", 1}}}));
-    const auto report = send(client, deliveries(4, 2), concurrency(1));
-    for (const auto& o : report.outcomes) EXPECT_EQ(o.kind, OutcomeKind::Sent);
-    const auto requests = standin.control("GET", "/requests");
-    ASSERT_EQ(requests.size(), 5u);
-    for (std::size_t i = 1; i < requests.size(); ++i)
-        EXPECT_GE(at(requests[i]) - at(requests[0]), 0.95) << "request " << i << " did not wait for the pause";
-}
-
-TEST_F(Engine, APairRateLimitDelaysOnlyThatRecipient) {
-    HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131056}, {"to", "+4915110000000"}, {"times", 1}}}));
-    const auto report = send(client, deliveries(3, 2), concurrency(1));
-    for (const auto& o : report.outcomes) EXPECT_EQ(o.kind, OutcomeKind::Sent);
-    const auto requests = standin.control("GET", "/requests");
-    ASSERT_EQ(requests.size(), 4u);
-    EXPECT_EQ(requests[3]["to"], "+4915110000000") << "the others went first";
-    EXPECT_LT(at(requests[2]) - at(requests[0]), 1.0) << "the other recipients were not held back";
-    EXPECT_GE(at(requests[3]) - at(requests[0]), 5.9) << "about 6 s before the same user again";
-}
-
-TEST_F(Engine, ALongRetryWaitIsLeftToALaterRun) {
-    HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
-                                                      {"headers", {{"Retry-After", "120"}}}, {"times", 1}}}));
-    const auto report = send(client, {{message(1), 3}});
-    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
-    EXPECT_EQ(report.outcomes[0].attempts, 1);
-    EXPECT_EQ(report.outcomes[0].retry_after_seconds, 120);
-}
-
-TEST_F(Engine, PacesStartsByTheRateLimit) {
-    HttpClient client({std::chrono::milliseconds(5000), 32});
-    send(client, deliveries(11), concurrency(8), 20);
-    const auto requests = standin.control("GET", "/requests");
-    ASSERT_EQ(requests.size(), 11u);
-    EXPECT_GE(at(requests[10]) - at(requests[0]), 0.45) << "11 starts at 20/s span at least 0.5 s";
-}
-
 TEST_F(Engine, KeepsManyRequestsInFlight) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
     standin.control("POST", "/delay", {{"ms", 300}});
@@ -440,7 +272,7 @@ TEST(Http2, MultiplexesConcurrentRequestsOnOneConnection) {
         EXPECT_TRUE(r.completed) << r.error;
         EXPECT_EQ(r.status, 200);
         EXPECT_EQ(r.http_version, long(CURL_HTTP_VERSION_2_0));
-        EXPECT_EQ(classify_response(r.status, r.body).kind, OutcomeKind::Sent);
+        EXPECT_EQ(classify_response(r.status, r.body, {}).kind, OutcomeKind::Sent);
         connections += r.new_connections;
     }
     EXPECT_EQ(connections, 1) << "ten concurrent requests should share one multiplexed connection";

@@ -18,7 +18,7 @@ namespace {
 // The kind of the Error parse_webhook throws, and its message in `message`.
 ErrorKind kind_of_failure(const std::string& payload, std::string* message = nullptr) {
     try {
-        parse_webhook(payload);
+        parse_webhook(payload, {});
     } catch (const Error& e) {
         if (message != nullptr) *message = e.what();
         return e.kind();
@@ -50,7 +50,7 @@ TEST(WebhookBatch, MixedEntriesAndChanges) {
         "not an entry",
         {{"id", "5"}, {"changes", {change("messages", json::object()), change("messages", "x"), 7}}},
     });
-    const WebhookBatch batch = parse_webhook(body(entries).dump());
+    const WebhookBatch batch = parse_webhook(body(entries).dump(), {});
     ASSERT_EQ(batch.statuses.size(), 4u);
     EXPECT_EQ(batch.statuses[0].status, "sent");
     EXPECT_EQ(batch.statuses[0].phone_number_id, "106540352242922");
@@ -66,12 +66,12 @@ TEST(WebhookBatch, MixedEntriesAndChanges) {
 }
 
 TEST(WebhookBatch, EmptyEntryListIsNoUpdate) {
-    const WebhookBatch batch = parse_webhook(R"({"object":"whatsapp_business_account","entry":[]})");
+    const WebhookBatch batch = parse_webhook(R"({"object":"whatsapp_business_account","entry":[]})", {});
     EXPECT_EQ(batch.updates(), 0u);
 }
 
 TEST(WebhookBatch, AThousandUpdatesAreTakenOneMoreIsRefused) {
-    const WebhookBatch batch = parse_webhook(envelope("messages", statuses(kMaxWebhookUpdates)));
+    const WebhookBatch batch = parse_webhook(envelope("messages", statuses(kMaxWebhookUpdates)), {});
     EXPECT_EQ(batch.statuses.size(), kMaxWebhookUpdates);
     EXPECT_EQ(batch.updates(), kMaxWebhookUpdates);
 
@@ -83,18 +83,18 @@ TEST(WebhookBatch, AThousandUpdatesAreTakenOneMoreIsRefused) {
 TEST(WebhookBatch, IgnoredItemsAndEntriesCountTowardsTheLimit) {
     json value = statuses(kMaxWebhookUpdates - 1);
     value["statuses"].push_back(status_item("unknown"));
-    EXPECT_EQ(parse_webhook(envelope("messages", value)).updates(), kMaxWebhookUpdates);
+    EXPECT_EQ(parse_webhook(envelope("messages", value), {}).updates(), kMaxWebhookUpdates);
     value["statuses"].push_back(json(1));
     EXPECT_EQ(kind_of_failure(envelope("messages", value)), ErrorKind::InvalidArgument);
 
-    EXPECT_EQ(parse_webhook(body(json::array()).dump()).updates(), 0u);
+    EXPECT_EQ(parse_webhook(body(json::array()).dump(), {}).updates(), 0u);
     EXPECT_EQ(kind_of_failure(body(json(std::vector<json>(kMaxWebhookUpdates + 1, json::object()))).dump()),
               ErrorKind::InvalidArgument);
     // 600 statuses in each of two entries: the total is what counts.
     const json half = json::parse(envelope("messages", statuses(600)))["entry"][0];
     EXPECT_EQ(kind_of_failure(body({half, half}).dump()), ErrorKind::InvalidArgument);
     EXPECT_EQ(parse_webhook(body({json::parse(envelope("messages", statuses(500)))["entry"][0],
-                                  json::parse(envelope("messages", statuses(500)))["entry"][0]}).dump()).updates(),
+                                  json::parse(envelope("messages", statuses(500)))["entry"][0]}).dump(), {}).updates(),
               kMaxWebhookUpdates);
 }
 
@@ -144,5 +144,5 @@ TEST(WebhookBatch, ErrorMessagesQuoteAtMost40BytesOfTheBody) {
 TEST(WebhookBatch, DeepNestingDoesNotCrash) {
     const std::string deep = "{\"object\":\"whatsapp_business_account\",\"entry\":[" + std::string(100000, '[') +
                              std::string(100000, ']') + "]}";
-    EXPECT_EQ(parse_webhook(deep).ignored, 1);
+    EXPECT_EQ(parse_webhook(deep, {}).ignored, 1);
 }

@@ -28,7 +28,7 @@ bool is_valid_utf8(const std::string& text) {
 }  // namespace
 
 TEST(Webhook, SentStatusInMetasShape) {
-    const WebhookBatch batch = parse_webhook(kSentStatus);
+    const WebhookBatch batch = parse_webhook(kSentStatus, {});
     ASSERT_EQ(batch.statuses.size(), 1u);
     const StatusUpdate& s = batch.statuses[0];
     EXPECT_EQ(s.wamid, "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI4QTJGRkQ4RjlEQjU1N0M0MjkA");
@@ -47,7 +47,7 @@ TEST(Webhook, DeliveredReadAndPlayedStatuses) {
     json value = statuses(0);
     for (const char* word : {"delivered", "read", "played"}) value["statuses"].push_back(status_item(word));
     value["statuses"][1]["timestamp"] = 1750263999;  // a number is taken as well as a string
-    const WebhookBatch batch = parse_webhook(envelope("messages", value));
+    const WebhookBatch batch = parse_webhook(envelope("messages", value), {});
     ASSERT_EQ(batch.statuses.size(), 3u);
     EXPECT_EQ(batch.statuses[0].status, "delivered");
     EXPECT_EQ(batch.statuses[1].status, "read");
@@ -57,7 +57,7 @@ TEST(Webhook, DeliveredReadAndPlayedStatuses) {
 }
 
 TEST(Webhook, FailedStatusKeepsTheCodeAndText) {
-    const WebhookBatch batch = parse_webhook(kFailed131049);
+    const WebhookBatch batch = parse_webhook(kFailed131049, {});
     ASSERT_EQ(batch.statuses.size(), 1u);
     EXPECT_EQ(batch.statuses[0].status, "failed");
     EXPECT_EQ(batch.statuses[0].error_code, 131049);
@@ -69,14 +69,14 @@ TEST(Webhook, FailedStatusKeepsTheCodeAndText) {
 TEST(Webhook, ErrorTextFallsBackOnMessageAndDetailsAndHasNoControls) {
     json item = status_item("failed");
     item["errors"] = json::array({{{"code", 131026}, {"message", std::string("Message undeliverable\n\0x", 24)}}});
-    auto s = parse_webhook(envelope("messages", {{"statuses", {item}}})).statuses.at(0);
+    auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
     EXPECT_EQ(s.error_code, 131026);
     EXPECT_EQ(s.error_text, "Message undeliverable  x");
     item["errors"] = json::array({{{"code", 131050}, {"error_data", {{"details", "stopped"}}}}});
-    s = parse_webhook(envelope("messages", {{"statuses", {item}}})).statuses.at(0);
+    s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
     EXPECT_EQ(s.error_text, "stopped");
     item["errors"] = json::array({{{"code", "131050"}}});
-    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}})).statuses.at(0).error_code, 0) << "a string";
+    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).error_code, 0) << "a string";
 }
 
 TEST(Webhook, ErrorTextIsCutTo300BytesAtACharacter) {
@@ -87,7 +87,7 @@ TEST(Webhook, ErrorTextIsCutTo300BytesAtACharacter) {
             std::string title(lead, 'x');
             for (int i = 0; i < 400; ++i) title += character;
             item["errors"] = json::array({{{"code", 131000}, {"title", title}}});
-            const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}})).statuses.at(0);
+            const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
             EXPECT_LE(s.error_text.size(), kMaxWebhookErrorText);
             EXPECT_GE(s.error_text.size(), kMaxWebhookErrorText - 3 - 2) << "no more than one character less";
             EXPECT_TRUE(is_valid_utf8(s.error_text)) << lead;
@@ -100,7 +100,7 @@ TEST(Webhook, ErrorTextIsCutTo300BytesAtACharacter) {
 TEST(Webhook, ErrorsCountOnlyOnAFailedStatus) {
     json item = status_item("sent");
     item["errors"] = json::array({{{"code", 131049}, {"title", "t"}}});
-    const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}})).statuses.at(0);
+    const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
     EXPECT_EQ(s.error_code, 0);
     EXPECT_EQ(s.error_text, "");
 }
@@ -115,7 +115,7 @@ TEST(Webhook, UnknownStatusWordsAndIncompleteStatusesAreIgnored) {
     json numeric_id = status_item("read");
     numeric_id["id"] = 12345;
     value["statuses"].insert(value["statuses"].end(), {no_id, no_status, numeric_id, json(42), json::array(), nullptr});
-    const WebhookBatch batch = parse_webhook(envelope("messages", value));
+    const WebhookBatch batch = parse_webhook(envelope("messages", value), {});
     EXPECT_EQ(batch.statuses.size(), 1u);
     EXPECT_EQ(batch.ignored, 11);
     EXPECT_EQ(batch.updates(), 12u);
@@ -133,7 +133,7 @@ TEST(Webhook, IdsThatAreNotMetasAreRefusedAndForeignCallbackDataDropped) {
     nul_callback["biz_opaque_callback_data"] = std::string("a\0b", 3);
     nul_callback["recipient_id"] = std::string(kMaxWebhookIdBytes + 1, '4');
     value["statuses"] = {long_id, control_id, long_callback, nul_callback};
-    const WebhookBatch batch = parse_webhook(envelope("messages", value));
+    const WebhookBatch batch = parse_webhook(envelope("messages", value), {});
     EXPECT_EQ(batch.ignored, 2);
     ASSERT_EQ(batch.statuses.size(), 2u);
     EXPECT_EQ(batch.statuses[0].callback_data, "");
@@ -149,13 +149,13 @@ TEST(Webhook, TimestampsAreDigitsOrNonNegativeIntegers) {
     for (const auto& [timestamp, expected] : cases) {
         json item = status_item("sent");
         item["timestamp"] = timestamp;
-        EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}})).statuses.at(0).timestamp, expected)
+        EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).timestamp, expected)
             << timestamp.dump();
     }
 }
 
 TEST(Webhook, UserPreferencesStopAndResume) {
-    const WebhookBatch batch = parse_webhook(kUserPreferences);
+    const WebhookBatch batch = parse_webhook(kUserPreferences, {});
     ASSERT_EQ(batch.preferences.size(), 2u);
     EXPECT_EQ(batch.preferences[0].wa_id, "16505551234");
     EXPECT_EQ(batch.preferences[0].category, "marketing_messages");
@@ -177,15 +177,15 @@ TEST(Webhook, OtherPreferencesAndIncompleteOnesAreIgnored) {
         {{"wa_id", "1"}, {"category", "marketing_messages"}},
         {{"wa_id", "1"}, {"category", "marketing_messages"}, {"value", "stop"}},
     });
-    const WebhookBatch batch = parse_webhook(envelope("user_preferences", {{"user_preferences", items}}));
+    const WebhookBatch batch = parse_webhook(envelope("user_preferences", {{"user_preferences", items}}), {});
     EXPECT_EQ(batch.preferences.size(), 1u);
     EXPECT_EQ(batch.ignored, 6);
     // Preferences only count under their own field.
-    EXPECT_EQ(parse_webhook(envelope("messages", {{"user_preferences", items}})).preferences.size(), 0u);
+    EXPECT_EQ(parse_webhook(envelope("messages", {{"user_preferences", items}}), {}).preferences.size(), 0u);
 }
 
 TEST(Webhook, InboundStopTextIsAnOptOut) {
-    const WebhookBatch batch = parse_webhook(kInboundStop);
+    const WebhookBatch batch = parse_webhook(kInboundStop, {});
     ASSERT_EQ(batch.opt_outs.size(), 1u);
     EXPECT_EQ(batch.opt_outs[0].wa_id, "4915123456789");
     EXPECT_EQ(batch.opt_outs[0].wamid, "wamid.INBOUNDSTOP");
@@ -202,17 +202,17 @@ TEST(Webhook, OtherInboundMessagesAreIgnored) {
                                 json{{"type", "button"}, {"button", {{"payload", "Buy now"}, {"text", "Buy now"}}}},
                                 json{{"type", "text"}, {"button", {{"text", "Stop promotions"}}}},
                                 json{{"type", "unsupported"}, {"errors", {{{"code", 131051}}}}}}) {
-        const WebhookBatch batch = parse_webhook(envelope("messages", inbound(message)));
+        const WebhookBatch batch = parse_webhook(envelope("messages", inbound(message)), {});
         EXPECT_EQ(batch.opt_outs.size(), 0u) << message.dump();
         EXPECT_EQ(batch.ignored, 1) << message.dump();
     }
     json no_from = inbound({{"type", "text"}, {"text", {{"body", "STOP"}}}});
     no_from["messages"][0].erase("from");
-    EXPECT_EQ(parse_webhook(envelope("messages", no_from)).ignored, 1) << "who asked is unknown";
+    EXPECT_EQ(parse_webhook(envelope("messages", no_from), {}).ignored, 1) << "who asked is unknown";
 }
 
 TEST(Webhook, StopPromotionsButtonIsAnOptOut) {
-    const WebhookBatch batch = parse_webhook(kButtonStopPromotions);
+    const WebhookBatch batch = parse_webhook(kButtonStopPromotions, {});
     ASSERT_EQ(batch.opt_outs.size(), 1u);
     EXPECT_EQ(batch.opt_outs[0].wa_id, "919876543210");
     EXPECT_EQ(batch.opt_outs[0].wamid, "wamid.BUTTONTAP");
@@ -226,11 +226,11 @@ TEST(Webhook, ButtonPayloadAndInteractiveRepliesCountToo) {
           json{{"type", "button"}, {"button", {{"text", "Parar promoções"}}}},
           json{{"type", "interactive"}, {"interactive", {{"type", "button_reply"}, {"button_reply", {{"id", "b1"}, {"title", "Stop promotions"}}}}}},
           json{{"type", "interactive"}, {"interactive", {{"type", "button_reply"}, {"button_reply", {{"id", "unsubscribe"}, {"title", "No thanks"}}}}}}}) {
-        const WebhookBatch batch = parse_webhook(envelope("messages", inbound(message)));
+        const WebhookBatch batch = parse_webhook(envelope("messages", inbound(message)), {});
         ASSERT_EQ(batch.opt_outs.size(), 1u) << message.dump();
         EXPECT_EQ(batch.opt_outs[0].how, "button");
         EXPECT_EQ(batch.opt_outs[0].replied_to, "");
     }
     const json list_reply = {{"type", "interactive"}, {"interactive", {{"type", "list_reply"}, {"list_reply", {{"id", "stop"}, {"title", "Stop"}}}}}};
-    EXPECT_EQ(parse_webhook(envelope("messages", inbound(list_reply))).opt_outs.size(), 0u);
+    EXPECT_EQ(parse_webhook(envelope("messages", inbound(list_reply)), {}).opt_outs.size(), 0u);
 }

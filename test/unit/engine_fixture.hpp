@@ -1,0 +1,130 @@
+// The stand-in fixture of the delivery engine's tests: the real WhatsApp stand-in on 127.0.0.1,
+// started once for the Engine suite (every test file of it shares this one fixture).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/delivery_engine.hpp"
+#include "core/http_client.hpp"
+
+namespace engine_test {
+
+using namespace cart_abandon;
+using nlohmann::json;
+
+inline const char* kToken = "unit-test-token-0123456789abcdef";
+inline const char* kPhoneNumberId = "555000111";
+
+class StandIn {
+public:
+    void start() {
+        char dir_template[] = "/tmp/cart_abandon_unit.XXXXXX";
+        dir_ = mkdtemp(dir_template);
+        std::ofstream(dir_ + "/token") << kToken;
+        const char* script = std::getenv("STANDIN_SCRIPT");
+        const std::string script_path = script ? script : "test/standin/whatsapp_standin.py";
+        pid_ = fork();
+        if (pid_ == 0) {
+            const std::string port_file = dir_ + "/port", token_file = dir_ + "/token";
+            execlp("python3", "python3", script_path.c_str(), "--port", "0", "--port-file", port_file.c_str(),
+                   "--token-file", token_file.c_str(), "--phone-number-id", kPhoneNumberId, (char*)nullptr);
+            _exit(127);
+        }
+        for (int i = 0; i < 200 && port_.empty(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+            std::ifstream(dir_ + "/port") >> port_;
+        }
+        ASSERT_FALSE(port_.empty()) << "the stand-in did not start (" << script_path << ")";
+    }
+    void stop() {
+        if (pid_ > 0) {
+            kill(pid_, SIGTERM);
+            waitpid(pid_, nullptr, 0);
+        }
+        std::system(("rm -rf " + dir_).c_str());
+    }
+    std::string base() const { return "http://127.0.0.1:" + port_; }
+
+    json control(const std::string& method, const std::string& path, const json& body = nullptr) {
+        CURL* easy = curl_easy_init();
+        std::string answer, payload = body.dump(), url = base() + "/_control" + path;
+        curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
+        if (method == "POST") curl_easy_setopt(easy, CURLOPT_POSTFIELDS, payload.c_str());
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
+            static_cast<std::string*>(u)->append(d, s * n);
+            return s * n;
+        });
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer);
+        curl_easy_perform(easy);
+        curl_easy_cleanup(easy);
+        return json::parse(answer);
+    }
+
+private:
+    std::string dir_;
+    std::string port_;
+    pid_t pid_ = -1;
+};
+
+inline StandIn standin;
+
+class Engine : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { standin.start(); }
+    static void TearDownTestSuite() { standin.stop(); }
+    void SetUp() override { standin.control("POST", "/reset", json::object()); }
+
+    WhatsAppEndpoint endpoint(const std::string& token = kToken) const {
+        return {standin.base() + "/v25.0", kPhoneNumberId, token};
+    }
+    static TemplateMessage message(int n) {
+        return {"+49151" + std::to_string(10000000 + n), "cart_abandonment_first", "en",
+                {"Anna", "cart_" + std::to_string(n), "https://shop.example/cart/recover/cart_" + std::to_string(n)}};
+    }
+    static std::vector<TemplateMessage> messages(int count) {
+        std::vector<TemplateMessage> all;
+        for (int i = 0; i < count; ++i) all.push_back(message(i));
+        return all;
+    }
+    static bool never() { return false; }
+
+    static std::vector<Delivery> deliveries(int count, int attempts_allowed = 1) {
+        std::vector<Delivery> all;
+        for (auto& m : messages(count)) all.push_back({m, attempts_allowed});
+        return all;
+    }
+    SendReport send(HttpClient& client, const std::vector<Delivery>& batch, EngineOptions options = fast(),
+                    double per_second = 10000, const std::function<bool()>& stop = never) {
+        RateLimiter limiter(per_second);
+        return send_deliveries(client, limiter, options, endpoint(), batch, stop);
+    }
+    static EngineOptions concurrency(int n) {
+        EngineOptions options = fast();
+        options.max_concurrency = n;
+        return options;
+    }
+    RateLimiter unlimited{10000};
+    static EngineOptions fast() {
+        EngineOptions options;
+        options.backoff_base = std::chrono::milliseconds(20);
+        return options;
+    }
+    static double at(const json& request) { return request["at"].get<double>(); }
+};
+
+}  // namespace engine_test
