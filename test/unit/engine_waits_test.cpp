@@ -166,7 +166,11 @@ TEST_F(Engine, RetryAfterInEveryFormIsHonouredOrLeftToALaterRun) {
         const auto requests = standin.control("GET", "/requests");
         ASSERT_EQ(requests.size(), c.retried_in_call ? 2u : 1u) << c.header;
         EXPECT_EQ(report.outcomes[0].kind, c.retried_in_call ? OutcomeKind::Sent : OutcomeKind::Transient) << c.header;
-        if (c.retried_in_call) EXPECT_GE(at(requests[1]) - at(requests[0]), c.least_gap_seconds) << c.header;
-        if (!c.retried_in_call) EXPECT_EQ(report.outcomes[0].retry_after_seconds, c.recorded) << c.header;
+        if (c.retried_in_call) {
+            EXPECT_GE(at(requests[1]) - at(requests[0]), c.least_gap_seconds) << c.header;
+        }
+        if (!c.retried_in_call) {
+            EXPECT_EQ(report.outcomes[0].retry_after_seconds, c.recorded) << c.header;
+        }
     }
 }
