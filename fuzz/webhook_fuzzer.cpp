@@ -2,18 +2,22 @@
 // InvalidArgument over the limit) with a short message, or returns at most 1,000 updates whose
 // texts are bounded (ids non-empty where required, printable, at most 256 bytes; callback data at
 // most 2,048 bytes without NUL; error text at most 300 bytes of valid UTF-8 without controls) and
-// whose words are Meta's; no kept text and no error message holds the secret. The signature
-// Meta would send for the body matches, and no longer does once any one byte of the body or of
-// the header's digits changes. Trimming punctuation and spaces off the ends never changes
-// whether a text is an opt-out.
+// whose words are Meta's; no kept text and no error message holds the secret; an unreadable item
+// has a path and a short reason, never its content. Marking string defects leaves a text
+// nlohmann reads (without \u0000) as it is, and maps every position back into the body. The
+// signature Meta would send for the body matches, and no longer does once any one byte of the
+// body or of the header's digits changes. Trimming punctuation and spaces off the ends never
+// changes whether a text is an opt-out.
 #include <unicode/utf8.h>
 
 #include <cstdint>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/signature.hpp"
+#include "core/string_defects.hpp"
 #include "core/webhook.hpp"
 
 namespace {
@@ -65,10 +69,24 @@ void check_batch(const WebhookBatch& batch) {
         require(printable_id(p.wa_id, true) && p.category == "marketing_messages");
         require((p.value == "stop" || p.value == "resume") && p.timestamp >= 0);
     }
+    for (const UnreadableItem& u : batch.unreadable) {
+        require(u.path.rfind("entry[", 0) == 0 && u.path.size() <= 80);
+        require(!u.reason.empty() && u.reason.size() <= 60 && u.reason.find('\0') == std::string::npos);
+    }
     for (const InboundOptOut& o : batch.opt_outs) {
         require(printable_id(o.wa_id, true) && printable_id(o.wamid, true) && printable_id(o.replied_to, false));
         require((o.how == "text" || o.how == "button") && o.timestamp >= 0);
     }
+}
+
+void check_marking(const std::string& payload) {
+    const MarkedText marked = mark_string_defects(payload);
+    for (std::size_t at = 0; at <= marked.text.size(); at += 1 + marked.text.size() / 64)
+        require(marked.original_position(at) <= payload.size());
+    // (nlohmann stops at a NUL byte as at the end: what follows it is not read.)
+    if (payload.find("\\u0000") == std::string::npos && payload.find('\0') == std::string::npos &&
+        nlohmann::json::accept(payload))
+        require(marked.text == payload && marked.markers.empty());
 }
 
 void check_signature(const std::string& payload, const uint8_t* data, size_t size) {
@@ -97,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         require(e.kind() == ErrorKind::InvalidText || e.kind() == ErrorKind::InvalidArgument);
         require(std::string(e.what()).size() <= 120 && !holds_secret(e.what(), kSecrets));
     }
+    check_marking(payload);
     check_signature(payload, data, size);
     if (size <= 4096) require(is_opt_out_text(payload) == is_opt_out_text(" \t" + payload + "!\xf0\x9f\x99\x8f"));
     return 0;

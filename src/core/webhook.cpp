@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <climits>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
+#include "string_defects.hpp"
 
 namespace cart_abandon {
 
@@ -109,16 +111,46 @@ std::vector<std::string> reply_texts(const json& message, std::string& how) {
     return {};
 }
 
+// The first defect in any string of `value`, keys included; without recursion (bodies nest deep).
+StringDefect first_defect(const json& value) {
+    std::vector<const json*> pending{&value};
+    while (!pending.empty()) {
+        const json* next = pending.back();
+        pending.pop_back();
+        if (next->is_string()) {
+            const StringDefect defect = defect_in(next->get_ref<const std::string&>());
+            if (defect != StringDefect::None) return defect;
+        } else if (next->is_object()) {
+            for (auto it = next->begin(); it != next->end(); ++it) {
+                const StringDefect defect = defect_in(it.key());
+                if (defect != StringDefect::None) return defect;
+                pending.push_back(&it.value());
+            }
+        } else if (next->is_array()) {
+            for (const json& element : *next) pending.push_back(&element);
+        }
+    }
+    return StringDefect::None;
+}
+
+std::string indexed(const std::string& path, const char* key, std::size_t index) {
+    return path + "." + key + "[" + std::to_string(index) + "]";
+}
+
 // Walks entry[] → changes[] → value, counting every item read so that a batch over the limit
-// stops at the first item too many.
+// stops at the first item too many. What has Meta's JSON types is read (and ignored when it is
+// not for the sender, or lacks a field); what has not, or holds a string defect, is unreadable.
 class Reader {
 public:
     Reader(WebhookBatch& batch, const Secrets& secrets) : batch_(batch), secrets_(secrets) {}
 
-    void read_entry(const json& entry) {
+    void read_entry(const json& entry, std::size_t index) {
+        const std::string path = "entry[" + std::to_string(index) + "]";
+        if (!entry.is_object()) return unreadable(path, "not a JSON object");
         const json* changes = member(entry, "changes");
-        if (changes == nullptr || !changes->is_array() || changes->empty()) return ignore();
-        for (const json& change : *changes) read_change(change);
+        if (changes != nullptr && !changes->is_array()) return unreadable(path, "\"changes\" is not an array");
+        if (changes == nullptr || changes->empty()) return ignore();
+        for (std::size_t i = 0; i < changes->size(); ++i) read_change((*changes)[i], indexed(path, "changes", i));
     }
 
 private:
@@ -134,36 +166,97 @@ private:
         counted();
     }
 
+    void unreadable(const std::string& path, const std::string& reason) {
+        batch_.unreadable.push_back({path, reason});
+        counted();
+    }
+
     template <typename Update>
     void keep(std::vector<Update>& updates, Update update) {
         updates.push_back(std::move(update));
         counted();
     }
 
-    void read_change(const json& change) {
+    // Whether `item` can be read: an object, no string defect, and each of `strings` a string
+    // where present. If not, it is reported unreadable.
+    bool readable(const json& item, const std::string& path, std::initializer_list<const char*> strings) {
+        if (!item.is_object()) {
+            unreadable(path, "not a JSON object");
+            return false;
+        }
+        const StringDefect defect = first_defect(item);
+        if (defect != StringDefect::None) {
+            unreadable(path, defect_reason(defect));
+            return false;
+        }
+        for (const char* key : strings) {
+            const json* value = member(item, key);
+            if (value != nullptr && !value->is_string()) {
+                unreadable(path, std::string("\"") + key + "\" is not a string");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void read_change(const json& change, const std::string& path) {
+        if (!readable_change(change, path)) return;
         const std::string field = string_at(change, "field");
         const json* value = member(change, "value");
-        if (value == nullptr || !value->is_object()) return ignore();
+        if (value == nullptr) return ignore();
         const std::size_t before = batch_.updates();
+        const std::string at = path + ".value";
         if (field == "messages") {
             const json* metadata = member(*value, "metadata");
             const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id", secrets_) : std::string();
-            for_each_item(*value, "statuses", [&](const json& item) { read_status(item, phone_number_id); });
-            for_each_item(*value, "messages", [&](const json& item) { read_message(item); });
+            for_each_item(*value, "statuses", at, [&](const json& item, const std::string& item_path) {
+                read_status(item, item_path, phone_number_id);
+            });
+            for_each_item(*value, "messages", at, [&](const json& item, const std::string& item_path) {
+                read_message(item, item_path);
+            });
         } else if (field == "user_preferences") {
-            for_each_item(*value, "user_preferences", [&](const json& item) { read_preference(item); });
+            for_each_item(*value, "user_preferences", at, [&](const json& item, const std::string& item_path) {
+                read_preference(item, item_path);
+            });
         }
         if (batch_.updates() == before) ignore();  // another field, or nothing in it
     }
 
-    template <typename Read>
-    void for_each_item(const json& value, const char* key, Read read) {
-        const json* items = member(value, key);
-        if (items == nullptr || !items->is_array()) return;
-        for (const json& item : *items) read(item);
+    // A change is an object whose "field" is a readable string and whose "value" is an object
+    // with readable keys (a damaged "statuses" key would drop its items unseen).
+    bool readable_change(const json& change, const std::string& path) {
+        const json* field = member(change, "field");
+        const json* value = member(change, "value");
+        std::string problem;
+        if (!change.is_object()) {
+            problem = "not a JSON object";
+        } else if (field != nullptr && !field->is_string()) {
+            problem = "\"field\" is not a string";
+        } else if (value != nullptr && !value->is_object()) {
+            problem = "\"value\" is not a JSON object";
+        } else {
+            StringDefect defect = field != nullptr ? defect_in(field->get_ref<const std::string&>()) : StringDefect::None;
+            if (value != nullptr)
+                for (auto it = value->begin(); it != value->end() && defect == StringDefect::None; ++it)
+                    defect = defect_in(it.key());
+            problem = defect_reason(defect);  // "" when there is none
+        }
+        if (problem.empty()) return true;
+        unreadable(path, problem);
+        return false;
     }
 
-    void read_status(const json& item, const std::string& phone_number_id) {
+    template <typename Read>
+    void for_each_item(const json& value, const char* key, const std::string& path, Read read) {
+        const json* items = member(value, key);
+        if (items == nullptr) return;
+        if (!items->is_array()) return unreadable(path + "." + key, "not an array");
+        for (std::size_t i = 0; i < items->size(); ++i) read((*items)[i], indexed(path, key, i));
+    }
+
+    void read_status(const json& item, const std::string& path, const std::string& phone_number_id) {
+        if (!readable(item, path, {"id", "status"})) return;
         StatusUpdate update;
         update.wamid = id_at(item, "id", secrets_);
         update.status = string_at(item, "status");
@@ -171,15 +264,15 @@ private:
         update.timestamp = timestamp_at(item, "timestamp");
         update.recipient_id = id_at(item, "recipient_id", secrets_);
         update.callback_data = string_at(item, "biz_opaque_callback_data");
-        // Longer than the sender could have sent, or unstorable in PostgreSQL text: not ours.
-        if (update.callback_data.size() > kMaxCallbackDataBytes || update.callback_data.find('\0') != std::string::npos)
-            update.callback_data.clear();
+        // Longer than the sender could have sent: not ours.
+        if (update.callback_data.size() > kMaxCallbackDataBytes) update.callback_data.clear();
         if (update.status == "failed") read_error(item, update, secrets_);
         update.phone_number_id = phone_number_id;
         keep(batch_.statuses, std::move(update));
     }
 
-    void read_preference(const json& item) {
+    void read_preference(const json& item, const std::string& path) {
+        if (!readable(item, path, {"wa_id", "category", "value"})) return;
         PreferenceUpdate update;
         update.wa_id = id_at(item, "wa_id", secrets_);
         update.category = string_at(item, "category");
@@ -191,7 +284,8 @@ private:
         keep(batch_.preferences, std::move(update));
     }
 
-    void read_message(const json& item) {
+    void read_message(const json& item, const std::string& path) {
+        if (!readable(item, path, {"from", "id", "type"})) return;
         InboundOptOut opt_out;
         opt_out.wa_id = id_at(item, "from", secrets_);
         opt_out.wamid = id_at(item, "id", secrets_);
@@ -214,16 +308,19 @@ private:
 }  // namespace
 
 std::size_t WebhookBatch::updates() const {
-    return statuses.size() + preferences.size() + opt_outs.size() + std::size_t(ignored);
+    return statuses.size() + preferences.size() + opt_outs.size() + std::size_t(ignored) + unreadable.size();
 }
 
 WebhookBatch parse_webhook(const std::string& payload, const Secrets& secrets) {
+    // A string that no reader can keep (a lone surrogate makes nlohmann refuse everything)
+    // becomes a marker first: its item is then unreadable, and the rest is read.
+    const MarkedText marked = mark_string_defects(payload);
     json body;
     try {
-        body = json::parse(payload);
+        body = json::parse(marked.text);
     } catch (const json::parse_error& e) {
         // Not e.what(): nlohmann quotes the bytes last read, which may be anything.
-        refuse("is not JSON (error at byte " + std::to_string(e.byte) + ")");
+        refuse("is not JSON (error at byte " + std::to_string(marked.original_position(e.byte)) + ")");
     } catch (const json::exception& e) {
         // out_of_range 406: a number beyond a double's range ("1e400"); e.what() would quote it too.
         refuse("is JSON that cannot be read (JSON error " + std::to_string(e.id) + ")");
@@ -240,7 +337,7 @@ WebhookBatch parse_webhook(const std::string& payload, const Secrets& secrets) {
 
     WebhookBatch batch;
     Reader reader(batch, secrets);
-    for (const json& entry : *entries) reader.read_entry(entry);
+    for (std::size_t i = 0; i < entries->size(); ++i) reader.read_entry((*entries)[i], i);
     return batch;
 }
 

@@ -52,6 +52,13 @@ struct InboundOptOut {
     std::string replied_to;  // context.id: the wamid replied to; "" when absent
 };
 
+// What could not be read, and where: a path such as "entry[0].changes[1].value.statuses[2]"
+// and a fixed reason; never the item's content (it may hold a phone number or a secret).
+struct UnreadableItem {
+    std::string path;
+    std::string reason;
+};
+
 struct WebhookBatch {
     std::vector<StatusUpdate> statuses;
     std::vector<PreferenceUpdate> preferences;
@@ -60,8 +67,12 @@ struct WebhookBatch {
     // with an unknown status word, preferences of another category or value, items lacking a
     // required field, and entries or changes that carry no item at all.
     int ignored = 0;
+    // Items (or entries, changes) that could not be read: not a JSON object (or array) where
+    // Meta sends one, a field it needs that is not a string, or a string holding a NUL, an
+    // unpaired surrogate escape, bytes that are not UTF-8 or a raw control character.
+    std::vector<UnreadableItem> unreadable;
 
-    // Every item above, ignored ones included: what kMaxWebhookUpdates bounds.
+    // Every item above, ignored and unreadable ones included: what kMaxWebhookUpdates bounds.
     std::size_t updates() const;
 };
 
@@ -72,9 +83,10 @@ constexpr std::size_t kMaxWebhookUpdates = 1000;
 // "changes":[{"field":...,"value":{...}}]}]}`. Throws Error InvalidText when the body is not
 // JSON, not an object, names another `object` or has no `entry` array (the message says which,
 // quoting at most 40 bytes of the body), and Error InvalidArgument when it holds more than
-// kMaxWebhookUpdates items. Anything else odd inside is counted in `ignored`, never thrown on:
-// Meta would retry a refused batch for 7 days, odd item and good ones alike. Texts kept or
-// quoted are recordable() with `secrets` (the app secret, the token); an id holding one is no id.
+// kMaxWebhookUpdates items. Anything else odd inside is counted in `ignored` or reported in
+// `unreadable` (string defects: string_defects.hpp), never thrown on: Meta would retry a refused
+// batch for 7 days, odd item and good ones alike. Texts kept or quoted are recordable() with
+// `secrets` (the app secret, the token); an id holding one is no id.
 WebhookBatch parse_webhook(const std::string& payload, const Secrets& secrets);
 
 }  // namespace cart_abandon

@@ -60,6 +60,26 @@ StatusRow status_row(const cart_abandon::StatusUpdate& s) {
     return row;
 }
 
+// One WARNING for the items a body held that could not be read (the rest was applied): how
+// many, and where; never what they held.
+void warn_unreadable(const std::vector<cart_abandon::UnreadableItem>& items) {
+    if (items.empty()) return;
+    constexpr std::size_t kNamed = 3;
+    std::string where;
+    for (std::size_t i = 0; i < items.size() && i < kNamed; ++i)
+        where += (i ? "; " : "") + items[i].path + " (" + items[i].reason + ")";
+    if (items.size() > kNamed) where += "; and " + std::to_string(items.size() - kNamed) + " more";
+    const std::string message = "cart_abandon_webhook: " + std::to_string(items.size()) +
+                                (items.size() == 1 ? " item" : " items") + " of the body could not be read: " + where;
+    guarded([&] {
+        ereport(WARNING, (errmsg("%s", message.c_str()),
+                          errdetail("Every other update of the body was applied; these were not (the result's "
+                                    "\"unreadable_items\" lists them all)."),
+                          errhint("Meta's own bodies hold no such text: if it recurs, check that the endpoint passes "
+                                  "each body byte for byte.")));
+    });
+}
+
 Datum webhook_body(FunctionCallInfo fcinfo) {
     const auto payload = text_argument(fcinfo, 0);
     const auto signature = text_argument(fcinfo, 1);
@@ -106,6 +126,8 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     spi_finish();
     warn_metadata_failures(metadata);
 
+    nlohmann::json unreadable_items = nlohmann::json::array();
+    for (const auto& item : batch.unreadable) unreadable_items.push_back({{"path", item.path}, {"reason", item.reason}});
     const nlohmann::json result = {
         {"statuses", statuses.size()},
         {"statuses_applied", applied.changed},
@@ -116,7 +138,10 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
         {"preferences", preferences.size()},
         {"replies", replies.size()},
         {"ignored", batch.ignored},
+        {"unreadable", batch.unreadable.size()},
+        {"unreadable_items", unreadable_items},
     };
+    warn_unreadable(batch.unreadable);
     const std::string text = result.dump();
     return guarded([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(text.c_str())); });
 }

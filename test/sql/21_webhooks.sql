@@ -3,7 +3,7 @@
 -- follow Meta's table; opt-outs by preference, reply or button; a lost answer settled.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own).
-SELECT plan(59);
+SELECT plan(65);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -96,6 +96,31 @@ SELECT is((SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart 
 -- ---- statuses of messages cart_abandon never sent: counted, ignored ----
 SELECT is(hook(statuses_body(jsonb_build_array(status_item('delivered', 'wamid.someone-else', 1764460800, '4915199999999')))) ->> 'statuses_ignored',
           '1', 'an unknown wamid is ignored');
+
+-- ---- one body, two unreadable statuses (a \u0000, a lone surrogate): the others applied ----
+-- Built as text: jsonb holds neither. The signature covers the exact bytes, as Meta's would.
+SELECT fixture.standin_reset();
+SELECT fixture.make_cart('x1', '30 hours', phone => '0151 50000031');
+SELECT fixture.make_cart('x2', '30 hours', phone => '0151 50000032');
+SELECT fixture.make_cart('x3', '30 hours', phone => '0151 50000033');
+SELECT fixture.make_cart('x4', '30 hours', phone => '0151 50000034');
+SELECT is((SELECT count(*)::int FROM run_once() WHERE action = 'sent' AND cart_id LIKE 'x_'), 4, 'x1 to x4 sent');
+CREATE TEMP TABLE unreadable_hook AS
+    SELECT hook(replace(replace(statuses_body(jsonb_build_array(
+               status_item('delivered', (row_of('x1')).wamid, 4102444800, '4915150000031'),
+               status_item('delivered', (row_of('x2')).wamid, 4102444800, 'NUL_HERE'),
+               status_item('delivered', (row_of('x3')).wamid, 4102444800, 'SURROGATE_HERE'),
+               status_item('read', (row_of('x4')).wamid, 4102444800, '4915150000034'))),
+           'NUL_HERE', '4915150000032\u0000'), 'SURROGATE_HERE', '4915150000033\ud800')) AS r;
+SELECT is((SELECT (r ->> 'unreadable')::int FROM unreadable_hook), 2, 'a body with a \u0000 status and a lone-surrogate status is applied, two unreadable');
+SELECT is((SELECT (r ->> 'statuses_applied')::int FROM unreadable_hook), 2, '... the two readable statuses applied');
+SELECT is((SELECT array_agg(coalesce(webhook_status, '-') ORDER BY cart_id) FROM cart_abandon.deliveries
+            WHERE cart_id IN ('x1', 'x2', 'x3', 'x4') AND stage = 1), '{delivered,-,-,read}'::text[],
+          '... x1 delivered and x4 read; x2 and x3 unchanged');
+SELECT is((SELECT array_agg(i ->> 'path' ORDER BY i ->> 'path') FROM unreadable_hook, jsonb_array_elements(r -> 'unreadable_items') i),
+          '{entry[0].changes[0].value.statuses[1],entry[0].changes[0].value.statuses[2]}'::text[],
+          'unreadable_items names where they were');
+SELECT ok((SELECT position('491515000003' IN r::text) = 0 FROM unreadable_hook), '... and never what they held');
 
 -- ---- opt-outs: user_preferences by wa_id, newest wins; replies; resume lifts only Meta's ----
 SELECT fixture.standin_reset();

@@ -60,9 +60,15 @@ TEST(WebhookBatch, MixedEntriesAndChanges) {
     EXPECT_EQ(batch.preferences.size(), 2u);
     ASSERT_EQ(batch.opt_outs.size(), 1u);
     EXPECT_EQ(batch.opt_outs[0].wamid, "wamid.INBOUNDSTOP");
-    // account_update, the question, entries 3, 4 and "not an entry", and the three empty changes.
-    EXPECT_EQ(batch.ignored, 8);
-    EXPECT_EQ(batch.updates(), 4u + 2u + 1u + 8u);
+    // account_update, the question, entries 3 and 4, and the empty change.
+    EXPECT_EQ(batch.ignored, 5);
+    // "not an entry", a change whose value is "x", and a change that is 7.
+    ASSERT_EQ(batch.unreadable.size(), 3u);
+    EXPECT_EQ(batch.unreadable[0].path, "entry[4]");
+    EXPECT_EQ(batch.unreadable[1].path, "entry[5].changes[1]");
+    EXPECT_EQ(batch.unreadable[1].reason, "\"value\" is not a JSON object");
+    EXPECT_EQ(batch.unreadable[2].path, "entry[5].changes[2]");
+    EXPECT_EQ(batch.updates(), 4u + 2u + 1u + 5u + 3u);
 }
 
 TEST(WebhookBatch, EmptyEntryListIsNoUpdate) {
@@ -104,7 +110,7 @@ TEST(WebhookBatch, BodiesThatAreNotMetasAreInvalidText) {
         {"{\"object\":\"whatsapp_business_account\",\"entry\":[", "not JSON"},
         {"whatsapp_business_account", "not JSON"},
         {"{\"object\":\"whatsapp_business_account\",\"entry\":[]} trailing", "not JSON"},
-        {"{\"object\":\"whatsapp_business_account\",\"entry\":[\"\xff\"]}", "not JSON"},
+        {"{\"object\":\"whatsapp_business_account\",\"entry\":[\xff]}", "not JSON"},
         {"{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":-1e400}]}", "JSON error 406"},
         {"[]", "not a JSON object"},
         {"\"whatsapp_business_account\"", "not a JSON object"},
@@ -144,5 +150,13 @@ TEST(WebhookBatch, ErrorMessagesQuoteAtMost40BytesOfTheBody) {
 TEST(WebhookBatch, DeepNestingDoesNotCrash) {
     const std::string deep = "{\"object\":\"whatsapp_business_account\",\"entry\":[" + std::string(100000, '[') +
                              std::string(100000, ']') + "]}";
-    EXPECT_EQ(parse_webhook(deep, {}).ignored, 1);
+    EXPECT_EQ(parse_webhook(deep, {}).unreadable.size(), 1u);
+    // A status whose lone surrogate lies 100,000 arrays deep: found without recursion.
+    const std::string deep_status = "{\"id\":\"wamid.1\",\"status\":\"read\",\"x\":" + std::string(100000, '[') +
+                                    "\"\\ud800\"" + std::string(100000, ']') + "}";
+    std::string deep_item = envelope("messages", {{"statuses", {"STATUS"}}});
+    deep_item.replace(deep_item.find("\"STATUS\""), 8, deep_status);
+    const WebhookBatch batch = parse_webhook(deep_item, {});
+    ASSERT_EQ(batch.unreadable.size(), 1u);
+    EXPECT_EQ(batch.unreadable[0].reason, "a string holds an unpaired UTF-16 surrogate escape");
 }

@@ -68,7 +68,7 @@ TEST(Webhook, FailedStatusKeepsTheCodeAndText) {
 
 TEST(Webhook, ErrorTextFallsBackOnMessageAndDetailsAndHasNoControls) {
     json item = status_item("failed");
-    item["errors"] = json::array({{{"code", 131026}, {"message", std::string("Message undeliverable\n\0x", 24)}}});
+    item["errors"] = json::array({{{"code", 131026}, {"message", "Message undeliverable\n\tx"}}});
     auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
     EXPECT_EQ(s.error_code, 131026);
     EXPECT_EQ(s.error_text, "Message undeliverable  x");
@@ -105,7 +105,7 @@ TEST(Webhook, ErrorsCountOnlyOnAFailedStatus) {
     EXPECT_EQ(s.error_text, "");
 }
 
-TEST(Webhook, UnknownStatusWordsAndIncompleteStatusesAreIgnored) {
+TEST(Webhook, UnknownStatusWordsAndIncompleteStatusesAreIgnoredMisshapenOnesUnreadable) {
     json value = statuses(1);
     for (const char* word : {"deleted", "warning", "Sent", "", "SENT"}) value["statuses"].push_back(status_item(word));
     json no_id = status_item("sent");
@@ -117,11 +117,15 @@ TEST(Webhook, UnknownStatusWordsAndIncompleteStatusesAreIgnored) {
     value["statuses"].insert(value["statuses"].end(), {no_id, no_status, numeric_id, json(42), json::array(), nullptr});
     const WebhookBatch batch = parse_webhook(envelope("messages", value), {});
     EXPECT_EQ(batch.statuses.size(), 1u);
-    EXPECT_EQ(batch.ignored, 11);
+    EXPECT_EQ(batch.ignored, 7) << "5 unknown words, no id, no status";
+    ASSERT_EQ(batch.unreadable.size(), 4u) << "a numeric id, 42, [] and null";
+    EXPECT_EQ(batch.unreadable[0].path, "entry[0].changes[0].value.statuses[8]");
+    EXPECT_EQ(batch.unreadable[0].reason, "\"id\" is not a string");
+    EXPECT_EQ(batch.unreadable[1].reason, "not a JSON object");
     EXPECT_EQ(batch.updates(), 12u);
 }
 
-TEST(Webhook, IdsThatAreNotMetasAreRefusedAndForeignCallbackDataDropped) {
+TEST(Webhook, IdsThatAreNotMetasAreRefusedForeignCallbackDataDroppedAndNulsUnreadable) {
     json value = statuses(0);
     json long_id = status_item("sent");
     long_id["id"] = std::string(kMaxWebhookIdBytes + 1, 'w');
@@ -134,11 +138,14 @@ TEST(Webhook, IdsThatAreNotMetasAreRefusedAndForeignCallbackDataDropped) {
     nul_callback["recipient_id"] = std::string(kMaxWebhookIdBytes + 1, '4');
     value["statuses"] = {long_id, control_id, long_callback, nul_callback};
     const WebhookBatch batch = parse_webhook(envelope("messages", value), {});
-    EXPECT_EQ(batch.ignored, 2);
-    ASSERT_EQ(batch.statuses.size(), 2u);
+    EXPECT_EQ(batch.ignored, 1) << "the long id";
+    ASSERT_EQ(batch.unreadable.size(), 2u) << "a NUL in the id, a NUL in the callback data";
+    EXPECT_EQ(batch.unreadable[0].reason, "a string holds a NUL (\\u0000)");
+    ASSERT_EQ(batch.statuses.size(), 1u);
     EXPECT_EQ(batch.statuses[0].callback_data, "");
-    EXPECT_EQ(batch.statuses[1].callback_data, "");
-    EXPECT_EQ(batch.statuses[1].recipient_id, "");
+    json long_recipient = status_item("read");
+    long_recipient["recipient_id"] = std::string(kMaxWebhookIdBytes + 1, '4');
+    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {long_recipient}}}), {}).statuses.at(0).recipient_id, "");
 }
 
 TEST(Webhook, TimestampsAreDigitsOrNonNegativeIntegers) {
