@@ -258,6 +258,7 @@ void require_medusa_tables() {
                                   "order_cart tables.",
                                   "Set cart_abandon.medusa_schema to the schema that holds them, or run "
                                   "Medusa's migrations first.");
+    require_medusa_owner();
 }
 
 std::string missing_recommended_indexes() {

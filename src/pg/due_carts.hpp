@@ -37,7 +37,8 @@ struct DueCart {
     std::vector<std::string> names;                    // customer, shipping, billing first names
 };
 
-// Fails with an error naming the missing tables when Medusa's tables are not in the schema.
+// Fails with an error naming the missing tables when Medusa's tables are not in the schema, and
+// with 42501 when they cannot be read as their one owner (require_medusa_owner).
 void require_medusa_tables();
 
 // The recommended indexes (cart_abandon_recommended_indexes) missing from Medusa's schema,

@@ -186,6 +186,8 @@ void use_extension_owner() {
     });
 }
 
+void require_medusa_owner() { (void)current_medusa_owner(medusa_schema()); }
+
 void spi_connect(bool nonatomic) {
     guarded([&] {
         if (SPI_connect_ext(nonatomic ? SPI_OPT_NONATOMIC : 0) != SPI_OK_CONNECT)

@@ -29,6 +29,11 @@ namespace pg {
 // Call once per SQL call, after connect: it also forgets the Medusa owner of an earlier call.
 void use_extension_owner();
 
+// Finds the owner of Medusa's tables now (the statements over them run as that role): fails
+// with 42501 when they have several owners, or one is not a table, or the schema is temporary.
+// Calls check this before they start anything, so that such a call leaves no trace but its error.
+void require_medusa_owner();
+
 void spi_connect(bool nonatomic);
 void spi_finish();
 void spi_commit();
