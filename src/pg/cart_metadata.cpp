@@ -1,10 +1,9 @@
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <functional>
 
 #include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
