@@ -6,13 +6,14 @@
 
 EXTENSION = cart_abandon
 MODULE_big = cart_abandon
-# The 1.5 scripts are assembled from sql/parts (one copy of every function for both) and
+# The 1.6 scripts are assembled from sql/parts (one copy of every function for both) and
 # committed; `make` remakes them when a part changes. Earlier versions' scripts are frozen.
 DATA = sql/cart_abandon--1.0.sql sql/cart_abandon--1.1.sql sql/cart_abandon--1.0--1.1.sql \
        sql/cart_abandon--1.2.sql sql/cart_abandon--1.1--1.2.sql \
        sql/cart_abandon--1.3.sql sql/cart_abandon--1.2--1.3.sql \
        sql/cart_abandon--1.4.sql sql/cart_abandon--1.3--1.4.sql \
-       sql/cart_abandon--1.5.sql sql/cart_abandon--1.4--1.5.sql
+       sql/cart_abandon--1.5.sql sql/cart_abandon--1.4--1.5.sql \
+       sql/cart_abandon--1.6.sql sql/cart_abandon--1.5--1.6.sql
 PGFILEDESC = "cart_abandon - abandoned-cart WhatsApp reminders for Medusa v2"
 
 CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
@@ -48,15 +49,14 @@ include $(PGXS)
 SQL_FUNCTION_PARTS = sql/parts/functions.sql sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql \
                      sql/parts/privileges.sql
 
-sql/cart_abandon--1.5.sql: sql/parts/header.sql sql/parts/tables.sql $(SQL_FUNCTION_PARTS)
+sql/cart_abandon--1.6.sql: sql/parts/header.sql sql/parts/tables.sql $(SQL_FUNCTION_PARTS)
 	cat $^ > $@
 
-# 1.4 -> 1.5: its header (the ledger's new columns, the functions that went), every function
-# again (CREATE OR REPLACE), then its trailer (the scheduled job's new command).
-sql/cart_abandon--1.4--1.5.sql: sql/parts/1.4-1.5-header.sql $(SQL_FUNCTION_PARTS) sql/parts/1.4-1.5-trailer.sql
+# 1.5 -> 1.6: its header (new tables and columns), then every function again (CREATE OR REPLACE).
+sql/cart_abandon--1.5--1.6.sql: sql/parts/1.5-1.6-header.sql $(SQL_FUNCTION_PARTS)
 	cat $^ > $@
 
-all: sql/cart_abandon--1.5.sql sql/cart_abandon--1.4--1.5.sql
+all: sql/cart_abandon--1.6.sql sql/cart_abandon--1.5--1.6.sql
 
 # ---- unit tests of the core (no PostgreSQL involved) ----
 UNIT_BUILD ?= build/unit

@@ -2,7 +2,7 @@
 # A shop running 1.0 upgrades in place: CREATE EXTENSION ... VERSION '1.0', a ledger, opt-outs and
 # runs as 1.0 wrote them, then ALTER EXTENSION cart_abandon UPDATE. Nothing is lost, nothing is
 # re-sent, 1.0's same-batch duplicates become held stages, and the upgraded schema (1.0 -> 1.1 ->
-# 1.2 -> 1.3 -> 1.4 -> 1.5) is the one a fresh install of the current version makes.
+# 1.2 -> 1.3 -> 1.4 -> 1.5 -> 1.6) is the one a fresh install of the current version makes.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
 source "$(dirname "$0")/schema.sh"
@@ -41,7 +41,7 @@ INSERT INTO cart_abandon.channel_status (channel, paused) VALUES ('whatsapp', fa
 before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.5" "updated to 1.5 (through 1.1, 1.2, 1.3 and 1.4)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.1, 1.2, 1.3, 1.4 and 1.5)"
 is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")" \
    "$before" "every ledger row kept with its attempts, numbers, wamids, times and errors"
 is "$(q "SELECT count(*) FROM cart_abandon.opt_outs") $(q "SELECT count(*) FROM cart_abandon.runs")" "1 1" "opt-outs and runs kept"

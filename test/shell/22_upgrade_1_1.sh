@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A shop running 1.1 upgrades (to 1.2, 1.3, 1.4, then 1.5) in place: its ledger, opt-outs, runs and paused channel kept;
+# A shop running 1.1 upgrades (to 1.2, 1.3, 1.4, 1.5, then 1.6) in place: its ledger, opt-outs, runs and paused channel kept;
 # the stages 1.1 closed for a template or account error (132001, ...) reopened with their attempts
 # given back, other failures left closed; the current library sends what is due and nothing else;
 # the upgraded schema is the fresh one.
@@ -11,7 +11,7 @@ plan 12
 q "CREATE EXTENSION cart_abandon VERSION '1.1'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.1" "1.1 installs"
 refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.1 but its library is 1.5' <<< "$refusal") $(grep -o 'ALTER EXTENSION cart_abandon UPDATE' <<< "$refusal" | head -1)" \
+is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.1 but its library is 1.6' <<< "$refusal") $(grep -o 'ALTER EXTENSION cart_abandon UPDATE' <<< "$refusal" | head -1)" \
    "1 ALTER EXTENSION cart_abandon UPDATE" "the current library refuses a 1.1 schema and says how to upgrade"
 
 # What 1.1 wrote: a sent reminder with its wa_id, a stage closed by 132001 (a misspelt template),
@@ -36,7 +36,7 @@ INSERT INTO cart_abandon.channel_status (channel, paused, error_code, error_mess
 before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, phone, wamid, wa_id, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.5" "updated to 1.5 (through 1.2, 1.3 and 1.4)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.2, 1.3, 1.4 and 1.5)"
 is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, phone, wamid, wa_id, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")" \
    "$before" "every ledger row kept with its numbers, wamids, wa_ids, times, origins and holds"
 is "$(q "SELECT status || '/' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'v_tmpl'")" "retry/0" \

@@ -10,7 +10,7 @@ plan 11
 q "CREATE EXTENSION cart_abandon VERSION '1.2'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.2" "1.2 installs"
 refusal=$(psql -X -qtA -c "SELECT cart_abandon_stats()" -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.2 but its library is 1.5' <<< "$refusal")" "1" \
+is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.2 but its library is 1.6' <<< "$refusal")" "1" \
    "the current library refuses to process with a 1.2 schema"
 
 # What 1.2 wrote: a sent reminder with Meta's delivery, a held stage, runs, an opt-out by wa_id,
@@ -41,7 +41,7 @@ fingerprint() {
 before=$(fingerprint)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.5" "updated to 1.5 (through 1.3 and 1.4)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.3, 1.4 and 1.5)"
 is "$(fingerprint)" "$before" "every ledger row, run, opt-out, preference and channel status kept"
 is "$(q "SELECT count(*) FROM cart_abandon.runs WHERE started_by IS NULL AND carts_counted_at IS NULL AND open_carts IS NULL")" "2" \
    "1.2's runs: who started them and the cart counts unknown"

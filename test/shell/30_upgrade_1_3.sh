@@ -10,7 +10,7 @@ plan 9
 q "CREATE EXTENSION cart_abandon VERSION '1.3'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.3" "1.3 installs"
 refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.3 but its library is 1.5' <<< "$refusal")" "1" \
+is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.3 but its library is 1.6' <<< "$refusal")" "1" \
    "the current library refuses to process with a 1.3 schema"
 
 # What 1.3 wrote: a reminder delivered and read, a completion it recorded as recovered, runs with
@@ -44,7 +44,7 @@ before=$(fingerprint)
 stats_before=$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.5" "updated to 1.5 (through 1.4)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.4 and 1.5)"
 is "$(fingerprint)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
 is "$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets' - 'cart_metadata'")" "$stats_before" "the stats read the same (1.5 adds cart_metadata)"
 # 1.3's rows, three hours old: on today's or yesterday's line of the UTC calendar.
@@ -57,4 +57,4 @@ q "SELECT fixture.standin_reset()" > /dev/null
 q "CALL cart_abandon_run()" > /dev/null 2>&1
 is "$(q "SELECT count(*) FROM fixture.standin_requests()")" "0" "nothing re-sent after the upgrade"
 
-is_fresh_schema "an upgraded 1.3 schema equals a fresh 1.5 install"
+is_fresh_schema "an upgraded 1.3 schema equals a fresh 1.6 install"

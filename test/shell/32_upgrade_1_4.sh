@@ -11,8 +11,8 @@ plan 10
 q "CREATE EXTENSION cart_abandon VERSION '1.4'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.4" "1.4 installs"
 refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.4 but its library is 1.5' <<< "$refusal")" "1" \
-   "the 1.5 library refuses to process with a 1.4 schema"
+is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.4 but its library is 1.6' <<< "$refusal")" "1" \
+   "the 1.6 library refuses to process with a 1.4 schema"
 
 # What 1.4 wrote: a reminder sent with its metadata, a failure, a run, a recovered cart, an opt-out.
 q "SELECT fixture.make_cart('w_sent', '30 hours', phone => '0151 8500000' || 1, metadata => '{\"notifications\": {\"firstSent\": true, \"secondSent\": false}}')" > /dev/null
@@ -38,7 +38,7 @@ fingerprint() {
 before=$(fingerprint)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.5" "updated to 1.5"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.5)"
 is "$(fingerprint)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
 is "$(q "SELECT count(*) FILTER (WHERE metadata_pending_since IS NOT NULL OR opt_out_pending) FROM cart_abandon.deliveries")" 0 \
    "nothing pending after 1.4: it wrote cart metadata with each outcome"
@@ -51,7 +51,7 @@ is "$(q "SELECT cart_abandon_stats() -> 'cart_metadata'")" '{"failing": 0, "pend
 q "SELECT fixture.standin_reset()" > /dev/null
 q "CALL cart_abandon_run()" > /dev/null 2>&1
 is "$(q "SELECT string_agg(cart_id || ':' || status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" \
-   "w_due:sent,w_failed:failed,w_sent:sent" "the 1.5 library sends what was due, and only that"
+   "w_due:sent,w_failed:failed,w_sent:sent" "the 1.6 library sends what was due, and only that"
 is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.standin_requests()")" "+4915185000003" "nothing re-sent after the upgrade"
 
-is_fresh_schema "an upgraded 1.4 schema equals a fresh 1.5 install"
+is_fresh_schema "an upgraded 1.4 schema equals a fresh 1.6 install"

@@ -1,0 +1,716 @@
+-- cart_abandon 1.6: abandoned-cart WhatsApp reminders for Medusa v2, inside PostgreSQL.
+-- Assembled by make from sql/parts/ (header, tables, functions, stats, daily, indexes, privileges): edit those, not this file.
+\echo Use "CREATE EXTENSION cart_abandon" to load this file. \quit
+
+-- The extension's own data lives in schema cart_abandon; its SQL API in the schema the
+-- extension is installed in (public by default), so the calls work unqualified.
+CREATE SCHEMA cart_abandon;
+REVOKE ALL ON SCHEMA cart_abandon FROM PUBLIC;
+
+-- Roles, kept across DROP/CREATE EXTENSION (roles belong to the cluster, not the extension):
+-- the operator runs, schedules and manages opt-outs; the monitor reads the stats. Grant them to
+-- login roles: GRANT cart_abandon_operator TO shop_admin;
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_operator') THEN
+        CREATE ROLE cart_abandon_operator NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_monitor') THEN
+        CREATE ROLE cart_abandon_monitor NOLOGIN;
+    END IF;
+END
+$roles$;
+-- The webhook receiver (the Medusa plugin's endpoint, or any other) calls cart_abandon_webhook
+-- and nothing else: GRANT cart_abandon_webhook TO medusa_webhook_login;
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'cart_abandon_webhook') THEN
+        CREATE ROLE cart_abandon_webhook NOLOGIN;
+    END IF;
+END
+$roles$;
+
+-- One row per cart, stage and channel. The unique key is what makes two concurrent runs unable
+-- to send the same reminder: a run claims the row (status 'claimed', committed) before sending.
+CREATE TABLE cart_abandon.deliveries (
+    id            bigserial PRIMARY KEY,
+    cart_id       text        NOT NULL,
+    stage         smallint    NOT NULL CHECK (stage IN (1, 2)),
+    channel       text        NOT NULL CHECK (channel IN ('whatsapp', 'email')),
+    status        text        NOT NULL
+                  CONSTRAINT deliveries_status_check
+                  CHECK (status IN ('claimed', 'sent', 'retry', 'failed', 'skipped', 'unknown', 'held')),
+    attempts      integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    phone         text,
+    run_id        bigint,
+    wamid         text,
+    wa_id         text,
+    skip_reason   text,
+    error_code    integer,
+    error_message text,
+    claimed_at    timestamptz,
+    sent_at       timestamptz,
+    created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    -- 'imported': a reminder the shop's previous system sent (cart.metadata notifications); no
+    -- wamid, and no sent_at when the metadata had no time.
+    origin        text        NOT NULL DEFAULT 'cart_abandon',
+    -- 'held': due, but not now (quiet hours at the recipient, the per-person frequency cap):
+    -- no attempt made, nothing closed; it may go from not_before. Also 'meta_marketing_cap':
+    -- Meta did not deliver it (131049) and asks for 24 h; that attempt counts.
+    hold_reason   text,
+    not_before    timestamptz,
+    -- A skip that more data can lift (no_phone, invalid_phone, blocked_region, no_consent): the
+    -- cart's latest change (Medusa's clock) when skipped; a later change re-examines it.
+    cart_changed_at timestamptz,
+    -- What Meta said of the message after accepting it: the send answer's message_status
+    -- (accepted, held_for_quality_assessment), then the status webhooks: the furthest status
+    -- (sent < delivered < read < played; failed is final), Meta's times of delivery and reading,
+    -- the time of a failure after acceptance (its code in error_code), and when a webhook last
+    -- changed the row (our clock).
+    message_status  text,
+    webhook_status  text CONSTRAINT deliveries_webhook_status_check
+                    CHECK (webhook_status IN ('sent', 'delivered', 'read', 'played', 'failed')),
+    delivered_at    timestamptz,
+    read_at         timestamptz,
+    failed_at       timestamptz,
+    webhook_at      timestamptz,
+    -- The backend that claimed the row ('<pid>.<backend start, unix microseconds>'): when it is
+    -- gone, its journal of started requests tells which claims never left (released at once).
+    claim_session   text,
+    -- The ledger is the truth, cart metadata a mirror written afterwards without waiting for a
+    -- shopper (src/pg/cart_metadata.hpp): set while the cart's metadata does not show this row
+    -- yet; the public summary of a failure it shows (firstError/secondError); why its last write
+    -- failed (a shop trigger, a constraint), NULL while it only waits for the cart's lock.
+    metadata_pending_since timestamptz,
+    metadata_error         text,
+    metadata_write_error   text,
+    -- Meta said the user stopped marketing (131050): the number goes to opt_outs, done after the
+    -- outcome commits and by the next call if that one was interrupted.
+    opt_out_pending        boolean NOT NULL DEFAULT false,
+    CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
+    CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
+    CONSTRAINT deliveries_sent_has_wamid
+        CHECK (status <> 'sent' OR origin = 'imported' OR (wamid IS NOT NULL AND sent_at IS NOT NULL)),
+    CONSTRAINT deliveries_held_has_time
+        CHECK (status <> 'held' OR (not_before IS NOT NULL AND hold_reason IS NOT NULL))
+);
+CREATE INDEX deliveries_open_idx ON cart_abandon.deliveries (claimed_at) WHERE status IN ('claimed', 'retry');
+CREATE INDEX deliveries_run_idx ON cart_abandon.deliveries (run_id);
+-- An incremental scan finds the carts whose second reminder came due by the first one's time.
+CREATE INDEX deliveries_first_sent_idx ON cart_abandon.deliveries (sent_at) WHERE stage = 1 AND status = 'sent';
+-- Held stages whose time has come (the incremental scan looks them up by time).
+CREATE INDEX deliveries_held_idx ON cart_abandon.deliveries (not_before) WHERE status = 'held';
+-- The frequency cap: a person's latest contact, by number and by Meta's wa_id.
+CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (coalesce(sent_at, claimed_at)))
+    WHERE status IN ('claimed', 'sent', 'unknown');
+-- Status webhooks name the message by its wamid.
+CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
+-- Requests whose answer was lost, for reconcile_after (each run looks them up).
+CREATE INDEX deliveries_uncertain_idx ON cart_abandon.deliveries (claimed_at) WHERE status = 'unknown' AND wamid IS NULL;
+CREATE INDEX deliveries_metadata_pending_idx ON cart_abandon.deliveries (id) WHERE metadata_pending_since IS NOT NULL;
+CREATE INDEX deliveries_opt_out_pending_idx ON cart_abandon.deliveries (id) WHERE opt_out_pending;
+CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
+    WHERE wa_id IS NOT NULL AND status IN ('claimed', 'sent', 'unknown');
+
+-- People who must never be messaged: an E.164 number (with '+') and, when Meta named them,
+-- their wa_id (Brazilian and Mexican wa_ids differ from the number). Sources: 'manual' (the
+-- shop), 'whatsapp' (the user's marketing preference: a user_preferences stop webhook),
+-- 'whatsapp_131050' (Meta refused a message: the user stopped marketing), 'whatsapp_reply' (a
+-- "STOP" reply or the "Stop promotions" button). A user_preferences resume removes only the
+-- first two: a written request to stop is lifted by the shop alone.
+CREATE TABLE cart_abandon.opt_outs (
+    phone      text PRIMARY KEY CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    source     text        NOT NULL DEFAULT 'manual',
+    reason     text,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    wa_id      text        CHECK (wa_id ~ '^[0-9]{6,20}$')
+);
+CREATE INDEX opt_outs_wa_id_idx ON cart_abandon.opt_outs (wa_id) WHERE wa_id IS NOT NULL;
+
+-- Each WhatsApp user's latest marketing preference (user_preferences webhooks: stop, resume) and
+-- Meta's time for it: webhooks arrive late, twice and out of order, and only a newer event may
+-- change what an older one decided.
+CREATE TABLE cart_abandon.whatsapp_preferences (
+    wa_id      text PRIMARY KEY,
+    value      text        NOT NULL CHECK (value IN ('stop', 'resume')),
+    at         timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- Whether a channel is paused by an answer every request would get alike (token, account,
+-- template, number id: 190, 132001, 100/33, ...), since when and why. Written with the outcomes
+-- of the batch that hit it; the next call probes with one request and an accepted one clears it.
+-- last_webhook_at: when a signed webhook last arrived; webhook_covers: the latest claim time of
+-- a message a status webhook has spoken of (claims before it that heard nothing never reached
+-- Meta, see cart_abandon.reconcile_after).
+CREATE TABLE cart_abandon.channel_status (
+    channel         text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
+    paused          boolean     NOT NULL,
+    error_code      integer,
+    error_message   text,
+    changed_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    last_webhook_at timestamptz,
+    webhook_covers  timestamptz
+);
+
+-- One row per CALL cart_abandon_run(), updated after every batch.
+CREATE TABLE cart_abandon.runs (
+    id          bigserial PRIMARY KEY,
+    started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    progress_at timestamptz,
+    finished_at timestamptz,
+    status      text        NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'succeeded', 'failed', 'interrupted', 'channel_paused')),
+    options     jsonb       NOT NULL DEFAULT '{}',
+    pid         integer     NOT NULL DEFAULT pg_backend_pid(),
+    batches     integer     NOT NULL DEFAULT 0,
+    examined    integer     NOT NULL DEFAULT 0,
+    sent_first  integer     NOT NULL DEFAULT 0,
+    sent_second integer     NOT NULL DEFAULT 0,
+    failed      integer     NOT NULL DEFAULT 0,
+    retry       integer     NOT NULL DEFAULT 0,
+    skipped     integer     NOT NULL DEFAULT 0,
+    last_cursor text,
+    detail      text,
+    -- How the run found its candidates: 'full' (every cart active in the max-age window) or
+    -- 'incremental' (only carts that can have come due since scan_from of the last complete
+    -- run with the same scan_key: medusa schema and delays).
+    scan        text        CHECK (scan IN ('full', 'incremental')),
+    scan_from   timestamptz,  -- taken before the run's first selection
+    scan_since  timestamptz,  -- incremental: the scan_from of the complete run it continues
+    scan_key    text,
+    held        integer     NOT NULL DEFAULT 0,
+    imported    integer     NOT NULL DEFAULT 0,
+    -- Who started it: the session's application_name, else its backend type ('pg_cron' for a
+    -- scheduled run in either of pg_cron's modes).
+    started_by  text,
+    -- The shop's carts as a run that scanned in full counted them at its end (one set-wise pass;
+    -- cart_abandon_stats() reports the latest instead of scanning every cart per call).
+    open_carts                bigint,
+    abandoned_carts           bigint,
+    abandoned_carts_in_window bigint,
+    carts_counted_at          timestamptz,
+    -- When the run looked for reminded carts that were completed (src/pg/recoveries.cpp):
+    -- the next run looks at completions from an hour before it.
+    recoveries_checked_at     timestamptz
+);
+CREATE INDEX runs_complete_scan_idx ON cart_abandon.runs (scan_key, scan_from) WHERE status = 'succeeded';
+CREATE INDEX runs_carts_counted_idx ON cart_abandon.runs (id) WHERE carts_counted_at IS NOT NULL;
+CREATE INDEX runs_started_by_idx ON cart_abandon.runs (started_by, id);
+CREATE INDEX runs_recoveries_checked_idx ON cart_abandon.runs (recoveries_checked_at) WHERE recoveries_checked_at IS NOT NULL;
+
+-- Carts completed after cart_abandon reminded them (recovered), recorded by each run so that
+-- cart_abandon_stats() reads these rows instead of looking up every reminded cart per call.
+-- value: the live items' subtotal at completion, in the cart's currency (lower case, as Medusa
+-- writes it); NULL for a cart without live items.
+CREATE TABLE cart_abandon.recovered_carts (
+    cart_id       text        PRIMARY KEY,
+    completed_at  timestamptz NOT NULL,
+    currency_code text        NOT NULL,
+    value         numeric,
+    recorded_at   timestamptz NOT NULL DEFAULT now()
+);
+
+-- The rows are the shop's data: keep them in pg_dump output.
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.opt_outs', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.channel_status', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
+
+-- Medusa's tables that cart_abandon reads, missing from the given schema.
+CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(array_agg(t ORDER BY t), '{}')
+      FROM unnest(ARRAY['cart', 'cart_address', 'cart_line_item', 'cart_shipping_method', 'customer',
+                        'customer_address', 'order', 'order_address', 'order_cart']) AS t
+     WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
+$$;
+
+-- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with
+-- the time, any earlier error removed), or the error's public summary (NULL removes the key).
+CREATE OR REPLACE FUNCTION cart_abandon.stage_notifications(
+    stage integer, sent boolean, sent_at timestamptz, metadata_error text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN sent
+                THEN jsonb_build_object(p.prefix || 'Sent', true,
+                                        p.prefix || 'SentAt', to_char(sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                        p.prefix || 'Error', NULL)
+                ELSE jsonb_build_object(p.prefix || 'Error', nullif(metadata_error, ''))
+           END
+      FROM (SELECT CASE stage WHEN 1 THEN 'first' ELSE 'second' END AS prefix) p
+$$;
+
+-- The number a WhatsApp user (wa_id) is reached at: the one cart_abandon last sent to under that
+-- wa_id, else the wa_id's digits (they are the E.164 number but in Brazil and Mexico).
+CREATE OR REPLACE FUNCTION cart_abandon.phone_of_wa_id(wa_id text) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce((SELECT d.phone FROM cart_abandon.deliveries d
+                      WHERE d.wa_id = phone_of_wa_id.wa_id AND d.phone IS NOT NULL
+                        AND d.status IN ('claimed', 'sent', 'unknown')
+                      ORDER BY d.id DESC LIMIT 1), '+' || wa_id)
+$$;
+
+-- The settings in force, as the library reads them (loading it if needed).
+CREATE OR REPLACE FUNCTION cart_abandon.effective_settings(
+    OUT medusa_schema text, OUT first_delay interval, OUT second_delay interval, OUT max_age interval)
+AS 'MODULE_PATHNAME', 'cart_abandon_effective_settings' LANGUAGE C STABLE;
+
+CREATE OR REPLACE FUNCTION cart_abandon_process(
+    batch_size integer DEFAULT 100, cursor text DEFAULT NULL, options jsonb DEFAULT '{}')
+RETURNS TABLE (cart_id text, stage integer, action text, detail text, next_cursor text)
+AS 'MODULE_PATHNAME', 'cart_abandon_process' LANGUAGE C VOLATILE
+-- SECURITY DEFINER: it reads Medusa's tables and the token, and writes the ledger and cart
+-- metadata, for an operator who may do none of that directly. search_path pinned: nothing the
+-- caller creates can stand in for what its queries name.
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off;
+
+COMMENT ON FUNCTION cart_abandon_process(integer, text, jsonb) IS
+'Processes one batch of due carts after the cursor, in the caller''s transaction; one row per cart examined.';
+
+-- Not SECURITY DEFINER: PostgreSQL forbids COMMIT in such procedures. Instead each of its
+-- statements runs as the extension's owner with search_path pinned (src/pg/spi.cpp), never
+-- across a commit, so an error always falls back to the caller.
+CREATE OR REPLACE PROCEDURE cart_abandon_run(options jsonb DEFAULT '{}')
+AS 'MODULE_PATHNAME', 'cart_abandon_run' LANGUAGE C;
+
+COMMENT ON PROCEDURE cart_abandon_run(jsonb) IS
+'Processes every due cart batch by batch, committing each claim before its message is sent. Call at top level.';
+
+-- Whether the backend that made a claim (deliveries.claim_session, '<pid>.<backend start in unix
+-- microseconds>') is still running: its answers are still on their way. NULL: unknown, treated
+-- as alive.
+CREATE OR REPLACE FUNCTION cart_abandon.session_alive(claim_session text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT claim_session IS NULL OR claim_session !~ '^[0-9]+\.[0-9]+$' OR EXISTS (
+        SELECT 1 FROM pg_catalog.pg_stat_get_activity(split_part(claim_session, '.', 1)::int) a
+         WHERE (extract(epoch FROM a.backend_start) * 1000000)::bigint = split_part(claim_session, '.', 2)::bigint)
+$$;
+
+-- Meta's webhooks: the exact raw body of one POST and its X-Hub-Signature-256 header. Verified
+-- against cart_abandon.whatsapp_app_secret (a mismatch: SQLSTATE 28000, nothing changed), then
+-- applied: statuses to the ledger, opt-outs and resumes to cart_abandon.opt_outs. Idempotent and
+-- order-independent; at most 1,000 updates per call. SECURITY DEFINER: the receiver's role
+-- (cart_abandon_webhook) may call this and nothing else.
+CREATE OR REPLACE FUNCTION cart_abandon_webhook(payload text, signature text) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'cart_abandon_webhook' LANGUAGE C VOLATILE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off;
+
+COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
+'Applies one signed WhatsApp webhook body (statuses, opt-outs); returns what it applied and ignored.';
+
+-- The secret settings (whatsapp_token, whatsapp_app_secret) set in a configuration file while
+-- cart_abandon is not in shared_preload_libraries: any role can SHOW them before a session loads
+-- the library. Sending and webhooks refuse to use them; the stats flag them.
+CREATE OR REPLACE FUNCTION cart_abandon.exposed_secrets() RETURNS text[]
+AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
+
+-- Whom cart_abandon.max_per_second holds for: 'sending_number', every caller of the cluster
+-- together (the library is preloaded: the limit lives in shared memory), or 'call', each call
+-- alone (concurrent calls add up).
+CREATE OR REPLACE FUNCTION cart_abandon.rate_limit_scope() RETURNS text
+AS 'MODULE_PATHNAME', 'cart_abandon_rate_limit_scope' LANGUAGE C STABLE;
+
+-- ISO 4217 minor units of a currency code in any case (2 for eur, 0 for jpy, 3 for kwd), from
+-- ICU's currency data; 2 for a code ICU does not know.
+CREATE OR REPLACE FUNCTION cart_abandon.currency_minor_units(currency_code text) RETURNS integer
+AS 'MODULE_PATHNAME', 'cart_abandon_currency_minor_units' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cart_abandon.require_pg_cron() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = '55000',
+                  HINT = CASE WHEN current_setting('cron.database_name', true) IS NOT NULL
+                              THEN format('pg_cron lives in database %s (cron.database_name): schedule from there with '
+                                          'cron.schedule_in_database(''cart_abandon'', ''0 * * * *'', %L, %L), '
+                                          'as the README shows.',
+                                          current_setting('cron.database_name'),
+                                          cart_abandon.scheduled_command(), current_database())
+                              ELSE 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, '
+                                   'restart, then CREATE EXTENSION pg_cron.' END;
+    END IF;
+END
+$$;
+
+-- The command of the scheduled job. The job runs as the extension's owner (a superuser), in a
+-- session whose search_path the shop's roles may influence and in a schema where the database's
+-- owner may create functions: the procedure is named with its schema and called with an argument
+-- of its exact type, so that no overload another role creates (a cart_abandon_run() without
+-- arguments, or with a variadic or polymorphic one) can be chosen instead.
+CREATE OR REPLACE FUNCTION cart_abandon.scheduled_command() RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT format('CALL %I.cart_abandon_run(%L::pg_catalog.jsonb)', '@extschema@', '{}')
+$$;
+
+-- One job named cart_abandon; scheduling again replaces its schedule. Schedules are in GMT.
+-- SECURITY DEFINER: the job belongs to the extension's owner, so it runs with the privileges the
+-- run needs whoever scheduled it; its command is fixed here, only the schedule is the caller's.
+CREATE OR REPLACE FUNCTION cart_abandon_schedule(schedule text DEFAULT '0 * * * *') RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+    IF schedule IS NULL OR btrim(schedule) = '' THEN
+        RAISE EXCEPTION 'schedule must be a cron expression such as ''0 * * * *'''
+            USING ERRCODE = '22023';
+    END IF;
+    PERFORM cart_abandon.require_pg_cron();
+    -- The job's command is only the CALL: pg_cron runs a committing procedure only as the sole statement.
+    RETURN cron.schedule('cart_abandon', schedule, cart_abandon.scheduled_command());
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cart_abandon_unschedule() RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+BEGIN
+    PERFORM cart_abandon.require_pg_cron();
+    IF NOT EXISTS (SELECT 1 FROM cron.job WHERE jobname = 'cart_abandon' AND username = current_user) THEN
+        RETURN false;
+    END IF;
+    RETURN cron.unschedule('cart_abandon');
+END
+$$;
+
+
+-- The shop's open carts, of them the abandoned (idle at least first_delay) and those abandoned
+-- inside max_age, as a run that scans in full counts them at its end (src/pg/runs.cpp: one pass
+-- over the carts and their items, read as the owner of Medusa's tables). schema_name must be
+-- cart_abandon.medusa_schema. Superuser only (the benchmark times it).
+CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
+    schema_name text, first_delay interval, max_age interval,
+    OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
+AS 'MODULE_PATHNAME', 'cart_abandon_count_carts' LANGUAGE C STABLE STRICT;
+
+-- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
+CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+DECLARE
+    settings record;
+    medusa text;
+    missing text[];
+    result jsonb;
+    carts jsonb;
+    ledger jsonb;
+    recovered jsonb;
+    schedule jsonb;
+    cron_database text;
+    last_scheduled jsonb;
+BEGIN
+    settings := cart_abandon.effective_settings();
+    missing := cart_abandon.missing_medusa_tables(settings.medusa_schema);
+    IF cardinality(missing) > 0 THEN
+        RAISE EXCEPTION 'Medusa tables not found in schema "%": %', settings.medusa_schema, array_to_string(missing, ', ')
+            USING ERRCODE = '42P01', HINT = 'Set cart_abandon.medusa_schema to the schema that holds Medusa''s tables.';
+    END IF;
+    medusa := quote_ident(settings.medusa_schema);
+
+    -- The cart figures as the latest run that scanned in full counted them (cart_abandon.count_carts):
+    -- counting every open cart per call took 12 to 14 s at a million carts. NULL before such a run.
+    SELECT jsonb_build_object('open_carts', r.open_carts, 'abandoned_carts', r.abandoned_carts,
+                              'abandoned_carts_in_window', r.abandoned_carts_in_window,
+                              'carts_counted_at', r.carts_counted_at)
+      INTO carts
+      FROM cart_abandon.runs r WHERE r.carts_counted_at IS NOT NULL ORDER BY r.id DESC LIMIT 1;
+    carts := coalesce(carts, jsonb_build_object('open_carts', NULL, 'abandoned_carts', NULL,
+                                                'abandoned_carts_in_window', NULL, 'carts_counted_at', NULL));
+
+    -- What cart_abandon sent, apart from what the shop's previous system had sent (imported).
+    SELECT jsonb_build_object(
+        'first_sent', count(*) FILTER (WHERE stage = 1 AND status = 'sent' AND origin = 'cart_abandon'),
+        'second_sent', count(*) FILTER (WHERE stage = 2 AND status = 'sent' AND origin = 'cart_abandon'),
+        'imported', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND origin = 'imported'),
+                                       'second', count(*) FILTER (WHERE stage = 2 AND origin = 'imported')),
+        'failed', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'failed'),
+                                     'second', count(*) FILTER (WHERE stage = 2 AND status = 'failed')),
+        'unknown', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'unknown'),
+                                      'second', count(*) FILTER (WHERE stage = 2 AND status = 'unknown')),
+        'retry_pending', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND status = 'retry'),
+                                            'second', count(*) FILTER (WHERE stage = 2 AND status = 'retry')),
+        'in_flight', count(*) FILTER (WHERE status = 'claimed'),
+        'skipped', coalesce((SELECT jsonb_object_agg(skip_reason, n) FROM (
+                        SELECT skip_reason, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE status = 'skipped' GROUP BY skip_reason) s), '{}'::jsonb),
+        'held', coalesce((SELECT jsonb_object_agg(hold_reason, n) FROM (
+                        SELECT hold_reason, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE status = 'held' GROUP BY hold_reason) s), '{}'::jsonb),
+        'reminded_carts', count(DISTINCT cart_id) FILTER (WHERE status = 'sent' AND origin = 'cart_abandon'),
+        -- Meta's side (status webhooks): accepted = every message Meta took, failed later or not.
+        'accepted', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND wamid IS NOT NULL),
+                                       'second', count(*) FILTER (WHERE stage = 2 AND wamid IS NOT NULL)),
+        'delivered', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND delivered_at IS NOT NULL),
+                                        'second', count(*) FILTER (WHERE stage = 2 AND delivered_at IS NOT NULL)),
+        'read', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND read_at IS NOT NULL),
+                                   'second', count(*) FILTER (WHERE stage = 2 AND read_at IS NOT NULL)),
+        'delivery_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+                              THEN round(count(*) FILTER (WHERE delivered_at IS NOT NULL)::numeric
+                                         / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
+        'read_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+                          THEN round(count(*) FILTER (WHERE read_at IS NOT NULL)::numeric
+                                     / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
+        'failed_after_acceptance', coalesce((SELECT jsonb_object_agg(coalesce(error_code, 0)::text, n) FROM (
+                        SELECT error_code, count(*) AS n FROM cart_abandon.deliveries
+                         WHERE failed_at IS NOT NULL GROUP BY error_code) f), '{}'::jsonb),
+        -- 131049: Meta's per-user marketing cap; due again after 24 h.
+        'deferred', count(*) FILTER (WHERE status = 'held' AND hold_reason = 'meta_marketing_cap'))
+      INTO ledger
+      FROM cart_abandon.deliveries;
+
+    -- Recovered: completed after cart_abandon sent a reminder, as the latest run recorded them
+    -- (src/pg/recoveries.cpp); value per currency, rounded to its minor units (ICU).
+    -- NULL before the first run has looked.
+    SELECT CASE WHEN max(r.recoveries_checked_at) IS NULL
+                THEN jsonb_build_object('recovered_carts', NULL, 'recovered_value', NULL, 'recoveries_checked_at', NULL)
+                ELSE jsonb_build_object(
+                    'recovered_carts', (SELECT count(*) FROM cart_abandon.recovered_carts),
+                    'recovered_value', coalesce((
+                        SELECT jsonb_object_agg(p.currency_code, p.value)
+                          FROM (SELECT rc.currency_code,
+                                       round(sum(rc.value), cart_abandon.currency_minor_units(rc.currency_code)) AS value
+                                  FROM cart_abandon.recovered_carts rc WHERE rc.value IS NOT NULL
+                                 GROUP BY rc.currency_code) p), '{}'::jsonb),
+                    'recoveries_checked_at', max(r.recoveries_checked_at)) END
+      INTO recovered
+      FROM cart_abandon.runs r WHERE r.recoveries_checked_at IS NOT NULL;
+
+    -- pg_cron usually lives in another database (cron.database_name): its jobs cannot be read
+    -- from here, so 'scheduled' is then unknown (NULL), and what tells is the latest run pg_cron
+    -- started, from our own run log.
+    IF current_setting('shared_preload_libraries') ~ '(^|[\s,"])pg_cron($|[\s,"])' THEN
+        cron_database := current_setting('cron.database_name', true);
+    END IF;
+    last_scheduled := (SELECT jsonb_build_object('id', r.id, 'status', r.status, 'started_at', r.started_at,
+                                                 'finished_at', r.finished_at)
+                         FROM cart_abandon.runs r WHERE r.started_by = 'pg_cron' ORDER BY r.id DESC LIMIT 1);
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        EXECUTE $q$
+            SELECT coalesce((
+                SELECT jsonb_build_object(
+                    'pg_cron', true, 'scheduled', true, 'jobid', j.jobid, 'schedule', j.schedule,
+                    'active', j.active, 'command', j.command,
+                    'last_result', (SELECT jsonb_build_object('status', d.status, 'start_time', d.start_time,
+                                                              'end_time', d.end_time, 'message', d.return_message)
+                                      FROM cron.job_run_details d WHERE d.jobid = j.jobid
+                                     ORDER BY d.start_time DESC NULLS LAST LIMIT 1))
+                  FROM cron.job j WHERE j.jobname = 'cart_abandon' ORDER BY j.jobid LIMIT 1),
+                jsonb_build_object('pg_cron', true, 'scheduled', false)) $q$
+        INTO schedule;
+        schedule := schedule || jsonb_build_object('pg_cron_database', current_database());
+    ELSE
+        schedule := jsonb_build_object('pg_cron', false, 'pg_cron_database', cron_database,
+                                       'scheduled', CASE WHEN cron_database IS NULL THEN false END);
+    END IF;
+    schedule := schedule || jsonb_build_object('last_scheduled_run', last_scheduled);
+
+    result := carts || ledger || recovered || jsonb_build_object(
+        'recovery_rate', CASE WHEN recovered -> 'recovered_carts' = 'null'::jsonb THEN NULL
+                              WHEN (ledger ->> 'reminded_carts')::bigint > 0
+                              THEN round((recovered ->> 'recovered_carts')::numeric / (ledger ->> 'reminded_carts')::numeric, 4)
+                              ELSE 0 END,
+        'opt_outs', (SELECT count(*) FROM cart_abandon.opt_outs),
+        'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
+                        SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
+        'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+        -- Cart metadata is a mirror of the ledger, written without waiting for a shopper: what
+        -- it does not show yet (held by a transaction, or failing: metadata_write_error says why).
+        'cart_metadata', (SELECT jsonb_build_object(
+                                  'pending', count(*),
+                                  'failing', count(*) FILTER (WHERE d.metadata_write_error IS NOT NULL),
+                                  'oldest_pending_since', min(d.metadata_pending_since))
+                             FROM cart_abandon.deliveries d WHERE d.metadata_pending_since IS NOT NULL),
+        'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
+        'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
+                                         'per', cart_abandon.rate_limit_scope()),
+        'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),
+        'channels', jsonb_build_object('whatsapp', coalesce(
+            (SELECT CASE WHEN c.paused
+                         THEN jsonb_build_object('paused', true, 'error_code', c.error_code,
+                                                 'error_message', c.error_message, 'since', c.changed_at)
+                         WHEN c.error_code IS NOT NULL  -- paused once, then lifted
+                         THEN jsonb_build_object('paused', false, 'resumed_at', c.changed_at)
+                         ELSE jsonb_build_object('paused', false) END
+                    || jsonb_build_object('last_webhook_at', c.last_webhook_at)
+               FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+            '{"paused": false, "last_webhook_at": null}'::jsonb)),
+        'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
+        'schedule', schedule);
+    RETURN result;
+END
+$$;
+
+-- ---- figures per day (the admin page's chart, Grafana) ----
+
+-- One row per calendar day of the last `days` (the session's TimeZone: SET TimeZone, or ALTER
+-- DATABASE ... SET TimeZone, decides where a day begins), oldest first, today last, every day
+-- present. Each figure counts what happened that day, so summed over days that cover the whole
+-- ledger they equal cart_abandon_stats()' own:
+--   first_sent, second_sent  reminders cart_abandon sent (by sent_at: Meta accepted them) that stand
+--                            as sent, as the stats' first_sent/second_sent (one that failed after
+--                            acceptance counts as failed; the previous system's, imported, not at all);
+--   delivered, read          messages Meta's status webhooks reported delivered/read, by Meta's time;
+--   failed                   messages that failed: refused when sent (when the ledger recorded it)
+--                            or failed after Meta accepted them (Meta's time of the failure);
+--   recovered_carts          reminded carts completed that day (cart_abandon.recovered_carts, kept
+--                            by each run: a completion shows once a run has looked);
+--   recovered_value          their items' value per currency (lower-case ISO 4217 code), rounded to
+--                            the currency's minor units (ICU); {} when none.
+-- Errors: days NULL or outside 1..366, 22023. SECURITY DEFINER, like the stats: the monitor reads
+-- the figures without reading the ledger.
+CREATE OR REPLACE FUNCTION cart_abandon_daily(days integer DEFAULT 30)
+RETURNS TABLE (day date, first_sent bigint, second_sent bigint, delivered bigint, read bigint, failed bigint,
+               recovered_carts bigint, recovered_value jsonb)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+#variable_conflict use_column
+DECLARE
+    first_day date;
+    since timestamptz;
+BEGIN
+    IF days IS NULL OR days < 1 OR days > 366 THEN
+        RAISE EXCEPTION 'cart_abandon_daily: days must be from 1 to 366, not %', coalesce(days::text, 'NULL')
+            USING ERRCODE = '22023', HINT = 'cart_abandon_daily(30) gives the last 30 days, today included.';
+    END IF;
+    first_day := current_date - (days - 1);
+    since := first_day::timestamptz;  -- midnight in the session's TimeZone
+    RETURN QUERY
+    WITH events AS (
+        -- One row per thing that happened to a ledger row since the first day, with its time.
+        SELECT e.kind, e.at::date AS on_day
+          FROM cart_abandon.deliveries d
+          CROSS JOIN LATERAL (VALUES
+              (CASE WHEN d.status = 'sent' AND d.origin = 'cart_abandon'
+                    THEN CASE d.stage WHEN 1 THEN 'first' ELSE 'second' END END, d.sent_at),
+              ('delivered', d.delivered_at),
+              ('read', d.read_at),
+              ('failed', CASE WHEN d.failed_at IS NOT NULL THEN d.failed_at
+                              WHEN d.status = 'failed' THEN d.updated_at END)) e(kind, at)
+         WHERE (d.sent_at >= since OR d.delivered_at >= since OR d.read_at >= since OR d.failed_at >= since
+                OR (d.status = 'failed' AND d.updated_at >= since))
+           AND e.kind IS NOT NULL AND e.at >= since),
+    per_day AS (
+        SELECT ev.on_day,
+               count(*) FILTER (WHERE ev.kind = 'first') AS first_sent,
+               count(*) FILTER (WHERE ev.kind = 'second') AS second_sent,
+               count(*) FILTER (WHERE ev.kind = 'delivered') AS delivered,
+               count(*) FILTER (WHERE ev.kind = 'read') AS read,
+               count(*) FILTER (WHERE ev.kind = 'failed') AS failed
+          FROM events ev GROUP BY ev.on_day),
+    recovered_per_currency AS (
+        SELECT rc.completed_at::date AS on_day, rc.currency_code, count(*) AS carts,
+               round(sum(rc.value), cart_abandon.currency_minor_units(rc.currency_code)) AS value
+          FROM cart_abandon.recovered_carts rc
+         WHERE rc.completed_at >= since
+         GROUP BY 1, 2),
+    recovered_per_day AS (
+        SELECT r.on_day, sum(r.carts)::bigint AS carts,
+               coalesce(jsonb_object_agg(r.currency_code, r.value) FILTER (WHERE r.value IS NOT NULL), '{}'::jsonb) AS value
+          FROM recovered_per_currency r GROUP BY r.on_day)
+    SELECT s.on_day::date,
+           coalesce(p.first_sent, 0), coalesce(p.second_sent, 0), coalesce(p.delivered, 0),
+           coalesce(p.read, 0), coalesce(p.failed, 0),
+           coalesce(rd.carts, 0), coalesce(rd.value, '{}'::jsonb)
+      FROM generate_series(first_day, current_date, interval '1 day') AS s(on_day)
+      LEFT JOIN per_day p ON p.on_day = s.on_day::date
+      LEFT JOIN recovered_per_day rd ON rd.on_day = s.on_day::date
+     ORDER BY s.on_day;
+END
+$$;
+
+-- The indexes that make the hourly scan follow the carts active inside the max-age window, not
+-- every cart ever made, a cart's removed items a lookup, and the reading of recent purchases a
+-- range scan: name, Medusa table, and definition as pg_get_indexdef prints it after the table.
+-- One list both creates them (cart_abandon_recommended_indexes) and finds them missing
+-- (cart_abandon.missing_indexes), so the two cannot drift apart.
+CREATE OR REPLACE FUNCTION cart_abandon.recommended_index_list(
+    OUT name text, OUT table_name text, OUT definition text) RETURNS SETOF record
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    VALUES
+        ('cart_abandon_open_cart_activity', 'cart',
+         'USING btree (updated_at) WHERE ((deleted_at IS NULL) AND (completed_at IS NULL))'),
+        -- Every change to an item or shipping method, removals included (1.0's indexes on
+        -- greatest(created_at, updated_at) are no longer used: drop them once these exist).
+        ('cart_abandon_line_item_changes', 'cart_line_item',
+         'USING btree (GREATEST(created_at, updated_at, deleted_at), cart_id)'),
+        ('cart_abandon_shipping_changes', 'cart_shipping_method',
+         'USING btree (GREATEST(created_at, updated_at, deleted_at), cart_id)'),
+        -- A cart's removed items and shipping methods, by cart (Medusa's cart_id indexes hold
+        -- live rows only).
+        ('cart_abandon_line_item_removed', 'cart_line_item', 'USING btree (cart_id) WHERE (deleted_at IS NOT NULL)'),
+        ('cart_abandon_shipping_removed', 'cart_shipping_method', 'USING btree (cart_id) WHERE (deleted_at IS NOT NULL)'),
+        -- Changed addresses and customers lift skips for want of a phone or of consent.
+        ('cart_abandon_cart_address_changes', 'cart_address', 'USING btree (updated_at)'),
+        ('cart_abandon_customer_changes', 'customer', 'USING btree (updated_at)'),
+        -- A run reads the purchases since the max-age window began, once (1.0's per-cart
+        -- indexes cart_abandon_completed_by_email and _by_customer are no longer used).
+        ('cart_abandon_completed', 'cart', 'USING btree (completed_at) WHERE (completed_at IS NOT NULL)'),
+        ('cart_abandon_order_created', 'order', 'USING btree (created_at)')
+$$;
+
+-- The recommended indexes missing from the Medusa schema, by name, in the list's order. An index
+-- counts by its definition (table, columns or expressions, predicate), whatever its name, once
+-- valid: one a shop made under its own name serves as well, and one a failed CREATE INDEX
+-- CONCURRENTLY left invalid does not. A catalog lookup: cheap enough for every run and stats call.
+CREATE OR REPLACE FUNCTION cart_abandon.missing_indexes(schema_name text) RETURNS text[]
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH recommended AS (
+        SELECT r.name, r.definition, r.n,
+               pg_catalog.to_regclass(quote_ident(schema_name) || '.' || quote_ident(r.table_name)) AS table_oid
+          FROM cart_abandon.recommended_index_list() WITH ORDINALITY AS r(name, table_name, definition, n)),
+    -- Each valid index of those tables deparsed once (the first call in a session reads the catalog).
+    present AS MATERIALIZED (
+        SELECT i.indrelid, substr(d.def, strpos(d.def, ' USING ') + 1) AS definition
+          FROM pg_catalog.pg_index i
+         CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_indexdef(i.indexrelid) AS def) d
+         WHERE i.indisvalid AND i.indrelid IN (SELECT table_oid FROM recommended))
+    SELECT coalesce(array_agg(r.name ORDER BY r.n), '{}')
+      FROM recommended r
+     WHERE NOT EXISTS (SELECT 1 FROM present p WHERE p.indrelid = r.table_oid AND p.definition = r.definition)
+$$;
+
+-- Returned as statements to run one by one outside a transaction (CONCURRENTLY: no lock that
+-- stops Medusa's writes; an extension script or function cannot run them):
+-- SELECT * FROM cart_abandon_recommended_indexes() \gexec
+CREATE OR REPLACE FUNCTION cart_abandon_recommended_indexes() RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
+    SELECT statement FROM (
+        SELECT format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON %s.%I %s', r.name,
+                      quote_ident((cart_abandon.effective_settings()).medusa_schema), r.table_name, r.definition),
+               r.n
+          FROM cart_abandon.recommended_index_list() WITH ORDINALITY AS r(name, table_name, definition, n)
+        UNION ALL
+        -- The planner estimates a time range on an expression only from the statistics of a
+        -- non-partial index on it, gathered by the next ANALYZE: without them it guesses a third
+        -- of the table and scans every cart.
+        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method',
+                      quote_ident((cart_abandon.effective_settings()).medusa_schema)), 1000
+    ) s(statement, n)
+     ORDER BY n
+$$;
+
+-- ---- privileges: nothing for PUBLIC ----
+REVOKE ALL ON ALL TABLES IN SCHEMA cart_abandon FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA cart_abandon FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA cart_abandon FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_process(integer, text, jsonb) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE cart_abandon_run(jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_stats() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_daily(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_schedule(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_unschedule() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_recommended_indexes() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_webhook(text, text) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION cart_abandon_process(integer, text, jsonb) TO cart_abandon_operator;
+GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb) TO cart_abandon_operator;
+GRANT EXECUTE ON FUNCTION cart_abandon_schedule(text) TO cart_abandon_operator;
+GRANT EXECUTE ON FUNCTION cart_abandon_unschedule() TO cart_abandon_operator;
+GRANT EXECUTE ON FUNCTION cart_abandon_stats() TO cart_abandon_operator, cart_abandon_monitor;
+GRANT EXECUTE ON FUNCTION cart_abandon_daily(integer) TO cart_abandon_operator, cart_abandon_monitor;
+GRANT EXECUTE ON FUNCTION cart_abandon_webhook(text, text) TO cart_abandon_webhook, cart_abandon_operator;
+GRANT USAGE ON SCHEMA cart_abandon TO cart_abandon_operator;
+GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel_status, cart_abandon.whatsapp_preferences,
+                cart_abandon.recovered_carts
+    TO cart_abandon_operator;
+GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;
