@@ -225,20 +225,6 @@ none() {
     is "$n" 0 "$2"
     [ "$n" = 0 ] || q "SELECT * FROM soak.$1 LIMIT 5" 2>&1 | sed 's/^/#   /'
 }
-# A check of a class that a later issue fixes: printed as TAP's TODO with its count, not counted
-# as a failure (it says what is still wrong without hiding the checks that must hold).
-_tap_todo=0
-known() {
-    local n
-    n=$(q "SELECT count(*) FROM soak.$1")
-    _tap_n=$((_tap_n + 1))
-    if [ "$n" = 0 ]; then echo "ok $_tap_n - $2"
-    else
-        echo "not ok $_tap_n - $2 # TODO $3: $n"
-        _tap_todo=$((_tap_todo + 1))
-        q "SELECT * FROM soak.$1 LIMIT 5" 2>&1 | sed 's/^/#   /'
-    fi
-}
 sum_counts() { cat "$SOAK_DIR"/$1.count 2> /dev/null | awk -v f="$2" '{s += $f} END {print s + 0}'; }
 
 crash_lines=$(grep -E "terminated by signal|server process .* was terminated|all server processes terminated; reinitializing|PANIC" "$PG_LOG")
@@ -268,10 +254,8 @@ none after_opt_out "no message accepted more than 30 s after its number opted ou
 none unapplied_webhooks "every webhook body taken from the stand-in was applied"
 is "$(q "SELECT (fixture.standin_call('GET', '/state') -> 'webhooks') ->> 'dropped'")" 0 "the stand-in dropped no webhook update"
 none replays_that_changed "applying a body again changed nothing"
-# Issue 19 part 1: a status that arrives before its send is recorded (the claim still live) is
-# answered 200 and dropped today; these two fail until it is kept and applied.
-known ignored_statuses "no status of a message cart_abandon sent was ignored" "issue 19: statuses before their send is recorded"
-known webhook_outcomes "the ledger has every status: each message read, each to a failing number failed with 131026" "issue 19: statuses before their send is recorded"
+none unapplied_statuses "every status of a message cart_abandon sent was applied (none left kept)"
+none webhook_outcomes "the ledger has every status: each message read, each to a failing number failed with 131026"
 none opt_out_mismatches "the opt-outs are exactly the numbers that said stop"
 none metadata_problems "every cart kept the shop's metadata keys, and each sent stage is in it"
 process_errors=$(sum_counts 'process*' 4)
@@ -302,8 +286,7 @@ echo "# shop: $(q "SELECT last_value FROM soak.cart_seq") carts, $(sum_counts sh
      "$(sum_counts 'lock*' 1) rows held FOR UPDATE idle in transaction"
 echo "# server log: $(grep -c 'ERROR: ' "$PG_LOG") errors$(grep -o 'ERROR: .*' "$PG_LOG" | cut -c1-100 | sort | uniq -c | sort -rn | head -3 | awk '{$1 = $1; printf "; %s", $0}')"
 echo "# crashes: $(printf '%s' "$crash_lines" | grep -c 'terminated by signal'), core files: ${#cores[@]}"
-[ "$_tap_todo" = 0 ] || echo "# known (TODO, issue 19): $_tap_todo checks"
-echo "$((_tap_n - _tap_failed - _tap_todo)) passed, $_tap_failed failed"
+echo "$((_tap_n - _tap_failed)) passed, $_tap_failed failed"
 if [ "$_tap_failed" -gt 0 ] || [ "${KEEP_LOCAL_ENV:-0}" = 1 ]; then
     failed_any=$(( _tap_failed > 0 ))
     psql -X -q -c "\\copy soak.requests TO '$SOAK_DIR/requests.tsv'" -c "\\copy cart_abandon.deliveries TO '$SOAK_DIR/deliveries.tsv'" \

@@ -212,6 +212,30 @@ CREATE TABLE cart_abandon.recovered_carts (
     recorded_at   timestamptz NOT NULL DEFAULT now()
 );
 
+-- Status webhooks that named no recorded message when they arrived: their send's answer not yet
+-- recorded (Meta often reports within a second, while the batch still sends), or a message of
+-- another system on the same number. Kept, never dropped, and applied once their ledger row is
+-- recorded (src/pg/kept_statuses.cpp); those still unmatched after 7 days (Meta's retry window)
+-- are deleted by a run. One row per status as the webhook carried it.
+CREATE TABLE cart_abandon.kept_statuses (
+    id             bigserial   PRIMARY KEY,
+    channel        text        NOT NULL,
+    wamid          text        NOT NULL,
+    status         text        NOT NULL,
+    at             timestamptz NOT NULL,
+    recipient      text,
+    delivery_id    bigint,
+    claimed_at     timestamptz,
+    action         text,
+    error_code     integer,
+    error_text     text,
+    metadata_error text,
+    received_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX kept_statuses_wamid_idx ON cart_abandon.kept_statuses (wamid);
+CREATE INDEX kept_statuses_delivery_idx ON cart_abandon.kept_statuses (delivery_id) WHERE delivery_id IS NOT NULL;
+CREATE INDEX kept_statuses_received_idx ON cart_abandon.kept_statuses (received_at);
+
 -- The rows are the shop's data: keep them in pg_dump output.
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.deliveries_id_seq', '');
@@ -221,7 +245,8 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.channel_status', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
-
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -514,6 +539,9 @@ BEGIN
         'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+        -- Statuses that came before their message was recorded, waiting for it (7 days at most).
+        'kept_statuses', (SELECT jsonb_build_object('count', count(*), 'oldest_received_at', min(k.received_at))
+                            FROM cart_abandon.kept_statuses k),
         -- Cart metadata is a mirror of the ledger, written without waiting for a shopper: what
         -- it does not show yet (held by a transaction, or failing: metadata_write_error says why).
         'cart_metadata', (SELECT jsonb_build_object(

@@ -261,17 +261,18 @@ CREATE VIEW soak.after_opt_out AS
      WHERE r.accepted AND r.at > o.created_at + interval '30 s';
 
 -- Every body taken from the stand-in applied; applying one again changed nothing (unless its
--- first application ignored a status: see soak.ignored_statuses); no status of a message
--- cart_abandon sent ignored.
+-- first application kept a status for a message not yet recorded); no status of a message
+-- cart_abandon sent left unapplied (kept statuses apply once their message is recorded).
 CREATE VIEW soak.unapplied_webhooks AS
     SELECT id, attempts, last_error FROM soak.webhooks WHERE applied_at IS NULL;
 CREATE VIEW soak.replays_that_changed AS
     SELECT p.webhook_id, p.result, p.error FROM soak.replays p JOIN soak.webhooks w ON w.id = p.webhook_id
      WHERE p.error IS NOT NULL
-        OR ((w.result ->> 'statuses_ignored')::int = 0 AND (p.result ->> 'statuses_applied')::int > 0)
+        OR ((w.result ->> 'statuses_kept')::int = 0 AND (p.result ->> 'statuses_applied')::int > 0)
         OR (p.result ->> 'opt_outs_added')::int > 0 OR (p.result ->> 'opt_outs_removed')::int > 0;
-CREATE VIEW soak.ignored_statuses AS
-    SELECT id, result FROM soak.webhooks WHERE (result ->> 'statuses_ignored')::int > 0;
+CREATE VIEW soak.unapplied_statuses AS
+    SELECT k.id, k.wamid, k.status, k.delivery_id, k.received_at FROM cart_abandon.kept_statuses k
+     WHERE k.delivery_id IS NOT NULL OR EXISTS (SELECT FROM cart_abandon.deliveries d WHERE d.wamid = k.wamid);
 
 -- The ledger after every webhook: each message sent stands at read (the stand-in's plan: sent,
 -- delivered, read), each to a failing number failed with 131026.

@@ -138,6 +138,9 @@ BEGIN
         'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+        -- Statuses that came before their message was recorded, waiting for it (7 days at most).
+        'kept_statuses', (SELECT jsonb_build_object('count', count(*), 'oldest_received_at', min(k.received_at))
+                            FROM cart_abandon.kept_statuses k),
         -- Cart metadata is a mirror of the ledger, written without waiting for a shopper: what
         -- it does not show yet (held by a transaction, or failing: metadata_write_error says why).
         'cart_metadata', (SELECT jsonb_build_object(

@@ -13,6 +13,7 @@
 #include "pg/boundary.hpp"
 #include "pg/decisions.hpp"
 #include "pg/due_carts.hpp"
+#include "pg/kept_statuses.hpp"
 #include "pg/ledger.hpp"
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
@@ -295,6 +296,12 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
             add_pending_opt_outs();
             if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
             else if (any_sent && state.paused_code) record_channel_sending();
+            // Statuses Meta reported before these outcomes were recorded.
+            std::vector<int64_t> ids;
+            for (const auto& [key, claim] : batch.claimed) ids.push_back(claim.id);
+            StatusResult kept = apply_kept_statuses(ids, state.config.timing.max_attempts);
+            metadata_pending.insert(metadata_pending.end(), kept.metadata_pending.begin(), kept.metadata_pending.end());
+            if (!halted_now) record_pause_of(kept);
             outcomes_written(result);
             make_commit_durable();  // what follows from a send is as durable as the send's record
         });

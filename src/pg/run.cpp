@@ -11,6 +11,7 @@
 #include "pg/cart_metadata.hpp"
 #include "pg/recoveries.hpp"
 #include "pg/due_carts.hpp"
+#include "pg/kept_statuses.hpp"
 #include "pg/ledger.hpp"
 #include "pg/runs.hpp"
 #include "pg/settings.hpp"
@@ -99,11 +100,13 @@ Datum run_body(FunctionCallInfo fcinfo) {
     notice_missing_indexes();
     int64_t run_id = 0;
     if (!dry_run) {
-        // A crash's uncertain claims: released when they never left, settled by webhooks when
-        // they did, due again when webhooks flow and none came for them.
+        // A crash's uncertain claims: released when they never left, `unknown` when they may
+        // have (silence is no proof: only a status webhook settles them), and the statuses kept
+        // for them applied.
         settle_dead_claims();
-        reconcile_unknown(reconcile_after(), max_attempts());
         expire_stale_claims(claim_timeout());
+        record_pause_of(apply_all_kept_statuses(max_attempts()));
+        expire_kept_statuses();
         close_abandoned_runs();
         // What earlier calls marked and could not finish: opt-outs, and cart metadata whose
         // cart was held by a shopper (or failed) then.

@@ -198,9 +198,9 @@ void define_settings() {
                   "File holding the app secret, read by the server's OS user when whatsapp_app_secret is empty.",
                   &app_secret_file_value, "", PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
     DefineCustomIntVariable("cart_abandon.reconcile_after",
-                            "While status webhooks arrive, a request whose answer was lost and of which no "
-                            "webhook spoke within this time never reached Meta: its reminder is due again.",
-                            "Accepts units: '15min', '1h'.", &reconcile_after_s, 900, 60, INT_MAX, PGC_USERSET,
+                            "Obsolete since 1.6, no effect: silence is no proof that Meta did not accept a "
+                            "message, so an unknown reminder is never due again on a timer.",
+                            "Kept so that configurations that set it still load.", &reconcile_after_s, 900, 60, INT_MAX, PGC_USERSET,
                             GUC_UNIT_S, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable("cart_abandon.allow_insecure_http",
                              "Accept an http:// whatsapp_api_url (a local stand-in; never in production).", nullptr,
@@ -318,7 +318,6 @@ std::string whatsapp_app_secret() {
         return read_secret_file("cart_abandon.whatsapp_app_secret_file", app_secret_file_value);
     return "";
 }
-std::chrono::seconds reconcile_after() { return std::chrono::seconds(reconcile_after_s); }
 
 cart_abandon::Secrets readable_secrets() {
     cart_abandon::Secrets secrets;

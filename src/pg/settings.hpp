@@ -24,7 +24,6 @@ int attempts_per_run();
 // The app secret that signs Meta's webhooks, from whatsapp_app_secret or its file; "" when unset.
 // Secret: never logged, never in an error.
 std::string whatsapp_app_secret();
-std::chrono::seconds reconcile_after();
 
 // The secrets that are set and readable (the token, the app secret), which no recorded provider
 // text may carry. A file that cannot be read is left out: redacting must not stop a send or a

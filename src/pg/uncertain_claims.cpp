@@ -1,6 +1,7 @@
 // A crash's uncertain claims: the start journal of the backend that claimed them says which
-// requests left; the gone backend's claims that never left are released, the others wait for
-// their status webhook, and those no webhook spoke of while later ones arrived are due again.
+// requests left; the gone backend's claims that never left are released, the others are `unknown`
+// until their status webhook settles them. Silence is no proof that Meta did not accept one: a
+// status can come days late (Meta retries a webhook for 7 days) or never (a held template).
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -45,18 +46,6 @@ RETURNING status = 'unknown'
 )SQL",
     {TEXTOID, INT8ARRAYOID});
 
-Statement reconcile_statement(R"SQL(
-UPDATE cart_abandon.deliveries d
-   SET status = CASE WHEN d.attempts < $2 THEN 'retry' ELSE 'failed' END,
-       error_message = 'no status webhook came for it while later messages got theirs: it never reached Meta',
-       claim_session = NULL, updated_at = clock_timestamp()
-  FROM cart_abandon.channel_status c
- WHERE c.channel = $3 AND d.channel = $3 AND d.status = 'unknown' AND d.wamid IS NULL
-   AND d.claim_session IS NOT NULL AND d.claimed_at < c.webhook_covers
-   AND d.claimed_at < clock_timestamp() - make_interval(secs => $1)
-)SQL",
-    {FLOAT8OID, INT4OID, TEXTOID});
-
 }  // namespace
 
 std::string claim_session() {
@@ -100,11 +89,6 @@ SettledClaims settle_dead_claims() {
         std::remove(path.c_str());
     }
     return settled;
-}
-
-uint64_t reconcile_unknown(std::chrono::seconds after, int max_attempts) {
-    return reconcile_statement.run(
-        {Float8GetDatum(double(after.count())), int_value(max_attempts), text_value(kWhatsAppChannel)});
 }
 
 uint64_t expire_stale_claims(std::chrono::seconds timeout) {

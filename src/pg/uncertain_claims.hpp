@@ -16,18 +16,13 @@ std::string journal_path(const std::string& session);
 
 struct SettledClaims {
     uint64_t released = 0;  // never started: due again at once, attempts untouched
-    uint64_t uncertain = 0;  // started: unknown until a status webhook (or reconcile_after) settles them
+    uint64_t uncertain = 0;  // started: unknown until a status webhook settles them
 };
 
 // Claims of backends that are gone: those their start journal does not hold never left and are
 // released; the others become unknown (their status webhooks settle them). Journals of gone
 // backends are removed.
 SettledClaims settle_dead_claims();
-
-// Unknown claims of 1.2 (with callback data) no status webhook spoke of within `after`, while
-// statuses of later claims arrived: they never reached Meta and are due again (failed when their
-// attempts are spent). Returns how many.
-uint64_t reconcile_unknown(std::chrono::seconds after, int max_attempts);
 
 // Claims older than the timeout with no outcome: the process that made them died mid-flight.
 // They become 'unknown' and are never resent. Returns how many.

@@ -119,9 +119,7 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     const MetadataWrites metadata = write_cart_metadata(applied.metadata_pending, [] {});
     const PreferenceResult preferred = apply_preferences(preferences);
     const uint64_t replied = add_reply_opt_outs(replies);
-    if (applied.pause_code)
-        record_channel_paused(*applied.pause_code,
-                              cart_abandon::channel_pause_reason(*applied.pause_code, applied.pause_text, true));
+    record_pause_of(applied);
     note_webhook(applied.covers);
     spi_finish();
     warn_metadata_failures(metadata);
@@ -132,7 +130,7 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
         {"statuses", statuses.size()},
         {"statuses_applied", applied.changed},
         {"statuses_unchanged", applied.matched - applied.changed},
-        {"statuses_ignored", statuses.size() - applied.matched},
+        {"statuses_kept", applied.kept},
         {"opt_outs_added", applied.opt_outs_added + preferred.added + replied},
         {"opt_outs_removed", preferred.removed},
         {"preferences", preferences.size()},

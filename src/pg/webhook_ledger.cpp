@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "core/whatsapp.hpp"
 #include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
+#include "pg/ledger.hpp"
 #include "pg/spi.hpp"
 #include "pg/webhook_ledger.hpp"
 
@@ -15,7 +17,9 @@ namespace {
 
 // One row per status. A status finds its row by wamid; when the send's answer was lost (the row
 // has no wamid yet: unknown, or claimed by a backend that is gone), by the callback data naming
-// the row and its claim.
+// the row and its claim. A status that finds no row (its send's answer not yet recorded: the
+// claim is live) is kept in cart_abandon.kept_statuses, to be applied once the row is recorded
+// (src/pg/kept_statuses.cpp): never dropped.
 // Statuses of one row in one body are folded: the furthest status and Meta's earliest time of
 // each. A failure counts once (failed_at set) and never after Meta delivered the message.
 // Delivered and read times only move earlier; webhook_status only further.
@@ -24,9 +28,9 @@ WITH input AS (
     SELECT u.*, CASE u.status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'played' THEN 4
                               ELSE 0 END AS rank
       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[],
-                  $7::text[], $8::int[], $9::text[], $10::text[])
+                  $7::text[], $8::int[], $9::text[], $10::text[], $13::timestamptz[])
            WITH ORDINALITY AS u(wamid, status, at, recipient, delivery_id, claimed_at, action, error_code,
-                                error_text, metadata_error, ord)
+                                error_text, metadata_error, received_at, ord)
 ),
 matched AS MATERIALIZED (
     SELECT i.*, d.id
@@ -124,6 +128,16 @@ changed AS (
     RETURNING d.id, d.cart_id, d.stage, d.phone, d.status, d.sent_at, d.claimed_at, n.old_status, n.fails,
               n.action, n.metadata_error, n.recipient, n.error_code, n.error_text
 ),
+kept AS (
+    INSERT INTO cart_abandon.kept_statuses (channel, wamid, status, at, recipient, delivery_id, claimed_at, action,
+                                            error_code, error_text, metadata_error, received_at)
+    SELECT $12, i.wamid, i.status, i.at, nullif(i.recipient, ''), nullif(i.delivery_id, '')::bigint, i.claimed_at,
+           nullif(i.action, ''), CASE WHEN i.status = 'failed' THEN i.error_code END, nullif(i.error_text, ''),
+           nullif(i.metadata_error, ''), coalesce(i.received_at, clock_timestamp())
+      FROM input i
+     WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.ord = i.ord)
+    RETURNING 1
+),
 opted_out AS (
     INSERT INTO cart_abandon.opt_outs (phone, wa_id, source, reason)
     SELECT DISTINCT ON (c.phone) c.phone, nullif(c.recipient, ''), 'whatsapp_131050',
@@ -139,10 +153,11 @@ SELECT (SELECT count(*) FROM matched),
        (SELECT max(claimed_at) FROM changed),
        (SELECT error_code FROM changed WHERE fails AND action = 'pause' LIMIT 1),
        (SELECT error_text FROM changed WHERE fails AND action = 'pause' LIMIT 1),
-       (SELECT array_agg(id) FROM changed WHERE fails OR (status = 'sent' AND old_status <> 'sent'))
+       (SELECT array_agg(id) FROM changed WHERE fails OR (status = 'sent' AND old_status <> 'sent')),
+       (SELECT count(*) FROM kept)
 )SQL",
     {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
-     TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID},
+     TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID, TIMESTAMPTZARRAYOID},
     Statement::Planning::PerValues);
 
 // user_preferences: the newest event per wa_id decides (an older one arriving late changes
@@ -218,12 +233,31 @@ Statement serialize_statement("SELECT pg_catalog.pg_advisory_xact_lock(166732580
 
 void serialize_webhooks() { serialize_statement.run({}); }
 
+void record_pause_of(const StatusResult& result) {
+    if (result.pause_code)
+        record_channel_paused(*result.pause_code,
+                              cart_abandon::channel_pause_reason(*result.pause_code, result.pause_text, true));
+}
+
+void StatusResult::add(StatusResult&& other) {
+    matched += other.matched;
+    changed += other.changed;
+    kept += other.kept;
+    opt_outs_added += other.opt_outs_added;
+    if (other.covers && (!covers || *other.covers > *covers)) covers = other.covers;
+    if (other.pause_code && !pause_code) {
+        pause_code = other.pause_code;
+        pause_text = std::move(other.pause_text);
+    }
+    metadata_pending.insert(metadata_pending.end(), other.metadata_pending.begin(), other.metadata_pending.end());
+}
+
 StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts) {
     StatusResult result;
     if (rows.empty()) return result;
     std::vector<std::string> wamids, statuses, recipients, delivery_ids, actions, error_texts, metadata_errors;
     std::vector<cart_abandon::Timestamp> ats;
-    std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats;
+    std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats, received_ats;
     std::vector<int> error_codes;
     for (const auto& row : rows) {
         wamids.push_back(row.wamid);
@@ -232,6 +266,7 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
         recipients.push_back(row.recipient);
         delivery_ids.push_back(row.delivery_id ? std::to_string(*row.delivery_id) : "");
         claimed_ats.push_back(row.claimed_at);
+        received_ats.push_back(row.received_at);
         actions.push_back(row.action);
         error_codes.push_back(int(row.error_code));
         error_texts.push_back(row.error_text);
@@ -241,7 +276,8 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
                                       text_array(recipients), text_array(delivery_ids),
                                       nullable_timestamp_array(claimed_ats), text_array(actions),
                                       int_array(error_codes), text_array(error_texts), text_array(metadata_errors),
-                                      int_value(max_attempts), text_value(kWhatsAppChannel)});
+                                      int_value(max_attempts), text_value(kWhatsAppChannel),
+                                      nullable_timestamp_array(received_ats)});
     result.matched = uint64_t(cell_int(0, 0).value_or(0));
     result.changed = uint64_t(cell_int(0, 1).value_or(0));
     result.opt_outs_added = uint64_t(cell_int(0, 2).value_or(0));
@@ -251,6 +287,7 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
         result.pause_text = cell_text_or_empty(0, 5);
     }
     result.metadata_pending = cell_int8_array(0, 6);
+    result.kept = uint64_t(cell_int(0, 7).value_or(0));
     release_result();
     return result;
 }

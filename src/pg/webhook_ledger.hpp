@@ -22,17 +22,26 @@ struct StatusRow {
     long error_code = 0;
     std::string error_text;
     std::string metadata_error;  // what public cart metadata may say of it
+    std::optional<cart_abandon::Timestamp> received_at;  // a kept status: when its webhook came
 };
 
 struct StatusResult {
     uint64_t matched = 0;  // statuses of messages the ledger knows
+    uint64_t kept = 0;     // statuses of no recorded message yet: kept to apply later
     uint64_t changed = 0;  // statuses whose message's row changed (0 for a body applied before)
     uint64_t opt_outs_added = 0;
     std::optional<cart_abandon::Timestamp> covers;  // the latest claim a status spoke of
     std::optional<long> pause_code;  // a failure after acceptance that is the channel's
     std::string pause_text;
     std::vector<int64_t> metadata_pending;  // rows whose cart metadata is to be written
+
+    // Adds what a later application changed (kept statuses applied after a body's own).
+    void add(StatusResult&& other);
 };
+
+// Records the channel's pause when a failure after acceptance was the channel's (a code that every
+// message gets alike), with Meta's text.
+void record_pause_of(const StatusResult& result);
 
 // Holds, until the transaction ends, the lock that makes webhook calls apply one at a time.
 void serialize_webhooks();

@@ -3,7 +3,7 @@
 -- follow Meta's table; opt-outs by preference, reply or button; a lost answer settled.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own).
-SELECT plan(65);
+SELECT plan(66);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -93,9 +93,11 @@ SELECT alike((row_of('f2')).error_message, 'failed after Meta accepted it:%', 't
 SELECT is((SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart WHERE id = 'f2'), 'Meta error 131026: message undeliverable',
           'cart metadata holds the code and a fixed text');
 
--- ---- statuses of messages cart_abandon never sent: counted, ignored ----
-SELECT is(hook(statuses_body(jsonb_build_array(status_item('delivered', 'wamid.someone-else', 1764460800, '4915199999999')))) ->> 'statuses_ignored',
-          '1', 'an unknown wamid is ignored');
+-- ---- statuses of messages the ledger does not know (yet): kept, never dropped ----
+SELECT is(hook(statuses_body(jsonb_build_array(status_item('delivered', 'wamid.someone-else', 1764460800, '4915199999999')))) ->> 'statuses_kept',
+          '1', 'a status of an unknown wamid is kept');
+SELECT is((SELECT status || ' ' || recipient FROM cart_abandon.kept_statuses WHERE wamid = 'wamid.someone-else'), 'delivered 4915199999999',
+          '... in cart_abandon.kept_statuses, as Meta sent it');
 
 -- ---- one body, two unreadable statuses (a \u0000, a lone surrogate): the others applied ----
 -- Built as text: jsonb holds neither. The signature covers the exact bytes, as Meta's would.

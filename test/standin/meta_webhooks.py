@@ -20,7 +20,8 @@ STATUSES = ("sent", "delivered", "read")
 MAX_BATCH = 1000  # Meta batches up to 1,000 updates in one POST
 MAX_QUEUED = 100000  # a bound on the stand-in's memory: beyond it the oldest updates are dropped (counted)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-DEFAULT_PLAN = {"statuses": list(STATUSES), "failures": {}, "order": "produced", "duplicate_rate": 0.0, "seed": None}
+DEFAULT_PLAN = {"statuses": list(STATUSES), "failures": {}, "order": "produced", "duplicate_rate": 0.0, "seed": None,
+                "timing": "after_answer", "withhold": []}
 
 
 def check_plan(plan):
@@ -38,6 +39,11 @@ def check_plan(plan):
         return "order: produced or shuffled"
     if not 0 <= float(plan.get("duplicate_rate", 0)) <= 1:
         return "duplicate_rate: 0 to 1"
+    if plan.get("timing", "after_answer") not in ("after_answer", "before_answer"):
+        return "timing: after_answer or before_answer"
+    withhold = plan.get("withhold", [])
+    if not isinstance(withhold, list) or not all(isinstance(w, str) for w in withhold):
+        return "withhold: a list of \"+E164\", wa_ids or \"all\""
     return None
 
 
@@ -61,6 +67,7 @@ class WebhookHub:
             self.plan = json.loads(json.dumps(DEFAULT_PLAN))
             self.rng = random.Random()
             self.queue = []  # updates: (kind, item, contact, duplicated)
+            self.withheld = []  # (recipient digits, wa_id, update): statuses Meta has not sent yet
             self.dropped = 0
             self.deliveries = []
             self.target = None
@@ -71,6 +78,8 @@ class WebhookHub:
         with self.cond:
             if "failures" in plan:
                 plan = dict(plan, failures={meta_api.digits_of(k): v for k, v in plan["failures"].items()})
+            if "withhold" in plan:
+                plan = dict(plan, withhold=[w if w == "all" else meta_api.digits_of(w) for w in plan["withhold"]])
             self.plan.update(plan)
             if "seed" in plan:
                 self.rng = random.Random(plan["seed"])
@@ -79,6 +88,7 @@ class WebhookHub:
         with self.cond:
             plan = dict(self.plan, failures={"+" + k: v for k, v in self.plan["failures"].items()})
             return {"enabled": self.enabled, "plan": plan, "queued": len(self.queue), "dropped": self.dropped,
+                    "withheld": len(self.withheld),
                     "target": self.target, "deliveries": len(self.deliveries)}
 
     # ---- producing updates ----
@@ -90,12 +100,16 @@ class WebhookHub:
             self.dropped += 1
         self.cond.notify_all()
 
-    def message_accepted(self, wamid, digits, wa_id, callback_data, category):
-        """The statuses Meta would send for an accepted message (as planned for its recipient)."""
+    def message_accepted(self, wamid, digits, wa_id, callback_data, category, held=False):
+        """The statuses Meta would send for an accepted message (as planned for its recipient). A
+        message held for quality assessment, or a recipient the plan withholds, gets them only when
+        released (POST /_control/webhook_release): Meta's late or missing statuses."""
         if not self.enabled:
             return
         now = str(int(time.time()))
         with self.cond:
+            withhold = self.plan["withhold"]
+            held = held or "all" in withhold or digits in withhold or wa_id in withhold
             failure = self.plan["failures"].get(digits) or self.plan["failures"].get(wa_id)
             statuses = list(failure.get("after", [])) + ["failed"] if failure else self.plan["statuses"]
             for status in statuses:
@@ -107,7 +121,22 @@ class WebhookHub:
                                        "category": category}
                 if callback_data is not None:
                     item["biz_opaque_callback_data"] = callback_data
-                self._put("statuses", item)
+                if held:
+                    self.withheld.append((digits, wa_id, ("statuses", item, None, False)))
+                else:
+                    self._put("statuses", item)
+
+    def release(self, recipients=None, reverse=False):
+        """Queues the withheld statuses of these recipients ("+E164" or wa_ids; None: all), in the
+        order produced (reverse: newest first). Returns how many."""
+        keys = None if recipients is None else {meta_api.digits_of(r) for r in recipients}
+        with self.cond:
+            chosen = [w for w in self.withheld if keys is None or w[0] in keys or w[1] in keys]
+            self.withheld = [w for w in self.withheld if not (keys is None or w[0] in keys or w[1] in keys)]
+            for _, _, update in (reversed(chosen) if reverse else chosen):
+                self.queue.append(update)
+            self.cond.notify_all()
+            return len(chosen)
 
     def inbound(self, kind, wa_id, name, text=None, payload=None, context_id=None, value=None):
         """Queues what a user did: a text, a quick-reply button, a marketing preference. Returns the

@@ -167,7 +167,8 @@ class State:
         if accepted:
             digits, _ = meta_api.resolve_to(record["to"], self.business_country_code)
             self.webhooks.message_accepted(record["wamid"], digits, record["wa_id"],
-                                           record.get("biz_opaque_callback_data"), category)
+                                           record.get("biz_opaque_callback_data"), category,
+                                           held=record.get("message_status") == "held_for_quality_assessment")
 
     # ---- control endpoints ----
 
@@ -241,6 +242,13 @@ class State:
         problem = check_plan(payload)
         expect(problem is None, problem)
         self.webhooks.set_plan(payload)
+
+    def control_webhook_release(self, payload):
+        expect(self.webhooks.enabled, "webhooks are off: start the stand-in with --app-secret-file")
+        expect(isinstance(payload, dict) and set(payload) <= {"to", "reverse"}
+               and (payload.get("to") is None or isinstance(payload["to"], list)),
+               "expected {\"to\": [\"+E164\" or wa_id, ...] (absent: all), \"reverse\": bool}")
+        return {"ok": True, "released": self.webhooks.release(payload.get("to"), bool(payload.get("reverse")))}
 
     def control_webhook_target(self, payload):
         expect(self.webhooks.enabled, "webhooks are off: start the stand-in with --app-secret-file")

@@ -383,6 +383,38 @@ class StandInTest(unittest.TestCase):
         wamids = [self.s.send(to="+49151300000%02d" % n)[1]["messages"][0]["id"] for n in range(5)]
         self.assertEqual([updates_of(b)[0]["id"] for b in self.s.webhooks()], wamids)
 
+    def test_statuses_before_the_answer(self):
+        self.s.control("POST", "webhook_plan", {"statuses": ["sent"], "timing": "before_answer"})
+        self.s.control("POST", "delay", {"ms": 600})
+        answer = {}
+        sender = threading.Thread(target=lambda: answer.update(result=self.s.send(to="+4915130000101")))
+        sender.start()
+        time.sleep(0.3)
+        early = self.s.webhooks()
+        self.assertNotIn("result", answer, "the send is not answered yet")
+        self.assertEqual([u["status"] for u in updates_of(early[0])], ["sent"], "its status is already there")
+        sender.join()
+        self.assertEqual(answer["result"][1]["messages"][0]["id"], updates_of(early[0])[0]["id"])
+        self.assertEqual(self.s.call("POST", "/_control/webhook_plan", {"timing": "soon"})[0], 400)
+
+    def test_withheld_statuses_come_when_released(self):
+        self.s.control("POST", "webhook_plan", {"statuses": ["sent", "delivered"], "withhold": ["+4915130000201"]})
+        late = self.s.send(to="+4915130000201")[1]["messages"][0]["id"]
+        self.s.send(to="+4915130000202")
+        self.assertEqual([updates_of(b)[0]["recipient_id"] for b in self.s.webhooks()], ["4915130000202"] * 2,
+                         "only the other recipient's statuses come")
+        self.assertEqual(self.s.control("GET", "state")["webhooks"]["withheld"], 2)
+        self.assertEqual(self.s.control("POST", "webhook_release", {"to": ["+4915130000201"], "reverse": True})["released"], 2)
+        self.assertEqual([(updates_of(b)[0]["id"], updates_of(b)[0]["status"]) for b in self.s.webhooks()],
+                         [(late, "delivered"), (late, "sent")], "late, and newest first when asked")
+        # Meta sends no status for a template message held for quality assessment until it releases it.
+        self.s.control("POST", "webhook_plan", {"withhold": []})
+        self.s.control("POST", "pacing", {"cart_abandonment_first": "held_for_quality_assessment"})
+        self.s.send(to="+4915130000203")
+        self.assertEqual(self.s.webhooks(), [])
+        self.assertEqual(self.s.control("POST", "webhook_release", {})["released"], 2)
+        self.assertEqual(len(self.s.webhooks()), 2)
+
     def test_user_preferences_text_and_button_events(self):
         self.s.control("POST", "webhook_plan", {"statuses": []})
         wamid = self.s.send(to="+525512345678")[1]["messages"][0]["id"]

@@ -61,7 +61,15 @@ on a bad payload). Everything set here lasts until POST /_control/reset.
                                            ["sent"]}} (that recipient gets the `after` statuses then `failed`
                                            with Meta's errors[]), "order": "produced" | "shuffled",
                                            "duplicate_rate": 0..1 (an update handed out is queued again once,
-                                           to arrive later), "seed": N}
+                                           to arrive later), "seed": N, "timing": "after_answer" |
+                                           "before_answer" (statuses queued before the send is answered:
+                                           with /delay, they can be applied while the sender waits),
+                                           "withhold": ["+E164" or wa_id, ... or "all"] (their statuses
+                                           wait for /webhook_release: late, or never)}
+                                          Statuses of a message answered held_for_quality_assessment (see
+                                          /pacing) are withheld likewise: Meta sends none until it releases it.
+    POST /_control/webhook_release        {"to": ["+E164" or wa_id, ...] (absent: all), "reverse": bool}:
+                                          queues the withheld statuses, answers {"ok": true, "released": N}
     POST /_control/inbound                queues what a user did; answers {"ok": true, "id": wamid | null}:
                                           {"type": "text", "from": "+E164", "text": "STOP", "name": "..."}
                                           {"type": "button", "from": "+E164", "text": "Stop promotions",
@@ -205,7 +213,10 @@ class Handler(BaseHTTPRequestHandler):
             body = None
         record = state.new_record(self.path, endpoint, version, body, self.client_address[1],
                                   (self.headers.get("Authorization") or "") == "Bearer " + state.token)
-        if state.delay_ms:
+        # Meta's statuses often arrive before its answer: with timing before_answer the delay
+        # comes after the message is accepted and its statuses queued.
+        statuses_first = state.webhooks.plan.get("timing") == "before_answer"
+        if state.delay_ms and not statuses_first:
             time.sleep(state.delay_ms / 1000.0)
 
         if not record["auth_ok"]:
@@ -224,7 +235,13 @@ class Handler(BaseHTTPRequestHandler):
             record["fault"] = fault["mode"]
             if inject(self, fault, record):
                 return
-        self.finish_record(record, 200, state.accept(record, body))
+        answer = state.accept(record, body)
+        if statuses_first:
+            self.record(record, 200, accepted=True)
+            if state.delay_ms:
+                time.sleep(state.delay_ms / 1000.0)
+            return self.send_json(200, answer)
+        self.finish_record(record, 200, answer)
 
     def record(self, record, status, accepted):
         """Sets the outcome of a request; an accepted one gets its wamid and its webhooks."""
