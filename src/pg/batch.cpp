@@ -10,10 +10,10 @@
 #include "core/policy.hpp"
 #include "core/delivery_engine.hpp"
 #include "pg/batch.hpp"
+#include "pg/batch_follow_ups.hpp"
 #include "pg/boundary.hpp"
 #include "pg/decisions.hpp"
 #include "pg/due_carts.hpp"
-#include "pg/kept_statuses.hpp"
 #include "pg/ledger.hpp"
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
@@ -289,30 +289,11 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
     if (!batch.deliveries.empty()) forget_started();
     guarded([] { RESUME_INTERRUPTS(); });
 
-    // In subtransactions: a cancel here (it may have arrived while sending) is kept in the
-    // result and raised by the caller once it has released what else it claimed.
-    try {
-        in_subtransaction([&] {
-            add_pending_opt_outs();
-            if (halted_now) record_channel_paused(state.halt_code, state.halt_reason);
-            else if (any_sent && state.paused_code) record_channel_sending();
-            // Statuses Meta reported before these outcomes were recorded.
-            std::vector<int64_t> ids;
-            for (const auto& [key, claim] : batch.claimed) ids.push_back(claim.id);
-            StatusResult kept = apply_kept_statuses(ids, state.config.timing.max_attempts);
-            metadata_pending.insert(metadata_pending.end(), kept.metadata_pending.begin(), kept.metadata_pending.end());
-            if (!halted_now) record_pause_of(kept);
-            outcomes_written(result);
-            make_commit_durable();  // what follows from a send is as durable as the send's record
-        });
-        commit();
-        state.metadata.add(write_cart_metadata(metadata_pending, [&] {
-            make_commit_durable();
-            commit();
-        }));
-    } catch (const PgError&) {
-        result.interrupted = std::current_exception();
-    }
+    // A cancel from here on (it may have arrived while sending) is kept in the result and raised
+    // by the caller once it has released what else it claimed.
+    RecordedBatch recorded{{}, std::move(metadata_pending), halted_now, any_sent};
+    for (const auto& [key, claim] : batch.claimed) recorded.claims.push_back(claim.id);
+    follow_up_outcomes(state, std::move(recorded), result, commit, outcomes_written);
     if (any_sent) state.paused_code.reset();  // the pause is over: no more probing
     commit();
     return result;

@@ -105,6 +105,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
         // for them applied.
         settle_dead_claims();
         expire_stale_claims(claim_timeout());
+        spi_commit();  // the statuses take the webhook lock before any row lock, as webhook calls do
         record_pause_of(apply_all_kept_statuses(max_attempts()));
         expire_kept_statuses();
         close_abandoned_runs();

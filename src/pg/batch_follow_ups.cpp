@@ -1,0 +1,41 @@
+// What follows from a batch's committed outcomes (see batch_follow_ups.hpp).
+#include "pg/batch_follow_ups.hpp"
+#include "pg/boundary.hpp"
+#include "pg/cart_metadata.hpp"
+#include "pg/kept_statuses.hpp"
+#include "pg/ledger.hpp"
+#include "pg/subtransaction.hpp"
+
+namespace pg {
+
+void follow_up_outcomes(RunState& state, RecordedBatch&& recorded, BatchResult& result,
+                        const std::function<void()>& commit,
+                        const std::function<void(const BatchResult&)>& outcomes_written) {
+    try {
+        // Statuses Meta reported before these outcomes were recorded, in a transaction of their
+        // own that takes the webhook lock before any row lock, as webhook calls do.
+        in_subtransaction([&] {
+            StatusResult kept = apply_kept_statuses(recorded.claims, state.config.timing.max_attempts);
+            recorded.metadata_pending.insert(recorded.metadata_pending.end(), kept.metadata_pending.begin(),
+                                             kept.metadata_pending.end());
+            if (!recorded.halted_now) record_pause_of(kept);
+        });
+        commit();
+        in_subtransaction([&] {
+            add_pending_opt_outs();
+            if (recorded.halted_now) record_channel_paused(state.halt_code, state.halt_reason);
+            else if (recorded.any_sent && state.paused_code) record_channel_sending();
+            outcomes_written(result);
+            make_commit_durable();  // what follows from a send is as durable as the send's record
+        });
+        commit();
+        state.metadata.add(write_cart_metadata(recorded.metadata_pending, [&] {
+            make_commit_durable();
+            commit();
+        }));
+    } catch (const PgError&) {
+        result.interrupted = std::current_exception();
+    }
+}
+
+}  // namespace pg
