@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 76
+plan 79
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -128,8 +128,17 @@ HOOK="$MEDUSA_URL/hooks/cart-abandonment/whatsapp"
 # A reply with non-ASCII text: Meta escapes it (\u00e0), a re-serialized body would not match.
 standin POST /inbound '{"type": "text", "from": "+4915123456701", "text": "Merci, j\u0027arrive \u00e0 la caisse"}'
 expect 200 "the stand-in's inbound message"
-standin POST /webhook_target "$(jq -nc --arg u "$HOOK" '{url: $u, max: 2}')"
-for _ in $(seq 100); do
+# The endpoint fails for a while first (the extension's function is away: the plugin answers 503),
+# and Meta retries: nothing is lost, nothing is sent again meanwhile.
+q "ALTER FUNCTION public.cart_abandon_webhook(text, text) RENAME TO cart_abandon_webhook_away" > /dev/null
+standin POST /webhook_target "$(jq -nc --arg u "$HOOK" '{url: $u, max: 2, attempts: 40, retry_ms: 100}')"
+sleep 2
+standin GET /webhook_deliveries
+is "$(json 'length')" 0 "while the endpoint fails, no body is delivered"
+admin POST /admin/cart-abandonment/process '{}'
+is "$HTTP_STATUS:$(json .run.sent_first):$(json .run.sent_second)" "200:0:0" "a run meanwhile sends nothing again"
+q "ALTER FUNCTION public.cart_abandon_webhook_away(text, text) RENAME TO cart_abandon_webhook" > /dev/null
+for _ in $(seq 200); do
     standin GET /state
     [ "$(json '.webhooks.queued')" = 0 ] && break
     sleep 0.1
@@ -138,6 +147,8 @@ sleep 0.5
 standin GET /webhook_deliveries
 is "$(json '[.[] | .statuses[-1]] | unique | map(tostring) | join(",")'):$(json '[.[] | .updates] | add')" "200:10" \
    "the plugin answered 200 to each of the stand-in's signed webhooks (sent, delivered, read x 3 and a reply)"
+is "$(json '[.[0].statuses[] | select(. == 503)] | length >= 2')" true \
+   "... the first after $(json '[.[0].statuses[] | select(. == 503)] | length') answers 503 while the endpoint failed (Meta retries them)"
 standin POST /webhook_target '{"url": null}'
 admin GET /admin/cart-abandonment
 is "$(json '[.accepted.first, .delivered.first, .read.first] | map(tostring) | join(",")')" "3,3,3" "the stats moved: 3 delivered and read"
