@@ -334,6 +334,12 @@ COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
 CREATE OR REPLACE FUNCTION cart_abandon.exposed_secrets() RETURNS text[]
 AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 
+-- The Graph API version of cart_abandon.whatsapp_api_url and how long Meta serves it:
+-- {"version", "served_until", "served_at_least_until", "served_at_most_until", "days_left",
+-- "expiring"} (src/core/graph_versions.cpp holds Meta's table).
+CREATE OR REPLACE FUNCTION cart_abandon.graph_api() RETURNS jsonb
+AS 'MODULE_PATHNAME', 'cart_abandon_graph_api' LANGUAGE C STABLE;
+
 -- Whom cart_abandon.max_per_second holds for: 'sending_number', every caller of the cluster
 -- together (the library is preloaded: the limit lives in shared memory), or 'call', each call
 -- alone (concurrent calls add up).
@@ -550,6 +556,7 @@ BEGIN
                                   'oldest_pending_since', min(d.metadata_pending_since))
                              FROM cart_abandon.deliveries d WHERE d.metadata_pending_since IS NOT NULL),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
+        'graph_api', cart_abandon.graph_api(),
         'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
                                          'per', cart_abandon.rate_limit_scope()),
         'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),

@@ -85,6 +85,12 @@ COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
 CREATE OR REPLACE FUNCTION cart_abandon.exposed_secrets() RETURNS text[]
 AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 
+-- The Graph API version of cart_abandon.whatsapp_api_url and how long Meta serves it:
+-- {"version", "served_until", "served_at_least_until", "served_at_most_until", "days_left",
+-- "expiring"} (src/core/graph_versions.cpp holds Meta's table).
+CREATE OR REPLACE FUNCTION cart_abandon.graph_api() RETURNS jsonb
+AS 'MODULE_PATHNAME', 'cart_abandon_graph_api' LANGUAGE C STABLE;
+
 -- Whom cart_abandon.max_per_second holds for: 'sending_number', every caller of the cluster
 -- together (the library is preloaded: the limit lives in shared memory), or 'call', each call
 -- alone (concurrent calls add up).

@@ -11,6 +11,7 @@
 #include "pg/cart_metadata.hpp"
 #include "pg/recoveries.hpp"
 #include "pg/due_carts.hpp"
+#include "pg/graph_version.hpp"
 #include "pg/kept_statuses.hpp"
 #include "pg/ledger.hpp"
 #include "pg/runs.hpp"
@@ -98,6 +99,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     use_extension_owner();
     require_medusa_tables();
     notice_missing_indexes();
+    notice_graph_version_expiring();
     int64_t run_id = 0;
     if (!dry_run) {
         // A crash's uncertain claims: released when they never left, `unknown` when they may

@@ -3,7 +3,7 @@
 # following calls that meet the same cause stay quiet; a new cause warns again.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
-plan 5
+plan 7
 
 q "CREATE EXTENSION cart_abandon" > /dev/null
 q "SELECT fixture.standin_reset()" > /dev/null
@@ -21,4 +21,13 @@ is "$(grep -c 'WARNING:  cart_abandon: WhatsApp sending paused: channel paused b
 unset PGOPTIONS
 q "SELECT count(*) FROM cart_abandon_process(10, NULL)" > /dev/null 2>&1
 is "$(q "SELECT string_agg(status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" "sent,sent,sent" "fixed: all three sent"
+
+# A Graph API version Meta stops serving within 90 days: each run says so (Meta would route its
+# calls to the next version silently); v25.0 (served until 2028-07-29) not.
+api_url=$(q "SHOW cart_abandon.whatsapp_api_url")
+out=$(PGOPTIONS="-c cart_abandon.whatsapp_api_url=${api_url%/v25.0}/v20.0" psql -X -q -c "CALL cart_abandon_run()" 2>&1)
+is "$(grep -c 'NOTICE:  cart_abandon: the Graph API version v20.0 of cart_abandon.whatsapp_api_url is ending' <<< "$out")" "1" \
+   "a run on v20.0 (older than v21.0, which ends 2027-01-21) gives a NOTICE"
+out=$(psql -X -q -c "CALL cart_abandon_run()" 2>&1)
+is "$(grep -c 'Graph API version' <<< "$out")" "0" "... on v25.0, none"
 exit $((_tap_failed > 0))

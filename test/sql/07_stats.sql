@@ -1,6 +1,6 @@
 -- cart_abandon_stats(): every key, with values from a known shop. Not in one transaction: the
 -- cart figures are those the latest run that scanned in full counted (CALL commits).
-SELECT plan(31);
+SELECT plan(34);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -62,5 +62,19 @@ CALL cart_abandon_run();
 SELECT is((cart_abandon_stats() ->> 'recovered_carts')::int, 0, 'a deleted cart is not counted as recovered');
 SELECT is((cart_abandon_stats() ->> 'recovery_rate')::numeric, 0::numeric, 'and the rate follows');
 SELECT is((SELECT count(*)::int FROM cart_abandon.recovered_carts), 0, '... which forgot the deleted cart');
+
+-- ---- the Graph API version and how long Meta serves it ----
+SELECT is(cart_abandon_stats() -> 'graph_api',
+          jsonb_build_object('version', 'v25.0', 'served_until', '2028-07-29', 'served_at_least_until', '2028-07-29',
+                             'served_at_most_until', '2028-07-29',
+                             'days_left', date '2028-07-29' - (now() AT TIME ZONE 'UTC')::date, 'expiring', false),
+          'graph_api: the configured version, served until 2028-07-29');
+SELECT set_config('cart_abandon.whatsapp_api_url', replace(current_setting('cart_abandon.whatsapp_api_url'), 'v25.0', 'v21.0'), false);
+SELECT is(cart_abandon_stats() -> 'graph_api' -> 'expiring', to_jsonb(date '2027-01-21' - (now() AT TIME ZONE 'UTC')::date <= 90),
+          'v21.0 ends 2027-01-21: expiring within 90 days of it');
+SELECT set_config('cart_abandon.whatsapp_api_url', replace(current_setting('cart_abandon.whatsapp_api_url'), 'v21.0', 'v23.0'), false);
+SELECT is(cart_abandon_stats() -> 'graph_api' ->> 'served_at_least_until', '2027-05-20',
+          'v23.0, which Meta''s table does not name: served at least until v22.0 ends');
+RESET cart_abandon.whatsapp_api_url;
 
 SELECT * FROM finish();

@@ -1,0 +1,77 @@
+#include "core/graph_versions.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <regex>
+#include <utility>
+
+namespace cart_abandon {
+
+namespace {
+
+// Meta's version table: the versions cart_abandon has been told the end of, oldest first.
+struct Known {
+    int major;
+    int minor;
+    const char* served_until;
+};
+constexpr Known kKnown[] = {
+    {21, 0, "2027-01-21"},
+    {22, 0, "2027-05-20"},
+    {25, 0, "2028-07-29"},
+};
+
+std::optional<std::pair<int, int>> parse(const std::string& version) {
+    static const std::regex pattern("^v([0-9]{1,3})\\.([0-9]{1,3})$");
+    std::smatch m;
+    if (!std::regex_match(version, m, pattern)) return std::nullopt;
+    return std::make_pair(std::stoi(m[1]), std::stoi(m[2]));
+}
+
+// Whole days from the UTC day of `t` to the day `ymd` ("YYYY-MM-DD").
+long days_until(const std::string& ymd, std::chrono::system_clock::time_point t) {
+    std::tm day{};
+    std::sscanf(ymd.c_str(), "%d-%d-%d", &day.tm_year, &day.tm_mon, &day.tm_mday);
+    day.tm_year -= 1900;
+    day.tm_mon -= 1;
+    const std::time_t end = timegm(&day);
+    const std::time_t now = std::chrono::system_clock::to_time_t(t);
+    constexpr long kDay = 86400;
+    return long(end / kDay) - long(now / kDay) - (now % kDay < 0 ? 1 : 0);
+}
+
+}  // namespace
+
+std::optional<std::string> graph_version_of(const std::string& api_url) {
+    static const std::regex segment("/(v[0-9]{1,3}\\.[0-9]{1,3})/*$");
+    std::smatch m;
+    if (!std::regex_search(api_url, m, segment)) return std::nullopt;
+    return m[1].str();
+}
+
+GraphVersionLife graph_version_life(const std::string& version, std::chrono::system_clock::time_point today) {
+    GraphVersionLife life;
+    life.version = version;
+    const auto number = parse(version);
+    if (!number) return life;
+    const Known* older = nullptr;  // the newest named version not newer than this one
+    const Known* newer = nullptr;  // the oldest named version newer than this one
+    for (const auto& known : kKnown) {
+        if (std::make_pair(known.major, known.minor) <= *number) older = &known;
+        else if (!newer) newer = &known;
+    }
+    const bool named = older && std::make_pair(older->major, older->minor) == *number;
+    if (named) life.served_until = older->served_until;
+    if (older) life.served_at_least_until = older->served_until;
+    if (named) life.served_at_most_until = older->served_until;
+    else if (newer) life.served_at_most_until = newer->served_until;
+    if (life.served_at_least_until) {
+        life.days_left = days_until(*life.served_at_least_until, today);
+        life.expiring = *life.days_left <= kGraphVersionWarningDays;
+    } else {
+        life.expiring = newer != nullptr;  // older than every named version
+    }
+    return life;
+}
+
+}  // namespace cart_abandon
