@@ -84,6 +84,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     state.limiter.set_rate(max_per_second());
     state.config = cart_abandon::resolve_run_config(state.settings, options);
     const bool dry_run = state.config.dry_run;
+    if (!dry_run) refuse_on_standby("cart_abandon_run()");
     if (!dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
     const bool nonatomic = is_nonatomic_call(fcinfo);
     if (!nonatomic && !dry_run)
@@ -147,6 +148,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
         finish_run(run_id, state.channel_halted ? "channel_paused" : "succeeded", state.totals, batches,
                    state.halt_reason);
         spi_commit();
+        retire_journal();  // every claim of the run has its outcome
         record_recoveries(run_id);
         spi_commit();
         // After the sending, as rarely as full scans (a day by default): a pass over every cart.
