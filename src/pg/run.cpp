@@ -31,12 +31,18 @@ bool is_nonatomic_call(FunctionCallInfo fcinfo) {
 
 void pause_between_batches(std::chrono::milliseconds pause) {
     if (pause.count() <= 0) return;
-    const long milliseconds = long(pause.count());
-    guarded([&] {
-        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, milliseconds, PG_WAIT_EXTENSION);
-        ResetLatch(MyLatch);
-        CHECK_FOR_INTERRUPTS();
-    });
+    // The whole pause: a latch set for something else (a worker's or synchronous replication's
+    // wakeup) does not cut it short; an interrupt does.
+    const auto until = std::chrono::steady_clock::now() + pause;
+    for (auto left = pause; left.count() > 0;
+         left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())) {
+        const long milliseconds = long(left.count());
+        guarded([&] {
+            (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, milliseconds, PG_WAIT_EXTENSION);
+            ResetLatch(MyLatch);
+            CHECK_FOR_INTERRUPTS();
+        });
+    }
 }
 
 std::string summary(const RunState& state, int64_t run_id, int batches, double seconds) {

@@ -69,6 +69,13 @@ SELECT s FROM unnest($1::text[]) AS s
 )SQL",
     {TEXTARRAYOID});
 
+// Databases, named by the journals of the cluster's directory, that no longer exist.
+Statement dropped_databases_statement(R"SQL(
+SELECT o FROM unnest($1::text[]) AS o
+ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database d WHERE d.oid::text = o)
+)SQL",
+    {TEXTARRAYOID});
+
 constexpr char kJournalDirectory[] = "cart_abandon_journal";  // relative to the data directory
 
 Statement reconcile_statement(R"SQL(
@@ -165,9 +172,22 @@ SettledClaims settle_dead_claims() {
     }
     // Journals whose sessions ended with no claim open (each session keeps one while it lives).
     std::vector<std::string> names;
-    for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory))
+    std::vector<std::string> databases;  // of the other journals
+    for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory)) {
         if (name.compare(0, journal_prefix().size(), journal_prefix()) == 0)
             names.push_back(name.substr(journal_prefix().size()));
+        else databases.push_back(name.substr(0, name.find('.')));
+    }
+    if (!databases.empty()) {  // a dropped database's journals: no run will ever settle them
+        std::vector<std::string> dropped;
+        const auto found = dropped_databases_statement.execute({text_array(databases)});
+        for (uint64_t row = 0; row < found; ++row) dropped.push_back(cell_text_or_empty(row, 0) + ".");
+        release_result();
+        for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory))
+            for (const auto& prefix : dropped)
+                if (name.compare(0, prefix.size(), prefix) == 0)
+                    std::remove((std::string(kJournalDirectory) + "/" + name).c_str());
+    }
     if (!names.empty()) {
         std::vector<std::string> spent;
         const auto found = spent_journals_statement.execute({text_array(names)});

@@ -135,12 +135,13 @@ is "$(q "SELECT cart_abandon_stats() -> 'replication' ->> 'guarantee'")" "in_fli
 # back to its header) between batches, and vouches.
 q "UPDATE cart SET completed_at = now() WHERE id LIKE 'fo_wait%'" > /dev/null
 make_carts fo_crash 2
-PGOPTIONS="-c cart_abandon.batch_size=1 -c cart_abandon.batch_pause=30000" psql -X -q -c "CALL cart_abandon_run()" > /dev/null 2>&1 &
+PGOPTIONS="-c cart_abandon.batch_size=1 -c cart_abandon.batch_pause=30000" psql -X -q -c "CALL cart_abandon_run()" > "$STANDBY_DIR.run.log" 2>&1 &
 run=$!
 wait_for 20 q "SELECT (count(*) FILTER (WHERE status = 'sent') = 1 AND count(*) FILTER (WHERE status = 'claimed') = 1)::int
                  FROM cart_abandon.deliveries WHERE cart_id LIKE 'fo_crash%'"
 pid=$(q "SELECT pid FROM pg_stat_activity WHERE query LIKE 'CALL cart_abandon_run%' AND pid <> pg_backend_pid()")
 ok "$([ -n "$pid" ]; echo $?)" "the run pauses between batches with the next batch claimed"
+[ -n "$pid" ] || { q "SELECT cart_id, status, claimed_at FROM cart_abandon.deliveries"; q "SELECT pid, state, wait_event, query FROM pg_stat_activity"; cat "$STANDBY_DIR.run.log"; } | sed 's/^/# /' 
 kill -9 "$pid"
 wait "$run"
 primary_up
