@@ -106,8 +106,6 @@ CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (co
     WHERE status IN ('claimed', 'sent', 'unknown');
 -- Status webhooks name the message by its wamid.
 CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
--- Requests whose answer was lost, for reconcile_after (each run looks them up).
-CREATE INDEX deliveries_uncertain_idx ON cart_abandon.deliveries (claimed_at) WHERE status = 'unknown' AND wamid IS NULL;
 CREATE INDEX deliveries_metadata_pending_idx ON cart_abandon.deliveries (id) WHERE metadata_pending_since IS NOT NULL;
 CREATE INDEX deliveries_opt_out_pending_idx ON cart_abandon.deliveries (id) WHERE opt_out_pending;
 CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
@@ -142,8 +140,8 @@ CREATE TABLE cart_abandon.whatsapp_preferences (
 -- template, number id: 190, 132001, 100/33, ...), since when and why. Written with the outcomes
 -- of the batch that hit it; the next call probes with one request and an accepted one clears it.
 -- last_webhook_at: when a signed webhook last arrived; webhook_covers: the latest claim time of
--- a message a status webhook has spoken of (claims before it that heard nothing never reached
--- Meta, see cart_abandon.reconcile_after).
+-- a message a status webhook has spoken of (for the record: since 1.6 silence before it proves
+-- nothing, see Webhooks in the README).
 CREATE TABLE cart_abandon.channel_status (
     channel         text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
     paused          boolean     NOT NULL,
@@ -416,6 +414,36 @@ CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
     OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
 AS 'MODULE_PATHNAME', 'cart_abandon_count_carts' LANGUAGE C STABLE STRICT;
 
+-- The cluster's replication as a failover would meet it. Exactly once across a failover only when
+-- every claim's commit waits for a synchronous standby: synchronous_standby_names set, a
+-- synchronous standby streaming, and synchronous_commit on, remote_write or remote_apply (the
+-- claim path raises off to on, src/pg/ledger.cpp; 'local' does not wait). Otherwise claims lost
+-- with the primary may be sent again by the promoted standby: at most the requests in flight.
+-- NULL guarantee on a standby: runs are refused there.
+CREATE OR REPLACE FUNCTION cart_abandon.replication_mode() RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object(
+        'role', CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END,
+        'synchronous_standby_names', nullif(current_setting('synchronous_standby_names'), ''),
+        'synchronous_commit', current_setting('synchronous_commit'),
+        'claim_commit', CASE current_setting('synchronous_commit') WHEN 'off' THEN 'on'
+                             ELSE current_setting('synchronous_commit') END,
+        'standbys', r.standbys,
+        'synchronous_standbys', r.synchronous,
+        'guarantee', CASE WHEN pg_is_in_recovery() THEN NULL
+                          WHEN current_setting('synchronous_standby_names') <> ''
+                           AND current_setting('synchronous_commit') IN ('on', 'off', 'remote_write', 'remote_apply')
+                           AND r.synchronous > 0
+                          THEN 'exactly_once' ELSE 'in_flight_window' END,
+        -- One batch is sent at a time: what a lag shorter than its sending can lose.
+        'in_flight_window', current_setting('cart_abandon.batch_size', true)::int,
+        'max_flush_lag', r.max_flush_lag)
+      FROM (SELECT count(*) AS standbys,
+                   count(*) FILTER (WHERE sync_state IN ('sync', 'quorum')) AS synchronous,
+                   max(flush_lag) AS max_flush_lag
+              FROM pg_stat_replication WHERE state = 'streaming') r
+$$;
+
 -- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
@@ -571,6 +599,7 @@ BEGIN
                FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
             '{"paused": false, "last_webhook_at": null}'::jsonb)),
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
+        'replication', cart_abandon.replication_mode(),
         'schedule', schedule);
     RETURN result;
 END

@@ -60,6 +60,10 @@ full_page_writes = off
 # Kept off on purpose: the crash test proves cart_abandon commits its claims durably anyway.
 synchronous_commit = off
 wal_writer_delay = 10s
+# test/shell/35_failover.sh makes a streaming standby of this cluster (pg_basebackup over the
+# socket: initdb's pg_hba.conf allows local replication connections).
+wal_level = replica
+max_wal_senders = 4
 cart_abandon.allow_insecure_http = on
 cart_abandon.whatsapp_api_url = '$STANDIN_URL/v25.0'
 cart_abandon.whatsapp_phone_number_id = '$STANDIN_PHONE_NUMBER_ID'

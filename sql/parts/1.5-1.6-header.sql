@@ -3,6 +3,9 @@
 -- Assembled by make from this header and the function parts: edit those.
 \echo Use "ALTER EXTENSION cart_abandon UPDATE TO '1.6'" to load this file. \quit
 
+-- part 2: silence is no proof; unknown claims are no longer looked up for reconcile_after.
+DROP INDEX cart_abandon.deliveries_uncertain_idx;
+
 -- part 1: status webhooks that arrive before their send is recorded are kept, then applied.
 CREATE TABLE cart_abandon.kept_statuses (
     id             bigserial   PRIMARY KEY,

@@ -9,6 +9,36 @@ CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
     OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
 AS 'MODULE_PATHNAME', 'cart_abandon_count_carts' LANGUAGE C STABLE STRICT;
 
+-- The cluster's replication as a failover would meet it. Exactly once across a failover only when
+-- every claim's commit waits for a synchronous standby: synchronous_standby_names set, a
+-- synchronous standby streaming, and synchronous_commit on, remote_write or remote_apply (the
+-- claim path raises off to on, src/pg/ledger.cpp; 'local' does not wait). Otherwise claims lost
+-- with the primary may be sent again by the promoted standby: at most the requests in flight.
+-- NULL guarantee on a standby: runs are refused there.
+CREATE OR REPLACE FUNCTION cart_abandon.replication_mode() RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object(
+        'role', CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END,
+        'synchronous_standby_names', nullif(current_setting('synchronous_standby_names'), ''),
+        'synchronous_commit', current_setting('synchronous_commit'),
+        'claim_commit', CASE current_setting('synchronous_commit') WHEN 'off' THEN 'on'
+                             ELSE current_setting('synchronous_commit') END,
+        'standbys', r.standbys,
+        'synchronous_standbys', r.synchronous,
+        'guarantee', CASE WHEN pg_is_in_recovery() THEN NULL
+                          WHEN current_setting('synchronous_standby_names') <> ''
+                           AND current_setting('synchronous_commit') IN ('on', 'off', 'remote_write', 'remote_apply')
+                           AND r.synchronous > 0
+                          THEN 'exactly_once' ELSE 'in_flight_window' END,
+        -- One batch is sent at a time: what a lag shorter than its sending can lose.
+        'in_flight_window', current_setting('cart_abandon.batch_size', true)::int,
+        'max_flush_lag', r.max_flush_lag)
+      FROM (SELECT count(*) AS standbys,
+                   count(*) FILTER (WHERE sync_state IN ('sync', 'quorum')) AS synchronous,
+                   max(flush_lag) AS max_flush_lag
+              FROM pg_stat_replication WHERE state = 'streaming') r
+$$;
+
 -- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET jit = off AS $$
@@ -164,6 +194,7 @@ BEGIN
                FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
             '{"paused": false, "last_webhook_at": null}'::jsonb)),
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
+        'replication', cart_abandon.replication_mode(),
         'schedule', schedule);
     RETURN result;
 END

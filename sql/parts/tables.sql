@@ -102,8 +102,6 @@ CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (co
     WHERE status IN ('claimed', 'sent', 'unknown');
 -- Status webhooks name the message by its wamid.
 CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
--- Requests whose answer was lost, for reconcile_after (each run looks them up).
-CREATE INDEX deliveries_uncertain_idx ON cart_abandon.deliveries (claimed_at) WHERE status = 'unknown' AND wamid IS NULL;
 CREATE INDEX deliveries_metadata_pending_idx ON cart_abandon.deliveries (id) WHERE metadata_pending_since IS NOT NULL;
 CREATE INDEX deliveries_opt_out_pending_idx ON cart_abandon.deliveries (id) WHERE opt_out_pending;
 CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
@@ -138,8 +136,8 @@ CREATE TABLE cart_abandon.whatsapp_preferences (
 -- template, number id: 190, 132001, 100/33, ...), since when and why. Written with the outcomes
 -- of the batch that hit it; the next call probes with one request and an accepted one clears it.
 -- last_webhook_at: when a signed webhook last arrived; webhook_covers: the latest claim time of
--- a message a status webhook has spoken of (claims before it that heard nothing never reached
--- Meta, see cart_abandon.reconcile_after).
+-- a message a status webhook has spoken of (for the record: since 1.6 silence before it proves
+-- nothing, see Webhooks in the README).
 CREATE TABLE cart_abandon.channel_status (
     channel         text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
     paused          boolean     NOT NULL,

@@ -152,6 +152,8 @@ auto in_batch_context(F&& body) {
 // A dry run's rows are final here.
 PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written) {
     PreparedBatch batch;
+    // The journal exists before any claim is committed: one missing at settling is a failover's.
+    if (!state.config.dry_run) prepare_journal();
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
     // Selecting, deciding and claiming wait for other transactions (a person's lock, Medusa's
     // tables): in a subtransaction, so that a cancel meanwhile leaves the transaction usable for

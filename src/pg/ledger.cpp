@@ -130,9 +130,11 @@ ON CONFLICT (phone) DO NOTHING
 
 // A claim must survive a crash before its message leaves, and an outcome once Meta has it:
 // where the server runs with synchronous_commit = off, this transaction commits durably anyway
-// (SET LOCAL semantics; stronger settings are left as they are).
+// (SET LOCAL semantics; stronger settings are left as they are). 'on', not 'local': with
+// synchronous standbys (synchronous_standby_names) it also waits for them, so a promoted standby
+// knows every claim whose message may have left.
 Statement durable_commit_statement(
-    "SELECT pg_catalog.set_config('synchronous_commit', 'local', true) "
+    "SELECT pg_catalog.set_config('synchronous_commit', 'on', true) "
     "WHERE pg_catalog.current_setting('synchronous_commit') = 'off'",
     {});
 

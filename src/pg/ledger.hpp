@@ -78,7 +78,8 @@ std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector
 // The subset of phones that are on the opt-out list.
 std::set<std::string> opted_out_phones(const std::vector<std::string>& phones);
 
-// Makes the current transaction commit durably even where synchronous_commit is off.
+// Makes the current transaction commit durably even where synchronous_commit is off (and wait
+// for synchronous standbys, when there are).
 void make_commit_durable();
 
 // Adds the numbers of outcomes marked opt_out (131050) to cart_abandon.opt_outs, for every call

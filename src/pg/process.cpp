@@ -15,6 +15,7 @@
 #include "pg/process.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/uncertain_claims.hpp"
 
 extern "C" {
 #include "utils/snapmgr.h"
@@ -52,6 +53,7 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     auto result = process_batch(state, due, commit, commit, [](const BatchResult&) {});
     // What was sent is committed; a cancel met afterwards is raised now.
     if (result.interrupted) std::rethrow_exception(result.interrupted);
+    if (!state.config.dry_run) retire_journal();  // the worker's session ends with no claim open
     if (autonomous) guarded([] { PopActiveSnapshot(); });
     spi_finish();
 
@@ -89,6 +91,7 @@ Datum process_body(FunctionCallInfo fcinfo) {
                     "Pass the batch size as the function's first argument.");
     options.batch_size = request.batch_size;
     const auto config = cart_abandon::resolve_run_config(current_settings(), options);
+    if (!config.dry_run) refuse_on_standby("cart_abandon_process()");
     if (!config.dry_run && config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
 
     guarded([&] { InitMaterializedSRF(fcinfo, 0); });

@@ -33,12 +33,18 @@ bool is_nonatomic_call(FunctionCallInfo fcinfo) {
 
 void pause_between_batches(std::chrono::milliseconds pause) {
     if (pause.count() <= 0) return;
-    const long milliseconds = long(pause.count());
-    guarded([&] {
-        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, milliseconds, PG_WAIT_EXTENSION);
-        ResetLatch(MyLatch);
-        CHECK_FOR_INTERRUPTS();
-    });
+    // The whole pause: a latch set for something else (a worker's or synchronous replication's
+    // wakeup) does not cut it short; an interrupt does.
+    const auto until = std::chrono::steady_clock::now() + pause;
+    for (auto left = pause; left.count() > 0;
+         left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())) {
+        const long milliseconds = long(left.count());
+        guarded([&] {
+            (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, milliseconds, PG_WAIT_EXTENSION);
+            ResetLatch(MyLatch);
+            CHECK_FOR_INTERRUPTS();
+        });
+    }
 }
 
 std::string summary(const RunState& state, int64_t run_id, int batches, double seconds) {
@@ -86,6 +92,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     state.limiter.set_rate(max_per_second());
     state.config = cart_abandon::resolve_run_config(state.settings, options);
     const bool dry_run = state.config.dry_run;
+    if (!dry_run) refuse_on_standby("cart_abandon_run()");
     if (!dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
     const bool nonatomic = is_nonatomic_call(fcinfo);
     if (!nonatomic && !dry_run)
@@ -153,6 +160,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
         finish_run(run_id, state.channel_halted ? "channel_paused" : "succeeded", state.totals, batches,
                    state.halt_reason);
         spi_commit();
+        retire_journal();  // every claim of the run has its outcome
         record_recoveries(run_id);
         spi_commit();
         // After the sending, as rarely as full scans (a day by default): a pass over every cart.

@@ -37,6 +37,7 @@ SendPlan send_plan(const RunState& state) {
     plan.endpoint.other_secrets = readable_secrets();  // the app secret too: no answer may carry it into a record
     plan.options.probe_first = state.paused_code.has_value();
     plan.journal_path = journal_path(claim_session());
+    plan.journal_origin = journal_origin();
     plan.shared_next_start = shared_next_start(state.settings.whatsapp_phone_number_id);
     return plan;
 }
@@ -45,16 +46,15 @@ cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan,
                                     const std::vector<cart_abandon::Delivery>& deliveries,
                                     const std::function<bool()>& should_stop) {
     if (deliveries.empty()) return {};
-    cart_abandon::StartJournal journal(plan.journal_path);
+    cart_abandon::StartJournal journal(plan.journal_path, plan.journal_origin);
     state.limiter.share(plan.shared_next_start);
     return cart_abandon::send_deliveries(http_client(plan.timeout, plan.options.max_concurrency), state.limiter,
                                          plan.options, plan.endpoint, deliveries, should_stop, &journal);
 }
 
 void forget_started() {
-    cart_abandon::StartJournal journal(journal_path(claim_session()));
     try {
-        journal.clear();
+        cart_abandon::StartJournal(journal_path(claim_session()), journal_origin()).clear();
     } catch (const std::runtime_error&) {  // cart_abandon::Error; a PostgreSQL error (PgError) is not one
     }
 }

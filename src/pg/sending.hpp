@@ -25,6 +25,7 @@ struct SendPlan {
     cart_abandon::EngineOptions options;
     std::chrono::milliseconds timeout;
     std::string journal_path;  // this backend's start journal
+    cart_abandon::JournalOrigin journal_origin;
     // The sending number's next start, shared with every caller of the cluster (nullptr: the
     // library is not preloaded, the call paces itself alone).
     cart_abandon::SharedNextStart* shared_next_start = nullptr;
@@ -38,8 +39,9 @@ cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan,
                                     const std::vector<cart_abandon::Delivery>& deliveries,
                                     const std::function<bool()>& should_stop);
 
-// The batch's outcomes are committed: its start journal has served. A journal that cannot be
-// removed is left: the rows it names are no longer claimed, so it settles nothing wrongly.
+// The batch's outcomes are committed: its start journal has served and goes back to its header
+// (it stays, so that the next batch's claims are vouched for). A journal that cannot be cleared
+// is left: the rows it names are no longer claimed, so it settles nothing wrongly.
 void forget_started();
 
 // Sends a batch on a thread of its own while the backend prepares the next one. The thread runs

@@ -1,6 +1,6 @@
 -- cart_abandon_stats(): every key, with values from a known shop. Not in one transaction: the
 -- cart figures are those the latest run that scanned in full counted (CALL commits).
-SELECT plan(34);
+SELECT plan(35);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -54,6 +54,11 @@ SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'sec
                              'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule',
                              'missing_indexes', 'abandoned_carts_in_window', 'carts_counted_at', 'recoveries_checked_at'] FROM stats),
           'every key the issue names is there');
+SELECT is((SELECT (s -> 'replication') - 'max_flush_lag' FROM stats),
+          '{"role": "primary", "standbys": 0, "guarantee": "in_flight_window", "claim_commit": "on",
+            "in_flight_window": 100, "synchronous_commit": "off", "synchronous_standbys": 0,
+            "synchronous_standby_names": null}',
+          'replication: a primary without standbys; exactly once across a failover needs a synchronous one');
 
 -- a cancelled completion or a deleted cart is not recovered
 UPDATE public.cart SET deleted_at = clock_timestamp() WHERE id = 's_recovered';

@@ -282,7 +282,9 @@ TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
     char dir_template[] = "/tmp/cart_abandon_journal.XXXXXX";
     const std::string path = std::string(mkdtemp(dir_template)) + "/journal";
-    StartJournal journal(path);
+    const JournalOrigin origin{7312345678901234567ULL, 1};
+    StartJournal journal(path, origin);
+    journal.prepare();
     auto batch = deliveries(100);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].journal_key = std::to_string(1000 + i);
     standin.control("POST", "/delay", {{"ms", 20}});
@@ -293,7 +295,7 @@ TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
     const auto report = send_deliveries(client, limiter, concurrency(4), endpoint(), batch,
                                         [&] { return std::chrono::steady_clock::now() - started > std::chrono::milliseconds(150); },
                                         &journal);
-    const auto keys = StartJournal::read(path);
+    const auto keys = StartJournal::read(path, origin).keys;
     ASSERT_GE(keys.size(), kJournalGroup);
     EXPECT_LT(keys.size(), batch.size()) << "only the groups that started";
     const std::set<std::string> journaled(keys.begin(), keys.end());
@@ -306,28 +308,16 @@ TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
     EXPECT_GT(attempted, 0);
     EXPECT_EQ(std::size_t(attempted), standin.control("GET", "/requests").size());
     journal.clear();
-    EXPECT_TRUE(StartJournal::read(path).empty());
+    EXPECT_TRUE(StartJournal::read(path, origin).vouches()) << "cleared back to its header";
+    EXPECT_TRUE(StartJournal::read(path, origin).keys.empty());
     std::system(("rm -rf " + path.substr(0, path.rfind('/'))).c_str());
 }
 
 TEST_F(Engine, AJournalThatCannotBeWrittenStartsNothing) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    StartJournal journal("/nonexistent-directory/journal");
+    StartJournal journal("/nonexistent-directory/journal", {});
     const auto report = send_deliveries(client, unlimited, fast(), endpoint(), deliveries(3), never, &journal);
     EXPECT_NE(report.journal_error.find("/nonexistent-directory/journal"), std::string::npos);
     for (const auto& o : report.outcomes) EXPECT_FALSE(o.attempted);
     EXPECT_EQ(standin.control("GET", "/requests").size(), 0u);
-}
-
-TEST(StartJournalFile, ReadsWholeLinesOnly) {
-    char dir_template[] = "/tmp/cart_abandon_journal.XXXXXX";
-    const std::string dir = mkdtemp(dir_template);
-    EXPECT_TRUE(StartJournal::read(dir + "/missing").empty()) << "no file: nothing started";
-    std::ofstream(dir + "/cut") << "11\n12\n1";
-    EXPECT_EQ(StartJournal::read(dir + "/cut"), (std::vector<std::string>{"11", "12"}));
-    StartJournal journal(dir + "/j");
-    journal.record({"1", "2"});
-    journal.record({"3"});
-    EXPECT_EQ(StartJournal::read(dir + "/j"), (std::vector<std::string>{"1", "2", "3"}));
-    std::system(("rm -rf " + dir).c_str());
 }
