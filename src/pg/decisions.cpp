@@ -104,7 +104,9 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
         return d;
     }
     const auto choice = cart_abandon::choose_phone(cart.phones, settings.default_region, settings.blocked_regions);
-    if (purchases(state, now).bought_after(timeline.last_activity, cart.customer_id, cart.email, choice.e164)) {
+    if (cart.paid) {
+        skip(d, "paid", "the cart's payment was authorized or captured (Medusa's payment collection), with or without an order");
+    } else if (purchases(state, now).bought_after(timeline.last_activity, cart.customer_id, cart.email, choice.e164)) {
         skip(d, "customer_purchased",
              "the same person (customer, email or phone) bought after this cart's last activity");
     } else if (settings.require_consent && !cart.consent) {

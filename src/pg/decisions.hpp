@@ -27,7 +27,8 @@ struct Decision {
 // Decides each cart at `now`, in order:
 // 1. the previous system's reminders (cart.metadata.notifications) count as sent;
 // 2. the due stage (core policy);
-// 3. bought since (same customer, email or phone: Purchases) -> skip customer_purchased;
+// 3. the cart's payment went through -> skip paid; bought since (same customer, email or phone:
+//    Purchases) -> skip customer_purchased;
 // 4. consent required and not given -> skip no_consent;
 // 5. no usable phone -> skip no_phone / invalid_phone / blocked_region;
 // 6. opted out -> skip opted_out;

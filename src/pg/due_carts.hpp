@@ -35,6 +35,7 @@ struct DueCart {
     std::vector<cart_abandon::PhoneCandidate> phones;  // shipping, billing, customer
     std::vector<std::string> provinces;                // of the address each phone was typed on
     std::vector<std::string> names;                    // customer, shipping, billing first names
+    bool paid = false;  // its payment was authorized or captured (pg/cart_standing.hpp)
 };
 
 // Fails with an error naming the missing tables when Medusa's tables are not in the schema, and

@@ -1,0 +1,80 @@
+-- Issue 19 part 4, "already bought, already gone": carts whose shopper paid without an order,
+-- canceled orders, orders that began as drafts, carts Medusa itself refuses, one sequence per
+-- person and erased customers.
+-- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
+-- its own); settings are SET for the session.
+SELECT plan(12);
+CREATE EXTENSION cart_abandon;
+
+CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
+LANGUAGE sql AS $$
+    SELECT coalesce((SELECT stage || ':' || action || CASE WHEN action IN ('would_send', 'held', 'imported') THEN '' ELSE coalesce(':' || split_part(detail, ':', 1), '') END
+                       FROM cart_abandon_process(10000, NULL, options) WHERE cart_id = cart), 'not examined')
+$$;
+-- A payment collection linked to the cart, with one session and, when `payment` is not NULL, the
+-- payment Medusa makes when the session is authorized ('open', 'captured' or 'canceled').
+CREATE FUNCTION pay(cart text, collection_status text, session_status text DEFAULT 'pending',
+                    payment text DEFAULT NULL, link_deleted boolean DEFAULT false) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO public.payment_collection (id, currency_code, amount, raw_amount, status)
+    VALUES ('pay_col_' || cart, 'eur', 19.99, '{"value": "19.99"}', collection_status);
+    INSERT INTO public.cart_payment_collection (cart_id, payment_collection_id, id, deleted_at)
+    VALUES (cart, 'pay_col_' || cart, 'cartpc_' || cart, CASE WHEN link_deleted THEN now() END);
+    INSERT INTO public.payment_session (id, currency_code, amount, raw_amount, provider_id, status, payment_collection_id)
+    VALUES ('payses_' || cart, 'eur', 19.99, '{"value": "19.99"}', 'pp_system_default', session_status, 'pay_col_' || cart);
+    INSERT INTO public.payment (id, amount, raw_amount, currency_code, provider_id, payment_collection_id,
+                                payment_session_id, captured_at, canceled_at)
+    SELECT 'pay_' || cart, 19.99, '{"value": "19.99"}', 'eur', 'pp_system_default', 'pay_col_' || cart, 'payses_' || cart,
+           CASE WHEN payment = 'captured' THEN now() END, CASE WHEN payment = 'canceled' THEN now() END
+     WHERE payment IS NOT NULL;
+$$;
+
+-- ---- 1. paid but no order ----
+SELECT fixture.make_cart('paid_authorized', '30 hours');
+SELECT pay('paid_authorized', 'authorized', 'authorized', 'open');
+SELECT fixture.make_cart('paid_partially', '30 hours');
+SELECT pay('paid_partially', 'partially_authorized');
+SELECT fixture.make_cart('paid_completed', '30 hours');
+SELECT pay('paid_completed', 'completed');
+SELECT fixture.make_cart('paid_session_only', '30 hours');
+SELECT pay('paid_session_only', 'awaiting', 'authorized');
+SELECT fixture.make_cart('paid_session_captured', '30 hours');
+SELECT pay('paid_session_captured', 'not_paid', 'captured');
+SELECT fixture.make_cart('paid_payment_only', '30 hours');
+SELECT pay('paid_payment_only', 'awaiting', 'pending', 'captured');
+SELECT fixture.make_cart('unpaid_awaiting', '30 hours');
+SELECT pay('unpaid_awaiting', 'awaiting', 'requires_more');
+SELECT fixture.make_cart('unpaid_canceled', '30 hours');
+SELECT pay('unpaid_canceled', 'canceled', 'canceled', 'canceled');
+SELECT fixture.make_cart('unpaid_link_gone', '30 hours');
+SELECT pay('unpaid_link_gone', 'authorized', 'authorized', 'open', link_deleted => true);
+SELECT is(decided('paid_authorized'), '1:skipped:paid', 'an authorized payment collection without an order: bought');
+SELECT is(decided('paid_partially') || ' ' || decided('paid_completed'), '1:skipped:paid 1:skipped:paid',
+          'partially authorized, completed: bought');
+SELECT is(decided('paid_session_only') || ' ' || decided('paid_session_captured'), '1:skipped:paid 1:skipped:paid',
+          'a session authorized or captured while the collection lags: bought');
+SELECT is(decided('paid_payment_only'), '1:skipped:paid', 'a captured payment row alone: bought');
+SELECT is(decided('unpaid_awaiting') || ' ' || decided('unpaid_canceled'), '1:would_send 1:would_send',
+          'a payment awaiting action, or canceled with its payment: not bought');
+SELECT is(decided('unpaid_link_gone'), '1:would_send', 'a payment collection no longer linked to the cart does not count');
+
+-- Stage 2 of a reminded cart paid since: never sent; the real run records the skip.
+SELECT fixture.make_cart('paid_after_first', '30 hours');
+SELECT fixture.standin_reset();
+SELECT is((SELECT action FROM cart_abandon_process(10000, NULL) WHERE cart_id = 'paid_after_first'), 'sent', 'the first reminder goes');
+SELECT fixture.age_cart('paid_after_first', interval '25 hours');
+SELECT pay('paid_after_first', 'authorized', 'authorized', 'open');
+CREATE TEMP TABLE paid_rows AS SELECT * FROM cart_abandon_process(10000, NULL);
+SELECT is((SELECT stage || ':' || action FROM paid_rows WHERE cart_id = 'paid_after_first'), '2:skipped',
+          'the second reminder of a cart paid since is skipped');
+SELECT is((SELECT status || ':' || skip_reason FROM cart_abandon.deliveries WHERE cart_id = 'paid_after_first' AND stage = 2),
+          'skipped:paid', 'the ledger says why');
+SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE params::text LIKE '%paid_after_first%'), 1,
+          'one message to that cart only: none after the payment');
+SELECT is((cart_abandon_stats() -> 'skipped' ->> 'paid')::int, 7, 'the stats count the paid skips');
+-- A paid cart without an order is not a recovered cart: recovered carts are completed ones (the
+-- shop's order is what the figures report); it counts once Medusa completes it.
+CALL cart_abandon_run();
+SELECT is((SELECT count(*)::int FROM cart_abandon.recovered_carts), 0, 'paid without an order: not counted as recovered');
+
+SELECT * FROM finish();
