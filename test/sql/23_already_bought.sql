@@ -3,7 +3,7 @@
 -- person and erased customers.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own); settings are SET for the session.
-SELECT plan(12);
+SELECT plan(19);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
@@ -76,5 +76,38 @@ SELECT is((cart_abandon_stats() -> 'skipped' ->> 'paid')::int, 7, 'the stats cou
 -- shop's order is what the figures report); it counts once Medusa completes it.
 CALL cart_abandon_run();
 SELECT is((SELECT count(*)::int FROM cart_abandon.recovered_carts), 0, 'paid without an order: not counted as recovered');
+
+-- ---- 2. canceled orders never count as recovered carts or value ----
+-- Completes a reminded cart into an order (order_cart links them), whose status and canceled_at
+-- are as given.
+CREATE FUNCTION complete(cart_ref text, status order_status_enum DEFAULT 'pending', canceled boolean DEFAULT false) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE public.cart SET completed_at = now() + interval '1 second' WHERE id = cart_ref;
+    INSERT INTO public."order" (id, email, currency_code, status, canceled_at)
+    VALUES ('order_' || cart_ref, cart_ref || '@example.com', 'eur', status, CASE WHEN canceled THEN now() END);
+    INSERT INTO public.order_cart (order_id, cart_id, id) VALUES ('order_' || cart_ref, cart_ref, 'ordercart_' || cart_ref);
+$$;
+SELECT fixture.make_cart('rec_kept', '30 hours', unit_price => 10);
+SELECT fixture.make_cart('rec_canceled', '30 hours', unit_price => 20);
+SELECT fixture.make_cart('rec_canceled_at', '30 hours', unit_price => 40);
+SELECT fixture.make_cart('rec_canceled_later', '30 hours', unit_price => 80);
+SELECT is((SELECT count(*)::int FROM cart_abandon_process(10000, NULL) WHERE cart_id LIKE 'rec_%' AND action = 'sent'), 4,
+          'four carts reminded');
+SELECT complete('rec_kept');
+SELECT complete('rec_canceled', status => 'canceled', canceled => true);
+SELECT complete('rec_canceled_at', canceled => true);  -- canceled_at alone is enough
+SELECT complete('rec_canceled_later');
+CALL cart_abandon_run();
+SELECT is((SELECT string_agg(cart_id, ',' ORDER BY cart_id) FROM cart_abandon.recovered_carts), 'rec_canceled_later,rec_kept',
+          'a cart whose order was canceled (status or canceled_at) is no recovered cart');
+SELECT is(cart_abandon_stats() -> 'recovered_value', '{"eur": 90.00}'::jsonb, 'nor value');
+UPDATE public."order" SET status = 'canceled', canceled_at = now() WHERE id = 'order_rec_canceled_later';
+CALL cart_abandon_run();
+SELECT is((SELECT string_agg(cart_id, ',' ORDER BY cart_id) FROM cart_abandon.recovered_carts), 'rec_kept',
+          'an order canceled after it was counted: the cart leaves the recovered carts at the next run');
+SELECT is(cart_abandon_stats() -> 'recovered_value', '{"eur": 10.00}'::jsonb, 'and its value leaves the figures');
+SELECT is((SELECT sum(recovered_carts)::int FROM cart_abandon_daily(7)), 1, 'the daily figures agree');
+SELECT is((SELECT count(*)::int FROM cart_abandon_process(10000, NULL, '{"dryRun": true}') WHERE cart_id LIKE 'rec_%'), 0,
+          'a canceled order does not reopen its cart for reminders');
 
 SELECT * FROM finish();
