@@ -3,7 +3,7 @@
 -- person and erased customers.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own); settings are SET for the session.
-SELECT plan(19);
+SELECT plan(25);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
@@ -109,5 +109,38 @@ SELECT is(cart_abandon_stats() -> 'recovered_value', '{"eur": 10.00}'::jsonb, 'a
 SELECT is((SELECT sum(recovered_carts)::int FROM cart_abandon_daily(7)), 1, 'the daily figures agree');
 SELECT is((SELECT count(*)::int FROM cart_abandon_process(10000, NULL, '{"dryRun": true}') WHERE cart_id LIKE 'rec_%'), 0,
           'a canceled order does not reopen its cart for reminders');
+
+-- ---- 3. an order counts from when it became an order ----
+-- An order without a cart for the customer, begun `begun` ago and last changed `changed` ago.
+CREATE FUNCTION admin_order(order_id text, customer text, begun interval, changed interval,
+                            status order_status_enum DEFAULT 'pending', draft boolean DEFAULT false) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO public."order" (id, customer_id, currency_code, status, is_draft_order, created_at, updated_at)
+    VALUES (order_id, customer, 'eur', status, draft, now() - begun, now() - changed);
+$$;
+SELECT fixture.make_cart('draft_old', '30 hours', customer_id => 'cus_draft_old');
+SELECT admin_order('order_draft_old', 'cus_draft_old', begun => '10 days', changed => '2 hours');
+SELECT is(decided('draft_old'), '1:skipped:customer_purchased',
+          'a draft begun 10 days ago (before the max-age window) and converted 2 h ago: bought');
+SELECT fixture.make_cart('draft_before', '30 hours', customer_id => 'cus_draft_before');
+SELECT admin_order('order_draft_before', 'cus_draft_before', begun => '40 hours', changed => '1 hour');
+SELECT is(decided('draft_before'), '1:skipped:customer_purchased',
+          'a draft begun before the cart''s last activity, converted after it: bought');
+SELECT fixture.make_cart('draft_open', '30 hours', customer_id => 'cus_draft_open');
+SELECT admin_order('order_draft_open', 'cus_draft_open', begun => '2 hours', changed => '1 hour', draft => true);
+SELECT admin_order('order_draft_status', 'cus_draft_open', begun => '2 hours', changed => '1 hour', status => 'draft');
+SELECT is(decided('draft_open'), '1:would_send', 'a draft not yet converted (is_draft_order, or status draft) is no purchase');
+SELECT fixture.make_cart('draft_converted_earlier', '30 hours', customer_id => 'cus_draft_earlier');
+SELECT admin_order('order_draft_earlier', 'cus_draft_earlier', begun => '50 hours', changed => '31 hours');
+SELECT is(decided('draft_converted_earlier'), '1:would_send', 'an order that became one before the cart''s activity does not count');
+-- An order a cart made counts from its checkout, whatever changed on it since (a fulfillment).
+SELECT fixture.make_cart('after_checkout', '30 hours', customer_id => 'cus_checkout');
+SELECT fixture.make_cart('checkout_done', '40 hours', customer_id => 'cus_checkout');
+UPDATE public.cart SET deleted_at = now() WHERE id = 'checkout_done';  -- only its order speaks
+SELECT admin_order('order_checkout', 'cus_checkout', begun => '31 hours', changed => '1 hour');
+INSERT INTO public.order_cart (order_id, cart_id, id) VALUES ('order_checkout', 'checkout_done', 'ordercart_checkout');
+SELECT is(decided('after_checkout'), '1:would_send', 'an order from a cart counts from its created_at, not from a later change');
+SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s LIKE '%cart_abandon_order_changes%GREATEST(created_at, updated_at)%'), 1,
+          'the recommended index reads orders by their latest time');
 
 SELECT * FROM finish();
