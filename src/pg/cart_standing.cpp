@@ -13,6 +13,8 @@ namespace {
 // the payment row when a session is authorized). Completion can fail after that (a crash between
 // payment and order, a payment completed by the provider's webhook: medusajs/medusa#12790,
 // #3871, #16398), leaving an open cart whose shopper has paid.
+// Refused: Medusa refuses to update or complete a cart of a disabled or deleted sales channel or
+// of a deleted region, so a reminder would lead to a checkout that fails.
 Statement standing_statement(R"SQL(
 SELECT s.n,
        EXISTS (SELECT 1 FROM @medusa@.cart_payment_collection cpc
@@ -24,8 +26,14 @@ SELECT s.n,
                                      AND ps.status IN ('authorized', 'captured'))
                        OR EXISTS (SELECT 1 FROM @medusa@.payment p
                                    WHERE p.payment_collection_id = pc.id AND p.deleted_at IS NULL
-                                     AND (p.captured_at IS NOT NULL OR p.canceled_at IS NULL))))
+                                     AND (p.captured_at IS NOT NULL OR p.canceled_at IS NULL)))),
+       CASE WHEN sc.deleted_at IS NOT NULL THEN 'sales_channel_deleted'
+            WHEN sc.is_disabled THEN 'sales_channel_disabled'
+            WHEN r.deleted_at IS NOT NULL THEN 'region_deleted' END
   FROM unnest($1::text[]) WITH ORDINALITY AS s(id, n)
+  LEFT JOIN @medusa@.cart c ON c.id = s.id
+  LEFT JOIN @medusa@.sales_channel sc ON sc.id = c.sales_channel_id
+  LEFT JOIN @medusa@.region r ON r.id = c.region_id
  ORDER BY s.n
 )SQL",
     {TEXTARRAYOID}, Statement::Planning::PerValues);
@@ -42,6 +50,7 @@ void read_cart_standing(std::vector<DueCart>& carts) {
         const auto index = std::size_t(cell_int(row, 0).value_or(0) - 1);
         if (index >= carts.size()) continue;
         carts[index].paid = cell_bool(row, 1);
+        carts[index].refused = cell_text_or_empty(row, 2);
     }
     release_result();
 }

@@ -1,5 +1,6 @@
 // What Medusa says of a due cart beyond its items and people: whether its payment went through
-// (bought, even when completion never made the order).
+// (bought, even when completion never made the order), and whether Medusa itself refuses the cart
+// (its sales channel disabled or deleted, its region deleted).
 #pragma once
 
 #include <vector>
@@ -8,7 +9,7 @@
 
 namespace pg {
 
-// Sets DueCart::paid of each cart (one statement for the batch, as Medusa's tables' owner).
+// Sets DueCart::paid and DueCart::refused of each cart (one statement for the batch, as Medusa's tables' owner).
 void read_cart_standing(std::vector<DueCart>& carts);
 
 }  // namespace pg

@@ -109,6 +109,10 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
     } else if (purchases(state, now).bought_after(timeline.last_activity, cart.customer_id, cart.email, choice.e164)) {
         skip(d, "customer_purchased",
              "the same person (customer, email or phone) bought after this cart's last activity");
+    } else if (!cart.refused.empty()) {
+        skip(d, cart.refused, cart.refused == "region_deleted"
+                                  ? "the cart's region is deleted: Medusa refuses to complete the cart"
+                                  : "the cart's sales channel is disabled or deleted: Medusa refuses to complete the cart");
     } else if (settings.require_consent && !cart.consent) {
         skip(d, "no_consent", "neither the cart's nor the customer's metadata holds \"" + settings.consent_key +
                                   "\": true (cart_abandon.require_consent)");

@@ -29,6 +29,7 @@ struct Decision {
 // 2. the due stage (core policy);
 // 3. the cart's payment went through -> skip paid; bought since (same customer, email or phone:
 //    Purchases) -> skip customer_purchased;
+// 3b. Medusa refuses the cart -> skip sales_channel_disabled / sales_channel_deleted / region_deleted;
 // 4. consent required and not given -> skip no_consent;
 // 5. no usable phone -> skip no_phone / invalid_phone / blocked_region;
 // 6. opted out -> skip opted_out;

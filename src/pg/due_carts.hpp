@@ -36,6 +36,7 @@ struct DueCart {
     std::vector<std::string> provinces;                // of the address each phone was typed on
     std::vector<std::string> names;                    // customer, shipping, billing first names
     bool paid = false;  // its payment was authorized or captured (pg/cart_standing.hpp)
+    std::string refused;  // why Medusa refuses the cart (a skip reason), empty when it does not
 };
 
 // Fails with an error naming the missing tables when Medusa's tables are not in the schema, and

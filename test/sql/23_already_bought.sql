@@ -3,7 +3,7 @@
 -- person and erased customers.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own); settings are SET for the session.
-SELECT plan(25);
+SELECT plan(30);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
@@ -142,5 +142,29 @@ INSERT INTO public.order_cart (order_id, cart_id, id) VALUES ('order_checkout', 
 SELECT is(decided('after_checkout'), '1:would_send', 'an order from a cart counts from its created_at, not from a later change');
 SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s LIKE '%cart_abandon_order_changes%GREATEST(created_at, updated_at)%'), 1,
           'the recommended index reads orders by their latest time');
+
+-- ---- 4. carts Medusa itself refuses ----
+INSERT INTO public.sales_channel (id, name, is_disabled, deleted_at) VALUES
+    ('sc_live', 'Web', false, NULL), ('sc_disabled', 'Old shop', true, NULL), ('sc_deleted', 'Gone', false, now());
+INSERT INTO public.region (id, name, currency_code, deleted_at) VALUES
+    ('reg_live', 'Europe', 'eur', NULL), ('reg_deleted', 'Closed', 'eur', now());
+SELECT fixture.make_cart('refused_channel_disabled', '30 hours');
+SELECT fixture.make_cart('refused_channel_deleted', '30 hours');
+SELECT fixture.make_cart('refused_region_deleted', '30 hours');
+SELECT fixture.make_cart('accepted_live', '30 hours');
+UPDATE public.cart SET sales_channel_id = CASE id WHEN 'refused_channel_disabled' THEN 'sc_disabled'
+                                                   WHEN 'refused_channel_deleted' THEN 'sc_deleted' ELSE 'sc_live' END,
+                       region_id = CASE id WHEN 'refused_region_deleted' THEN 'reg_deleted' ELSE 'reg_live' END
+ WHERE id IN ('refused_channel_disabled', 'refused_channel_deleted', 'refused_region_deleted', 'accepted_live');
+SELECT is(decided('refused_channel_disabled'), '1:skipped:sales_channel_disabled', 'a cart of a disabled sales channel is not reminded');
+SELECT is(decided('refused_channel_deleted'), '1:skipped:sales_channel_deleted', 'nor one of a deleted sales channel');
+SELECT is(decided('refused_region_deleted'), '1:skipped:region_deleted', 'nor one of a deleted region');
+SELECT is(decided('accepted_live'), '1:would_send', 'a live channel and region: reminded');
+CREATE TEMP TABLE refused_rows AS SELECT * FROM cart_abandon_process(10000, NULL)
+ WHERE cart_id IN ('refused_channel_disabled', 'refused_channel_deleted', 'refused_region_deleted', 'accepted_live');
+SELECT is((SELECT string_agg(p.cart_id || '=' || coalesce(d.skip_reason, p.action), ',' ORDER BY p.cart_id)
+             FROM refused_rows p JOIN cart_abandon.deliveries d ON d.cart_id = p.cart_id AND d.stage = p.stage),
+          'accepted_live=sent,refused_channel_deleted=sales_channel_deleted,refused_channel_disabled=sales_channel_disabled,refused_region_deleted=region_deleted',
+          'the real run records each refusal with its reason and sends only the accepted cart');
 
 SELECT * FROM finish();
