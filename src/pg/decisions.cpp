@@ -113,6 +113,8 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
         skip(d, cart.refused, cart.refused == "region_deleted"
                                   ? "the cart's region is deleted: Medusa refuses to complete the cart"
                                   : "the cart's sales channel is disabled or deleted: Medusa refuses to complete the cart");
+    } else if (!cart.superseded_by.empty()) {
+        skip(d, "superseded", "the same person (customer or email) has a newer open cart: its reminders are the ones sent");
     } else if (settings.require_consent && !cart.consent) {
         skip(d, "no_consent", "neither the cart's nor the customer's metadata holds \"" + settings.consent_key +
                                   "\": true (cart_abandon.require_consent)");

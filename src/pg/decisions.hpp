@@ -30,6 +30,7 @@ struct Decision {
 // 3. the cart's payment went through -> skip paid; bought since (same customer, email or phone:
 //    Purchases) -> skip customer_purchased;
 // 3b. Medusa refuses the cart -> skip sales_channel_disabled / sales_channel_deleted / region_deleted;
+// 3c. the same person has a newer open cart -> skip superseded;
 // 4. consent required and not given -> skip no_consent;
 // 5. no usable phone -> skip no_phone / invalid_phone / blocked_region;
 // 6. opted out -> skip opted_out;

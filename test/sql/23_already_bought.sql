@@ -3,7 +3,7 @@
 -- person and erased customers.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own); settings are SET for the session.
-SELECT plan(30);
+SELECT plan(38);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
@@ -166,5 +166,44 @@ SELECT is((SELECT string_agg(p.cart_id || '=' || coalesce(d.skip_reason, p.actio
              FROM refused_rows p JOIN cart_abandon.deliveries d ON d.cart_id = p.cart_id AND d.stage = p.stage),
           'accepted_live=sent,refused_channel_deleted=sales_channel_deleted,refused_channel_disabled=sales_channel_disabled,refused_region_deleted=region_deleted',
           'the real run records each refusal with its reason and sends only the accepted cart');
+
+-- ---- 5. one basket, one sequence ----
+INSERT INTO public.customer (id, first_name, email, has_account) VALUES
+    ('cus_multi', 'Ida', 'ida@example.com', true),
+    ('cus_guest_eva', 'Eva', 'eva@example.com', false), ('cus_account_eva', 'Eva', 'eva@example.com', true),
+    ('cus_fresh', 'Jon', 'jon@example.com', true), ('cus_empty', 'Kai', 'kai@example.com', true),
+    ('cus_one', 'Lou', 'lou@example.com', true), ('cus_two', 'Mo', 'mo@example.com', true);
+SELECT fixture.make_cart('basket_old', '50 hours', customer_id => 'cus_multi');
+SELECT fixture.make_cart('basket_new', '30 hours', customer_id => 'cus_multi');
+SELECT is(decided('basket_old') || ' ' || decided('basket_new'), '1:skipped:superseded 1:would_send',
+          'the same customer: the older cart is superseded, the newest reminded');
+-- A guest cart and, later, one under the account of the same email (Medusa's two customer rows).
+SELECT fixture.make_cart('basket_guest', '50 hours', customer_id => 'cus_guest_eva', email => 'eva@example.com');
+SELECT fixture.make_cart('basket_account', '30 hours', customer_id => 'cus_account_eva');
+SELECT is(decided('basket_guest') || ' ' || decided('basket_account'), '1:skipped:superseded 1:would_send',
+          'the same email under another customer row: superseded');
+SELECT fixture.make_cart('basket_before_fresh', '30 hours', customer_id => 'cus_fresh');
+SELECT fixture.make_cart('basket_fresh', '2 hours', customer_id => 'cus_fresh');
+SELECT is(decided('basket_before_fresh'), '1:skipped:superseded', 'a newer cart not yet due supersedes the older one already');
+SELECT fixture.make_cart('basket_full', '30 hours', customer_id => 'cus_empty');
+SELECT fixture.make_cart('basket_emptied', '2 hours', customer_id => 'cus_empty');
+UPDATE public.cart_line_item SET deleted_at = now() - interval '26 hours' WHERE cart_id = 'basket_emptied';
+SELECT is(decided('basket_full'), '1:would_send', 'a newer cart without a live item does not supersede');
+SELECT fixture.make_cart('basket_lou', '50 hours', customer_id => 'cus_one');
+SELECT fixture.make_cart('basket_mo', '30 hours', customer_id => 'cus_two');
+SELECT is(decided('basket_lou') || ' ' || decided('basket_mo'), '1:would_send 1:would_send', 'two people, two sequences');
+-- A reminded cart whose shopper starts a newer one: its second reminder is not sent.
+INSERT INTO public.customer (id, first_name, email, has_account) VALUES ('cus_later', 'Noa', 'noa@example.com', true);
+SELECT fixture.make_cart('basket_reminded', '30 hours', customer_id => 'cus_later');
+SELECT is((SELECT action FROM cart_abandon_process(10000, NULL) WHERE cart_id = 'basket_reminded'), 'sent', 'reminded once');
+SELECT fixture.age_cart('basket_reminded', interval '25 hours');
+SELECT fixture.make_cart('basket_started_over', '1 hour', customer_id => 'cus_later');
+CREATE TEMP TABLE superseded_rows AS SELECT * FROM cart_abandon_process(10000, NULL) WHERE cart_id LIKE 'basket_%';
+SELECT is((SELECT status || ':' || skip_reason FROM cart_abandon.deliveries WHERE cart_id = 'basket_reminded' AND stage = 2),
+          'skipped:superseded', 'its second stage is closed as superseded in the ledger');
+SELECT is((SELECT string_agg(cart_id || ':' || stage, ',' ORDER BY cart_id, stage) FROM cart_abandon.deliveries
+             WHERE cart_id LIKE 'basket_%' AND status = 'sent'),
+          'basket_account:1,basket_full:1,basket_lou:1,basket_mo:1,basket_new:1,basket_reminded:1',
+          'the real runs sent one sequence per person (the older carts'' none, nor the reminded cart''s second)');
 
 SELECT * FROM finish();
