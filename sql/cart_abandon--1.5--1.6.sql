@@ -3,6 +3,25 @@
 -- Assembled by make from this header and the function parts: edit those.
 \echo Use "ALTER EXTENSION cart_abandon UPDATE TO '1.6'" to load this file. \quit
 
+-- part 4: already bought, already gone
+-- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): the key's inner
+-- and outer pads, one row made by the first erasure, readable by the extension's owner only (no
+-- grant); customers_checked_at: deleted customers were looked for up to then.
+CREATE TABLE cart_abandon.erasure_key (
+    one                  boolean     PRIMARY KEY DEFAULT true CHECK (one),
+    inner_pad            bytea       NOT NULL CHECK (length(inner_pad) = 64),
+    outer_pad            bytea       NOT NULL CHECK (length(outer_pad) = 64),
+    created_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    customers_checked_at timestamptz
+);
+-- The numbers of erased people, as cart_abandon.phone_hmac(E.164): never messaged again.
+CREATE TABLE cart_abandon.erased_phones (
+    phone_hmac bytea       PRIMARY KEY CHECK (length(phone_hmac) = 32),
+    erased_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erasure_key', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erased_phones', '');
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -12,6 +31,14 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                         'cart_payment_collection', 'payment_collection', 'payment_session', 'payment',
                         'sales_channel', 'region']) AS t
      WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
+$$;
+
+-- HMAC-SHA256 of an E.164 number under this database's erasure key (RFC 2104 over the built-in
+-- sha256, from the key's stored pads): how the numbers of erased people are kept. NULL before
+-- the first erasure made the key.
+CREATE OR REPLACE FUNCTION cart_abandon.phone_hmac(phone text) RETURNS bytea
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT sha256(k.outer_pad || sha256(k.inner_pad || convert_to(phone, 'UTF8'))) FROM cart_abandon.erasure_key k
 $$;
 
 -- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with

@@ -19,6 +19,7 @@ namespace {
 // made after this one, the person being the same customer or a customer of the same email (Medusa
 // links every cart that has an email to a customer of that email: a guest one, reused by later
 // carts, or the account), so both are index lookups (customer_id; customer's email).
+// Erased: the cart's customer was deleted (pg/erasure.hpp).
 Statement standing_statement(R"SQL(
 SELECT s.n,
        EXISTS (SELECT 1 FROM @medusa@.cart_payment_collection cpc
@@ -45,7 +46,8 @@ SELECT s.n,
                    AND (n.created_at, n.id) > (c.created_at, c.id)
                    AND EXISTS (SELECT 1 FROM @medusa@.cart_line_item li WHERE li.cart_id = n.id AND li.deleted_at IS NULL)
                    AND NOT EXISTS (SELECT 1 FROM @medusa@.order_cart oc WHERE oc.cart_id = n.id AND oc.deleted_at IS NULL)) n
-         ORDER BY n.created_at DESC, n.id DESC LIMIT 1)
+         ORDER BY n.created_at DESC, n.id DESC LIMIT 1),
+       EXISTS (SELECT 1 FROM @medusa@.customer gone WHERE gone.id = c.customer_id AND gone.deleted_at IS NOT NULL)
   FROM unnest($1::text[]) WITH ORDINALITY AS s(id, n)
   LEFT JOIN @medusa@.cart c ON c.id = s.id
   LEFT JOIN @medusa@.customer cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
@@ -69,6 +71,7 @@ void read_cart_standing(std::vector<DueCart>& carts) {
         carts[index].paid = cell_bool(row, 1);
         carts[index].refused = cell_text_or_empty(row, 2);
         carts[index].superseded_by = cell_text_or_empty(row, 3);
+        carts[index].customer_erased = cell_bool(row, 4);
     }
     release_result();
 }

@@ -38,6 +38,7 @@ struct DueCart {
     bool paid = false;  // its payment was authorized or captured (pg/cart_standing.hpp)
     std::string refused;  // why Medusa refuses the cart (a skip reason), empty when it does not
     std::string superseded_by;  // the same person's newest open cart made after this one, if any
+    bool customer_erased = false;  // its customer was deleted (Medusa's soft delete: erasure)
 };
 
 // Fails with an error naming the missing tables when Medusa's tables are not in the schema, and
