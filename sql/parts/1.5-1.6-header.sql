@@ -22,3 +22,41 @@ CREATE TABLE cart_abandon.erased_phones (
 );
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erasure_key', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erased_phones', '');
+-- Erased people stay erased whoever writes afterwards (a late webhook naming the number or the
+-- WhatsApp user): a ledger row that names no number never gains a wa_id (only erasure leaves a
+-- row that reached Meta without one), and no opt-out or preference row is kept for an erased
+-- number (cart_abandon.erased_phones keeps it unmessaged already). SECURITY DEFINER: the operator
+-- adds opt-outs, and only the extension's owner reads the key and the hashes.
+CREATE FUNCTION cart_abandon.deliveries_keep_erased() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.wa_id := NULL;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER deliveries_keep_erased BEFORE UPDATE ON cart_abandon.deliveries FOR EACH ROW
+    WHEN (OLD.phone IS NULL AND OLD.wa_id IS NULL AND NEW.phone IS NULL AND NEW.wa_id IS NOT NULL)
+    EXECUTE FUNCTION cart_abandon.deliveries_keep_erased();
+CREATE FUNCTION cart_abandon.opt_outs_keep_erased() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e WHERE e.phone_hmac = cart_abandon.phone_hmac(NEW.phone)) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER opt_outs_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.opt_outs FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.opt_outs_keep_erased();
+-- A wa_id is the number's digits but in Brazil and Mexico.
+CREATE FUNCTION cart_abandon.whatsapp_preferences_keep_erased() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e WHERE e.phone_hmac = cart_abandon.phone_hmac('+' || NEW.wa_id)) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER whatsapp_preferences_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.whatsapp_preferences FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.whatsapp_preferences_keep_erased();

@@ -2,7 +2,7 @@
 -- again through any cart, address or phone of theirs; the ledger keeps only what the figures need;
 -- the numbers are kept as keyed hashes only.
 -- No BEGIN: runs commit (this file runs in a database of its own).
-SELECT plan(22);
+SELECT plan(25);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text) RETURNS text
@@ -63,6 +63,16 @@ SELECT ok(NOT has_table_privilege('cart_abandon_operator', 'cart_abandon.erasure
           AND NOT has_table_privilege('cart_abandon_operator', 'cart_abandon.erased_phones', 'SELECT')
           AND NOT has_table_privilege('cart_abandon_monitor', 'cart_abandon.erasure_key', 'SELECT'),
           'the key and the hashes are the extension owner''s alone');
+
+-- Late webhooks: the reminder's statuses (naming the WhatsApp user), a STOP reply from one
+-- number and a marketing preference of another; none writes a number or wa_id back.
+SELECT fixture.standin_post('/inbound', '{"type": "text", "from": "+4915144440003", "text": "STOP"}');
+SELECT fixture.standin_post('/inbound', '{"type": "user_preferences", "from": "+4915144440001", "value": "stop"}');
+SELECT ok((fixture.deliver_webhooks() ->> 'statuses_applied')::int > 0, 'late webhooks arrive (statuses applied)');
+SELECT is((SELECT coalesce(wa_id, '-') || ' ' || coalesce(webhook_status, 'no status') FROM cart_abandon.deliveries WHERE cart_id = 'gone_reminded'),
+          '- read', 'the erased row takes the status (the figures) but not the wa_id back');
+SELECT is(holding('44440003') || ' ' || holding('44440001'), 'none none',
+          'no opt-out or preference row names an erased number (the suppression holds them)');
 
 -- Later carts of the same numbers, without the customer: never messaged.
 SELECT fixture.make_cart('later_guest', '30 hours', phone => '0049 151 4444 0003', email => 'new@example.com');
