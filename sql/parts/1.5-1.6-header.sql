@@ -37,26 +37,19 @@ $$;
 CREATE TRIGGER deliveries_keep_erased BEFORE UPDATE ON cart_abandon.deliveries FOR EACH ROW
     WHEN (OLD.phone IS NULL AND OLD.wa_id IS NULL AND NEW.phone IS NULL AND NEW.wa_id IS NOT NULL)
     EXECUTE FUNCTION cart_abandon.deliveries_keep_erased();
-CREATE FUNCTION cart_abandon.opt_outs_keep_erased() RETURNS trigger
+-- The row's number: its phone, or the digits of its wa_id (the number but in Brazil and Mexico).
+CREATE FUNCTION cart_abandon.keep_erased_number_out() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e WHERE e.phone_hmac = cart_abandon.phone_hmac(NEW.phone)) THEN
+    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e
+                WHERE e.phone_hmac = cart_abandon.phone_hmac(CASE TG_ARGV[0] WHEN 'phone' THEN to_jsonb(NEW) ->> 'phone'
+                                                             ELSE '+' || (to_jsonb(NEW) ->> 'wa_id') END)) THEN
         RETURN NULL;
     END IF;
     RETURN NEW;
 END
 $$;
 CREATE TRIGGER opt_outs_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.opt_outs FOR EACH ROW
-    EXECUTE FUNCTION cart_abandon.opt_outs_keep_erased();
--- A wa_id is the number's digits but in Brazil and Mexico.
-CREATE FUNCTION cart_abandon.whatsapp_preferences_keep_erased() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e WHERE e.phone_hmac = cart_abandon.phone_hmac('+' || NEW.wa_id)) THEN
-        RETURN NULL;
-    END IF;
-    RETURN NEW;
-END
-$$;
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('phone');
 CREATE TRIGGER whatsapp_preferences_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.whatsapp_preferences FOR EACH ROW
-    EXECUTE FUNCTION cart_abandon.whatsapp_preferences_keep_erased();
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('wa_id');
