@@ -2,7 +2,7 @@
 -- again through any cart, address or phone of theirs; the ledger keeps only what the figures need;
 -- the numbers are kept as keyed hashes only.
 -- No BEGIN: runs commit (this file runs in a database of its own).
-SELECT plan(25);
+SELECT plan(26);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text) RETURNS text
@@ -40,6 +40,7 @@ SELECT cart_abandon_stats() -> 'first_sent' AS sent_before \gset
 -- The erasure: Medusa soft-deletes the customer.
 UPDATE public.customer SET deleted_at = now() WHERE id = 'cus_gone';
 SELECT is(decided('gone_open'), '1:skipped:erased', 'a cart of a deleted customer is not reminded, before any run looked');
+SELECT is((SELECT count(*)::int FROM cart_abandon.erased_phones), 0, 'a dry run erases nothing (it writes nothing)');
 CALL cart_abandon_run();
 SELECT is((SELECT status || ':' || skip_reason || ':' || coalesce(phone, 'no phone') FROM cart_abandon.deliveries WHERE cart_id = 'gone_open'),
           'skipped:erased:no phone', 'the run closes it as erased, without a number');
