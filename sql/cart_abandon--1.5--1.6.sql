@@ -3,39 +3,73 @@
 -- Assembled by make from this header and the function parts: edit those.
 \echo Use "ALTER EXTENSION cart_abandon UPDATE TO '1.6'" to load this file. \quit
 
--- part 2: silence is no proof; unknown claims are no longer looked up for reconcile_after.
-DROP INDEX cart_abandon.deliveries_uncertain_idx;
-
--- part 1: status webhooks that arrive before their send is recorded are kept, then applied.
-CREATE TABLE cart_abandon.kept_statuses (
-    id             bigserial   PRIMARY KEY,
-    channel        text        NOT NULL,
-    wamid          text        NOT NULL,
-    status         text        NOT NULL,
-    at             timestamptz NOT NULL,
-    recipient      text,
-    delivery_id    bigint,
-    claimed_at     timestamptz,
-    action         text,
-    error_code     integer,
-    error_text     text,
-    metadata_error text,
-    received_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+-- part 4: already bought, already gone
+-- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): the key's inner
+-- and outer pads, one row made by the first erasure, readable by the extension's owner only (no
+-- grant); customers_checked_at: deleted customers were looked for up to then.
+CREATE TABLE cart_abandon.erasure_key (
+    one                  boolean     PRIMARY KEY DEFAULT true CHECK (one),
+    inner_pad            bytea       NOT NULL CHECK (length(inner_pad) = 64),
+    outer_pad            bytea       NOT NULL CHECK (length(outer_pad) = 64),
+    created_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    customers_checked_at timestamptz
 );
-CREATE INDEX kept_statuses_wamid_idx ON cart_abandon.kept_statuses (wamid);
-CREATE INDEX kept_statuses_delivery_idx ON cart_abandon.kept_statuses (delivery_id) WHERE delivery_id IS NOT NULL;
-CREATE INDEX kept_statuses_received_idx ON cart_abandon.kept_statuses (received_at);
-
-SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
-SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
-
+-- The numbers of erased people, as cart_abandon.phone_hmac(E.164): never messaged again.
+CREATE TABLE cart_abandon.erased_phones (
+    phone_hmac bytea       PRIMARY KEY CHECK (length(phone_hmac) = 32),
+    erased_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erasure_key', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erased_phones', '');
+-- Erased people stay erased whoever writes afterwards (a late webhook naming the number or the
+-- WhatsApp user): a ledger row that names no number never gains a wa_id (only erasure leaves a
+-- row that reached Meta without one), and no opt-out or preference row is kept for an erased
+-- number (cart_abandon.erased_phones keeps it unmessaged already). SECURITY DEFINER: the operator
+-- adds opt-outs, and only the extension's owner reads the key and the hashes.
+CREATE FUNCTION cart_abandon.deliveries_keep_erased() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.wa_id := NULL;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER deliveries_keep_erased BEFORE UPDATE ON cart_abandon.deliveries FOR EACH ROW
+    WHEN (OLD.phone IS NULL AND OLD.wa_id IS NULL AND NEW.phone IS NULL AND NEW.wa_id IS NOT NULL)
+    EXECUTE FUNCTION cart_abandon.deliveries_keep_erased();
+-- The row's number: its phone, or the digits of its wa_id (the number but in Brazil and Mexico).
+CREATE FUNCTION cart_abandon.keep_erased_number_out() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e
+                WHERE e.phone_hmac = cart_abandon.phone_hmac(CASE TG_ARGV[0] WHEN 'phone' THEN to_jsonb(NEW) ->> 'phone'
+                                                             ELSE '+' || (to_jsonb(NEW) ->> 'wa_id') END)) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER opt_outs_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.opt_outs FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('phone');
+CREATE TRIGGER whatsapp_preferences_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.whatsapp_preferences FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('wa_id');
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce(array_agg(t ORDER BY t), '{}')
       FROM unnest(ARRAY['cart', 'cart_address', 'cart_line_item', 'cart_shipping_method', 'customer',
-                        'customer_address', 'order', 'order_address', 'order_cart']) AS t
+                        'customer_address', 'order', 'order_address', 'order_cart',
+                        'cart_payment_collection', 'payment_collection', 'payment_session', 'payment',
+                        'sales_channel', 'region']) AS t
      WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
+$$;
+
+-- HMAC-SHA256 of an E.164 number under this database's erasure key (RFC 2104 over the built-in
+-- sha256, from the key's stored pads): how the numbers of erased people are kept. NULL before
+-- the first erasure made the key.
+CREATE OR REPLACE FUNCTION cart_abandon.phone_hmac(phone text) RETURNS bytea
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT sha256(k.outer_pad || sha256(k.inner_pad || convert_to(phone, 'UTF8'))) FROM cart_abandon.erasure_key k
 $$;
 
 -- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with
@@ -116,12 +150,6 @@ COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
 CREATE OR REPLACE FUNCTION cart_abandon.exposed_secrets() RETURNS text[]
 AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 
--- The Graph API version of cart_abandon.whatsapp_api_url and how long Meta serves it:
--- {"version", "served_until", "served_at_least_until", "served_at_most_until", "days_left",
--- "expiring"} (src/core/graph_versions.cpp holds Meta's table).
-CREATE OR REPLACE FUNCTION cart_abandon.graph_api() RETURNS jsonb
-AS 'MODULE_PATHNAME', 'cart_abandon_graph_api' LANGUAGE C STABLE;
-
 -- Whom cart_abandon.max_per_second holds for: 'sending_number', every caller of the cluster
 -- together (the library is preloaded: the limit lives in shared memory), or 'call', each call
 -- alone (concurrent calls add up).
@@ -197,36 +225,6 @@ CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
     schema_name text, first_delay interval, max_age interval,
     OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
 AS 'MODULE_PATHNAME', 'cart_abandon_count_carts' LANGUAGE C STABLE STRICT;
-
--- The cluster's replication as a failover would meet it. Exactly once across a failover only when
--- every claim's commit waits for a synchronous standby: synchronous_standby_names set, a
--- synchronous standby streaming, and synchronous_commit on, remote_write or remote_apply (the
--- claim path raises off to on, src/pg/ledger.cpp; 'local' does not wait). Otherwise claims lost
--- with the primary may be sent again by the promoted standby: at most the requests in flight.
--- NULL guarantee on a standby: runs are refused there.
-CREATE OR REPLACE FUNCTION cart_abandon.replication_mode() RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT jsonb_build_object(
-        'role', CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END,
-        'synchronous_standby_names', nullif(current_setting('synchronous_standby_names'), ''),
-        'synchronous_commit', current_setting('synchronous_commit'),
-        'claim_commit', CASE current_setting('synchronous_commit') WHEN 'off' THEN 'on'
-                             ELSE current_setting('synchronous_commit') END,
-        'standbys', r.standbys,
-        'synchronous_standbys', r.synchronous,
-        'guarantee', CASE WHEN pg_is_in_recovery() THEN NULL
-                          WHEN current_setting('synchronous_standby_names') <> ''
-                           AND current_setting('synchronous_commit') IN ('on', 'off', 'remote_write', 'remote_apply')
-                           AND r.synchronous > 0
-                          THEN 'exactly_once' ELSE 'in_flight_window' END,
-        -- One batch is sent at a time: what a lag shorter than its sending can lose.
-        'in_flight_window', current_setting('cart_abandon.batch_size', true)::int,
-        'max_flush_lag', r.max_flush_lag)
-      FROM (SELECT count(*) AS standbys,
-                   count(*) FILTER (WHERE sync_state IN ('sync', 'quorum')) AS synchronous,
-                   max(flush_lag) AS max_flush_lag
-              FROM pg_stat_replication WHERE state = 'streaming') r
-$$;
 
 -- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
@@ -357,9 +355,6 @@ BEGIN
         'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
-        -- Statuses that came before their message was recorded, waiting for it (7 days at most).
-        'kept_statuses', (SELECT jsonb_build_object('count', count(*), 'oldest_received_at', min(k.received_at))
-                            FROM cart_abandon.kept_statuses k),
         -- Cart metadata is a mirror of the ledger, written without waiting for a shopper: what
         -- it does not show yet (held by a transaction, or failing: metadata_write_error says why).
         'cart_metadata', (SELECT jsonb_build_object(
@@ -368,7 +363,6 @@ BEGIN
                                   'oldest_pending_since', min(d.metadata_pending_since))
                              FROM cart_abandon.deliveries d WHERE d.metadata_pending_since IS NOT NULL),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
-        'graph_api', cart_abandon.graph_api(),
         'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
                                          'per', cart_abandon.rate_limit_scope()),
         'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),
@@ -383,7 +377,6 @@ BEGIN
                FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
             '{"paused": false, "last_webhook_at": null}'::jsonb)),
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
-        'replication', cart_abandon.replication_mode(),
         'schedule', schedule);
     RETURN result;
 END
@@ -491,9 +484,11 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         ('cart_abandon_cart_address_changes', 'cart_address', 'USING btree (updated_at)'),
         ('cart_abandon_customer_changes', 'customer', 'USING btree (updated_at)'),
         -- A run reads the purchases since the max-age window began, once (1.0's per-cart
-        -- indexes cart_abandon_completed_by_email and _by_customer are no longer used).
+        -- indexes cart_abandon_completed_by_email and _by_customer are no longer used). An order
+        -- without a cart counts from its updated_at (a converted draft: src/pg/purchases.cpp), so
+        -- orders are read by their latest time (1.5's cart_abandon_order_created is no longer used).
         ('cart_abandon_completed', 'cart', 'USING btree (completed_at) WHERE (completed_at IS NOT NULL)'),
-        ('cart_abandon_order_created', 'order', 'USING btree (created_at)')
+        ('cart_abandon_order_changes', 'order', 'USING btree (GREATEST(created_at, updated_at))')
 $$;
 
 -- The recommended indexes missing from the Medusa schema, by name, in the list's order. An index
@@ -531,7 +526,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET j
         -- The planner estimates a time range on an expression only from the statistics of a
         -- non-partial index on it, gathered by the next ANALYZE: without them it guesses a third
         -- of the table and scans every cart.
-        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method',
+        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method, %1$s."order"',
                       quote_ident((cart_abandon.effective_settings()).medusa_schema)), 1000
     ) s(statement, n)
      ORDER BY n

@@ -245,13 +245,73 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', 
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
+
+-- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): the key's inner
+-- and outer pads, one row made by the first erasure, readable by the extension's owner only (no
+-- grant); customers_checked_at: deleted customers were looked for up to then.
+CREATE TABLE cart_abandon.erasure_key (
+    one                  boolean     PRIMARY KEY DEFAULT true CHECK (one),
+    inner_pad            bytea       NOT NULL CHECK (length(inner_pad) = 64),
+    outer_pad            bytea       NOT NULL CHECK (length(outer_pad) = 64),
+    created_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    customers_checked_at timestamptz
+);
+-- The numbers of erased people, as cart_abandon.phone_hmac(E.164): never messaged again.
+CREATE TABLE cart_abandon.erased_phones (
+    phone_hmac bytea       PRIMARY KEY CHECK (length(phone_hmac) = 32),
+    erased_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erasure_key', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erased_phones', '');
+-- Erased people stay erased whoever writes afterwards (a late webhook naming the number or the
+-- WhatsApp user): a ledger row that names no number never gains a wa_id (only erasure leaves a
+-- row that reached Meta without one), and no opt-out or preference row is kept for an erased
+-- number (cart_abandon.erased_phones keeps it unmessaged already). SECURITY DEFINER: the operator
+-- adds opt-outs, and only the extension's owner reads the key and the hashes.
+CREATE FUNCTION cart_abandon.deliveries_keep_erased() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.wa_id := NULL;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER deliveries_keep_erased BEFORE UPDATE ON cart_abandon.deliveries FOR EACH ROW
+    WHEN (OLD.phone IS NULL AND OLD.wa_id IS NULL AND NEW.phone IS NULL AND NEW.wa_id IS NOT NULL)
+    EXECUTE FUNCTION cart_abandon.deliveries_keep_erased();
+-- The row's number: its phone, or the digits of its wa_id (the number but in Brazil and Mexico).
+CREATE FUNCTION cart_abandon.keep_erased_number_out() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e
+                WHERE e.phone_hmac = cart_abandon.phone_hmac(CASE TG_ARGV[0] WHEN 'phone' THEN to_jsonb(NEW) ->> 'phone'
+                                                             ELSE '+' || (to_jsonb(NEW) ->> 'wa_id') END)) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER opt_outs_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.opt_outs FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('phone');
+CREATE TRIGGER whatsapp_preferences_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.whatsapp_preferences FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('wa_id');
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce(array_agg(t ORDER BY t), '{}')
       FROM unnest(ARRAY['cart', 'cart_address', 'cart_line_item', 'cart_shipping_method', 'customer',
-                        'customer_address', 'order', 'order_address', 'order_cart']) AS t
+                        'customer_address', 'order', 'order_address', 'order_cart',
+                        'cart_payment_collection', 'payment_collection', 'payment_session', 'payment',
+                        'sales_channel', 'region']) AS t
      WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
+$$;
+
+-- HMAC-SHA256 of an E.164 number under this database's erasure key (RFC 2104 over the built-in
+-- sha256, from the key's stored pads): how the numbers of erased people are kept. NULL before
+-- the first erasure made the key.
+CREATE OR REPLACE FUNCTION cart_abandon.phone_hmac(phone text) RETURNS bytea
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT sha256(k.outer_pad || sha256(k.inner_pad || convert_to(phone, 'UTF8'))) FROM cart_abandon.erasure_key k
 $$;
 
 -- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with
@@ -707,9 +767,11 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         ('cart_abandon_cart_address_changes', 'cart_address', 'USING btree (updated_at)'),
         ('cart_abandon_customer_changes', 'customer', 'USING btree (updated_at)'),
         -- A run reads the purchases since the max-age window began, once (1.0's per-cart
-        -- indexes cart_abandon_completed_by_email and _by_customer are no longer used).
+        -- indexes cart_abandon_completed_by_email and _by_customer are no longer used). An order
+        -- without a cart counts from its updated_at (a converted draft: src/pg/purchases.cpp), so
+        -- orders are read by their latest time (1.5's cart_abandon_order_created is no longer used).
         ('cart_abandon_completed', 'cart', 'USING btree (completed_at) WHERE (completed_at IS NOT NULL)'),
-        ('cart_abandon_order_created', 'order', 'USING btree (created_at)')
+        ('cart_abandon_order_changes', 'order', 'USING btree (GREATEST(created_at, updated_at))')
 $$;
 
 -- The recommended indexes missing from the Medusa schema, by name, in the list's order. An index
@@ -747,7 +809,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET j
         -- The planner estimates a time range on an expression only from the statistics of a
         -- non-partial index on it, gathered by the next ANALYZE: without them it guesses a third
         -- of the table and scans every cart.
-        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method',
+        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method, %1$s."order"',
                       quote_ident((cart_abandon.effective_settings()).medusa_schema)), 1000
     ) s(statement, n)
      ORDER BY n

@@ -3,8 +3,18 @@ CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) 
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT coalesce(array_agg(t ORDER BY t), '{}')
       FROM unnest(ARRAY['cart', 'cart_address', 'cart_line_item', 'cart_shipping_method', 'customer',
-                        'customer_address', 'order', 'order_address', 'order_cart']) AS t
+                        'customer_address', 'order', 'order_address', 'order_cart',
+                        'cart_payment_collection', 'payment_collection', 'payment_session', 'payment',
+                        'sales_channel', 'region']) AS t
      WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
+$$;
+
+-- HMAC-SHA256 of an E.164 number under this database's erasure key (RFC 2104 over the built-in
+-- sha256, from the key's stored pads): how the numbers of erased people are kept. NULL before
+-- the first erasure made the key.
+CREATE OR REPLACE FUNCTION cart_abandon.phone_hmac(phone text) RETURNS bytea
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT sha256(k.outer_pad || sha256(k.inner_pad || convert_to(phone, 'UTF8'))) FROM cart_abandon.erasure_key k
 $$;
 
 -- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with

@@ -24,9 +24,11 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         ('cart_abandon_cart_address_changes', 'cart_address', 'USING btree (updated_at)'),
         ('cart_abandon_customer_changes', 'customer', 'USING btree (updated_at)'),
         -- A run reads the purchases since the max-age window began, once (1.0's per-cart
-        -- indexes cart_abandon_completed_by_email and _by_customer are no longer used).
+        -- indexes cart_abandon_completed_by_email and _by_customer are no longer used). An order
+        -- without a cart counts from its updated_at (a converted draft: src/pg/purchases.cpp), so
+        -- orders are read by their latest time (1.5's cart_abandon_order_created is no longer used).
         ('cart_abandon_completed', 'cart', 'USING btree (completed_at) WHERE (completed_at IS NOT NULL)'),
-        ('cart_abandon_order_created', 'order', 'USING btree (created_at)')
+        ('cart_abandon_order_changes', 'order', 'USING btree (GREATEST(created_at, updated_at))')
 $$;
 
 -- The recommended indexes missing from the Medusa schema, by name, in the list's order. An index
@@ -64,7 +66,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET j
         -- The planner estimates a time range on an expression only from the statistics of a
         -- non-partial index on it, gathered by the next ANALYZE: without them it guesses a third
         -- of the table and scans every cart.
-        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method',
+        SELECT format('ANALYZE %1$s.cart_line_item, %1$s.cart_shipping_method, %1$s."order"',
                       quote_ident((cart_abandon.effective_settings()).medusa_schema)), 1000
     ) s(statement, n)
      ORDER BY n

@@ -241,3 +241,53 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', 
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
+
+-- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): the key's inner
+-- and outer pads, one row made by the first erasure, readable by the extension's owner only (no
+-- grant); customers_checked_at: deleted customers were looked for up to then.
+CREATE TABLE cart_abandon.erasure_key (
+    one                  boolean     PRIMARY KEY DEFAULT true CHECK (one),
+    inner_pad            bytea       NOT NULL CHECK (length(inner_pad) = 64),
+    outer_pad            bytea       NOT NULL CHECK (length(outer_pad) = 64),
+    created_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    customers_checked_at timestamptz
+);
+-- The numbers of erased people, as cart_abandon.phone_hmac(E.164): never messaged again.
+CREATE TABLE cart_abandon.erased_phones (
+    phone_hmac bytea       PRIMARY KEY CHECK (length(phone_hmac) = 32),
+    erased_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erasure_key', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erased_phones', '');
+-- Erased people stay erased whoever writes afterwards (a late webhook naming the number or the
+-- WhatsApp user): a ledger row that names no number never gains a wa_id (only erasure leaves a
+-- row that reached Meta without one), and no opt-out or preference row is kept for an erased
+-- number (cart_abandon.erased_phones keeps it unmessaged already). SECURITY DEFINER: the operator
+-- adds opt-outs, and only the extension's owner reads the key and the hashes.
+CREATE FUNCTION cart_abandon.deliveries_keep_erased() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.wa_id := NULL;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER deliveries_keep_erased BEFORE UPDATE ON cart_abandon.deliveries FOR EACH ROW
+    WHEN (OLD.phone IS NULL AND OLD.wa_id IS NULL AND NEW.phone IS NULL AND NEW.wa_id IS NOT NULL)
+    EXECUTE FUNCTION cart_abandon.deliveries_keep_erased();
+-- The row's number: its phone, or the digits of its wa_id (the number but in Brazil and Mexico).
+CREATE FUNCTION cart_abandon.keep_erased_number_out() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e
+                WHERE e.phone_hmac = cart_abandon.phone_hmac(CASE TG_ARGV[0] WHEN 'phone' THEN to_jsonb(NEW) ->> 'phone'
+                                                             ELSE '+' || (to_jsonb(NEW) ->> 'wa_id') END)) THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER opt_outs_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.opt_outs FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('phone');
+CREATE TRIGGER whatsapp_preferences_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.whatsapp_preferences FOR EACH ROW
+    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('wa_id');

@@ -10,6 +10,7 @@
 #include "core/previous_reminders.hpp"
 #include "core/quiet_hours.hpp"
 #include "pg/decisions.hpp"
+#include "pg/erasure.hpp"
 #include "pg/purchases.hpp"
 
 namespace pg {
@@ -104,9 +105,19 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
         return d;
     }
     const auto choice = cart_abandon::choose_phone(cart.phones, settings.default_region, settings.blocked_regions);
-    if (purchases(state, now).bought_after(timeline.last_activity, cart.customer_id, cart.email, choice.e164)) {
+    if (cart.customer_erased) {
+        skip(d, "erased", "the cart's customer was deleted (erasure): never messaged again");
+    } else if (cart.paid) {
+        skip(d, "paid", "the cart's payment was authorized or captured (Medusa's payment collection), with or without an order");
+    } else if (purchases(state, now).bought_after(timeline.last_activity, cart.customer_id, cart.email, choice.e164)) {
         skip(d, "customer_purchased",
              "the same person (customer, email or phone) bought after this cart's last activity");
+    } else if (!cart.refused.empty()) {
+        skip(d, cart.refused, cart.refused == "region_deleted"
+                                  ? "the cart's region is deleted: Medusa refuses to complete the cart"
+                                  : "the cart's sales channel is disabled or deleted: Medusa refuses to complete the cart");
+    } else if (!cart.superseded_by.empty()) {
+        skip(d, "superseded", "the same person (customer or email) has a newer open cart: its reminders are the ones sent");
     } else if (settings.require_consent && !cart.consent) {
         skip(d, "no_consent", "neither the cart's nor the customer's metadata holds \"" + settings.consent_key +
                                   "\": true (cart_abandon.require_consent)");
@@ -149,6 +160,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
     std::sort(phones.begin(), phones.end());
     phones.erase(std::unique(phones.begin(), phones.end()), phones.end());
     const auto opted_out = opted_out_phones(phones);
+    const auto erased = erased_phones(phones);
 
     // One voice per person: a lock per number, then its latest contact, so that of two calls
     // deciding at once the second sees the first's claim.
@@ -165,6 +177,10 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
     }
     for (auto& d : decisions) {
         if (d.kind != Kind::Send && d.kind != Kind::Hold) continue;
+        if (erased.count(d.phone)) {
+            skip(d, "erased", "the phone number is an erased customer's: never messaged again");
+            continue;
+        }
         if (opted_out.count(d.phone)) {
             skip(d, "opted_out", "the phone number is on the opt-out list");
             continue;

@@ -27,10 +27,13 @@ struct Decision {
 // Decides each cart at `now`, in order:
 // 1. the previous system's reminders (cart.metadata.notifications) count as sent;
 // 2. the due stage (core policy);
-// 3. bought since (same customer, email or phone: Purchases) -> skip customer_purchased;
+// 3. the cart's customer was deleted -> skip erased; the cart's payment went through -> skip paid; bought since (same customer, email or phone:
+//    Purchases) -> skip customer_purchased;
+// 3b. Medusa refuses the cart -> skip sales_channel_disabled / sales_channel_deleted / region_deleted;
+// 3c. the same person has a newer open cart -> skip superseded;
 // 4. consent required and not given -> skip no_consent;
 // 5. no usable phone -> skip no_phone / invalid_phone / blocked_region;
-// 6. opted out -> skip opted_out;
+// 6. an erased person's number -> skip erased; opted out -> skip opted_out;
 // 7. inside quiet hours at the recipient -> hold quiet_hours until they end;
 // 8. the person was messaged within the frequency cap (ledger, or earlier in this call) ->
 //    hold frequency_cap until it allows.

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "pg/boundary.hpp"
+#include "pg/cart_standing.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
@@ -254,8 +255,9 @@ void require_medusa_tables() {
         throw cart_abandon::Error(cart_abandon::ErrorKind::MissingTable,
                                   "Medusa tables not found in schema \"" + schema + "\": " + missing,
                                   "cart_abandon reads Medusa v2's cart, cart_address, cart_line_item, "
-                                  "cart_shipping_method, customer, customer_address, order, order_address and "
-                                  "order_cart tables.",
+                                  "cart_shipping_method, customer, customer_address, order, order_address, "
+                                  "order_cart, cart_payment_collection, payment_collection, payment_session, "
+                                  "payment, sales_channel and region tables.",
                                   "Set cart_abandon.medusa_schema to the schema that holds them, or run "
                                   "Medusa's migrations first.");
     require_medusa_owner();
@@ -403,6 +405,7 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
         position_ += examined;
         if (chosen.size() < wanted) slice_length *= 2;
     }
+    read_cart_standing(carts);
     return carts;
 }
 

@@ -35,6 +35,10 @@ struct DueCart {
     std::vector<cart_abandon::PhoneCandidate> phones;  // shipping, billing, customer
     std::vector<std::string> provinces;                // of the address each phone was typed on
     std::vector<std::string> names;                    // customer, shipping, billing first names
+    bool paid = false;  // its payment was authorized or captured (pg/cart_standing.hpp)
+    std::string refused;  // why Medusa refuses the cart (a skip reason), empty when it does not
+    std::string superseded_by;  // the same person's newest open cart made after this one, if any
+    bool customer_erased = false;  // its customer was deleted (Medusa's soft delete: erasure)
 };
 
 // Fails with an error naming the missing tables when Medusa's tables are not in the schema, and

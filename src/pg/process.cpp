@@ -11,6 +11,7 @@
 #include "pg/batch_worker.hpp"
 #include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
+#include "pg/erasure.hpp"
 #include "pg/ledger.hpp"
 #include "pg/process.hpp"
 #include "pg/settings.hpp"
@@ -42,7 +43,10 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     if (autonomous) guarded([] { PushActiveSnapshot(GetTransactionSnapshot()); });
     use_extension_owner();
     require_medusa_tables();
-    if (!state.config.dry_run) state.paused_code = channel_paused_code();
+    if (!state.config.dry_run) {
+        state.paused_code = channel_paused_code();
+        apply_erasures(state.settings.default_region);
+    }
     auto commit = [autonomous] {
         if (!autonomous) return;
         guarded([] { PopActiveSnapshot(); });

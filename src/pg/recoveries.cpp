@@ -18,12 +18,19 @@ SELECT clock_timestamp(), max(r.recoveries_checked_at) - interval '1 hour'
 )SQL",
     {});
 
+// An order made from the cart was canceled (Medusa sets status 'canceled' and canceled_at): the
+// cart is no recovery, nor its value.
+#define ORDER_CANCELED(cart_id)                                                                   \
+    "EXISTS (SELECT 1 FROM @medusa@.order_cart oc JOIN @medusa@.\"order\" o ON o.id = oc.order_id " \
+    "WHERE oc.cart_id = " cart_id " AND oc.deleted_at IS NULL AND (o.status = 'canceled' OR o.canceled_at IS NOT NULL))"
+
 // Completions from $1 (NULL: all), after ($2, $3) in (completed_at, id) order ($2 NULL: from
-// the first), with the live items' subtotal at completion.
+// the first), with the live items' subtotal at completion; and whether their order was canceled.
 Statement completions_statement(R"SQL(
 SELECT c.id, c.completed_at, lower(c.currency_code),
        (SELECT sum(li.unit_price * li.quantity) FROM @medusa@.cart_line_item li
-         WHERE li.cart_id = c.id AND li.deleted_at IS NULL)::text
+         WHERE li.cart_id = c.id AND li.deleted_at IS NULL)::text,
+       )SQL" ORDER_CANCELED("c.id") R"SQL(
   FROM @medusa@.cart c
  WHERE c.completed_at >= coalesce($1, '-infinity') AND c.deleted_at IS NULL
    AND ($2::timestamptz IS NULL OR (c.completed_at, c.id) > ($2, $3))
@@ -46,9 +53,12 @@ Statement recorded_statement(
     "SELECT r.cart_id FROM cart_abandon.recovered_carts r WHERE r.cart_id > $1 ORDER BY r.cart_id LIMIT $2",
     {TEXTOID, INT4OID}, Statement::Planning::PerValues);
 
+// Recorded recoveries that no longer hold: the cart is no longer completed, or its order was
+// canceled since (a recovery is removed from the figures, not kept as once true).
 Statement no_longer_completed_statement(R"SQL(
 SELECT u.id FROM unnest($1::text[]) AS u(id)
  WHERE NOT EXISTS (SELECT 1 FROM @medusa@.cart c WHERE c.id = u.id AND c.deleted_at IS NULL AND c.completed_at IS NOT NULL)
+    OR )SQL" ORDER_CANCELED("u.id") R"SQL(
 )SQL",
     {TEXTARRAYOID}, Statement::Planning::PerValues);
 
@@ -75,20 +85,26 @@ void record_recoveries(int64_t run_id) {
              int_value(kChunk)});
         std::vector<std::string> ids, currencies, values;
         std::vector<cart_abandon::Timestamp> completed;
+        std::optional<cart_abandon::Timestamp> last_at;
+        std::string last_id;
         for (uint64_t row = 0; row < rows; ++row) {
-            ids.push_back(cell_text_or_empty(row, 0));
-            completed.push_back(*cell_timestamp(row, 1));
+            last_id = cell_text_or_empty(row, 0);
+            last_at = cell_timestamp(row, 1);
+            if (cell_bool(row, 4)) continue;  // its order was canceled
+            ids.push_back(last_id);
+            completed.push_back(*last_at);
             currencies.push_back(cell_text_or_empty(row, 2));
             values.push_back(cell_text_or_empty(row, 3));
         }
         release_result();
-        if (ids.empty()) break;
+        if (rows == 0) break;
         std::vector<std::optional<std::string>> nullable_values;
         for (const auto& v : values) nullable_values.push_back(v.empty() ? std::nullopt : std::optional<std::string>(v));
-        insert_statement.run({text_array(ids), timestamp_array(completed), text_array(currencies),
-                              nullable_text_array(nullable_values)});
-        after_at = completed.back();
-        after_id = ids.back();
+        if (!ids.empty())
+            insert_statement.run({text_array(ids), timestamp_array(completed), text_array(currencies),
+                                  nullable_text_array(nullable_values)});
+        after_at = last_at;
+        after_id = last_id;
         if (rows < uint64_t(kChunk)) break;
     }
 

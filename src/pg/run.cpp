@@ -9,6 +9,7 @@
 #include "pg/batch.hpp"
 #include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
+#include "pg/erasure.hpp"
 #include "pg/recoveries.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/graph_version.hpp"
@@ -121,6 +122,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
         // What earlier calls marked and could not finish: opt-outs, and cart metadata whose
         // cart was held by a shopper (or failed) then.
         add_pending_opt_outs();
+        apply_erasures(state.settings.default_region);
         spi_commit();
         state.metadata.add(write_pending_cart_metadata([] { spi_commit(); }));
         // Before the first selection: every batch's own `now` is later.

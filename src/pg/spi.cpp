@@ -67,7 +67,9 @@ void as_role(Oid role, bool restricted, F&& body) {
 
 // Medusa's tables that cart_abandon reads or writes (cart_abandon.missing_medusa_tables).
 const char* const kMedusaTables[] = {"cart",     "cart_address", "cart_line_item", "cart_shipping_method",
-                                     "customer", "customer_address", "order", "order_address", "order_cart"};
+                                     "customer", "customer_address", "order", "order_address", "order_cart",
+                                     "cart_payment_collection", "payment_collection", "payment_session", "payment",
+                                     "sales_channel", "region"};
 
 struct TableFacts {
     Oid relation = InvalidOid;

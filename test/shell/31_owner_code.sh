@@ -57,7 +57,8 @@ q "INSERT INTO public.customer (id, email, phone, created_at, updated_at) VALUES
 
 # Medusa's role owns its tables (it made them with its migrations) and may create in public, as
 # a database's owner may; it has no grant of cart_abandon's.
-TABLES="cart cart_address cart_line_item cart_shipping_method customer customer_address \"order\" order_address order_cart"
+TABLES="cart cart_address cart_line_item cart_shipping_method customer customer_address \"order\" order_address order_cart
+        cart_payment_collection payment_collection payment_session payment sales_channel region"
 for t in $TABLES; do q "ALTER TABLE public.$t OWNER TO $OWNER" > /dev/null; done
 q "CREATE SCHEMA attack AUTHORIZATION $OWNER; GRANT CREATE ON SCHEMA public TO $OWNER" > /dev/null
 is "$(q "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member

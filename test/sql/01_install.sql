@@ -21,15 +21,15 @@ SELECT col_is_pk('cart_abandon', 'opt_outs', 'phone', 'opt-outs are keyed by E.1
 CREATE SCHEMA empty_shop;
 SET cart_abandon.medusa_schema = 'empty_shop';
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '42P01',
-    'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_shipping_method, customer, customer_address, order, order_address, order_cart',
+    'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_payment_collection, cart_shipping_method, customer, customer_address, order, order_address, order_cart, payment, payment_collection, payment_session, region, sales_channel',
     'cart_abandon_process names every missing table');
 SELECT throws_ok($$SELECT cart_abandon_stats()$$, '42P01',
-    'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_shipping_method, customer, customer_address, order, order_address, order_cart',
+    'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_payment_collection, cart_shipping_method, customer, customer_address, order, order_address, order_cart, payment, payment_collection, payment_session, region, sales_channel',
     'cart_abandon_stats names every missing table');
-SELECT throws_ok($$CALL cart_abandon_run('{"dryRun": true}')$$, '42P01', 'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_shipping_method, customer, customer_address, order, order_address, order_cart', 'cart_abandon_run names the missing tables');
+SELECT throws_ok($$CALL cart_abandon_run('{"dryRun": true}')$$, '42P01', 'Medusa tables not found in schema "empty_shop": cart, cart_address, cart_line_item, cart_payment_collection, cart_shipping_method, customer, customer_address, order, order_address, order_cart, payment, payment_collection, payment_session, region, sales_channel', 'cart_abandon_run names the missing tables');
 CREATE TABLE empty_shop.cart (id text);
 SELECT throws_ok($$SELECT * FROM cart_abandon_process(10, NULL)$$, '42P01',
-    'Medusa tables not found in schema "empty_shop": cart_address, cart_line_item, cart_shipping_method, customer, customer_address, order, order_address, order_cart',
+    'Medusa tables not found in schema "empty_shop": cart_address, cart_line_item, cart_payment_collection, cart_shipping_method, customer, customer_address, order, order_address, order_cart, payment, payment_collection, payment_session, region, sales_channel',
     'only the tables still missing are named');
 RESET cart_abandon.medusa_schema;
 

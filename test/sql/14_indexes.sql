@@ -6,7 +6,7 @@ CREATE EXTENSION cart_abandon;
 SELECT is(cart_abandon.missing_indexes('public'),
           ARRAY['cart_abandon_open_cart_activity', 'cart_abandon_line_item_changes', 'cart_abandon_shipping_changes',
                 'cart_abandon_line_item_removed', 'cart_abandon_shipping_removed', 'cart_abandon_cart_address_changes',
-                'cart_abandon_customer_changes', 'cart_abandon_completed', 'cart_abandon_order_created'],
+                'cart_abandon_customer_changes', 'cart_abandon_completed', 'cart_abandon_order_changes'],
           'before: all nine missing, named');
 SELECT is((SELECT count(*)::int FROM cart_abandon_recommended_indexes() s WHERE s LIKE 'CREATE INDEX CONCURRENTLY IF NOT EXISTS %'), 9,
           'nine statements, each CONCURRENTLY and IF NOT EXISTS');
