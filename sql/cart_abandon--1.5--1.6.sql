@@ -3,6 +3,32 @@
 -- Assembled by make from this header and the function parts: edit those.
 \echo Use "ALTER EXTENSION cart_abandon UPDATE TO '1.6'" to load this file. \quit
 
+-- part 2: silence is no proof; unknown claims are no longer looked up for reconcile_after.
+DROP INDEX cart_abandon.deliveries_uncertain_idx;
+
+-- part 1: status webhooks that arrive before their send is recorded are kept, then applied.
+CREATE TABLE cart_abandon.kept_statuses (
+    id             bigserial   PRIMARY KEY,
+    channel        text        NOT NULL,
+    wamid          text        NOT NULL,
+    status         text        NOT NULL,
+    at             timestamptz NOT NULL,
+    recipient      text,
+    delivery_id    bigint,
+    claimed_at     timestamptz,
+    action         text,
+    error_code     integer,
+    error_text     text,
+    metadata_error text,
+    received_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX kept_statuses_wamid_idx ON cart_abandon.kept_statuses (wamid);
+CREATE INDEX kept_statuses_delivery_idx ON cart_abandon.kept_statuses (delivery_id) WHERE delivery_id IS NOT NULL;
+CREATE INDEX kept_statuses_received_idx ON cart_abandon.kept_statuses (received_at);
+
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
+
 -- part 4: already bought, already gone
 -- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
 -- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): the key's inner
@@ -150,6 +176,12 @@ COMMENT ON FUNCTION cart_abandon_webhook(text, text) IS
 CREATE OR REPLACE FUNCTION cart_abandon.exposed_secrets() RETURNS text[]
 AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 
+-- The Graph API version of cart_abandon.whatsapp_api_url and how long Meta serves it:
+-- {"version", "served_until", "served_at_least_until", "served_at_most_until", "days_left",
+-- "expiring"} (src/core/graph_versions.cpp holds Meta's table).
+CREATE OR REPLACE FUNCTION cart_abandon.graph_api() RETURNS jsonb
+AS 'MODULE_PATHNAME', 'cart_abandon_graph_api' LANGUAGE C STABLE;
+
 -- Whom cart_abandon.max_per_second holds for: 'sending_number', every caller of the cluster
 -- together (the library is preloaded: the limit lives in shared memory), or 'call', each call
 -- alone (concurrent calls add up).
@@ -225,6 +257,36 @@ CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
     schema_name text, first_delay interval, max_age interval,
     OUT open_carts bigint, OUT abandoned_carts bigint, OUT abandoned_carts_in_window bigint)
 AS 'MODULE_PATHNAME', 'cart_abandon_count_carts' LANGUAGE C STABLE STRICT;
+
+-- The cluster's replication as a failover would meet it. Exactly once across a failover only when
+-- every claim's commit waits for a synchronous standby: synchronous_standby_names set, a
+-- synchronous standby streaming, and synchronous_commit on, remote_write or remote_apply (the
+-- claim path raises off to on, src/pg/ledger.cpp; 'local' does not wait). Otherwise claims lost
+-- with the primary may be sent again by the promoted standby: at most the requests in flight.
+-- NULL guarantee on a standby: runs are refused there.
+CREATE OR REPLACE FUNCTION cart_abandon.replication_mode() RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT jsonb_build_object(
+        'role', CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END,
+        'synchronous_standby_names', nullif(current_setting('synchronous_standby_names'), ''),
+        'synchronous_commit', current_setting('synchronous_commit'),
+        'claim_commit', CASE current_setting('synchronous_commit') WHEN 'off' THEN 'on'
+                             ELSE current_setting('synchronous_commit') END,
+        'standbys', r.standbys,
+        'synchronous_standbys', r.synchronous,
+        'guarantee', CASE WHEN pg_is_in_recovery() THEN NULL
+                          WHEN current_setting('synchronous_standby_names') <> ''
+                           AND current_setting('synchronous_commit') IN ('on', 'off', 'remote_write', 'remote_apply')
+                           AND r.synchronous > 0
+                          THEN 'exactly_once' ELSE 'in_flight_window' END,
+        -- One batch is sent at a time: what a lag shorter than its sending can lose.
+        'in_flight_window', current_setting('cart_abandon.batch_size', true)::int,
+        'max_flush_lag', r.max_flush_lag)
+      FROM (SELECT count(*) AS standbys,
+                   count(*) FILTER (WHERE sync_state IN ('sync', 'quorum')) AS synchronous,
+                   max(flush_lag) AS max_flush_lag
+              FROM pg_stat_replication WHERE state = 'streaming') r
+$$;
 
 -- SECURITY DEFINER: the monitor reads the figures without reading carts, phones or the ledger.
 CREATE OR REPLACE FUNCTION cart_abandon_stats() RETURNS jsonb
@@ -355,6 +417,9 @@ BEGIN
         'opt_outs_by_source', coalesce((SELECT jsonb_object_agg(source, n) FROM (
                         SELECT source, count(*) AS n FROM cart_abandon.opt_outs GROUP BY source) o), '{}'::jsonb),
         'last_webhook_at', (SELECT c.last_webhook_at FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
+        -- Statuses that came before their message was recorded, waiting for it (7 days at most).
+        'kept_statuses', (SELECT jsonb_build_object('count', count(*), 'oldest_received_at', min(k.received_at))
+                            FROM cart_abandon.kept_statuses k),
         -- Cart metadata is a mirror of the ledger, written without waiting for a shopper: what
         -- it does not show yet (held by a transaction, or failing: metadata_write_error says why).
         'cart_metadata', (SELECT jsonb_build_object(
@@ -363,6 +428,7 @@ BEGIN
                                   'oldest_pending_since', min(d.metadata_pending_since))
                              FROM cart_abandon.deliveries d WHERE d.metadata_pending_since IS NOT NULL),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
+        'graph_api', cart_abandon.graph_api(),
         'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
                                          'per', cart_abandon.rate_limit_scope()),
         'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),
@@ -377,6 +443,7 @@ BEGIN
                FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
             '{"paused": false, "last_webhook_at": null}'::jsonb)),
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
+        'replication', cart_abandon.replication_mode(),
         'schedule', schedule);
     RETURN result;
 END
