@@ -247,13 +247,12 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
 
 -- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
--- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): the key's inner
--- and outer pads, one row made by the first erasure, readable by the extension's owner only (no
--- grant); customers_checked_at: deleted customers were looked for up to then.
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): 32 random bytes,
+-- one row made by the first erasure, readable by the extension's owner only (no grant);
+-- customers_checked_at: deleted customers were looked for up to then.
 CREATE TABLE cart_abandon.erasure_key (
     one                  boolean     PRIMARY KEY DEFAULT true CHECK (one),
-    inner_pad            bytea       NOT NULL CHECK (length(inner_pad) = 64),
-    outer_pad            bytea       NOT NULL CHECK (length(outer_pad) = 64),
+    key                  bytea       NOT NULL CHECK (length(key) = 32),
     created_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
     customers_checked_at timestamptz
 );
@@ -306,12 +305,15 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
      WHERE to_regclass(quote_ident(schema_name) || '.' || quote_ident(t)) IS NULL
 $$;
 
--- HMAC-SHA256 of an E.164 number under this database's erasure key (RFC 2104 over the built-in
--- sha256, from the key's stored pads): how the numbers of erased people are kept. NULL before
--- the first erasure made the key.
+-- HMAC-SHA256 (RFC 2104, OpenSSL: src/core/keyed_hash.cpp) of data under key.
+CREATE OR REPLACE FUNCTION cart_abandon.hmac_sha256(key bytea, data bytea) RETURNS bytea
+AS 'MODULE_PATHNAME', 'cart_abandon_hmac_sha256' LANGUAGE C IMMUTABLE STRICT;
+
+-- HMAC-SHA256 of an E.164 number under this database's erasure key: how the numbers of erased
+-- people are kept. NULL before the first erasure made the key.
 CREATE OR REPLACE FUNCTION cart_abandon.phone_hmac(phone text) RETURNS bytea
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT sha256(k.outer_pad || sha256(k.inner_pad || convert_to(phone, 'UTF8'))) FROM cart_abandon.erasure_key k
+    SELECT cart_abandon.hmac_sha256(k.key, convert_to(phone, 'UTF8')) FROM cart_abandon.erasure_key k
 $$;
 
 -- What a stage's outcome writes into cart.metadata.notifications (the seed's layout): sent (with

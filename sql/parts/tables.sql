@@ -243,13 +243,12 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
 
 -- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
--- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): the key's inner
--- and outer pads, one row made by the first erasure, readable by the extension's owner only (no
--- grant); customers_checked_at: deleted customers were looked for up to then.
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): 32 random bytes,
+-- one row made by the first erasure, readable by the extension's owner only (no grant);
+-- customers_checked_at: deleted customers were looked for up to then.
 CREATE TABLE cart_abandon.erasure_key (
     one                  boolean     PRIMARY KEY DEFAULT true CHECK (one),
-    inner_pad            bytea       NOT NULL CHECK (length(inner_pad) = 64),
-    outer_pad            bytea       NOT NULL CHECK (length(outer_pad) = 64),
+    key                  bytea       NOT NULL CHECK (length(key) = 32),
     created_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
     customers_checked_at timestamptz
 );

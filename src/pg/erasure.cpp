@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "core/keyed_hash.hpp"
 #include "core/phone.hpp"
+#include "pg/boundary.hpp"
 #include "pg/erasure.hpp"
 #include "pg/spi.hpp"
 
@@ -13,21 +15,14 @@ namespace {
 
 constexpr int kChunk = 1000;
 
-// The key: 32 random bytes (two gen_random_uuid(), 244 random bits) kept only as HMAC's inner
-// and outer pads (the key zero-padded to SHA-256's 64-byte block, XOR 0x36 and 0x5c), so that
-// cart_abandon.phone_hmac is plain SQL over the built-in sha256(). Made once per database.
+// The key: 32 bytes of OpenSSL's CSPRNG, made once per database (a concurrent first erasure
+// keeps the one committed first).
 Statement ensure_key_statement(R"SQL(
-INSERT INTO cart_abandon.erasure_key (inner_pad, outer_pad)
-SELECT p.inner_pad, p.outer_pad
-  FROM (SELECT decode(string_agg(lpad(to_hex(get_byte(k.key, i) # 54), 2, '0'), '' ORDER BY i), 'hex') AS inner_pad,
-               decode(string_agg(lpad(to_hex(get_byte(k.key, i) # 92), 2, '0'), '' ORDER BY i), 'hex') AS outer_pad
-          FROM (SELECT decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') || repeat('00', 32),
-                              'hex') AS key) k
-         CROSS JOIN generate_series(0, 63) AS i) p
- WHERE NOT EXISTS (SELECT 1 FROM cart_abandon.erasure_key)
+INSERT INTO cart_abandon.erasure_key (key)
+SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM cart_abandon.erasure_key)
 ON CONFLICT DO NOTHING
 )SQL",
-    {});
+    {BYTEAOID});
 
 Statement since_statement(
     "SELECT clock_timestamp(), k.customers_checked_at - interval '1 hour' FROM cart_abandon.erasure_key k", {});
@@ -120,7 +115,15 @@ void erase(const std::vector<std::string>& customer_ids, const std::string& defa
 }  // namespace
 
 void apply_erasures(const std::string& default_region) {
-    ensure_key_statement.run({});
+    {
+        const std::string key = cart_abandon::random_bytes(32);
+        ensure_key_statement.run({guarded([&] {
+            bytea* value = static_cast<bytea*>(palloc(VARHDRSZ + key.size()));
+            SET_VARSIZE(value, VARHDRSZ + key.size());
+            memcpy(VARDATA(value), key.data(), key.size());
+            return PointerGetDatum(value);
+        })});
+    }
     since_statement.execute({});
     const auto checked_at = *cell_timestamp(0, 0);  // deletions stamped later are the next look's
     const auto since = cell_timestamp(0, 1);
