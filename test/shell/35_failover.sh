@@ -9,7 +9,7 @@
 # at once while stats and dry runs work. Leaves the test cluster running as it found it.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
-plan 30
+plan 31
 
 PG_BIN="$(pg_config --bindir)"
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -149,6 +149,9 @@ q "CALL cart_abandon_run()" > /dev/null 2>&1
 is "$(q "SELECT string_agg(status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries WHERE cart_id LIKE 'fo_crash%'")" \
    "sent,sent" "after a crash on the same cluster, the claim that never started was released and sent"
 is "$(duplicates)" "0" "and nothing was received twice"
+database=$(q "SELECT oid FROM pg_database WHERE datname = current_database()")
+is "$(ls "$PG_DIR/data/cart_abandon_journal" | grep -c "^$database\.")" "0" \
+   "no journal of this database is left: the dead session's settled, each call's own removed at its end"
 q "UPDATE cart SET completed_at = now() WHERE id LIKE 'fo_crash%'" > /dev/null
 
 # --- A hot standby refuses to send, at once; stats and dry runs work there.
