@@ -46,7 +46,7 @@ stop_standby() {
     if [ -f "$STANDBY_DATA/postmaster.pid" ]; then
         as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY_DATA" -m immediate -w stop > /dev/null 2>&1
     fi
-    rm -rf "$STANDBY_DIR"
+    rm -rf "$STANDBY_DIR" "$STANDBY_DIR.run.log"
 }
 cleanup() {
     stop_standby
