@@ -135,6 +135,35 @@ void retire_journal() {
     }
 }
 
+// Journals whose sessions ended with no claim open (each session keeps one while it lives), and
+// those of dropped databases (no run will ever settle them).
+static void remove_spent_journals() {
+    std::vector<std::string> names;
+    std::vector<std::string> databases;  // of the other journals
+    for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory)) {
+        if (name.compare(0, journal_prefix().size(), journal_prefix()) == 0)
+            names.push_back(name.substr(journal_prefix().size()));
+        else databases.push_back(name.substr(0, name.find('.')));
+    }
+    if (!databases.empty()) {
+        std::vector<std::string> dropped;
+        const auto found = dropped_databases_statement.execute({text_array(databases)});
+        for (uint64_t row = 0; row < found; ++row) dropped.push_back(cell_text_or_empty(row, 0) + ".");
+        release_result();
+        for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory))
+            for (const auto& prefix : dropped)
+                if (name.compare(0, prefix.size(), prefix) == 0)
+                    std::remove((std::string(kJournalDirectory) + "/" + name).c_str());
+    }
+    if (!names.empty()) {
+        std::vector<std::string> spent;
+        const auto found = spent_journals_statement.execute({text_array(names)});
+        for (uint64_t row = 0; row < found; ++row) spent.push_back(cell_text_or_empty(row, 0));
+        release_result();
+        for (const auto& name : spent) std::remove(journal_path(name).c_str());
+    }
+}
+
 SettledClaims settle_dead_claims() {
     SettledClaims settled;
     std::vector<std::string> sessions;
@@ -159,31 +188,7 @@ SettledClaims settle_dead_claims() {
         }
         std::remove(path.c_str());
     }
-    // Journals whose sessions ended with no claim open (each session keeps one while it lives).
-    std::vector<std::string> names;
-    std::vector<std::string> databases;  // of the other journals
-    for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory)) {
-        if (name.compare(0, journal_prefix().size(), journal_prefix()) == 0)
-            names.push_back(name.substr(journal_prefix().size()));
-        else databases.push_back(name.substr(0, name.find('.')));
-    }
-    if (!databases.empty()) {  // a dropped database's journals: no run will ever settle them
-        std::vector<std::string> dropped;
-        const auto found = dropped_databases_statement.execute({text_array(databases)});
-        for (uint64_t row = 0; row < found; ++row) dropped.push_back(cell_text_or_empty(row, 0) + ".");
-        release_result();
-        for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory))
-            for (const auto& prefix : dropped)
-                if (name.compare(0, prefix.size(), prefix) == 0)
-                    std::remove((std::string(kJournalDirectory) + "/" + name).c_str());
-    }
-    if (!names.empty()) {
-        std::vector<std::string> spent;
-        const auto found = spent_journals_statement.execute({text_array(names)});
-        for (uint64_t row = 0; row < found; ++row) spent.push_back(cell_text_or_empty(row, 0));
-        release_result();
-        for (const auto& name : spent) std::remove(journal_path(name).c_str());
-    }
+    remove_spent_journals();
     return settled;
 }
 

@@ -9,7 +9,7 @@
 # at once while stats and dry runs work. Leaves the test cluster running as it found it.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
-plan 30
+plan 34
 
 PG_BIN="$(pg_config --bindir)"
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -46,7 +46,7 @@ stop_standby() {
     if [ -f "$STANDBY_DATA/postmaster.pid" ]; then
         as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY_DATA" -m immediate -w stop > /dev/null 2>&1
     fi
-    rm -rf "$STANDBY_DIR"
+    rm -rf "$STANDBY_DIR" "$STANDBY_DIR.run.log"
 }
 cleanup() {
     stop_standby
@@ -84,17 +84,18 @@ make_carts() {  # make_carts PREFIX N
     done
 }
 
-# A run killed while the stand-in holds its requests; the standby promoted and run there.
-# Prints the in-flight claims the old primary's stand-in requests left behind.
-kill_mid_run_and_promote() {
-    standin POST /delay '{"ms": 1500}' > /dev/null
-    PGOPTIONS="-c cart_abandon.batch_size=$BATCH -c cart_abandon.max_concurrency=2" \
+# A run in the background whose requests the stand-in holds 1.5 s each; extra settings in $1.
+start_slow_run() {
+    PGOPTIONS="-c cart_abandon.batch_size=$BATCH -c cart_abandon.max_concurrency=2 ${1:-}" \
         psql -X -q -c "CALL cart_abandon_run()" > /dev/null 2>&1 &
-    local run=$!
-    # Batch 1 recorded, batch 2 in flight, batch 3 claimed.
-    wait_for 30 received_at_least $((BATCH + 2))
+    RUN=$!
+}
+# Once the stand-in has received $1 requests (the others in flight): the primary killed, the
+# standby promoted and a run there.
+kill_and_promote() {
+    wait_for 30 received_at_least "$1"
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop > /dev/null
-    wait "$run"
+    wait "$RUN"
     standin POST /delay '{"ms": 0}' > /dev/null
     BEFORE_FAILOVER=$(received)
     as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY_DATA" -w promote > /dev/null
@@ -142,6 +143,12 @@ wait_for 20 q "SELECT (count(*) FILTER (WHERE status = 'sent') = 1 AND count(*) 
 pid=$(q "SELECT pid FROM pg_stat_activity WHERE query LIKE 'CALL cart_abandon_run%' AND pid <> pg_backend_pid()")
 ok "$([ -n "$pid" ]; echo $?)" "the run pauses between batches with the next batch claimed"
 [ -n "$pid" ] || { q "SELECT cart_id, status, claimed_at FROM cart_abandon.deliveries"; q "SELECT pid, state, wait_event, query FROM pg_stat_activity"; cat "$STANDBY_DIR.run.log"; } | sed 's/^/# /' 
+database=$(q "SELECT oid FROM pg_database WHERE datname = current_database()")
+session=$(q "SELECT claim_session FROM cart_abandon.deliveries WHERE status = 'claimed'")
+is "$(head -1 "$PG_DIR/data/cart_abandon_journal/$database.$session")" \
+   "$(q "SELECT 'cart_abandon start journal 1 system_identifier=' || system_identifier || ' timeline=' ||
+                ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int FROM pg_control_system()")" \
+   "the run's journal names this cluster's system identifier and timeline"
 kill -9 "$pid"
 wait "$run"
 primary_up
@@ -149,6 +156,8 @@ q "CALL cart_abandon_run()" > /dev/null 2>&1
 is "$(q "SELECT string_agg(status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries WHERE cart_id LIKE 'fo_crash%'")" \
    "sent,sent" "after a crash on the same cluster, the claim that never started was released and sent"
 is "$(duplicates)" "0" "and nothing was received twice"
+is "$(ls "$PG_DIR/data/cart_abandon_journal" | grep -c "^$database\.")" "0" \
+   "no journal of this database is left: the dead session's settled, each call's own removed at its end"
 q "UPDATE cart SET completed_at = now() WHERE id LIKE 'fo_crash%'" > /dev/null
 
 # --- A hot standby refuses to send, at once; stats and dry runs work there.
@@ -178,7 +187,9 @@ is "$(q "SELECT (cart_abandon_stats() -> 'replication') - 'max_flush_lag'")" \
    '{"role": "primary", "standbys": 1, "guarantee": "exactly_once", "claim_commit": "on", "in_flight_window": 100, "synchronous_commit": "off", "synchronous_standbys": 1, "synchronous_standby_names": "ca_sync"}' \
    "the stats show the synchronous standby and promise exactly once"
 q "SELECT fixture.standin_reset()" > /dev/null
-kill_mid_run_and_promote
+standin POST /delay '{"ms": 1500}' > /dev/null
+start_slow_run
+kill_and_promote $((BATCH + 2))  # batch 1 recorded, batch 2 in flight, batch 3 claimed
 ok "$([ "$BEFORE_FAILOVER" -ge $((BATCH + 2)) ]; echo $?)" "the primary was killed with requests in flight ($BEFORE_FAILOVER received)"
 is "$(q "SELECT (substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8) > '00000001')::int")" "1" \
    "the promoted standby writes on a new timeline"
@@ -196,15 +207,24 @@ ok $? "the old primary restarted as the test cluster"
 q "UPDATE cart SET completed_at = now() WHERE id LIKE 'fo_sync%'" > /dev/null
 
 # --- Asynchronous replication: what is lost with the primary may be sent again, at most the
-# in-flight window.
-make_carts fo_async "$((3 * BATCH))"
+# in-flight window. The standby is made while the run pauses between batches, the next one
+# claimed: its copy of the run's journal (no key yet) is of the old timeline and vouches for nothing.
+make_carts fo_async "$((2 * BATCH))"
+q "SELECT fixture.standin_reset()" > /dev/null
+start_slow_run "-c cart_abandon.batch_pause=15000"
+wait_for 20 q "SELECT (count(*) FILTER (WHERE status = 'sent') = $BATCH AND count(*) FILTER (WHERE status = 'claimed') = $BATCH)::int
+                 FROM cart_abandon.deliveries WHERE cart_id LIKE 'fo_async%'"
+ok $? "batch 1 sent, batch 2 claimed, the run pausing"
+standin POST /delay '{"ms": 1500}' > /dev/null
 make_standby ca_async
-ok $? "an asynchronous standby"
+ok $? "an asynchronous standby, made meanwhile"
 caught_up
 is "$(q "SELECT cart_abandon_stats() -> 'replication' ->> 'guarantee'")" "in_flight_window" \
    "the stats promise the in-flight window with an asynchronous standby"
-q "SELECT fixture.standin_reset()" > /dev/null
-kill_mid_run_and_promote
+kill_and_promote $((BATCH + 2))  # batch 2 half sent
+is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id LIKE 'fo_async%' AND status = 'unknown'
+          AND error_message LIKE '%written on another timeline%'")" "$BATCH" \
+   "the copied journal of the old timeline released none of batch 2's claims: unknown"
 async_duplicates=$(duplicates)
 ok "$([ "$async_duplicates" -le "$BATCH" ]; echo $?)" "asynchronous: received twice $async_duplicates <= $BATCH (the in-flight window)"
 echo "# asynchronous failover: $BEFORE_FAILOVER requests before, $(received) in all, $async_duplicates received twice (window $BATCH)"

@@ -2,7 +2,11 @@
 // foreign, older-timeline or unreadable journal releases nothing.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <climits>
+#include <mutex>
 
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +18,32 @@
 #include "core/start_journal.hpp"
 
 using namespace cart_abandon;
+
+namespace {
+
+// Every path fsync'd in this process, in order: the test binary's own fsync stands in for libc's
+// (the executable's definition wins at link time) and passes each call on to the kernel.
+std::mutex synced_mutex;
+std::vector<std::string> synced_paths;
+
+std::vector<std::string> take_synced() {
+    std::lock_guard<std::mutex> lock(synced_mutex);
+    return std::move(synced_paths);
+}
+
+}  // namespace
+
+extern "C" int fsync(int fd) {
+    char link[64];
+    char target[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    const ssize_t n = readlink(link, target, sizeof target - 1);
+    {
+        std::lock_guard<std::mutex> lock(synced_mutex);
+        synced_paths.push_back(n > 0 ? std::string(target, std::size_t(n)) : "?");
+    }
+    return int(syscall(SYS_fsync, fd));
+}
 
 namespace {
 
@@ -174,6 +204,24 @@ TEST_F(JournalDir, AFileThatCannotBeOpenedIsNotMissing) {
     std::ofstream(path) << journal_header(kHere);
     chmod(path.c_str(), 0);
     EXPECT_EQ(StartJournal::read(path, kHere).verdict, JournalVerdict::Unreadable);
+}
+
+TEST_F(JournalDir, ANewJournalIsSyncedWithItsDirectoryAndANewDirectoryWithItsParent) {
+    // PostgreSQL's fsync_fname pattern: a power loss right after creation must not lose either.
+    char resolved[PATH_MAX];
+    ASSERT_NE(realpath(dir_.c_str(), resolved), nullptr);
+    const std::string dir = resolved;
+    take_synced();
+    StartJournal journal(dir + "/journals/123.456", kHere);
+    journal.prepare();
+    EXPECT_EQ(take_synced(), (std::vector<std::string>{dir, dir + "/journals/123.456", dir + "/journals"}))
+        << "the new directory's parent, the journal, then its directory";
+    journal.prepare();
+    EXPECT_TRUE(take_synced().empty()) << "a journal already made is not made again";
+    journal.remove();
+    journal.prepare();
+    EXPECT_EQ(take_synced(), (std::vector<std::string>{dir + "/journals/123.456", dir + "/journals"}))
+        << "an existing directory: the journal and its directory";
 }
 
 TEST_F(JournalDir, DirectoriesAreSynced) {
