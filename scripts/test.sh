@@ -40,7 +40,7 @@ if [ $# -eq 0 ]; then
     sanitized_passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\.$/\1/p' "$log" | tail -1)
     sanitized_failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\?, listed below:$/\1/p' "$log" | tail -1)
     if [ "$sanitized_status" -ne 0 ]; then
-        grep -E "FAILED|ERROR|runtime error|SUMMARY" "$log" | head -30
+        grep -E "FAILED|ERROR|error:|runtime error|SUMMARY" "$log" | head -30 || true
         [ -n "$sanitized_failed" ] || sanitized_failed=1
     fi
     echo "unit tests under ASan+UBSan: ${sanitized_passed:-0} passed, ${sanitized_failed:-0} failed"

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <ctime>
-#include <regex>
 #include <utility>
 
 namespace cart_abandon {
@@ -21,11 +20,16 @@ constexpr Known kKnown[] = {
     {25, 0, "2028-07-29"},
 };
 
+// "v<major>.<minor>", each 1 to 3 digits.
 std::optional<std::pair<int, int>> parse(const std::string& version) {
-    static const std::regex pattern("^v([0-9]{1,3})\\.([0-9]{1,3})$");
-    std::smatch m;
-    if (!std::regex_match(version, m, pattern)) return std::nullopt;
-    return std::make_pair(std::stoi(m[1]), std::stoi(m[2]));
+    const auto dot = version.find('.');
+    if (version.size() < 4 || version[0] != 'v' || dot == std::string::npos) return std::nullopt;
+    const std::string major = version.substr(1, dot - 1), minor = version.substr(dot + 1);
+    const auto digits = [](const std::string& part) {
+        return !part.empty() && part.size() <= 3 && part.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!digits(major) || !digits(minor)) return std::nullopt;
+    return std::make_pair(std::stoi(major), std::stoi(minor));
 }
 
 // Whole days from the UTC day of `t` to the day `ymd` ("YYYY-MM-DD").
@@ -43,10 +47,13 @@ long days_until(const std::string& ymd, std::chrono::system_clock::time_point t)
 }  // namespace
 
 std::optional<std::string> graph_version_of(const std::string& api_url) {
-    static const std::regex segment("/(v[0-9]{1,3}\\.[0-9]{1,3})/*$");
-    std::smatch m;
-    if (!std::regex_search(api_url, m, segment)) return std::nullopt;
-    return m[1].str();
+    std::string path = api_url;
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos) return std::nullopt;
+    const std::string last = path.substr(slash + 1);
+    if (!parse(last)) return std::nullopt;
+    return last;
 }
 
 GraphVersionLife graph_version_life(const std::string& version, std::chrono::system_clock::time_point today) {
