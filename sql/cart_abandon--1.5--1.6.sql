@@ -3,6 +3,17 @@
 -- Assembled by make from this header and the function parts: edit those.
 \echo Use "ALTER EXTENSION cart_abandon UPDATE TO '1.6'" to load this file. \quit
 
+-- part 5: Meta's limits
+ALTER TABLE cart_abandon.deliveries ADD COLUMN unlisted_answer_at timestamptz;
+CREATE TABLE cart_abandon.restricted_countries (
+    phone_number_id text        NOT NULL,
+    region          text        NOT NULL CHECK (region ~ '^[A-Z]{2}$'),
+    error_message   text,
+    since           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    until           timestamptz NOT NULL,
+    PRIMARY KEY (phone_number_id, region)
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -495,3 +506,4 @@ GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel
                 cart_abandon.recovered_carts
     TO cart_abandon_operator;
 GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;
+GRANT SELECT, DELETE ON cart_abandon.restricted_countries TO cart_abandon_operator;  -- part 5: lift one by hand

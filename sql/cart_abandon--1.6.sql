@@ -88,6 +88,10 @@ CREATE TABLE cart_abandon.deliveries (
     -- Meta said the user stopped marketing (131050): the number goes to opt_outs, done after the
     -- outcome commits and by the next call if that one was interrupted.
     opt_out_pending        boolean NOT NULL DEFAULT false,
+    -- part 5: when the stage got an answer whose error code Meta's table (as this version knows
+    -- it) does not name, or a failed status without a code: that first one was retried without
+    -- spending an attempt; a second such answer fails the stage.
+    unlisted_answer_at     timestamptz,
     CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
     CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
     CONSTRAINT deliveries_sent_has_wamid
@@ -136,6 +140,18 @@ CREATE TABLE cart_abandon.whatsapp_preferences (
     value      text        NOT NULL CHECK (value IN ('stop', 'resume')),
     at         timestamptz NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- part 5: countries whose users Meta does not let this business message (130497), per sending
+-- number: that country's carts are held until `until` (no attempt spent), the others go on.
+-- Each 130497 renews it; the first cart due after it probes again.
+CREATE TABLE cart_abandon.restricted_countries (
+    phone_number_id text        NOT NULL,
+    region          text        NOT NULL CHECK (region ~ '^[A-Z]{2}$'),
+    error_message   text,
+    since           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    until           timestamptz NOT NULL,
+    PRIMARY KEY (phone_number_id, region)
 );
 
 -- Whether a channel is paused by an answer every request would get alike (token, account,
@@ -221,6 +237,7 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.channel_status', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');  -- part 5
 
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
@@ -714,3 +731,4 @@ GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel
                 cart_abandon.recovered_carts
     TO cart_abandon_operator;
 GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;
+GRANT SELECT, DELETE ON cart_abandon.restricted_countries TO cart_abandon_operator;  -- part 5: lift one by hand

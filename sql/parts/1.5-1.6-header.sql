@@ -3,3 +3,14 @@
 -- Assembled by make from this header and the function parts: edit those.
 \echo Use "ALTER EXTENSION cart_abandon UPDATE TO '1.6'" to load this file. \quit
 
+-- part 5: Meta's limits
+ALTER TABLE cart_abandon.deliveries ADD COLUMN unlisted_answer_at timestamptz;
+CREATE TABLE cart_abandon.restricted_countries (
+    phone_number_id text        NOT NULL,
+    region          text        NOT NULL CHECK (region ~ '^[A-Z]{2}$'),
+    error_message   text,
+    since           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    until           timestamptz NOT NULL,
+    PRIMARY KEY (phone_number_id, region)
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');

@@ -18,6 +18,7 @@ constexpr milliseconds kPairRateSpacing{6000};    // Meta: about one message eve
 
 struct Slot {
     int attempts_made = 0;
+    int throttled = 0;  // of them, answered by an account-level rate limit: no attempt spent
     bool in_flight = false;
     bool done = false;
     Clock::time_point not_before{};
@@ -92,6 +93,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
 
     auto finish = [&](std::size_t i, DeliveryOutcome outcome) {
         outcome.attempts = slots[i].attempts_made;
+        outcome.throttled = slots[i].throttled;
         report.outcomes[i] = std::move(outcome);
         slots[i].done = true;
         --remaining;
@@ -128,14 +130,22 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
             as_channel_fatal(outcome);
         }
         if (outcome.kind == OutcomeKind::ChannelFatal) report.channel_halted = true;
+        // A throttle sent nothing: it spends none of the delivery's attempts (its backoff still grows
+        // with every request, so a throttle that lasts ends the call's retries by max_retry_wait).
+        const bool throttle = result.started && is_account_rate_limit(outcome);
+        if (throttle) ++slot.throttled;
 
         const bool may_retry = outcome.kind == OutcomeKind::Transient && result.started &&
-                               slot.attempts_made < deliveries[i].attempts_allowed && !report.channel_halted;
+                               slot.attempts_made - slot.throttled < deliveries[i].attempts_allowed &&
+                               !report.channel_halted;
         if (may_retry) {
             const milliseconds wait = retry_wait(options.backoff_base, slot.attempts_made, half_to_full(random), outcome);
             if (wait <= std::min(options.max_retry_wait, kLongestRetryWait)) {
                 const auto at = Clock::now() + wait;
-                if (is_account_rate_limit(outcome)) paused_until = std::max(paused_until, at);
+                if (throttle) {
+                    paused_until = std::max(paused_until, at);
+                    limiter.hold_until(at);  // every caller sending from this number waits too
+                }
                 slot.not_before = at;
                 slot.last = std::move(outcome);
                 first_open = std::min(first_open, i);

@@ -68,6 +68,8 @@ struct RunState {
     cart_abandon::Timestamp purchases_read_at{};
     std::map<std::string, cart_abandon::Timestamp> contacted;  // dry run: people it would have messaged
     MetadataWrites metadata;  // cart metadata written, waiting for a shopper's lock, failed
+    // Regions Meta refuses this number's business in (130497), and until when: read per batch.
+    std::map<std::string, cart_abandon::Timestamp> restricted_countries;
 };
 
 struct BatchResult {

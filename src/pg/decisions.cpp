@@ -10,6 +10,7 @@
 #include "core/previous_reminders.hpp"
 #include "core/quiet_hours.hpp"
 #include "pg/decisions.hpp"
+#include "pg/meta_limits.hpp"
 #include "pg/purchases.hpp"
 
 namespace pg {
@@ -115,6 +116,12 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
     } else {
         d.kind = Kind::Send;
         d.phone = choice.e164;
+        if (const auto held = state.restricted_countries.find(choice.region); held != state.restricted_countries.end()) {
+            hold(d, "country_restricted", held->second,
+                 "Meta does not let this business message users in " + choice.region + " (130497); due again from " +
+                     utc_text(held->second));
+            return d;
+        }
         if (!settings.quiet_hours.enabled) return d;
         // The zone of the address the number was typed on, when it is in the number's country.
         std::string province;
@@ -141,6 +148,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
     std::vector<Decision> decisions;
     decisions.reserve(carts.size());
     std::map<std::string, cart_abandon::QuietCheck> quiet_by_place;
+    state.restricted_countries = country_restrictions(state.settings.whatsapp_phone_number_id, now);
     for (const auto& cart : carts) decisions.push_back(decide_cart(cart, state, now, quiet_by_place));
 
     std::vector<std::string> phones;

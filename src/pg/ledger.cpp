@@ -43,7 +43,8 @@ Statement claim_new_statement(
     "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp(), "
     "CASE WHEN u.status = 'claimed' THEN $14 END "
     "FROM " CLAIM_VALUES " ORDER BY u.cart_id, u.stage "
-    "ON CONFLICT (cart_id, stage, channel) DO NOTHING RETURNING cart_id, stage, status, attempts, id, claimed_at",
+    "ON CONFLICT (cart_id, stage, channel) DO NOTHING "
+    "RETURNING cart_id, stage, status, attempts, id, claimed_at, unlisted_answer_at IS NOT NULL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
      TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
@@ -67,7 +68,7 @@ Statement claim_existing_statement(
     "AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, changed_at, seen_status, seen_at) "
     "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
     "AND d.status = u.seen_status AND d.updated_at = u.seen_at"
-    " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at",
+    " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at, d.unlisted_answer_at IS NOT NULL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
      TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
      TIMESTAMPTZARRAYOID, TEXTOID},
@@ -84,9 +85,10 @@ Statement record_statement(R"SQL(
 WITH outcome AS MATERIALIZED (
     SELECT u.*, d.id
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
-                  $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[], $14::bool[])
+                  $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[], $14::bool[],
+                  $15::text[], $16::bool[])
            AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata,
-                metadata_error, message_status, not_before, opt_out)
+                metadata_error, message_status, not_before, opt_out, hold_reason, unlisted)
      CROSS JOIN LATERAL (SELECT d.id FROM cart_abandon.deliveries d
                           WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $10
                             AND d.status IN ('claimed', 'unknown')
@@ -97,7 +99,8 @@ UPDATE cart_abandon.deliveries d
        wamid = coalesce(o.wamid, d.wamid), wa_id = coalesce(o.wa_id, d.wa_id),
        error_code = nullif(o.error_code, 0), error_message = o.error_message,
        sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
-       hold_reason = CASE WHEN o.status = 'held' THEN 'meta_marketing_cap' END,
+       hold_reason = CASE WHEN o.status = 'held' THEN coalesce(nullif(o.hold_reason, ''), 'meta_marketing_cap') END,
+       unlisted_answer_at = CASE WHEN o.unlisted THEN clock_timestamp() ELSE d.unlisted_answer_at END,
        not_before = CASE WHEN o.status = 'held' THEN o.not_before END,
        updated_at = clock_timestamp(),
        -- (The claim cleared what webhooks said of an earlier message of this row.)
@@ -110,7 +113,8 @@ UPDATE cart_abandon.deliveries d
 RETURNING d.id, o.write_metadata
 )SQL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID},
+     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TEXTARRAYOID,
+     BOOLARRAYOID},
     Statement::Planning::PerValues);
 
 // Opt-outs the outcomes marked: inserted, marks cleared, in one statement.
@@ -240,6 +244,7 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
             stage.attempts = int(cell_int(row, 3).value_or(0));
             stage.id = cell_int(row, 4).value_or(0);
             stage.claimed_at = cell_timestamp(row, 5).value_or(cart_abandon::Timestamp{});
+            stage.unlisted_before = cell_bool(row, 6);
         }
         release_result();
     }
@@ -287,9 +292,12 @@ std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes)
     std::vector<std::optional<std::string>> wamids, wa_ids, messages, message_statuses;
     std::vector<std::optional<cart_abandon::Timestamp>> not_befores;
     std::vector<std::string> metadata_errors;
-    std::vector<bool> write_metadata, opt_outs;
+    std::vector<bool> write_metadata, opt_outs, unlisted;
+    std::vector<std::string> hold_reasons;
     for (const auto& outcome : outcomes) {
         opt_outs.push_back(outcome.opt_out);
+        hold_reasons.push_back(outcome.hold_reason);
+        unlisted.push_back(outcome.unlisted_answer);
         cart_ids.push_back(outcome.cart_id);
         stages.push_back(outcome.stage);
         statuses.push_back(outcome.status);
@@ -308,7 +316,7 @@ std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes)
          nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
          nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
          text_array(metadata_errors), nullable_text_array(message_statuses), nullable_timestamp_array(not_befores),
-         bool_array(opt_outs)});
+         bool_array(opt_outs), text_array(hold_reasons), bool_array(unlisted)});
     for (uint64_t row = 0; row < rows; ++row)
         if (cell_bool(row, 1)) metadata_pending.push_back(cell_int(row, 0).value_or(0));
     release_result();

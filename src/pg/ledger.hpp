@@ -38,6 +38,7 @@ struct ClaimedStage {
     int stage = 0;
     std::string status;  // as written
     int attempts = 0;    // attempts made before this one
+    bool unlisted_before = false;  // the stage already spent its free retry of an unlisted error code
 };
 
 // Writes the claims whose cart is still open and whose row is still as the selection saw it
@@ -60,6 +61,8 @@ struct LedgerOutcome {
     std::string metadata_error;   // what cart metadata (public) says of a failure: code and fixed text
     bool write_metadata = false;  // false when nothing reached the provider for this cart
     bool opt_out = false;         // Meta said the user stopped marketing (131050): add the number
+    std::string hold_reason;      // held: "" for meta_marketing_cap (131049), country_restricted (130497)
+    bool unlisted_answer = false; // the answer's code is not in Meta's table: the stage's free retry
 };
 
 // Records outcomes in the ledger (the transaction is made to commit durably) and returns the

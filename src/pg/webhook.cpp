@@ -1,11 +1,13 @@
 // SQL: cart_abandon_webhook(payload, signature) -> jsonb. Meta's webhooks, verified and applied:
 // statuses to the ledger, opt-outs (user_preferences, replies) to the opt-out list.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/message.hpp"
+#include "core/phone.hpp"
 #include "core/signature.hpp"
 #include "core/webhook.hpp"
 #include "core/whatsapp.hpp"
@@ -14,6 +16,7 @@
 #include "pg/cart_metadata.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
+#include "pg/meta_limits.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/webhook_ledger.hpp"
@@ -31,14 +34,34 @@ cart_abandon::Timestamp from_unix_seconds(int64_t seconds) {
 }
 
 // What a failed status does to its stage (Meta's error table; shared/reference/whatsapp-cloud-api.md).
+// A code the table does not name is rechecked: the stage's first such answer is a retry that
+// spends no attempt, a second one closes it. 130497 retries: that country's carts are held
+// (cart_abandon.restricted_countries) until Meta lets the business message it again.
 std::string failure_action(long code) {
     if (code == 131050) return "opt_out";
+    if (!cart_abandon::is_listed_code(code)) return "recheck";
     switch (cart_abandon::classify_error_code(code)) {
         case OutcomeKind::Deferred: return "defer";
-        case OutcomeKind::Transient: return "retry";
+        case OutcomeKind::Transient: case OutcomeKind::CountryRestricted: return "retry";
         case OutcomeKind::ChannelFatal: return "pause";
         default: return "close";
     }
+}
+
+// 130497 in failed statuses: the recipients' countries, held for the number that sent them.
+void hold_restricted_countries(const std::vector<cart_abandon::StatusUpdate>& statuses) {
+    std::map<std::string, std::vector<std::string>> regions;  // by phone_number_id
+    std::string text;
+    for (const auto& s : statuses) {
+        if (s.status != "failed" || s.error_code != 130497 || s.phone_number_id.empty()) continue;
+        const std::string region = cart_abandon::phone_region("+" + s.recipient_id);
+        if (region.empty()) continue;
+        regions[s.phone_number_id].push_back(region);
+        text = s.error_text;
+    }
+    const auto until = std::chrono::time_point_cast<cart_abandon::Microseconds>(
+        std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds));
+    for (const auto& [number, held] : regions) record_country_restrictions(number, held, until, text);
 }
 
 StatusRow status_row(const cart_abandon::StatusUpdate& s) {
@@ -115,6 +138,7 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     require_medusa_tables();
     serialize_webhooks();
     const StatusResult applied = apply_statuses(statuses, max_attempts());
+    hold_restricted_countries(batch.statuses);
     // Without waiting for a shopper's lock; a cart held or failing is written by a later call.
     const MetadataWrites metadata = write_cart_metadata(applied.metadata_pending, [] {});
     const PreferenceResult preferred = apply_preferences(preferences);

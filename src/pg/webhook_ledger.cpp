@@ -62,6 +62,7 @@ planned AS (
            f.metadata_error, f.recipient,
            f.failed_at IS NOT NULL AND d.failed_at IS NULL AND coalesce(d.delivered_at, f.delivered_at) IS NULL AS fails,
            d.failed_at IS NOT NULL AS failed_before,
+           d.unlisted_answer_at IS NOT NULL AS unlisted_before,  -- part 5: 'recheck' retries once
            -- A claim whose answer was lost had its request counted only if recorded (unknown).
            d.attempts + CASE WHEN d.status = 'claimed' THEN 1 ELSE 0 END AS attempts_after,
            coalesce(d.wamid, f.wamid) AS wamid,
@@ -83,6 +84,7 @@ next AS (
                           WHEN 'defer' THEN CASE WHEN p.attempts_after < $11 THEN 'held' ELSE 'failed' END
                           WHEN 'retry' THEN CASE WHEN p.attempts_after < $11 THEN 'retry' ELSE 'failed' END
                           WHEN 'pause' THEN 'retry'
+                          WHEN 'recheck' THEN CASE WHEN p.unlisted_before THEN 'failed' ELSE 'retry' END
                           ELSE 'failed' END
                 WHEN p.old_status IN ('claimed', 'unknown') AND p.accepted_at IS NOT NULL AND NOT p.failed_before THEN 'sent'
                 ELSE p.old_status END AS status,
@@ -102,7 +104,12 @@ changed AS (
            attempts = CASE WHEN n.old_status = 'claimed' AND n.status <> 'claimed' THEN n.attempts_after
                            ELSE d.attempts END
                       -- A failure that every message gets alike is the channel's, not this cart's.
-                      - CASE WHEN n.fails AND n.action = 'pause' AND d.attempts > 0 THEN 1 ELSE 0 END,
+                      - CASE WHEN n.fails AND n.action = 'pause' AND d.attempts > 0 THEN 1 ELSE 0 END
+                      -- part 5: a code Meta's table does not name: its first answer spends no attempt.
+                      - CASE WHEN n.fails AND n.action = 'recheck' AND NOT n.unlisted_before
+                                  AND (d.attempts > 0 OR n.old_status = 'claimed') THEN 1 ELSE 0 END,
+           unlisted_answer_at = CASE WHEN n.fails AND n.action = 'recheck'
+                                     THEN coalesce(d.unlisted_answer_at, clock_timestamp()) ELSE d.unlisted_answer_at END,
            failed_at = CASE WHEN n.fails THEN n.failed_at ELSE d.failed_at END,
            error_code = CASE WHEN n.fails THEN n.error_code ELSE d.error_code END,
            error_message = CASE WHEN n.fails THEN 'failed after Meta accepted it: ' || n.error_text
