@@ -69,10 +69,13 @@ void read_error(const json& status, StatusUpdate& update, const Secrets& secrets
     if (errors == nullptr || !errors->is_array() || errors->empty() || !errors->front().is_object()) return;
     const json& error = errors->front();
     const json* code = member(error, "code");
-    if (code != nullptr && code->is_number_integer() && !code->is_number_unsigned())
+    if (code != nullptr && code->is_number_integer() && !code->is_number_unsigned()) {
         update.error_code = long(code->get<int64_t>());
-    else if (code != nullptr && code->is_number_unsigned() && code->get<uint64_t>() <= uint64_t(LONG_MAX))
+        update.has_error_code = true;
+    } else if (code != nullptr && code->is_number_unsigned() && code->get<uint64_t>() <= uint64_t(LONG_MAX)) {
         update.error_code = long(code->get<uint64_t>());
+        update.has_error_code = true;
+    }
 
     std::string text = string_at(error, "title");
     if (text.empty()) text = string_at(error, "message");

@@ -29,6 +29,9 @@ struct StatusUpdate {
     std::string recipient_id;   // the wa_id; "" when absent
     std::string callback_data;  // biz_opaque_callback_data, "" when absent or longer than the sender could have sent
     long error_code = 0;        // errors[0].code of a failed status, else 0
+    // Whether errors[0].code was a number: a failed status without one (no errors, a code given as
+    // text, out of range) has no code, which is not Meta's code 0 (an authentication failure).
+    bool has_error_code = false;
     std::string error_text;     // errors[0] title or message, then error_data.details; at most 300 bytes, valid UTF-8, redacted
     std::string phone_number_id;  // value.metadata.phone_number_id, "" when absent
 };

@@ -74,7 +74,13 @@ StatusRow status_row(const cart_abandon::StatusUpdate& s) {
         row.delivery_id = callback->delivery_id;
         row.claimed_at = cart_abandon::Timestamp(cart_abandon::Microseconds(callback->claimed_at_us));
     }
-    if (s.status == "failed") {
+    if (s.status == "failed" && !s.has_error_code) {
+        // Not Meta's code 0 (which pauses the channel): a failure whose cause is not said is
+        // rechecked like an unlisted code, and records no code.
+        row.action = "recheck";
+        row.error_text = s.error_text.empty() ? "failed without an error code" : s.error_text;
+        row.metadata_error = cart_abandon::error_summary(0);
+    } else if (s.status == "failed") {
         row.action = failure_action(s.error_code);
         row.error_code = s.error_code;
         row.error_text = s.error_text.empty() ? "error " + std::to_string(s.error_code) : s.error_text;

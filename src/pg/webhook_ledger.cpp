@@ -111,7 +111,10 @@ changed AS (
            unlisted_answer_at = CASE WHEN n.fails AND n.action = 'recheck'
                                      THEN coalesce(d.unlisted_answer_at, clock_timestamp()) ELSE d.unlisted_answer_at END,
            failed_at = CASE WHEN n.fails THEN n.failed_at ELSE d.failed_at END,
-           error_code = CASE WHEN n.fails THEN n.error_code ELSE d.error_code END,
+           -- part 5: a recheck's code 0 is a failed status that had none (Meta's 0 pauses instead).
+           error_code = CASE WHEN n.fails THEN CASE WHEN n.action = 'recheck' THEN nullif(n.error_code, 0)
+                                                    ELSE n.error_code END
+                             ELSE d.error_code END,
            error_message = CASE WHEN n.fails THEN 'failed after Meta accepted it: ' || n.error_text
                                 WHEN n.status = 'sent' AND n.old_status <> 'sent' THEN NULL
                                 ELSE d.error_message END,

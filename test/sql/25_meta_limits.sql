@@ -4,7 +4,7 @@
 -- status without a numeric code is never read as code 0.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own).
-SELECT plan(28);
+SELECT plan(34);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -106,5 +106,25 @@ SELECT hook(failed_body((row_of('w3')).wamid, '447400123456', '{"code": 130497, 
 SELECT ok(EXISTS (SELECT 1 FROM cart_abandon.restricted_countries WHERE region = 'GB' AND until > now()),
           '130497 in a failed status holds GB');
 SELECT is((channel() ->> 'paused')::boolean, false, '... and pauses nothing');
+
+-- ---- a failed status without a numeric code is never read as code 0 (which pauses) ----
+SELECT fixture.standin_reset();
+SELECT fixture.make_cart('z1', '30 hours', phone => '0151 46000001');
+SELECT fixture.make_cart('z2', '30 hours', phone => '0151 46000002');
+SELECT fixture.make_cart('z3', '30 hours', phone => '0151 46000003');
+SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once() WHERE cart_id LIKE 'z%'), '{sent,sent,sent}', 'z1 to z3 sent');
+SELECT hook(failed_body((row_of('z1')).wamid, '4915146000001', '{"title": "Something odd", "code": "131026"}'));
+SELECT hook(failed_body((row_of('z2')).wamid, '4915146000002', '{"title": "No code at all"}'));
+SELECT hook(replace(failed_body((row_of('z3')).wamid, '4915146000003', '{}'), ', "errors": [{}]', ''));
+SELECT is((channel() ->> 'paused')::boolean, false, 'failed statuses without a numeric code do not pause the channel');
+SELECT is((SELECT array_agg(status || ' ' || attempts || ' ' || coalesce(error_code::text, 'null') ORDER BY cart_id)
+             FROM cart_abandon.deliveries WHERE cart_id LIKE 'z%'),
+          '{"retry 0 null","retry 0 null","retry 0 null"}', '... each is a retry, its attempt given back, no code recorded');
+SELECT is((SELECT error_message FROM cart_abandon.deliveries WHERE cart_id = 'z3'),
+          'failed after Meta accepted it: failed without an error code', '... and says so');
+SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once() WHERE cart_id LIKE 'z%'), '{sent,sent,sent}', 'sent again');
+SELECT hook(failed_body((row_of('z2')).wamid, '4915146000002', '{"title": "No code again"}'));
+SELECT is((SELECT status || ' ' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'z2'), 'failed 1',
+          'a second failure without a code fails the stage');
 
 SELECT * FROM finish();

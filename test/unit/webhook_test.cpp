@@ -79,6 +79,27 @@ TEST(Webhook, ErrorTextFallsBackOnMessageAndDetailsAndHasNoControls) {
     EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).error_code, 0) << "a string";
 }
 
+TEST(Webhook, AFailedStatusWithoutANumericCodeHasNoCode) {
+    // Never read as Meta's code 0 (an authentication failure, which pauses the channel).
+    json item = status_item("failed");
+    for (const json& errors : {json::array({{{"code", "131050"}, {"title", "t"}}}), json::array({{{"title", "t"}}}),
+                               json::array({{{"code", 1.5}}}), json::array({{{"code", nullptr}}}), json::array(),
+                               json::array({{{"code", 18446744073709551615ULL}}})}) {
+        item["errors"] = errors;
+        const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+        EXPECT_FALSE(s.has_error_code) << errors.dump();
+        EXPECT_EQ(s.error_code, 0) << errors.dump();
+    }
+    item.erase("errors");
+    EXPECT_FALSE(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).has_error_code);
+    for (long code : {0L, 131026L}) {
+        item["errors"] = json::array({{{"code", code}}});
+        const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+        EXPECT_TRUE(s.has_error_code) << code;
+        EXPECT_EQ(s.error_code, code);
+    }
+}
+
 TEST(Webhook, ErrorTextIsCutTo300BytesAtACharacter) {
     json item = status_item("failed");
     // Two-byte é after one or two x, three-byte € after none to two: every cut falls somewhere else.
