@@ -23,6 +23,9 @@ struct Settings {
     std::string whatsapp_api_url = "https://graph.facebook.com/v25.0";
     std::string whatsapp_phone_number_id;
     std::string whatsapp_token;
+    // The app secret (secret): when set, every Graph request carries appsecret_proof, which apps
+    // with "Require App Secret" demand; only its HMAC of the token ever leaves.
+    std::string whatsapp_app_secret;
     std::string whatsapp_endpoint = "messages";  // or marketing_messages (Meta's Marketing Messages API)
     bool allow_insecure_http = false;  // http:// API URLs, for a local stand-in only
     std::string template_first = "cart_abandonment_first";

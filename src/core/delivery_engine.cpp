@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "retry_after.hpp"
+#include "signature.hpp"
 
 namespace cart_abandon {
 
@@ -58,7 +59,12 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     std::mt19937 random{std::random_device{}()};
     std::uniform_real_distribution<double> half_to_full(0.5, 1.0);  // the jitter of a retry's wait
 
-    const std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
+    std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
+    std::string proof;
+    if (!endpoint.app_secret.empty()) {
+        proof = appsecret_proof(endpoint.token, endpoint.app_secret);
+        url += "?appsecret_proof=" + proof;
+    }
     bool probing = options.probe_first;
     std::size_t journaled_up_to = 0;  // deliveries before it are in the journal
     const std::size_t journal_group = std::max(kJournalGroup, std::size_t(std::max(options.max_concurrency, 1)));
@@ -90,6 +96,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     const std::string authorization = "Authorization: Bearer " + endpoint.token;
     Secrets secrets = endpoint.other_secrets;
     secrets.push_back(endpoint.token);
+    secrets.push_back(endpoint.app_secret);
+    if (!proof.empty()) secrets.push_back(proof);  // a URL quoted in an error names it
 
     auto finish = [&](std::size_t i, DeliveryOutcome outcome) {
         outcome.attempts = slots[i].attempts_made;

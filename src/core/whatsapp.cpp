@@ -159,6 +159,10 @@ DeliveryOutcome classify_response(long http_status, const std::string& body, con
                 const auto subcode = error->find("error_subcode");
                 if (subcode != error->end() && subcode->is_number_integer()) outcome.error_subcode = subcode->get<long>();
                 outcome.kind = kind_for_code(outcome.error_code, outcome.error_subcode);
+                // 100 as a GraphMethodException is the call's, not the message's (a missing or
+                // wrong appsecret_proof, an object the token cannot use): every request gets it.
+                if (outcome.error_code == 100 && string_at(*error, "type") == "GraphMethodException")
+                    outcome.kind = OutcomeKind::ChannelFatal;
                 outcome.recipient_opted_out = outcome.error_code == 131050;
                 std::string text = string_at(*error, "message");
                 if (text.empty()) text = "error " + std::to_string(outcome.error_code);
@@ -236,7 +240,9 @@ std::string channel_pause_advice(long code, long subcode) {
             if (subcode == 33)
                 return "Meta does not know this phone-number id for this token: check "
                        "cart_abandon.whatsapp_phone_number_id.";
-            break;
+            return "Every request got error 100: when Meta's text names appsecret_proof, the app requires it "
+                   "(set cart_abandon.whatsapp_app_secret_file); else check the templates' parameters against "
+                   "WhatsApp Manager, cart_abandon.cart_url and default_customer_name.";
         case 190:
             return "The access token expired or is invalid: replace it (cart_abandon.whatsapp_token_file, or "
                    "cart_abandon.whatsapp_token).";

@@ -282,6 +282,7 @@ cart_abandon::Settings current_settings() {
     s.whatsapp_token = text(token_value);
     if (s.whatsapp_token.empty() && token_file_value && token_file_value[0])
         s.whatsapp_token = read_secret_file("cart_abandon.whatsapp_token_file", token_file_value);
+    s.whatsapp_app_secret = whatsapp_app_secret();
     s.whatsapp_endpoint = endpoint_options[endpoint_value].name;
     s.allow_insecure_http = allow_insecure_http_value;
     s.template_first = text(template_first_value);

@@ -4,7 +4,7 @@
 -- status without a numeric code is never read as code 0.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own).
-SELECT plan(34);
+SELECT plan(39);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -126,5 +126,24 @@ SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once() WHERE cart_
 SELECT hook(failed_body((row_of('z2')).wamid, '4915146000002', '{"title": "No code again"}'));
 SELECT is((SELECT status || ' ' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'z2'), 'failed 1',
           'a second failure without a code fails the stage');
+
+-- ---- appsecret_proof: the app requires it ("Require App Secret"); every request carries it ----
+SELECT fixture.standin_reset();
+SELECT fixture.standin_post('/account', '{"require_app_secret": true}');
+SELECT fixture.make_cart('p1', '30 hours', phone => '0151 47000001');
+SELECT fixture.make_cart('p2', '30 hours', phone => '0151 47000002');
+SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once() WHERE cart_id LIKE 'p%'), '{sent,sent}',
+          'with the app secret set, an app that requires the proof accepts every request');
+SELECT is((SELECT array_agg(r ->> 'appsecret_proof') FROM jsonb_array_elements(fixture.standin_call('GET', '/requests')) r),
+          '{valid,valid}', '... each carried a valid appsecret_proof');
+SELECT fixture.standin_reset();
+SELECT fixture.standin_post('/account', '{"require_app_secret": true}');
+SELECT fixture.make_cart('p3', '30 hours', phone => '0151 47000003');
+SET cart_abandon.whatsapp_app_secret = '';
+SELECT is((SELECT action FROM run_once() WHERE cart_id = 'p3'), 'retry', 'without the secret: refused, the cart stays due');
+SELECT is((channel() ->> 'error_message') LIKE '%require an appsecret_proof argument%', true,
+          '... the channel pauses quoting Meta');
+RESET cart_abandon.whatsapp_app_secret;
+SELECT is((SELECT action FROM run_once() WHERE cart_id = 'p3'), 'sent', 'with it again: sent');
 
 SELECT * FROM finish();

@@ -197,3 +197,14 @@ TEST(Classify, NewCodesAdviceAndMeaning) {
     EXPECT_TRUE(is_ambiguous_code(131062)) << "a recipient's, or every request's when all get it";
     EXPECT_STREQ(outcome_kind_name(OutcomeKind::CountryRestricted), "country_restricted");
 }
+
+TEST(Classify, A100GraphMethodExceptionIsTheCallsNotTheMessages) {
+    // Graph's answer to an app with "Require App Secret" and no (or a wrong) appsecret_proof.
+    const auto o = classify_response(400, R"({"error":{"message":"API calls from the server require an appsecret_proof argument",)"
+                                          R"("type":"GraphMethodException","code":100,"fbtrace_id":"A"}})", {});
+    EXPECT_EQ(o.kind, OutcomeKind::ChannelFatal);
+    EXPECT_NE(channel_pause_advice(100, 0).find("whatsapp_app_secret"), std::string::npos);
+    EXPECT_EQ(channel_pause_advice(131009, 0).find("appsecret"), std::string::npos) << "only where it can be the cause";
+    EXPECT_EQ(classify_response(400, R"({"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}})", {}).kind,
+              OutcomeKind::Permanent) << "a message's parameter";
+}
