@@ -14,6 +14,10 @@ CREATE TABLE cart_abandon.restricted_countries (
     PRIMARY KEY (phone_number_id, region)
 );
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');
+ALTER TABLE cart_abandon.deliveries ADD COLUMN user_id text;
+ALTER TABLE cart_abandon.opt_outs ADD COLUMN user_id text CHECK (length(user_id) BETWEEN 1 AND 256);
+CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX deliveries_user_id_idx ON cart_abandon.deliveries (user_id) WHERE user_id IS NOT NULL;
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -45,6 +49,17 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                       WHERE d.wa_id = phone_of_wa_id.wa_id AND d.phone IS NOT NULL
                         AND d.status IN ('claimed', 'sent', 'unknown')
                       ORDER BY d.id DESC LIMIT 1), '+' || wa_id)
+$$;
+
+-- part 5: the number of a person Meta named by wa_id, or by business-scoped user id alone (the
+-- number of the latest message whose status carried that user id); NULL when neither is known.
+CREATE OR REPLACE FUNCTION cart_abandon.phone_of_person(wa_id text, user_id text) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN nullif(phone_of_person.wa_id, '') IS NOT NULL
+                THEN cart_abandon.phone_of_wa_id(phone_of_person.wa_id)
+                ELSE (SELECT d.phone FROM cart_abandon.deliveries d
+                       WHERE d.user_id = nullif(phone_of_person.user_id, '') AND d.phone IS NOT NULL
+                       ORDER BY d.id DESC LIMIT 1) END
 $$;
 
 -- The settings in force, as the library reads them (loading it if needed).

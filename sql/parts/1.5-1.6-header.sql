@@ -14,3 +14,7 @@ CREATE TABLE cart_abandon.restricted_countries (
     PRIMARY KEY (phone_number_id, region)
 );
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');
+ALTER TABLE cart_abandon.deliveries ADD COLUMN user_id text;
+ALTER TABLE cart_abandon.opt_outs ADD COLUMN user_id text CHECK (length(user_id) BETWEEN 1 AND 256);
+CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX deliveries_user_id_idx ON cart_abandon.deliveries (user_id) WHERE user_id IS NOT NULL;

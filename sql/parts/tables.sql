@@ -88,6 +88,9 @@ CREATE TABLE cart_abandon.deliveries (
     -- it) does not name, or a failed status without a code: that first one was retried without
     -- spending an attempt; a second such answer fails the stage.
     unlisted_answer_at     timestamptz,
+    -- part 5: the recipient's business-scoped user id (BSUID), from a status webhook's
+    -- recipient_user_id: a STOP or a preference naming the user by it alone finds this number.
+    user_id                text,
     CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
     CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
     CONSTRAINT deliveries_sent_has_wamid
@@ -124,9 +127,13 @@ CREATE TABLE cart_abandon.opt_outs (
     source     text        NOT NULL DEFAULT 'manual',
     reason     text,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    wa_id      text        CHECK (wa_id ~ '^[0-9]{6,20}$')
+    wa_id      text        CHECK (wa_id ~ '^[0-9]{6,20}$'),
+    -- part 5: the person's business-scoped user id, when Meta named them by it.
+    user_id    text        CHECK (length(user_id) BETWEEN 1 AND 256)
 );
 CREATE INDEX opt_outs_wa_id_idx ON cart_abandon.opt_outs (wa_id) WHERE wa_id IS NOT NULL;
+CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;  -- part 5
+CREATE INDEX deliveries_user_id_idx ON cart_abandon.deliveries (user_id) WHERE user_id IS NOT NULL;  -- part 5
 
 -- Each WhatsApp user's latest marketing preference (user_preferences webhooks: stop, resume) and
 -- Meta's time for it: webhooks arrive late, twice and out of order, and only a newer event may

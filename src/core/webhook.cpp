@@ -259,13 +259,14 @@ private:
     }
 
     void read_status(const json& item, const std::string& path, const std::string& phone_number_id) {
-        if (!readable(item, path, {"id", "status"})) return;
+        if (!readable(item, path, {"id", "status", "recipient_user_id"})) return;
         StatusUpdate update;
         update.wamid = id_at(item, "id", secrets_);
         update.status = string_at(item, "status");
         if (update.wamid.empty() || !is_status_word(update.status)) return ignore();
         update.timestamp = timestamp_at(item, "timestamp");
         update.recipient_id = id_at(item, "recipient_id", secrets_);
+        update.recipient_user_id = id_at(item, "recipient_user_id", secrets_);
         update.callback_data = string_at(item, "biz_opaque_callback_data");
         // Longer than the sender could have sent: not ours.
         if (update.callback_data.size() > kMaxCallbackDataBytes) update.callback_data.clear();
@@ -275,12 +276,13 @@ private:
     }
 
     void read_preference(const json& item, const std::string& path) {
-        if (!readable(item, path, {"wa_id", "category", "value"})) return;
+        if (!readable(item, path, {"wa_id", "user_id", "category", "value"})) return;
         PreferenceUpdate update;
         update.wa_id = id_at(item, "wa_id", secrets_);
+        update.user_id = id_at(item, "user_id", secrets_);
         update.category = string_at(item, "category");
         update.value = string_at(item, "value");
-        if (update.wa_id.empty() || update.category != "marketing_messages" ||
+        if ((update.wa_id.empty() && update.user_id.empty()) || update.category != "marketing_messages" ||
             (update.value != "stop" && update.value != "resume"))
             return ignore();
         update.timestamp = timestamp_at(item, "timestamp");
@@ -288,11 +290,12 @@ private:
     }
 
     void read_message(const json& item, const std::string& path) {
-        if (!readable(item, path, {"from", "id", "type"})) return;
+        if (!readable(item, path, {"from", "from_user_id", "id", "type"})) return;
         InboundOptOut opt_out;
         opt_out.wa_id = id_at(item, "from", secrets_);
+        opt_out.user_id = id_at(item, "from_user_id", secrets_);
         opt_out.wamid = id_at(item, "id", secrets_);
-        if (opt_out.wa_id.empty() || opt_out.wamid.empty()) return ignore();
+        if ((opt_out.wa_id.empty() && opt_out.user_id.empty()) || opt_out.wamid.empty()) return ignore();
         bool stop = false;
         for (const std::string& text : reply_texts(item, opt_out.how)) stop = stop || is_opt_out_text(text);
         if (!stop) return ignore();

@@ -164,6 +164,9 @@ SELECT p FROM unnest($1::text[]) AS p
     OR EXISTS (SELECT 1 FROM cart_abandon.opt_outs o WHERE o.wa_id = substr(p, 2))
     OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN cart_abandon.opt_outs o ON o.wa_id = d.wa_id
                 WHERE d.phone = p AND d.wa_id IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown'))
+    -- part 5: an opt-out by business-scoped user id covers every number that user id was seen for.
+    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN cart_abandon.opt_outs o ON o.user_id = d.user_id
+                WHERE d.phone = p AND d.user_id IS NOT NULL)
 )SQL",
     {TEXTARRAYOID}, Statement::Planning::PerValues);
 

@@ -70,6 +70,7 @@ StatusRow status_row(const cart_abandon::StatusUpdate& s) {
     row.status = s.status;
     row.at = from_unix_seconds(s.timestamp);
     row.recipient = s.recipient_id;
+    row.recipient_user_id = s.recipient_user_id;
     if (const auto callback = cart_abandon::parse_callback_data(s.callback_data)) {
         row.delivery_id = callback->delivery_id;
         row.claimed_at = cart_abandon::Timestamp(cart_abandon::Microseconds(callback->claimed_at_us));
@@ -135,9 +136,10 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     std::vector<StatusRow> statuses;
     for (const auto& s : batch.statuses) statuses.push_back(status_row(s));
     std::vector<PreferenceRow> preferences;
-    for (const auto& p : batch.preferences) preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp)});
-    std::vector<std::string> replies;
-    for (const auto& o : batch.opt_outs) replies.push_back(o.wa_id);
+    for (const auto& p : batch.preferences)
+        preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp), p.user_id});
+    std::vector<ReplyRow> replies;
+    for (const auto& o : batch.opt_outs) replies.push_back({o.wa_id, o.user_id});
 
     spi_connect(false);
     use_extension_owner();
@@ -145,6 +147,7 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     serialize_webhooks();
     const StatusResult applied = apply_statuses(statuses, max_attempts());
     hold_restricted_countries(batch.statuses);
+    store_user_ids(statuses);  // before the opt-outs below: a STOP may name its sender by user id alone
     // Without waiting for a shopper's lock; a cart held or failing is written by a later call.
     const MetadataWrites metadata = write_cart_metadata(applied.metadata_pending, [] {});
     const PreferenceResult preferred = apply_preferences(preferences);

@@ -155,60 +155,79 @@ SELECT (SELECT count(*) FROM matched),
      TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID},
     Statement::Planning::PerValues);
 
-// user_preferences: the newest event per wa_id decides (an older one arriving late changes
+// user_preferences: the newest event per person decides (an older one arriving late changes
 // nothing); a stop adds the person, a resume removes only what Meta's marketing preference put
-// there ('whatsapp', 'whatsapp_131050'). The person's number: cart_abandon.phone_of_wa_id.
+// there ('whatsapp', 'whatsapp_131050'). The person: the wa_id, or the business-scoped user id
+// when Meta sent it alone (kept as 'user_id:<id>' in whatsapp_preferences); the number:
+// cart_abandon.phone_of_person.
 Statement apply_preferences_statement(R"SQL(
 WITH input AS (
-    SELECT DISTINCT ON (u.wa_id) u.wa_id, u.value, u.at
-      FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(wa_id, value, at)
-     ORDER BY u.wa_id, u.at DESC, u.value = 'stop' DESC
+    SELECT DISTINCT ON (u.key) u.key, nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id, u.value, u.at
+      FROM (SELECT u.*, coalesce(nullif(u.wa_id, ''), 'user_id:' || u.user_id) AS key
+              FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(wa_id, value, at, user_id)) u
+     ORDER BY u.key, u.at DESC, u.value = 'stop' DESC
 ),
 newer AS (
     INSERT INTO cart_abandon.whatsapp_preferences AS p (wa_id, value, at)
-    SELECT wa_id, value, at FROM input
+    SELECT key, value, at FROM input
     ON CONFLICT (wa_id) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at, updated_at = clock_timestamp()
      WHERE p.at < EXCLUDED.at OR (p.at = EXCLUDED.at AND p.value = 'resume' AND EXCLUDED.value = 'stop')
-    RETURNING wa_id, value
+    RETURNING wa_id AS key, value
 ),
 person AS (
-    SELECT n.wa_id, n.value, cart_abandon.phone_of_wa_id(n.wa_id) AS phone FROM newer n
+    SELECT i.wa_id, i.user_id, n.value, cart_abandon.phone_of_person(i.wa_id, i.user_id) AS phone
+      FROM newer n JOIN input i ON i.key = n.key
 ),
 added AS (
-    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
-    SELECT p.phone, p.wa_id, 'whatsapp', 'the user stopped marketing messages (WhatsApp user_preferences)'
+    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason)
+    SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, p.user_id, 'whatsapp',
+           'the user stopped marketing messages (WhatsApp user_preferences)'
       FROM person p
-     WHERE p.value = 'stop' AND p.phone ~ '^\+[1-9][0-9]{6,14}$' AND p.wa_id ~ '^[0-9]{6,20}$'
-    ON CONFLICT (phone) DO UPDATE SET wa_id = EXCLUDED.wa_id WHERE o.wa_id IS NULL
+     WHERE p.value = 'stop' AND p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
+    ON CONFLICT (phone) DO UPDATE SET wa_id = coalesce(o.wa_id, EXCLUDED.wa_id), user_id = coalesce(o.user_id, EXCLUDED.user_id)
+     WHERE o.wa_id IS NULL OR o.user_id IS NULL
     RETURNING (xmax = 0) AS inserted
 ),
 removed AS (
     DELETE FROM cart_abandon.opt_outs o
      USING person p
      WHERE p.value = 'resume' AND o.source IN ('whatsapp', 'whatsapp_131050')
-       AND (o.wa_id = p.wa_id OR o.phone = p.phone)
+       AND (o.wa_id = p.wa_id OR o.phone = p.phone OR o.user_id = p.user_id)
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM added WHERE inserted), (SELECT count(*) FROM removed), (SELECT count(*) FROM newer)
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // A "STOP" reply or the "Stop promotions" button: a written request to the business, kept until
 // the shop lifts it (a later resume of the marketing preference does not).
+// The person: the wa_id, or the business-scoped user id when Meta sent it alone (part 5).
 Statement add_reply_opt_outs_statement(R"SQL(
 WITH person AS (
-    SELECT DISTINCT u.wa_id, cart_abandon.phone_of_wa_id(u.wa_id) AS phone
-      FROM unnest($1::text[]) AS u(wa_id)
+    SELECT DISTINCT nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id,
+           cart_abandon.phone_of_person(u.wa_id, u.user_id) AS phone
+      FROM unnest($1::text[], $2::text[]) AS u(wa_id, user_id)
 )
-INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
-SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)'
+INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason)
+SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, p.user_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)'
   FROM person p
- WHERE p.phone ~ '^\+[1-9][0-9]{6,14}$' AND p.wa_id ~ '^[0-9]{6,20}$'
-ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason, wa_id = coalesce(o.wa_id, EXCLUDED.wa_id)
+ WHERE p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
+ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason, wa_id = coalesce(o.wa_id, EXCLUDED.wa_id),
+                                  user_id = coalesce(o.user_id, EXCLUDED.user_id)
  WHERE o.source IN ('whatsapp', 'whatsapp_131050')
 RETURNING (xmax = 0) AS inserted
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+
+// part 5: the business-scoped user id a status named its recipient by, kept beside the wa_id
+// (after apply_statuses: a row matched by its callback data has its wamid by then).
+Statement store_user_ids_statement(R"SQL(
+UPDATE cart_abandon.deliveries d SET user_id = u.user_id
+  FROM (SELECT DISTINCT ON (u.wamid) u.wamid, u.user_id
+          FROM unnest($1::text[], $2::text[]) AS u(wamid, user_id) WHERE u.user_id <> '') u
+ WHERE d.wamid = u.wamid AND d.channel = $3 AND d.user_id IS DISTINCT FROM u.user_id
+)SQL",
+    {TEXTARRAYOID, TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 // Every signed webhook proves the path works; statuses also say how far Meta has spoken.
 Statement note_webhook_statement(R"SQL(
@@ -268,14 +287,16 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
 PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
     PreferenceResult result;
     if (rows.empty()) return result;
-    std::vector<std::string> wa_ids, values;
+    std::vector<std::string> wa_ids, values, user_ids;
     std::vector<cart_abandon::Timestamp> ats;
     for (const auto& row : rows) {
         wa_ids.push_back(row.wa_id);
         values.push_back(row.value);
         ats.push_back(row.at);
+        user_ids.push_back(row.user_id);
     }
-    apply_preferences_statement.execute({text_array(wa_ids), text_array(values), timestamp_array(ats)});
+    apply_preferences_statement.execute({text_array(wa_ids), text_array(values), timestamp_array(ats),
+                                         text_array(user_ids)});
     result.added = uint64_t(cell_int(0, 0).value_or(0));
     result.removed = uint64_t(cell_int(0, 1).value_or(0));
     result.applied = uint64_t(cell_int(0, 2).value_or(0));
@@ -283,9 +304,24 @@ PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
     return result;
 }
 
-uint64_t add_reply_opt_outs(const std::vector<std::string>& wa_ids) {
-    if (wa_ids.empty()) return 0;
-    const uint64_t rows = add_reply_opt_outs_statement.execute({text_array(wa_ids)});
+void store_user_ids(const std::vector<StatusRow>& rows) {
+    std::vector<std::string> wamids, user_ids;
+    for (const auto& row : rows) {
+        if (row.recipient_user_id.empty()) continue;
+        wamids.push_back(row.wamid);
+        user_ids.push_back(row.recipient_user_id);
+    }
+    if (!wamids.empty()) store_user_ids_statement.run({text_array(wamids), text_array(user_ids), text_value(kWhatsAppChannel)});
+}
+
+uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies) {
+    if (replies.empty()) return 0;
+    std::vector<std::string> wa_ids, user_ids;
+    for (const auto& reply : replies) {
+        wa_ids.push_back(reply.wa_id);
+        user_ids.push_back(reply.user_id);
+    }
+    const uint64_t rows = add_reply_opt_outs_statement.execute({text_array(wa_ids), text_array(user_ids)});
     uint64_t inserted = 0;
     for (uint64_t row = 0; row < rows; ++row) inserted += cell_bool(row, 0) ? 1 : 0;
     release_result();

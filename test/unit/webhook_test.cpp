@@ -262,3 +262,34 @@ TEST(Webhook, ButtonPayloadAndInteractiveRepliesCountToo) {
     const json list_reply = {{"type", "interactive"}, {"interactive", {{"type", "list_reply"}, {"list_reply", {{"id", "stop"}, {"title", "Stop"}}}}}};
     EXPECT_EQ(parse_webhook(envelope("messages", inbound(list_reply)), {}).opt_outs.size(), 0u);
 }
+
+// Business-scoped user ids (2026): a user with a username may come by user id alone.
+TEST(Webhook, UserIdsAreReadBesideOrInsteadOfTheWaId) {
+    json item = status_item("sent");
+    item["recipient_user_id"] = "DE.1000000000001";
+    auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+    EXPECT_EQ(s.recipient_id, "491");
+    EXPECT_EQ(s.recipient_user_id, "DE.1000000000001");
+    item.erase("recipient_id");
+    s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+    EXPECT_EQ(s.recipient_id, "");
+    EXPECT_EQ(s.recipient_user_id, "DE.1000000000001") << "a status without the phone is still read";
+
+    json stop = inbound({{"type", "text"}, {"text", {{"body", "STOP"}}}, {"from_user_id", "DE.1000000000002"}});
+    stop["messages"][0].erase("from");
+    auto batch = parse_webhook(envelope("messages", stop), {});
+    ASSERT_EQ(batch.opt_outs.size(), 1u) << "a STOP by user id alone is an opt-out";
+    EXPECT_EQ(batch.opt_outs[0].wa_id, "");
+    EXPECT_EQ(batch.opt_outs[0].user_id, "DE.1000000000002");
+
+    const json items = json::array({{{"user_id", "DE.1000000000003"}, {"category", "marketing_messages"}, {"value", "stop"}},
+                                    {{"category", "marketing_messages"}, {"value", "stop"}}});
+    batch = parse_webhook(envelope("user_preferences", {{"user_preferences", items}}), {});
+    ASSERT_EQ(batch.preferences.size(), 1u);
+    EXPECT_EQ(batch.preferences[0].user_id, "DE.1000000000003");
+    EXPECT_EQ(batch.preferences[0].wa_id, "");
+    EXPECT_EQ(batch.ignored, 1) << "neither id: who it is is unknown";
+
+    item["recipient_user_id"] = 5;
+    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).unreadable.size(), 1u) << "not a string";
+}
