@@ -18,6 +18,17 @@ ALTER TABLE cart_abandon.deliveries ADD COLUMN user_id text;
 ALTER TABLE cart_abandon.opt_outs ADD COLUMN user_id text CHECK (length(user_id) BETWEEN 1 AND 256);
 CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX deliveries_user_id_idx ON cart_abandon.deliveries (user_id) WHERE user_id IS NOT NULL;
+CREATE TABLE cart_abandon.template_status (
+    name       text        NOT NULL,
+    language   text        NOT NULL,  -- '' when Meta named no language: every language
+    status     text,                  -- PAUSED, DISABLED, APPROVED, ... (Meta's word)
+    quality    text,                  -- GREEN, YELLOW, RED, UNKNOWN
+    reason     text,
+    at         timestamptz NOT NULL,  -- Meta's time of the latest event applied
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (name, language)
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -522,3 +533,4 @@ GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel
     TO cart_abandon_operator;
 GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;
 GRANT SELECT, DELETE ON cart_abandon.restricted_countries TO cart_abandon_operator;  -- part 5: lift one by hand
+GRANT SELECT ON cart_abandon.template_status TO cart_abandon_operator;  -- part 5

@@ -161,6 +161,20 @@ CREATE TABLE cart_abandon.restricted_countries (
     PRIMARY KEY (phone_number_id, region)
 );
 
+-- part 5: each template's latest status and quality as Meta's webhooks told
+-- (message_template_status_update, message_template_quality_update): a PAUSED or DISABLED
+-- template's stage is held without a request until it is APPROVED again.
+CREATE TABLE cart_abandon.template_status (
+    name       text        NOT NULL,
+    language   text        NOT NULL,  -- '' when Meta named no language: every language
+    status     text,                  -- PAUSED, DISABLED, APPROVED, ... (Meta's word)
+    quality    text,                  -- GREEN, YELLOW, RED, UNKNOWN
+    reason     text,
+    at         timestamptz NOT NULL,  -- Meta's time of the latest event applied
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (name, language)
+);
+
 -- Whether a channel is paused by an answer every request would get alike (token, account,
 -- template, number id: 190, 132001, 100/33, ...), since when and why. Written with the outcomes
 -- of the batch that hit it; the next call probes with one request and an accepted one clears it.
@@ -245,6 +259,7 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.runs_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');  -- part 5
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');  -- part 5
 
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
@@ -750,3 +765,4 @@ GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel
     TO cart_abandon_operator;
 GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;
 GRANT SELECT, DELETE ON cart_abandon.restricted_countries TO cart_abandon_operator;  -- part 5: lift one by hand
+GRANT SELECT ON cart_abandon.template_status TO cart_abandon_operator;  -- part 5

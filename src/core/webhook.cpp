@@ -153,6 +153,7 @@ public:
         const json* changes = member(entry, "changes");
         if (changes != nullptr && !changes->is_array()) return unreadable(path, "\"changes\" is not an array");
         if (changes == nullptr || changes->empty()) return ignore();
+        entry_time_ = timestamp_at(entry, "time");  // account-level changes carry no time of their own
         for (std::size_t i = 0; i < changes->size(); ++i) read_change((*changes)[i], indexed(path, "changes", i));
     }
 
@@ -222,6 +223,14 @@ private:
             for_each_item(*value, "user_preferences", at, [&](const json& item, const std::string& item_path) {
                 read_preference(item, item_path);
             });
+        } else if (field == "message_template_status_update" || field == "message_template_quality_update") {
+            const bool quality = field == "message_template_quality_update";
+            if (first_defect(*value) != StringDefect::None) return unreadable(at, defect_reason(first_defect(*value)));
+            if (auto update = read_template_update(*value, quality, entry_time_, secrets_))
+                keep(batch_.templates, std::move(*update));
+        } else if (field == "account_update") {
+            if (first_defect(*value) != StringDefect::None) return unreadable(at, defect_reason(first_defect(*value)));
+            if (auto update = read_account_update(*value, entry_time_, secrets_)) keep(batch_.accounts, std::move(*update));
         }
         if (batch_.updates() == before) ignore();  // another field, or nothing in it
     }
@@ -307,6 +316,7 @@ private:
 
     WebhookBatch& batch_;
     const Secrets& secrets_;
+    int64_t entry_time_ = 0;
 };
 
 [[noreturn]] void refuse(const std::string& what) { throw Error(ErrorKind::InvalidText, "webhook body " + what); }
@@ -314,7 +324,8 @@ private:
 }  // namespace
 
 std::size_t WebhookBatch::updates() const {
-    return statuses.size() + preferences.size() + opt_outs.size() + std::size_t(ignored) + unreadable.size();
+    return statuses.size() + preferences.size() + opt_outs.size() + templates.size() + accounts.size() +
+           std::size_t(ignored) + unreadable.size();
 }
 
 WebhookBatch parse_webhook(const std::string& payload, const Secrets& secrets) {

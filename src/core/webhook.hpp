@@ -12,6 +12,7 @@
 
 #include "opt_out_text.hpp"
 #include "redaction.hpp"
+#include "webhook_account.hpp"
 
 namespace cart_abandon {
 
@@ -71,6 +72,9 @@ struct WebhookBatch {
     std::vector<StatusUpdate> statuses;
     std::vector<PreferenceUpdate> preferences;
     std::vector<InboundOptOut> opt_outs;
+    // part 5: template statuses and quality, account restrictions (core/webhook_account.hpp).
+    std::vector<TemplateUpdate> templates;
+    std::vector<AccountUpdate> accounts;
     // Items read but not acted on: changes of other fields, other inbound messages, statuses
     // with an unknown status word, preferences of another category or value, items lacking a
     // required field, and entries or changes that carry no item at all.

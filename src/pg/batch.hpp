@@ -16,6 +16,7 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +71,7 @@ struct RunState {
     MetadataWrites metadata;  // cart metadata written, waiting for a shopper's lock, failed
     // Regions Meta refuses this number's business in (130497), and until when: read per batch.
     std::map<std::string, cart_abandon::Timestamp> restricted_countries;
+    std::set<std::string> stopped_templates;  // "name/language" Meta paused or disabled: read per batch
 };
 
 struct BatchResult {

@@ -116,6 +116,16 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
     } else {
         d.kind = Kind::Send;
         d.phone = choice.e164;
+        const std::string& template_name = d.stage == 1 ? settings.template_first : settings.template_second;
+        if (state.stopped_templates.count(template_name + "/" + settings.template_language) ||
+            state.stopped_templates.count(template_name + "/")) {
+            // Meta paused or disabled the template (a webhook said so): no request would pass.
+            const Timestamp until = now + std::chrono::hours(1);
+            hold(d, "template_paused", until,
+                 "Meta paused or disabled template " + template_name + " (a template webhook); due again when it is "
+                 "approved, or from " + utc_text(until));
+            return d;
+        }
         if (const auto held = state.restricted_countries.find(choice.region); held != state.restricted_countries.end()) {
             hold(d, "country_restricted", held->second,
                  "Meta does not let this business message users in " + choice.region + " (130497); due again from " +
@@ -149,6 +159,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
     decisions.reserve(carts.size());
     std::map<std::string, cart_abandon::QuietCheck> quiet_by_place;
     state.restricted_countries = country_restrictions(state.settings.whatsapp_phone_number_id, now);
+    state.stopped_templates = stopped_templates();
     for (const auto& cart : carts) decisions.push_back(decide_cart(cart, state, now, quiet_by_place));
 
     std::vector<std::string> phones;

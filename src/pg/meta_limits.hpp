@@ -2,11 +2,14 @@
 // whose users Meta does not let this business message (130497), per sending number.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/policy.hpp"
+#include "core/webhook_account.hpp"
 
 namespace pg {
 
@@ -17,5 +20,13 @@ void record_country_restrictions(const std::string& phone_number_id, const std::
 // The regions held for `phone_number_id` at `now`, and until when.
 std::map<std::string, cart_abandon::Timestamp> country_restrictions(const std::string& phone_number_id,
                                                                     cart_abandon::Timestamp now);
+
+// Applies template status and quality webhooks (a newer event only); an APPROVED template's held
+// stages are due again at once. Returns how many changed a template's record.
+uint64_t apply_template_updates(const std::vector<cart_abandon::TemplateUpdate>& updates);
+
+// Templates that refuse every send now (PAUSED, DISABLED, ...): "name/language" ("name/" for every
+// language).
+std::set<std::string> stopped_templates();
 
 }  // namespace pg

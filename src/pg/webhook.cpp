@@ -155,6 +155,11 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     if (applied.pause_code)
         record_channel_paused(*applied.pause_code,
                               cart_abandon::channel_pause_reason(*applied.pause_code, applied.pause_text, true));
+    // part 5: template statuses and account restrictions (no request spent on either).
+    const uint64_t templates_applied = apply_template_updates(batch.templates);
+    for (const auto& account : batch.accounts)
+        if (account.stops_marketing)
+            record_channel_paused(0, "channel paused by account_update (a webhook): " + account.reason);
     note_webhook(applied.covers);
     spi_finish();
     warn_metadata_failures(metadata);
@@ -170,6 +175,9 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
         {"opt_outs_removed", preferred.removed},
         {"preferences", preferences.size()},
         {"replies", replies.size()},
+        {"templates", batch.templates.size()},
+        {"templates_applied", templates_applied},
+        {"account_updates", batch.accounts.size()},
         {"ignored", batch.ignored},
         {"unreadable", batch.unreadable.size()},
         {"unreadable_items", unreadable_items},
