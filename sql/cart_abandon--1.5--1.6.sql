@@ -29,6 +29,7 @@ CREATE TABLE cart_abandon.template_status (
     PRIMARY KEY (name, language)
 );
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');
+ALTER TABLE cart_abandon.opt_outs ADD COLUMN phone_number_id text;
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$

@@ -29,3 +29,4 @@ CREATE TABLE cart_abandon.template_status (
     PRIMARY KEY (name, language)
 );
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');
+ALTER TABLE cart_abandon.opt_outs ADD COLUMN phone_number_id text;

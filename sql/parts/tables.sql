@@ -129,7 +129,11 @@ CREATE TABLE cart_abandon.opt_outs (
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     wa_id      text        CHECK (wa_id ~ '^[0-9]{6,20}$'),
     -- part 5: the person's business-scoped user id, when Meta named them by it.
-    user_id    text        CHECK (length(user_id) BETWEEN 1 AND 256)
+    user_id    text        CHECK (length(user_id) BETWEEN 1 AND 256),
+    -- part 5: the sending number (Meta's phone-number id) a WhatsApp stop came through: it holds
+    -- for that number only. NULL: every number (the shop's own entries, 131050, and a person who
+    -- stopped two numbers).
+    phone_number_id text
 );
 CREATE INDEX opt_outs_wa_id_idx ON cart_abandon.opt_outs (wa_id) WHERE wa_id IS NOT NULL;
 CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;  -- part 5

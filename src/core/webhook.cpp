@@ -210,18 +210,19 @@ private:
         if (value == nullptr) return ignore();
         const std::size_t before = batch_.updates();
         const std::string at = path + ".value";
+        // The business number the change is about (statuses, replies and preferences alike).
+        const json* metadata = member(*value, "metadata");
+        const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id", secrets_) : std::string();
         if (field == "messages") {
-            const json* metadata = member(*value, "metadata");
-            const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id", secrets_) : std::string();
             for_each_item(*value, "statuses", at, [&](const json& item, const std::string& item_path) {
                 read_status(item, item_path, phone_number_id);
             });
             for_each_item(*value, "messages", at, [&](const json& item, const std::string& item_path) {
-                read_message(item, item_path);
+                read_message(item, item_path, phone_number_id);
             });
         } else if (field == "user_preferences") {
             for_each_item(*value, "user_preferences", at, [&](const json& item, const std::string& item_path) {
-                read_preference(item, item_path);
+                read_preference(item, item_path, phone_number_id);
             });
         } else if (field == "message_template_status_update" || field == "message_template_quality_update") {
             const bool quality = field == "message_template_quality_update";
@@ -284,7 +285,7 @@ private:
         keep(batch_.statuses, std::move(update));
     }
 
-    void read_preference(const json& item, const std::string& path) {
+    void read_preference(const json& item, const std::string& path, const std::string& phone_number_id) {
         if (!readable(item, path, {"wa_id", "user_id", "category", "value"})) return;
         PreferenceUpdate update;
         update.wa_id = id_at(item, "wa_id", secrets_);
@@ -295,10 +296,11 @@ private:
             (update.value != "stop" && update.value != "resume"))
             return ignore();
         update.timestamp = timestamp_at(item, "timestamp");
+        update.phone_number_id = phone_number_id;
         keep(batch_.preferences, std::move(update));
     }
 
-    void read_message(const json& item, const std::string& path) {
+    void read_message(const json& item, const std::string& path, const std::string& phone_number_id) {
         if (!readable(item, path, {"from", "from_user_id", "id", "type"})) return;
         InboundOptOut opt_out;
         opt_out.wa_id = id_at(item, "from", secrets_);
@@ -309,6 +311,7 @@ private:
         for (const std::string& text : reply_texts(item, opt_out.how)) stop = stop || is_opt_out_text(text);
         if (!stop) return ignore();
         opt_out.timestamp = timestamp_at(item, "timestamp");
+        opt_out.phone_number_id = phone_number_id;
         const json* context = member(item, "context");
         if (context != nullptr) opt_out.replied_to = id_at(*context, "id", secrets_);
         keep(batch_.opt_outs, std::move(opt_out));

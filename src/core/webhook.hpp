@@ -48,6 +48,7 @@ struct PreferenceUpdate {
     std::string category;  // always "marketing_messages": other categories are ignored
     std::string value;     // "stop" or "resume"
     int64_t timestamp = 0;  // unix seconds, 0 when absent
+    std::string phone_number_id;  // value.metadata.phone_number_id: the number it applies to; "" when absent
 };
 
 // An inbound message (value.messages[]) that asks to stop: a text such as "STOP" (see
@@ -59,6 +60,7 @@ struct InboundOptOut {
     int64_t timestamp = 0;   // unix seconds, 0 when absent
     std::string how;         // "text" or "button"
     std::string replied_to;  // context.id: the wamid replied to; "" when absent
+    std::string phone_number_id;  // value.metadata.phone_number_id: the number asked; "" when absent
 };
 
 // What could not be read, and where: a path such as "entry[0].changes[1].value.statuses[2]"

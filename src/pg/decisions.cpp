@@ -167,7 +167,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
         if (d.kind == Kind::Send || d.kind == Kind::Hold) phones.push_back(d.phone);
     std::sort(phones.begin(), phones.end());
     phones.erase(std::unique(phones.begin(), phones.end()), phones.end());
-    const auto opted_out = opted_out_phones(phones);
+    const auto opted_out = opted_out_phones(phones, state.settings.whatsapp_phone_number_id);
 
     // One voice per person: a lock per number, then its latest contact, so that of two calls
     // deciding at once the second sees the first's claim.

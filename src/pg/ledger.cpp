@@ -158,17 +158,19 @@ SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
 
 // A person is a number or the wa_id Meta returned for it: an opt-out by wa_id (a webhook names
 // the user by wa_id only) covers every number that wa_id was returned for.
+// part 5: an opt-out holds for the sending number it came through ($2), or for every number (NULL).
 Statement opted_out_statement(R"SQL(
+WITH o AS (SELECT * FROM cart_abandon.opt_outs o WHERE o.phone_number_id IS NULL OR o.phone_number_id = $2)
 SELECT p FROM unnest($1::text[]) AS p
- WHERE EXISTS (SELECT 1 FROM cart_abandon.opt_outs o WHERE o.phone = p)
-    OR EXISTS (SELECT 1 FROM cart_abandon.opt_outs o WHERE o.wa_id = substr(p, 2))
-    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN cart_abandon.opt_outs o ON o.wa_id = d.wa_id
+ WHERE EXISTS (SELECT 1 FROM o WHERE o.phone = p)
+    OR EXISTS (SELECT 1 FROM o WHERE o.wa_id = substr(p, 2))
+    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.wa_id = d.wa_id
                 WHERE d.phone = p AND d.wa_id IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown'))
     -- part 5: an opt-out by business-scoped user id covers every number that user id was seen for.
-    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN cart_abandon.opt_outs o ON o.user_id = d.user_id
+    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.user_id = d.user_id
                 WHERE d.phone = p AND d.user_id IS NOT NULL)
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 Statement channel_paused_statement(R"SQL(
 INSERT INTO cart_abandon.channel_status AS s (channel, paused, error_code, error_message, changed_at)
@@ -327,10 +329,10 @@ std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes)
     return metadata_pending;
 }
 
-std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
+std::set<std::string> opted_out_phones(const std::vector<std::string>& phones, const std::string& phone_number_id) {
     std::set<std::string> opted_out;
     if (phones.empty()) return opted_out;
-    const auto rows = opted_out_statement.execute({text_array(phones)});
+    const auto rows = opted_out_statement.execute({text_array(phones), text_value(phone_number_id)});
     for (uint64_t row = 0; row < rows; ++row) opted_out.insert(cell_text_or_empty(row, 0));
     release_result();
     return opted_out;

@@ -78,8 +78,9 @@ void lock_people(const std::vector<std::string>& phones);
 std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector<std::string>& phones,
                                                                cart_abandon::Timestamp since);
 
-// The subset of phones that are on the opt-out list.
-std::set<std::string> opted_out_phones(const std::vector<std::string>& phones);
+// The subset of phones that are on the opt-out list for sends from `phone_number_id` (an entry of
+// that number or of every number).
+std::set<std::string> opted_out_phones(const std::vector<std::string>& phones, const std::string& phone_number_id);
 
 // Makes the current transaction commit durably even where synchronous_commit is off.
 void make_commit_durable();

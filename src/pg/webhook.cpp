@@ -137,9 +137,9 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     for (const auto& s : batch.statuses) statuses.push_back(status_row(s));
     std::vector<PreferenceRow> preferences;
     for (const auto& p : batch.preferences)
-        preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp), p.user_id});
+        preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp), p.user_id, p.phone_number_id});
     std::vector<ReplyRow> replies;
-    for (const auto& o : batch.opt_outs) replies.push_back({o.wa_id, o.user_id});
+    for (const auto& o : batch.opt_outs) replies.push_back({o.wa_id, o.user_id, o.phone_number_id});
 
     spi_connect(false);
     use_extension_owner();

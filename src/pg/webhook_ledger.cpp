@@ -159,12 +159,16 @@ SELECT (SELECT count(*) FROM matched),
 // nothing); a stop adds the person, a resume removes only what Meta's marketing preference put
 // there ('whatsapp', 'whatsapp_131050'). The person: the wa_id, or the business-scoped user id
 // when Meta sent it alone (kept as 'user_id:<id>' in whatsapp_preferences); the number:
-// cart_abandon.phone_of_person.
+// cart_abandon.phone_of_person. A stop holds for the number it came through (value.metadata.
+// phone_number_id; stopping a second number makes it every number's), a resume lifts only that
+// number's entry (part 5).
 Statement apply_preferences_statement(R"SQL(
 WITH input AS (
-    SELECT DISTINCT ON (u.key) u.key, nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id, u.value, u.at
+    SELECT DISTINCT ON (u.key) u.key, nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id, u.value, u.at,
+           nullif(u.phone_number_id, '') AS phone_number_id
       FROM (SELECT u.*, coalesce(nullif(u.wa_id, ''), 'user_id:' || u.user_id) AS key
-              FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(wa_id, value, at, user_id)) u
+              FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
+                   AS u(wa_id, value, at, user_id, phone_number_id)) u
      ORDER BY u.key, u.at DESC, u.value = 'stop' DESC
 ),
 newer AS (
@@ -175,17 +179,19 @@ newer AS (
     RETURNING wa_id AS key, value
 ),
 person AS (
-    SELECT i.wa_id, i.user_id, n.value, cart_abandon.phone_of_person(i.wa_id, i.user_id) AS phone
+    SELECT i.wa_id, i.user_id, n.value, cart_abandon.phone_of_person(i.wa_id, i.user_id) AS phone, i.phone_number_id
       FROM newer n JOIN input i ON i.key = n.key
 ),
 added AS (
-    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason)
+    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason, phone_number_id)
     SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, p.user_id, 'whatsapp',
-           'the user stopped marketing messages (WhatsApp user_preferences)'
+           'the user stopped marketing messages (WhatsApp user_preferences)', p.phone_number_id
       FROM person p
      WHERE p.value = 'stop' AND p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
-    ON CONFLICT (phone) DO UPDATE SET wa_id = coalesce(o.wa_id, EXCLUDED.wa_id), user_id = coalesce(o.user_id, EXCLUDED.user_id)
-     WHERE o.wa_id IS NULL OR o.user_id IS NULL
+    ON CONFLICT (phone) DO UPDATE SET wa_id = coalesce(o.wa_id, EXCLUDED.wa_id), user_id = coalesce(o.user_id, EXCLUDED.user_id),
+                                      phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
+                                                             THEN o.phone_number_id END
+     WHERE o.wa_id IS NULL OR o.user_id IS NULL OR o.phone_number_id IS DISTINCT FROM EXCLUDED.phone_number_id
     RETURNING (xmax = 0) AS inserted
 ),
 removed AS (
@@ -193,31 +199,36 @@ removed AS (
      USING person p
      WHERE p.value = 'resume' AND o.source IN ('whatsapp', 'whatsapp_131050')
        AND (o.wa_id = p.wa_id OR o.phone = p.phone OR o.user_id = p.user_id)
+       AND o.phone_number_id IS NOT DISTINCT FROM p.phone_number_id
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM added WHERE inserted), (SELECT count(*) FROM removed), (SELECT count(*) FROM newer)
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // A "STOP" reply or the "Stop promotions" button: a written request to the business, kept until
 // the shop lifts it (a later resume of the marketing preference does not).
-// The person: the wa_id, or the business-scoped user id when Meta sent it alone (part 5).
+// The person: the wa_id, or the business-scoped user id when Meta sent it alone; the request holds
+// for the number it was sent to (a second number's makes it every number's) (part 5).
 Statement add_reply_opt_outs_statement(R"SQL(
 WITH person AS (
-    SELECT DISTINCT nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id,
-           cart_abandon.phone_of_person(u.wa_id, u.user_id) AS phone
-      FROM unnest($1::text[], $2::text[]) AS u(wa_id, user_id)
+    SELECT DISTINCT ON (3) nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id,
+           cart_abandon.phone_of_person(u.wa_id, u.user_id) AS phone, nullif(u.phone_number_id, '') AS phone_number_id
+      FROM unnest($1::text[], $2::text[], $3::text[]) AS u(wa_id, user_id, phone_number_id)
 )
-INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason)
-SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, p.user_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)'
+INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason, phone_number_id)
+SELECT p.phone, p.wa_id, p.user_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)', p.phone_number_id
   FROM person p
  WHERE p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
 ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason, wa_id = coalesce(o.wa_id, EXCLUDED.wa_id),
-                                  user_id = coalesce(o.user_id, EXCLUDED.user_id)
+                                  user_id = coalesce(o.user_id, EXCLUDED.user_id),
+                                  phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
+                                                         THEN o.phone_number_id END
  WHERE o.source IN ('whatsapp', 'whatsapp_131050')
+    OR (o.source = 'whatsapp_reply' AND o.phone_number_id IS DISTINCT FROM EXCLUDED.phone_number_id)
 RETURNING (xmax = 0) AS inserted
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // part 5: the business-scoped user id a status named its recipient by, kept beside the wa_id
 // (after apply_statuses: a row matched by its callback data has its wamid by then).
@@ -287,16 +298,17 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
 PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
     PreferenceResult result;
     if (rows.empty()) return result;
-    std::vector<std::string> wa_ids, values, user_ids;
+    std::vector<std::string> wa_ids, values, user_ids, numbers;
     std::vector<cart_abandon::Timestamp> ats;
     for (const auto& row : rows) {
         wa_ids.push_back(row.wa_id);
         values.push_back(row.value);
         ats.push_back(row.at);
         user_ids.push_back(row.user_id);
+        numbers.push_back(row.phone_number_id);
     }
     apply_preferences_statement.execute({text_array(wa_ids), text_array(values), timestamp_array(ats),
-                                         text_array(user_ids)});
+                                         text_array(user_ids), text_array(numbers)});
     result.added = uint64_t(cell_int(0, 0).value_or(0));
     result.removed = uint64_t(cell_int(0, 1).value_or(0));
     result.applied = uint64_t(cell_int(0, 2).value_or(0));
@@ -316,12 +328,14 @@ void store_user_ids(const std::vector<StatusRow>& rows) {
 
 uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies) {
     if (replies.empty()) return 0;
-    std::vector<std::string> wa_ids, user_ids;
+    std::vector<std::string> wa_ids, user_ids, numbers;
     for (const auto& reply : replies) {
         wa_ids.push_back(reply.wa_id);
         user_ids.push_back(reply.user_id);
+        numbers.push_back(reply.phone_number_id);
     }
-    const uint64_t rows = add_reply_opt_outs_statement.execute({text_array(wa_ids), text_array(user_ids)});
+    const uint64_t rows =
+        add_reply_opt_outs_statement.execute({text_array(wa_ids), text_array(user_ids), text_array(numbers)});
     uint64_t inserted = 0;
     for (uint64_t row = 0; row < rows; ++row) inserted += cell_bool(row, 0) ? 1 : 0;
     release_result();

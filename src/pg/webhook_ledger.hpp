@@ -48,6 +48,7 @@ struct PreferenceRow {
     std::string value;  // stop, resume
     cart_abandon::Timestamp at{};
     std::string user_id;  // the business-scoped user id, "" when absent
+    std::string phone_number_id;  // the number it applies to (value.metadata), "" when absent
 };
 
 struct PreferenceResult {
@@ -63,6 +64,7 @@ PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows);
 struct ReplyRow {
     std::string wa_id;
     std::string user_id;
+    std::string phone_number_id;  // the number asked (value.metadata), "" when absent
 };
 uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies);
 

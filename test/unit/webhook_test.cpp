@@ -293,3 +293,15 @@ TEST(Webhook, UserIdsAreReadBesideOrInsteadOfTheWaId) {
     item["recipient_user_id"] = 5;
     EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).unreadable.size(), 1u) << "not a string";
 }
+
+TEST(Webhook, PreferencesAndRepliesCarryTheirBusinessNumber) {
+    // Opt-outs are per sending number (value.metadata.phone_number_id).
+    json value = inbound({{"type", "text"}, {"text", {{"body", "STOP"}}}});
+    value["metadata"] = {{"phone_number_id", "106"}};
+    EXPECT_EQ(parse_webhook(envelope("messages", value), {}).opt_outs.at(0).phone_number_id, "106");
+    const json items = json::array({{{"wa_id", "1"}, {"category", "marketing_messages"}, {"value", "stop"}}});
+    json preferences = {{"user_preferences", items}, {"metadata", {{"phone_number_id", "107"}}}};
+    EXPECT_EQ(parse_webhook(envelope("user_preferences", preferences), {}).preferences.at(0).phone_number_id, "107");
+    preferences.erase("metadata");
+    EXPECT_EQ(parse_webhook(envelope("user_preferences", preferences), {}).preferences.at(0).phone_number_id, "");
+}
