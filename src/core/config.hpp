@@ -36,6 +36,9 @@ struct Settings {
     std::string default_customer_name = "there";
     std::chrono::milliseconds http_timeout{10000};
     std::chrono::seconds frequency_cap{16 * 3600};  // one reminder per person per this; 0: no cap
+    // Meta's messaging limit: unique people reached per rolling 24 h (250, 2,000, 10,000,
+    // 100,000); beyond it reminders are held, not sent into Meta's refusal. 0: not enforced.
+    int messaging_limit = 0;
     QuietHours quiet_hours{21 * 60, 9 * 60, true};  // at the recipient
     bool require_consent = false;
     std::string consent_key = "whatsapp_opt_in";

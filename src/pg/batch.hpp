@@ -72,6 +72,7 @@ struct RunState {
     // Regions Meta refuses this number's business in (130497), and until when: read per batch.
     std::map<std::string, cart_abandon::Timestamp> restricted_countries;
     std::set<std::string> stopped_templates;  // "name/language" Meta paused or disabled: read per batch
+    std::set<std::string> window_people;  // dry run: people it would have reached (messaging_limit)
 };
 
 struct BatchResult {

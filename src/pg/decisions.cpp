@@ -154,6 +154,39 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
 
 }  // namespace
 
+namespace {
+
+// Meta's messaging limit (unique people per rolling 24 h): a person not reached in the window is
+// one more; beyond the limit, held until the earliest contact leaves the window. Under one lock
+// for every call until the claims commit, so that two calls cannot both take the last places.
+void hold_beyond_messaging_limit(std::vector<Decision>& decisions, RunState& state, Timestamp now) {
+    const int limit = state.settings.messaging_limit;
+    if (limit <= 0) return;
+    std::vector<std::string> phones;
+    for (const auto& d : decisions)
+        if (d.kind == Kind::Send) phones.push_back(d.phone);
+    if (phones.empty()) return;
+    const MessagingWindow window = messaging_window(phones, now, !state.config.dry_run);
+    // A dry run claims nothing: the people its earlier batches would have reached count here.
+    auto& counted = state.window_people;
+    int64_t people = window.people + (state.config.dry_run ? int64_t(counted.size()) : 0);
+    // No one in the window yet: the people reached are this batch's, who leave it in 24 h.
+    const Timestamp frees_at = std::max(window.frees_at.value_or(now + std::chrono::hours(24)), now) + std::chrono::minutes(1);
+    for (auto& d : decisions) {
+        if (d.kind != Kind::Send || window.reached.count(d.phone) || counted.count(d.phone)) continue;
+        if (people < limit) {
+            ++people;
+            if (state.config.dry_run) counted.insert(d.phone);
+            continue;
+        }
+        hold(d, "messaging_limit", frees_at,
+             "Meta's messaging limit (cart_abandon.messaging_limit = " + std::to_string(limit) +
+                 " people per 24 hours) is reached; due again from " + utc_text(frees_at));
+    }
+}
+
+}  // namespace
+
 std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state, Timestamp now) {
     std::vector<Decision> decisions;
     decisions.reserve(carts.size());
@@ -201,6 +234,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
             contacted[d.phone] = now;
         }
     }
+    hold_beyond_messaging_limit(decisions, state, now);
     return decisions;
 }
 

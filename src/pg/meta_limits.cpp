@@ -58,7 +58,35 @@ Statement stopped_templates_statement(
     "WHERE status IN ('PAUSED', 'DISABLED', 'REJECTED', 'PENDING_DELETION', 'DELETED')",
     {});
 
+// One lock for every call of the cluster's database that decides under the messaging limit.
+Statement window_lock_statement("SELECT pg_catalog.pg_advisory_xact_lock(1667325810, 0)", {});
+
+Statement window_statement(R"SQL(
+WITH reached AS (
+    SELECT d.phone, min(coalesce(d.sent_at, d.claimed_at)) AS first_at
+      FROM cart_abandon.deliveries d
+     WHERE d.status IN ('claimed', 'sent', 'unknown') AND d.phone IS NOT NULL
+       AND coalesce(d.sent_at, d.claimed_at) > $2 - interval '24 hours'
+     GROUP BY d.phone
+)
+SELECT (SELECT count(*) FROM reached), (SELECT min(first_at) + interval '24 hours' FROM reached), r.phone
+  FROM (SELECT NULL::text AS phone UNION ALL SELECT phone FROM reached WHERE phone = ANY ($1)) r
+)SQL",
+    {TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
+
 }  // namespace
+
+MessagingWindow messaging_window(const std::vector<std::string>& phones, cart_abandon::Timestamp now, bool lock) {
+    if (lock) window_lock_statement.run({});
+    MessagingWindow window;
+    const auto rows = window_statement.execute({text_array(phones), timestamp_value(now)});
+    window.people = cell_int(0, 0).value_or(0);
+    window.frees_at = cell_timestamp(0, 1);
+    for (uint64_t row = 0; row < rows; ++row)
+        if (!cell_is_null(row, 2)) window.reached.insert(cell_text_or_empty(row, 2));
+    release_result();
+    return window;
+}
 
 uint64_t apply_template_updates(const std::vector<cart_abandon::TemplateUpdate>& updates) {
     if (updates.empty()) return 0;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,16 @@ void record_country_restrictions(const std::string& phone_number_id, const std::
 // The regions held for `phone_number_id` at `now`, and until when.
 std::map<std::string, cart_abandon::Timestamp> country_restrictions(const std::string& phone_number_id,
                                                                     cart_abandon::Timestamp now);
+
+// The messaging limit's rolling 24 h (Meta's window): the people cart_abandon reached in it (a
+// claim, a sent or an unknown message; by number), how many, and when the earliest leaves it.
+// Held, with `lock`, until the transaction ends: calls deciding at once count one after the other.
+struct MessagingWindow {
+    int64_t people = 0;
+    std::set<std::string> reached;  // of `phones`, those already in the window
+    std::optional<cart_abandon::Timestamp> frees_at;  // the earliest contact + 24 h
+};
+MessagingWindow messaging_window(const std::vector<std::string>& phones, cart_abandon::Timestamp now, bool lock);
 
 // Applies template status and quality webhooks (a newer event only); an APPROVED template's held
 // stages are due again at once. Returns how many changed a template's record.
