@@ -20,7 +20,8 @@ CREATE TABLE cart_abandon.kept_statuses (
     error_code     integer,
     error_text     text,
     metadata_error text,
-    received_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+    received_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    recipient_user_id text  -- the business-scoped user id the status named (part 5)
 );
 CREATE INDEX kept_statuses_wamid_idx ON cart_abandon.kept_statuses (wamid);
 CREATE INDEX kept_statuses_delivery_idx ON cart_abandon.kept_statuses (delivery_id) WHERE delivery_id IS NOT NULL;
@@ -78,6 +79,33 @@ CREATE TRIGGER opt_outs_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.opt_
     EXECUTE FUNCTION cart_abandon.keep_erased_number_out('phone');
 CREATE TRIGGER whatsapp_preferences_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.whatsapp_preferences FOR EACH ROW
     EXECUTE FUNCTION cart_abandon.keep_erased_number_out('wa_id');
+-- part 5: Meta's limits
+ALTER TABLE cart_abandon.deliveries ADD COLUMN unlisted_answer_at timestamptz;
+CREATE TABLE cart_abandon.restricted_countries (
+    phone_number_id text        NOT NULL,
+    region          text        NOT NULL CHECK (region ~ '^[A-Z]{2}$'),
+    error_message   text,
+    since           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    until           timestamptz NOT NULL,
+    PRIMARY KEY (phone_number_id, region)
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');
+ALTER TABLE cart_abandon.deliveries ADD COLUMN user_id text;
+ALTER TABLE cart_abandon.opt_outs ADD COLUMN user_id text CHECK (length(user_id) BETWEEN 1 AND 256);
+CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX deliveries_user_id_idx ON cart_abandon.deliveries (user_id) WHERE user_id IS NOT NULL;
+CREATE TABLE cart_abandon.template_status (
+    name       text        NOT NULL,
+    language   text        NOT NULL,  -- '' when Meta named no language: every language
+    status     text,                  -- PAUSED, DISABLED, APPROVED, ... (Meta's word)
+    quality    text,                  -- GREEN, YELLOW, RED, UNKNOWN
+    reason     text,
+    at         timestamptz NOT NULL,  -- Meta's time of the latest event applied
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (name, language)
+);
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');
+ALTER TABLE cart_abandon.opt_outs ADD COLUMN phone_number_id text;
 -- Medusa's tables that cart_abandon reads, missing from the given schema.
 CREATE OR REPLACE FUNCTION cart_abandon.missing_medusa_tables(schema_name text) RETURNS text[]
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -122,6 +150,17 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                       WHERE d.wa_id = phone_of_wa_id.wa_id AND d.phone IS NOT NULL
                         AND d.status IN ('claimed', 'sent', 'unknown')
                       ORDER BY d.id DESC LIMIT 1), '+' || wa_id)
+$$;
+
+-- part 5: the number of a person Meta named by wa_id, or by business-scoped user id alone (the
+-- number of the latest message whose status carried that user id); NULL when neither is known.
+CREATE OR REPLACE FUNCTION cart_abandon.phone_of_person(wa_id text, user_id text) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN nullif(phone_of_person.wa_id, '') IS NOT NULL
+                THEN cart_abandon.phone_of_wa_id(phone_of_person.wa_id)
+                ELSE (SELECT d.phone FROM cart_abandon.deliveries d
+                       WHERE d.user_id = nullif(phone_of_person.user_id, '') AND d.phone IS NOT NULL
+                       ORDER BY d.id DESC LIMIT 1) END
 $$;
 
 -- The settings in force, as the library reads them (loading it if needed).
@@ -626,3 +665,5 @@ GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel
                 cart_abandon.recovered_carts
     TO cart_abandon_operator;
 GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;
+GRANT SELECT, DELETE ON cart_abandon.restricted_countries TO cart_abandon_operator;  -- part 5: lift one by hand
+GRANT SELECT ON cart_abandon.template_status TO cart_abandon_operator;  -- part 5

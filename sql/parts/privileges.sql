@@ -24,3 +24,5 @@ GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel
                 cart_abandon.recovered_carts
     TO cart_abandon_operator;
 GRANT SELECT, INSERT, DELETE ON cart_abandon.opt_outs TO cart_abandon_operator;
+GRANT SELECT, DELETE ON cart_abandon.restricted_countries TO cart_abandon_operator;  -- part 5: lift one by hand
+GRANT SELECT ON cart_abandon.template_status TO cart_abandon_operator;  -- part 5

@@ -84,6 +84,13 @@ CREATE TABLE cart_abandon.deliveries (
     -- Meta said the user stopped marketing (131050): the number goes to opt_outs, done after the
     -- outcome commits and by the next call if that one was interrupted.
     opt_out_pending        boolean NOT NULL DEFAULT false,
+    -- part 5: when the stage got an answer whose error code Meta's table (as this version knows
+    -- it) does not name, or a failed status without a code: that first one was retried without
+    -- spending an attempt; a second such answer fails the stage.
+    unlisted_answer_at     timestamptz,
+    -- part 5: the recipient's business-scoped user id (BSUID), from a status webhook's
+    -- recipient_user_id: a STOP or a preference naming the user by it alone finds this number.
+    user_id                text,
     CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
     CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
     CONSTRAINT deliveries_sent_has_wamid
@@ -118,9 +125,17 @@ CREATE TABLE cart_abandon.opt_outs (
     source     text        NOT NULL DEFAULT 'manual',
     reason     text,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    wa_id      text        CHECK (wa_id ~ '^[0-9]{6,20}$')
+    wa_id      text        CHECK (wa_id ~ '^[0-9]{6,20}$'),
+    -- part 5: the person's business-scoped user id, when Meta named them by it.
+    user_id    text        CHECK (length(user_id) BETWEEN 1 AND 256),
+    -- part 5: the sending number (Meta's phone-number id) a WhatsApp stop came through: it holds
+    -- for that number only. NULL: every number (the shop's own entries, 131050, and a person who
+    -- stopped two numbers).
+    phone_number_id text
 );
 CREATE INDEX opt_outs_wa_id_idx ON cart_abandon.opt_outs (wa_id) WHERE wa_id IS NOT NULL;
+CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;  -- part 5
+CREATE INDEX deliveries_user_id_idx ON cart_abandon.deliveries (user_id) WHERE user_id IS NOT NULL;  -- part 5
 
 -- Each WhatsApp user's latest marketing preference (user_preferences webhooks: stop, resume) and
 -- Meta's time for it: webhooks arrive late, twice and out of order, and only a newer event may
@@ -130,6 +145,32 @@ CREATE TABLE cart_abandon.whatsapp_preferences (
     value      text        NOT NULL CHECK (value IN ('stop', 'resume')),
     at         timestamptz NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+-- part 5: countries whose users Meta does not let this business message (130497), per sending
+-- number: that country's carts are held until `until` (no attempt spent), the others go on.
+-- Each 130497 renews it; the first cart due after it probes again.
+CREATE TABLE cart_abandon.restricted_countries (
+    phone_number_id text        NOT NULL,
+    region          text        NOT NULL CHECK (region ~ '^[A-Z]{2}$'),
+    error_message   text,
+    since           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    until           timestamptz NOT NULL,
+    PRIMARY KEY (phone_number_id, region)
+);
+
+-- part 5: each template's latest status and quality as Meta's webhooks told
+-- (message_template_status_update, message_template_quality_update): a PAUSED or DISABLED
+-- template's stage is held without a request until it is APPROVED again.
+CREATE TABLE cart_abandon.template_status (
+    name       text        NOT NULL,
+    language   text        NOT NULL,  -- '' when Meta named no language: every language
+    status     text,                  -- PAUSED, DISABLED, APPROVED, ... (Meta's word)
+    quality    text,                  -- GREEN, YELLOW, RED, UNKNOWN
+    reason     text,
+    at         timestamptz NOT NULL,  -- Meta's time of the latest event applied
+    updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (name, language)
 );
 
 -- Whether a channel is paused by an answer every request would get alike (token, account,
@@ -224,7 +265,8 @@ CREATE TABLE cart_abandon.kept_statuses (
     error_code     integer,
     error_text     text,
     metadata_error text,
-    received_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+    received_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    recipient_user_id text  -- the business-scoped user id the status named (part 5)
 );
 CREATE INDEX kept_statuses_wamid_idx ON cart_abandon.kept_statuses (wamid);
 CREATE INDEX kept_statuses_delivery_idx ON cart_abandon.kept_statuses (delivery_id) WHERE delivery_id IS NOT NULL;
@@ -241,6 +283,8 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.whatsapp_preferences', 
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.recovered_carts', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', '');  -- part 5
+SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');  -- part 5
 
 -- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
 -- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): 32 random bytes,

@@ -23,6 +23,9 @@ struct Settings {
     std::string whatsapp_api_url = "https://graph.facebook.com/v25.0";
     std::string whatsapp_phone_number_id;
     std::string whatsapp_token;
+    // The app secret (secret): when set, every Graph request carries appsecret_proof, which apps
+    // with "Require App Secret" demand; only its HMAC of the token ever leaves.
+    std::string whatsapp_app_secret;
     std::string whatsapp_endpoint = "messages";  // or marketing_messages (Meta's Marketing Messages API)
     bool allow_insecure_http = false;  // http:// API URLs, for a local stand-in only
     std::string template_first = "cart_abandonment_first";
@@ -33,6 +36,9 @@ struct Settings {
     std::string default_customer_name = "there";
     std::chrono::milliseconds http_timeout{10000};
     std::chrono::seconds frequency_cap{16 * 3600};  // one reminder per person per this; 0: no cap
+    // Meta's messaging limit: unique people reached per rolling 24 h (250, 2,000, 10,000,
+    // 100,000); beyond it reminders are held, not sent into Meta's refusal. 0: not enforced.
+    int messaging_limit = 0;
     QuietHours quiet_hours{21 * 60, 9 * 60, true};  // at the recipient
     bool require_consent = false;
     std::string consent_key = "whatsapp_opt_in";

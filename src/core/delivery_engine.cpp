@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "retry_after.hpp"
+#include "signature.hpp"
 
 namespace cart_abandon {
 
@@ -18,6 +19,7 @@ constexpr milliseconds kPairRateSpacing{6000};    // Meta: about one message eve
 
 struct Slot {
     int attempts_made = 0;
+    int throttled = 0;  // of them, answered by an account-level rate limit: no attempt spent
     bool in_flight = false;
     bool done = false;
     Clock::time_point not_before{};
@@ -57,7 +59,12 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     std::mt19937 random{std::random_device{}()};
     std::uniform_real_distribution<double> half_to_full(0.5, 1.0);  // the jitter of a retry's wait
 
-    const std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
+    std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
+    std::string proof;
+    if (!endpoint.app_secret.empty()) {
+        proof = appsecret_proof(endpoint.token, endpoint.app_secret);
+        url += "?appsecret_proof=" + proof;
+    }
     bool probing = options.probe_first;
     std::size_t journaled_up_to = 0;  // deliveries before it are in the journal
     const std::size_t journal_group = std::max(kJournalGroup, std::size_t(std::max(options.max_concurrency, 1)));
@@ -89,9 +96,12 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     const std::string authorization = "Authorization: Bearer " + endpoint.token;
     Secrets secrets = endpoint.other_secrets;
     secrets.push_back(endpoint.token);
+    secrets.push_back(endpoint.app_secret);
+    if (!proof.empty()) secrets.push_back(proof);  // a URL quoted in an error names it
 
     auto finish = [&](std::size_t i, DeliveryOutcome outcome) {
         outcome.attempts = slots[i].attempts_made;
+        outcome.throttled = slots[i].throttled;
         report.outcomes[i] = std::move(outcome);
         slots[i].done = true;
         --remaining;
@@ -128,14 +138,22 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
             as_channel_fatal(outcome);
         }
         if (outcome.kind == OutcomeKind::ChannelFatal) report.channel_halted = true;
+        // A throttle sent nothing: it spends none of the delivery's attempts (its backoff still grows
+        // with every request, so a throttle that lasts ends the call's retries by max_retry_wait).
+        const bool throttle = result.started && is_account_rate_limit(outcome);
+        if (throttle) ++slot.throttled;
 
         const bool may_retry = outcome.kind == OutcomeKind::Transient && result.started &&
-                               slot.attempts_made < deliveries[i].attempts_allowed && !report.channel_halted;
+                               slot.attempts_made - slot.throttled < deliveries[i].attempts_allowed &&
+                               !report.channel_halted;
         if (may_retry) {
             const milliseconds wait = retry_wait(options.backoff_base, slot.attempts_made, half_to_full(random), outcome);
             if (wait <= std::min(options.max_retry_wait, kLongestRetryWait)) {
                 const auto at = Clock::now() + wait;
-                if (is_account_rate_limit(outcome)) paused_until = std::max(paused_until, at);
+                if (throttle) {
+                    paused_until = std::max(paused_until, at);
+                    limiter.hold_until(at);  // every caller sending from this number waits too
+                }
                 slot.not_before = at;
                 slot.last = std::move(outcome);
                 first_open = std::min(first_open, i);

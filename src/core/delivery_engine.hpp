@@ -23,6 +23,9 @@ struct WhatsAppEndpoint {
     std::string phone_number_id;
     std::string token;  // secret: only ever placed in the Authorization header
     std::string endpoint = "messages";  // or marketing_messages
+    // Secret: when set, every request's URL carries appsecret_proof (its HMAC of the token),
+    // never the secret itself.
+    std::string app_secret;
     // Other secrets no recorded text may carry either (the app secret): an answer is redacted
     // of them as of the token.
     Secrets other_secrets;

@@ -353,6 +353,14 @@ const char* error_meaning(long code) {
         case 131031: return "account locked";
         case 131042: return "payment problem";
         case 131048: return "spam rate limit";
+        // Newer codes (2026).
+        case 17: return "user call rate limit";
+        case 32: return "page call rate limit";
+        case 613: return "call rate limit";
+        case 130497: return "business restricted from messaging users in this country";
+        case 131037: return "display name of the number not approved";
+        case 131062: return "business-scoped user id not supported";
+        case 137000: return "recipient identity key changed";
         default: return code >= 200 && code <= 299 ? "permission denied" : nullptr;
     }
 }

@@ -44,6 +44,10 @@ public:
     // Takes the next slot if it has come; false (and nothing taken) otherwise.
     bool try_acquire(Clock::time_point now);
 
+    // No start before `at` in the sequence (shared or not): an account-level rate limit holds
+    // every caller sending from the number, not just the one that met it. Never moves it earlier.
+    void hold_until(Clock::time_point at);
+
 private:
     SharedNextStart& sequence() const { return shared_ ? *shared_ : own_; }
 

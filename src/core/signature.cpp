@@ -65,18 +65,34 @@ bool signature_matches(const std::string& payload, const std::string& header, co
     return CRYPTO_memcmp(claimed.data(), expected.data(), kDigestBytes) == 0;
 }
 
+namespace {
+
+std::string hex(const Digest& digest) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string text;
+    for (unsigned char byte : digest) {
+        text += kHex[byte >> 4];
+        text += kHex[byte & 0x0F];
+    }
+    return text;
+}
+
+}  // namespace
+
 std::string signature_header(const std::string& payload, const std::string& app_secret) {
     if (app_secret.empty()) throw Error(ErrorKind::InvalidArgument, "the webhook app secret is empty");
     Digest digest{};
     if (!hmac_sha256(payload, app_secret, digest))
         throw Error(ErrorKind::Internal, "HMAC-SHA256 of the webhook body failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string header(kPrefix);
-    for (unsigned char byte : digest) {
-        header += kHex[byte >> 4];
-        header += kHex[byte & 0x0F];
-    }
-    return header;
+    return std::string(kPrefix) + hex(digest);
+}
+
+std::string appsecret_proof(const std::string& access_token, const std::string& app_secret) {
+    if (app_secret.empty()) throw Error(ErrorKind::InvalidArgument, "the app secret is empty");
+    Digest digest{};
+    if (!hmac_sha256(access_token, app_secret, digest))
+        throw Error(ErrorKind::Internal, "HMAC-SHA256 of the access token (appsecret_proof) failed");
+    return hex(digest);
 }
 
 }  // namespace cart_abandon

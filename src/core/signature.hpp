@@ -19,4 +19,10 @@ bool signature_matches(const std::string& payload, const std::string& header, co
 // OpenSSL fails; neither message holds the secret.
 std::string signature_header(const std::string& payload, const std::string& app_secret);
 
+// appsecret_proof for a Graph request (Meta's "Securing Requests"): 64 lower-case hex digits of
+// HMAC-SHA256 of `access_token` keyed with `app_secret`. Apps with "Require App Secret" refuse
+// every call without it. Throws Error InvalidArgument for an empty secret and Internal when
+// OpenSSL fails; neither message holds the token or the secret.
+std::string appsecret_proof(const std::string& access_token, const std::string& app_secret);
+
 }  // namespace cart_abandon

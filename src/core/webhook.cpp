@@ -69,10 +69,13 @@ void read_error(const json& status, StatusUpdate& update, const Secrets& secrets
     if (errors == nullptr || !errors->is_array() || errors->empty() || !errors->front().is_object()) return;
     const json& error = errors->front();
     const json* code = member(error, "code");
-    if (code != nullptr && code->is_number_integer() && !code->is_number_unsigned())
+    if (code != nullptr && code->is_number_integer() && !code->is_number_unsigned()) {
         update.error_code = long(code->get<int64_t>());
-    else if (code != nullptr && code->is_number_unsigned() && code->get<uint64_t>() <= uint64_t(LONG_MAX))
+        update.has_error_code = true;
+    } else if (code != nullptr && code->is_number_unsigned() && code->get<uint64_t>() <= uint64_t(LONG_MAX)) {
         update.error_code = long(code->get<uint64_t>());
+        update.has_error_code = true;
+    }
 
     std::string text = string_at(error, "title");
     if (text.empty()) text = string_at(error, "message");
@@ -150,6 +153,7 @@ public:
         const json* changes = member(entry, "changes");
         if (changes != nullptr && !changes->is_array()) return unreadable(path, "\"changes\" is not an array");
         if (changes == nullptr || changes->empty()) return ignore();
+        entry_time_ = timestamp_at(entry, "time");  // account-level changes carry no time of their own
         for (std::size_t i = 0; i < changes->size(); ++i) read_change((*changes)[i], indexed(path, "changes", i));
     }
 
@@ -206,19 +210,28 @@ private:
         if (value == nullptr) return ignore();
         const std::size_t before = batch_.updates();
         const std::string at = path + ".value";
+        // The business number the change is about (statuses, replies and preferences alike).
+        const json* metadata = member(*value, "metadata");
+        const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id", secrets_) : std::string();
         if (field == "messages") {
-            const json* metadata = member(*value, "metadata");
-            const std::string phone_number_id = metadata ? id_at(*metadata, "phone_number_id", secrets_) : std::string();
             for_each_item(*value, "statuses", at, [&](const json& item, const std::string& item_path) {
                 read_status(item, item_path, phone_number_id);
             });
             for_each_item(*value, "messages", at, [&](const json& item, const std::string& item_path) {
-                read_message(item, item_path);
+                read_message(item, item_path, phone_number_id);
             });
         } else if (field == "user_preferences") {
             for_each_item(*value, "user_preferences", at, [&](const json& item, const std::string& item_path) {
-                read_preference(item, item_path);
+                read_preference(item, item_path, phone_number_id);
             });
+        } else if (field == "message_template_status_update" || field == "message_template_quality_update") {
+            const bool quality = field == "message_template_quality_update";
+            if (first_defect(*value) != StringDefect::None) return unreadable(at, defect_reason(first_defect(*value)));
+            if (auto update = read_template_update(*value, quality, entry_time_, secrets_))
+                keep(batch_.templates, std::move(*update));
+        } else if (field == "account_update") {
+            if (first_defect(*value) != StringDefect::None) return unreadable(at, defect_reason(first_defect(*value)));
+            if (auto update = read_account_update(*value, entry_time_, secrets_)) keep(batch_.accounts, std::move(*update));
         }
         if (batch_.updates() == before) ignore();  // another field, or nothing in it
     }
@@ -256,13 +269,14 @@ private:
     }
 
     void read_status(const json& item, const std::string& path, const std::string& phone_number_id) {
-        if (!readable(item, path, {"id", "status"})) return;
+        if (!readable(item, path, {"id", "status", "recipient_user_id"})) return;
         StatusUpdate update;
         update.wamid = id_at(item, "id", secrets_);
         update.status = string_at(item, "status");
         if (update.wamid.empty() || !is_status_word(update.status)) return ignore();
         update.timestamp = timestamp_at(item, "timestamp");
         update.recipient_id = id_at(item, "recipient_id", secrets_);
+        update.recipient_user_id = id_at(item, "recipient_user_id", secrets_);
         update.callback_data = string_at(item, "biz_opaque_callback_data");
         // Longer than the sender could have sent: not ours.
         if (update.callback_data.size() > kMaxCallbackDataBytes) update.callback_data.clear();
@@ -271,29 +285,33 @@ private:
         keep(batch_.statuses, std::move(update));
     }
 
-    void read_preference(const json& item, const std::string& path) {
-        if (!readable(item, path, {"wa_id", "category", "value"})) return;
+    void read_preference(const json& item, const std::string& path, const std::string& phone_number_id) {
+        if (!readable(item, path, {"wa_id", "user_id", "category", "value"})) return;
         PreferenceUpdate update;
         update.wa_id = id_at(item, "wa_id", secrets_);
+        update.user_id = id_at(item, "user_id", secrets_);
         update.category = string_at(item, "category");
         update.value = string_at(item, "value");
-        if (update.wa_id.empty() || update.category != "marketing_messages" ||
+        if ((update.wa_id.empty() && update.user_id.empty()) || update.category != "marketing_messages" ||
             (update.value != "stop" && update.value != "resume"))
             return ignore();
         update.timestamp = timestamp_at(item, "timestamp");
+        update.phone_number_id = phone_number_id;
         keep(batch_.preferences, std::move(update));
     }
 
-    void read_message(const json& item, const std::string& path) {
-        if (!readable(item, path, {"from", "id", "type"})) return;
+    void read_message(const json& item, const std::string& path, const std::string& phone_number_id) {
+        if (!readable(item, path, {"from", "from_user_id", "id", "type"})) return;
         InboundOptOut opt_out;
         opt_out.wa_id = id_at(item, "from", secrets_);
+        opt_out.user_id = id_at(item, "from_user_id", secrets_);
         opt_out.wamid = id_at(item, "id", secrets_);
-        if (opt_out.wa_id.empty() || opt_out.wamid.empty()) return ignore();
+        if ((opt_out.wa_id.empty() && opt_out.user_id.empty()) || opt_out.wamid.empty()) return ignore();
         bool stop = false;
         for (const std::string& text : reply_texts(item, opt_out.how)) stop = stop || is_opt_out_text(text);
         if (!stop) return ignore();
         opt_out.timestamp = timestamp_at(item, "timestamp");
+        opt_out.phone_number_id = phone_number_id;
         const json* context = member(item, "context");
         if (context != nullptr) opt_out.replied_to = id_at(*context, "id", secrets_);
         keep(batch_.opt_outs, std::move(opt_out));
@@ -301,6 +319,7 @@ private:
 
     WebhookBatch& batch_;
     const Secrets& secrets_;
+    int64_t entry_time_ = 0;
 };
 
 [[noreturn]] void refuse(const std::string& what) { throw Error(ErrorKind::InvalidText, "webhook body " + what); }
@@ -308,7 +327,8 @@ private:
 }  // namespace
 
 std::size_t WebhookBatch::updates() const {
-    return statuses.size() + preferences.size() + opt_outs.size() + std::size_t(ignored) + unreadable.size();
+    return statuses.size() + preferences.size() + opt_outs.size() + templates.size() + accounts.size() +
+           std::size_t(ignored) + unreadable.size();
 }
 
 WebhookBatch parse_webhook(const std::string& payload, const Secrets& secrets) {

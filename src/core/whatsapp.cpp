@@ -1,5 +1,6 @@
 #include "whatsapp.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace cart_abandon {
@@ -12,7 +13,7 @@ OutcomeKind kind_for_code(long code, long subcode) {
     switch (code) {
         case 130429:  // throughput cap
         case 131056:  // pair rate limit (this recipient only)
-        case 4: case 80007:  // app / account call-rate limits
+        case 4: case 17: case 32: case 613: case 80007:  // Graph's app / user / page / per-call / account limits
         case 1: case 2: case 131000: case 131016: case 133004:  // temporary service errors
         case 131057:  // account in maintenance
             return OutcomeKind::Transient;
@@ -24,7 +25,10 @@ OutcomeKind kind_for_code(long code, long subcode) {
         case 132000: case 132001: case 132005: case 132007: case 132012: case 132015: case 132016: case 132018:
         case 131063:  // marketing disabled on /messages: use the Marketing Messages API
         case 131064:  // account-wide limit after template-category violations
+        case 131037:  // the display name of a 555 number is not approved yet
             return OutcomeKind::ChannelFatal;
+        case 130497:  // the business may not message users in the recipient's country
+            return OutcomeKind::CountryRestricted;
         case 100:
             // GraphMethodException subcode 33: the phone-number id does not exist for this token.
             return subcode == 33 ? OutcomeKind::ChannelFatal : OutcomeKind::Permanent;
@@ -32,8 +36,11 @@ OutcomeKind kind_for_code(long code, long subcode) {
             return OutcomeKind::Deferred;
         default:
             if (code >= 200 && code <= 299) return OutcomeKind::ChannelFatal;  // permission family
-            // 131026, 131021, 130472, 131047, 131050, 131008, 131009 and anything new: retrying
-            // the same request would not change Meta's answer.
+            // 131026, 131021, 130472, 131047, 131050, 131008, 131009, 131062 (a BSUID recipient
+            // this message cannot go to), 137000 (the recipient's identity key changed: the number
+            // may be someone else's now, so never resent) and anything new: retrying the same
+            // request would not change Meta's answer. (A code not in the table is retried once
+            // by the ledger: is_listed_code.)
             return OutcomeKind::Permanent;
     }
 }
@@ -54,6 +61,7 @@ const char* outcome_kind_name(OutcomeKind kind) {
         case OutcomeKind::Permanent: return "permanent";
         case OutcomeKind::Deferred: return "deferred";
         case OutcomeKind::ChannelFatal: return "channel_fatal";
+        case OutcomeKind::CountryRestricted: return "country_restricted";
         case OutcomeKind::Unknown: return "unknown";
     }
     return "unknown";
@@ -151,6 +159,10 @@ DeliveryOutcome classify_response(long http_status, const std::string& body, con
                 const auto subcode = error->find("error_subcode");
                 if (subcode != error->end() && subcode->is_number_integer()) outcome.error_subcode = subcode->get<long>();
                 outcome.kind = kind_for_code(outcome.error_code, outcome.error_subcode);
+                // 100 as a GraphMethodException is the call's, not the message's (a missing or
+                // wrong appsecret_proof, an object the token cannot use): every request gets it.
+                if (outcome.error_code == 100 && string_at(*error, "type") == "GraphMethodException")
+                    outcome.kind = OutcomeKind::ChannelFatal;
                 outcome.recipient_opted_out = outcome.error_code == 131050;
                 std::string text = string_at(*error, "message");
                 if (text.empty()) text = "error " + std::to_string(outcome.error_code);
@@ -194,7 +206,7 @@ bool is_ambiguous_code(long code) {
         case 100: case 131008: case 131009: case 135000:
             return true;
         // Meta's answers about this recipient or this message alone.
-        case 131026: case 131021: case 130472: case 131047: case 131049: case 131050:
+        case 131026: case 131021: case 130472: case 131047: case 131049: case 131050: case 137000:
             return false;
         default:
             // Anything Meta's table does not name: treated like a parameter error.
@@ -211,6 +223,9 @@ std::string channel_pause_advice(long code, long subcode) {
         case 131064:
             return "Meta limits the account after template-category violations until the enforcement period "
                    "ends; the next run probes again.";
+        case 131037:
+            return "Meta has not approved the display name of this 555 number yet: check its status in WhatsApp "
+                   "Manager (Phone numbers > Name); the next run probes again once it is approved.";
         case 132018:
             return "A template parameter holds a newline, a tab or more than 4 spaces in a row: check "
                    "cart_abandon.cart_url and default_customer_name.";
@@ -225,7 +240,9 @@ std::string channel_pause_advice(long code, long subcode) {
             if (subcode == 33)
                 return "Meta does not know this phone-number id for this token: check "
                        "cart_abandon.whatsapp_phone_number_id.";
-            break;
+            return "Every request got error 100: when Meta's text names appsecret_proof, the app requires it "
+                   "(set cart_abandon.whatsapp_app_secret_file); else check the templates' parameters against "
+                   "WhatsApp Manager, cart_abandon.cart_url and default_customer_name.";
         case 190:
             return "The access token expired or is invalid: replace it (cart_abandon.whatsapp_token_file, or "
                    "cart_abandon.whatsapp_token).";
@@ -240,10 +257,35 @@ std::string channel_pause_advice(long code, long subcode) {
 
 bool is_account_rate_limit(const DeliveryOutcome& outcome) {
     switch (outcome.error_code) {
-        case 130429: case 4: case 80007: return true;
+        case 130429: case 4: case 17: case 32: case 613: case 80007: return true;
         case 0: return outcome.kind == OutcomeKind::Transient && outcome.error_text.rfind("HTTP 429", 0) == 0;
         default: return false;
     }
+}
+
+bool is_listed_code(long code) {
+    switch (code) {
+        case 0: case 1: case 2: case 3: case 4: case 10: case 17: case 32: case 100: case 190: case 368: case 613:
+        case 80007:
+        case 130429: case 130472: case 130497:
+        case 131000: case 131005: case 131008: case 131009: case 131016: case 131021: case 131026: case 131031:
+        case 131037: case 131042: case 131045: case 131047: case 131048: case 131049: case 131050: case 131056:
+        case 131057: case 131062: case 131063: case 131064:
+        case 132000: case 132001: case 132005: case 132007: case 132012: case 132015: case 132016: case 132018:
+        case 133004: case 133010: case 135000: case 137000:
+            return true;
+        default:
+            return code >= 200 && code <= 299;
+    }
+}
+
+bool is_unlisted_failure(const DeliveryOutcome& outcome) {
+    return outcome.kind == OutcomeKind::Permanent && outcome.error_code != 0 && !is_listed_code(outcome.error_code);
+}
+
+int attempts_spent(const DeliveryOutcome& outcome, bool free_retry) {
+    if (!outcome.attempted) return 0;
+    return std::max(0, outcome.attempts - outcome.throttled - (free_retry ? 1 : 0));
 }
 
 }  // namespace cart_abandon

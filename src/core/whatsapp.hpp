@@ -52,6 +52,9 @@ enum class OutcomeKind {
     // per-message code that every request got): pause the channel, no cart's fault.
     ChannelFatal,
     Unknown,       // the request may have been accepted; never resend automatically
+    // 130497: the business may not message users in the recipient's country. Nothing about this
+    // cart or the channel: that country's carts are held (no attempt spent), the others go on.
+    CountryRestricted,
 };
 
 const char* outcome_kind_name(OutcomeKind kind);
@@ -67,11 +70,15 @@ struct DeliveryOutcome {
     bool recipient_opted_out = false;  // 131050: the number goes on the opt-out list
     bool attempted = true;  // false when no request was made (sending halted or stopped first)
     int attempts = 0;       // requests made for it in this call
+    int throttled = 0;      // of them, answered by an account-level rate limit (nothing was sent)
     long retry_after_seconds = -1;  // the answer's Retry-After, when it had one
 };
 
 // The wait Meta asks for after 131049 ("wait at least 24 hours before trying that user again").
 constexpr long kDeferralSeconds = 24 * 3600;
+// How long a country Meta refused (130497) is held before one of its carts probes again (Meta
+// names no time; the restriction lifts when the business's standing changes).
+constexpr long kCountryRestrictionSeconds = 24 * 3600;
 
 // Codes that name a bad value of one message or a wrong request shape for all of them (100,
 // 131008, 131009, 135000, and codes not in Meta's table): the engine tells the two apart by
@@ -82,8 +89,23 @@ bool is_ambiguous_code(long code);
 // fixing the named cause is all).
 std::string channel_pause_advice(long code, long subcode);
 
-// Rate limits on the whole sending account (not on one recipient): every send should wait.
+// Rate limits on the whole sending account (not on one recipient): Graph's 4, 17, 32, 613 and
+// 80007, and 130429 (the number's throughput). Nothing was sent and nothing about the recipient
+// is known: every send of the number waits, and the request spends no attempt.
 bool is_account_rate_limit(const DeliveryOutcome& outcome);
+
+// Whether Meta's error table (as this version knows it, shared/reference/whatsapp-cloud-api.md)
+// names `code`. A code it does not name says nothing about the cart yet.
+bool is_listed_code(long code);
+
+// A final answer whose code the table does not name (read as Permanent). The first such answer
+// of a stage is a retry that spends no attempt; a second one fails the stage as Permanent does
+// (a stage's free retry is spent once: the ledger keeps when it was).
+bool is_unlisted_failure(const DeliveryOutcome& outcome);
+
+// The attempts a final outcome spends of its stage's budget: the requests made, less those a
+// throttle answered, less the last one when it is the stage's free retry of an unlisted code.
+int attempts_spent(const DeliveryOutcome& outcome, bool free_retry);
 
 // What Meta's error code means for the sender (the table in shared/reference/whatsapp-cloud-api.md),
 // whether it came in the send's answer or in a failed status webhook.

@@ -15,6 +15,7 @@
 #include "pg/decisions.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
+#include "pg/meta_limits.hpp"
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
 #include "pg/subtransaction.hpp"
@@ -58,7 +59,10 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
     LedgerOutcome out;
     out.cart_id = d.cart->cart_id;
     out.stage = d.stage;
-    out.attempts_added = o.attempted ? o.attempts : 0;
+    // An unlisted code's first answer for this stage spends no attempt (is_unlisted_failure).
+    const bool free_retry = (cart_abandon::is_unlisted_failure(o) && !claim.unlisted_before) ||
+                            o.kind == OutcomeKind::CountryRestricted;
+    out.attempts_added = cart_abandon::attempts_spent(o, free_retry);
     out.write_metadata = o.attempted;
     if (!o.error_text.empty()) out.error_message = o.error_text;
     // Cart metadata is public (Medusa's Store API): Meta's code and a fixed text, nothing more.
@@ -87,7 +91,18 @@ LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const Deli
                 claim.attempts + out.attempts_added < state.config.timing.max_attempts ? "retry" : "failed";
             break;
         case OutcomeKind::Permanent:
-            out.status = action = "failed";
+            out.status = action = free_retry ? "retry" : "failed";
+            out.unlisted_answer = free_retry;
+            if (free_retry) out.error_message = "error code not in Meta's table, retried once: " + o.error_text;
+            break;
+        case OutcomeKind::CountryRestricted:
+            // Meta refuses the business in this country (130497): that country's carts wait, the
+            // channel goes on; the cart's own record stays clean.
+            out.status = action = "held";
+            out.hold_reason = "country_restricted";
+            out.not_before = std::chrono::time_point_cast<cart_abandon::Microseconds>(
+                std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds));
+            out.write_metadata = false;
             break;
         case OutcomeKind::ChannelFatal:
             // Not this cart's fault: it keeps its attempts and its metadata stays clean.
@@ -249,6 +264,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
     std::vector<LedgerOutcome> outcomes;
     bool halted_now = false;
     bool any_sent = false;
+    std::vector<std::string> restricted;  // regions Meta refused (130497)
+    std::string restriction_text;
     result.cancel_pending = report.interrupted;
     for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
         const auto& o = report.outcomes[i];
@@ -260,6 +277,11 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
             state.halt_is_new = state.paused_code != o.error_code;
         }
         if (o.kind == OutcomeKind::Sent) any_sent = true;
+        if (o.kind == OutcomeKind::CountryRestricted) {
+            const std::string region = cart_abandon::phone_region(batch.to_send[i]->phone);
+            if (!region.empty()) restricted.push_back(region);
+            restriction_text = o.error_text;
+        }
     }
     for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
         const Decision& d = *batch.to_send[i];
@@ -271,6 +293,7 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         row.detail = action == "sent" ? o.wamid : ledger.error_message.value_or("");
         if (action == "sent") ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
         else if (action == "retry") ++state.totals.retry;
+        else if (o.kind == OutcomeKind::CountryRestricted) ++state.totals.held;
         else ++state.totals.failed;
         ledger.opt_out = o.recipient_opted_out;
         outcomes.push_back(std::move(ledger));
@@ -293,7 +316,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
 
     // A cancel from here on (it may have arrived while sending) is kept in the result and raised
     // by the caller once it has released what else it claimed.
-    RecordedBatch recorded{{}, std::move(metadata_pending), halted_now, any_sent};
+    RecordedBatch recorded{{}, std::move(metadata_pending), halted_now, any_sent, std::move(restricted),
+                           std::move(restriction_text)};
     for (const auto& [key, claim] : batch.claimed) recorded.claims.push_back(claim.id);
     follow_up_outcomes(state, std::move(recorded), result, commit, outcomes_written);
     if (any_sent) state.paused_code.reset();  // the pause is over: no more probing

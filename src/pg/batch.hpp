@@ -16,6 +16,7 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,10 @@ struct RunState {
     cart_abandon::Timestamp purchases_read_at{};
     std::map<std::string, cart_abandon::Timestamp> contacted;  // dry run: people it would have messaged
     MetadataWrites metadata;  // cart metadata written, waiting for a shopper's lock, failed
+    // Regions Meta refuses this number's business in (130497), and until when: read per batch.
+    std::map<std::string, cart_abandon::Timestamp> restricted_countries;
+    std::set<std::string> stopped_templates;  // "name/language" Meta paused or disabled: read per batch
+    std::set<std::string> window_people;  // dry run: people it would have reached (messaging_limit)
 };
 
 struct BatchResult {

@@ -1,9 +1,11 @@
 // What follows from a batch's committed outcomes (see batch_follow_ups.hpp).
 #include "pg/batch_follow_ups.hpp"
+#include "core/whatsapp.hpp"
 #include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
 #include "pg/kept_statuses.hpp"
 #include "pg/ledger.hpp"
+#include "pg/meta_limits.hpp"
 #include "pg/subtransaction.hpp"
 
 namespace pg {
@@ -23,6 +25,11 @@ void follow_up_outcomes(RunState& state, RecordedBatch&& recorded, BatchResult& 
         commit();
         in_subtransaction([&] {
             add_pending_opt_outs();
+            record_country_restrictions(
+                state.settings.whatsapp_phone_number_id, recorded.restricted,
+                std::chrono::time_point_cast<cart_abandon::Microseconds>(
+                    std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds)),
+                recorded.restriction_text);
             if (recorded.halted_now) record_channel_paused(state.halt_code, state.halt_reason);
             else if (recorded.any_sent && state.paused_code) record_channel_sending();
             outcomes_written(result);

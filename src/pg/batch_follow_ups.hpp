@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "pg/batch.hpp"
@@ -17,6 +18,8 @@ struct RecordedBatch {
     std::vector<int64_t> metadata_pending;  // rows whose cart metadata is to be written
     bool halted_now = false;                // a channel-fatal answer in this batch paused the channel
     bool any_sent = false;                  // Meta accepted one of its messages
+    std::vector<std::string> restricted;    // regions Meta refused for the sending number (130497)
+    std::string restriction_text;           // Meta's words for it
 };
 
 // In subtransactions, `commit` after each step: an error (a cancel) is kept in

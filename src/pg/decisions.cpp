@@ -11,6 +11,7 @@
 #include "core/quiet_hours.hpp"
 #include "pg/decisions.hpp"
 #include "pg/erasure.hpp"
+#include "pg/meta_limits.hpp"
 #include "pg/purchases.hpp"
 
 namespace pg {
@@ -126,6 +127,22 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
     } else {
         d.kind = Kind::Send;
         d.phone = choice.e164;
+        const std::string& template_name = d.stage == 1 ? settings.template_first : settings.template_second;
+        if (state.stopped_templates.count(template_name + "/" + settings.template_language) ||
+            state.stopped_templates.count(template_name + "/")) {
+            // Meta paused or disabled the template (a webhook said so): no request would pass.
+            const Timestamp until = now + std::chrono::hours(1);
+            hold(d, "template_paused", until,
+                 "Meta paused or disabled template " + template_name + " (a template webhook); due again when it is "
+                 "approved, or from " + utc_text(until));
+            return d;
+        }
+        if (const auto held = state.restricted_countries.find(choice.region); held != state.restricted_countries.end()) {
+            hold(d, "country_restricted", held->second,
+                 "Meta does not let this business message users in " + choice.region + " (130497); due again from " +
+                     utc_text(held->second));
+            return d;
+        }
         if (!settings.quiet_hours.enabled) return d;
         // The zone of the address the number was typed on, when it is in the number's country.
         std::string province;
@@ -148,10 +165,45 @@ Decision decide_cart(const DueCart& cart, RunState& state, Timestamp now,
 
 }  // namespace
 
+namespace {
+
+// Meta's messaging limit (unique people per rolling 24 h): a person not reached in the window is
+// one more; beyond the limit, held until the earliest contact leaves the window. Under one lock
+// for every call until the claims commit, so that two calls cannot both take the last places.
+void hold_beyond_messaging_limit(std::vector<Decision>& decisions, RunState& state, Timestamp now) {
+    const int limit = state.settings.messaging_limit;
+    if (limit <= 0) return;
+    std::vector<std::string> phones;
+    for (const auto& d : decisions)
+        if (d.kind == Kind::Send) phones.push_back(d.phone);
+    if (phones.empty()) return;
+    const MessagingWindow window = messaging_window(phones, now, !state.config.dry_run);
+    // A dry run claims nothing: the people its earlier batches would have reached count here.
+    auto& counted = state.window_people;
+    int64_t people = window.people + (state.config.dry_run ? int64_t(counted.size()) : 0);
+    // No one in the window yet: the people reached are this batch's, who leave it in 24 h.
+    const Timestamp frees_at = std::max(window.frees_at.value_or(now + std::chrono::hours(24)), now) + std::chrono::minutes(1);
+    for (auto& d : decisions) {
+        if (d.kind != Kind::Send || window.reached.count(d.phone) || counted.count(d.phone)) continue;
+        if (people < limit) {
+            ++people;
+            if (state.config.dry_run) counted.insert(d.phone);
+            continue;
+        }
+        hold(d, "messaging_limit", frees_at,
+             "Meta's messaging limit (cart_abandon.messaging_limit = " + std::to_string(limit) +
+                 " people per 24 hours) is reached; due again from " + utc_text(frees_at));
+    }
+}
+
+}  // namespace
+
 std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state, Timestamp now) {
     std::vector<Decision> decisions;
     decisions.reserve(carts.size());
     std::map<std::string, cart_abandon::QuietCheck> quiet_by_place;
+    state.restricted_countries = country_restrictions(state.settings.whatsapp_phone_number_id, now);
+    state.stopped_templates = stopped_templates();
     for (const auto& cart : carts) decisions.push_back(decide_cart(cart, state, now, quiet_by_place));
 
     std::vector<std::string> phones;
@@ -159,7 +211,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
         if (d.kind == Kind::Send || d.kind == Kind::Hold) phones.push_back(d.phone);
     std::sort(phones.begin(), phones.end());
     phones.erase(std::unique(phones.begin(), phones.end()), phones.end());
-    const auto opted_out = opted_out_phones(phones);
+    const auto opted_out = opted_out_phones(phones, state.settings.whatsapp_phone_number_id);
     const auto erased = erased_phones(phones);
 
     // One voice per person: a lock per number, then its latest contact, so that of two calls
@@ -198,6 +250,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, RunState& state,
             contacted[d.phone] = now;
         }
     }
+    hold_beyond_messaging_limit(decisions, state, now);
     return decisions;
 }
 

@@ -27,7 +27,7 @@ DELETE FROM cart_abandon.kept_statuses k
                                  WHERE d.id = ANY ($2) AND d.wamid IS NOT NULL AND d.channel = k.channel) END
 RETURNING k.id, k.wamid, k.status, k.at, coalesce(k.recipient, ''), k.delivery_id, k.claimed_at,
           coalesce(k.action, ''), coalesce(k.error_code, 0), coalesce(k.error_text, ''),
-          coalesce(k.metadata_error, ''), k.received_at
+          coalesce(k.metadata_error, ''), k.received_at, coalesce(k.recipient_user_id, '')
 )SQL",
     {TEXTOID, INT8ARRAYOID});
 
@@ -57,6 +57,7 @@ StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
         row.error_text = cell_text_or_empty(r, 9);
         row.metadata_error = cell_text_or_empty(r, 10);
         row.received_at = cell_timestamp(r, 11);
+        row.recipient_user_id = cell_text_or_empty(r, 12);
         taken.emplace_back(cell_int(r, 0).value_or(0), std::move(row));
     }
     release_result();
@@ -67,6 +68,7 @@ StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
         std::vector<StatusRow> chunk;
         for (std::size_t i = from; i < std::min(taken.size(), from + kChunk); ++i) chunk.push_back(std::move(taken[i].second));
         result.add(apply_statuses(chunk, max_attempts));
+        store_user_ids(chunk);
     }
     return result;
 }

@@ -43,7 +43,8 @@ Statement claim_new_statement(
     "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp(), "
     "CASE WHEN u.status = 'claimed' THEN $14 END "
     "FROM " CLAIM_VALUES " ORDER BY u.cart_id, u.stage "
-    "ON CONFLICT (cart_id, stage, channel) DO NOTHING RETURNING cart_id, stage, status, attempts, id, claimed_at",
+    "ON CONFLICT (cart_id, stage, channel) DO NOTHING "
+    "RETURNING cart_id, stage, status, attempts, id, claimed_at, unlisted_answer_at IS NOT NULL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
      TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
@@ -67,7 +68,7 @@ Statement claim_existing_statement(
     "AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, changed_at, seen_status, seen_at) "
     "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
     "AND d.status = u.seen_status AND d.updated_at = u.seen_at"
-    " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at",
+    " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at, d.unlisted_answer_at IS NOT NULL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
      TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
      TIMESTAMPTZARRAYOID, TEXTOID},
@@ -84,9 +85,10 @@ Statement record_statement(R"SQL(
 WITH outcome AS MATERIALIZED (
     SELECT u.*, d.id
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
-                  $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[], $14::bool[])
+                  $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[], $14::bool[],
+                  $15::text[], $16::bool[])
            AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata,
-                metadata_error, message_status, not_before, opt_out)
+                metadata_error, message_status, not_before, opt_out, hold_reason, unlisted)
      CROSS JOIN LATERAL (SELECT d.id FROM cart_abandon.deliveries d
                           WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $10
                             AND d.status IN ('claimed', 'unknown')
@@ -97,7 +99,8 @@ UPDATE cart_abandon.deliveries d
        wamid = coalesce(o.wamid, d.wamid), wa_id = coalesce(o.wa_id, d.wa_id),
        error_code = nullif(o.error_code, 0), error_message = o.error_message,
        sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
-       hold_reason = CASE WHEN o.status = 'held' THEN 'meta_marketing_cap' END,
+       hold_reason = CASE WHEN o.status = 'held' THEN coalesce(nullif(o.hold_reason, ''), 'meta_marketing_cap') END,
+       unlisted_answer_at = CASE WHEN o.unlisted THEN clock_timestamp() ELSE d.unlisted_answer_at END,
        not_before = CASE WHEN o.status = 'held' THEN o.not_before END,
        updated_at = clock_timestamp(),
        -- (The claim cleared what webhooks said of an earlier message of this row.)
@@ -110,7 +113,8 @@ UPDATE cart_abandon.deliveries d
 RETURNING d.id, o.write_metadata
 )SQL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID},
+     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TEXTARRAYOID,
+     BOOLARRAYOID},
     Statement::Planning::PerValues);
 
 // Opt-outs the outcomes marked: inserted, marks cleared, in one statement.
@@ -156,14 +160,19 @@ SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
 
 // A person is a number or the wa_id Meta returned for it: an opt-out by wa_id (a webhook names
 // the user by wa_id only) covers every number that wa_id was returned for.
+// part 5: an opt-out holds for the sending number it came through ($2), or for every number (NULL).
 Statement opted_out_statement(R"SQL(
+WITH o AS (SELECT * FROM cart_abandon.opt_outs o WHERE o.phone_number_id IS NULL OR o.phone_number_id = $2)
 SELECT p FROM unnest($1::text[]) AS p
- WHERE EXISTS (SELECT 1 FROM cart_abandon.opt_outs o WHERE o.phone = p)
-    OR EXISTS (SELECT 1 FROM cart_abandon.opt_outs o WHERE o.wa_id = substr(p, 2))
-    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN cart_abandon.opt_outs o ON o.wa_id = d.wa_id
+ WHERE EXISTS (SELECT 1 FROM o WHERE o.phone = p)
+    OR EXISTS (SELECT 1 FROM o WHERE o.wa_id = substr(p, 2))
+    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.wa_id = d.wa_id
                 WHERE d.phone = p AND d.wa_id IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown'))
+    -- part 5: an opt-out by business-scoped user id covers every number that user id was seen for.
+    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.user_id = d.user_id
+                WHERE d.phone = p AND d.user_id IS NOT NULL)
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 Statement channel_paused_statement(R"SQL(
 INSERT INTO cart_abandon.channel_status AS s (channel, paused, error_code, error_message, changed_at)
@@ -242,6 +251,7 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
             stage.attempts = int(cell_int(row, 3).value_or(0));
             stage.id = cell_int(row, 4).value_or(0);
             stage.claimed_at = cell_timestamp(row, 5).value_or(cart_abandon::Timestamp{});
+            stage.unlisted_before = cell_bool(row, 6);
         }
         release_result();
     }
@@ -289,9 +299,12 @@ std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes)
     std::vector<std::optional<std::string>> wamids, wa_ids, messages, message_statuses;
     std::vector<std::optional<cart_abandon::Timestamp>> not_befores;
     std::vector<std::string> metadata_errors;
-    std::vector<bool> write_metadata, opt_outs;
+    std::vector<bool> write_metadata, opt_outs, unlisted;
+    std::vector<std::string> hold_reasons;
     for (const auto& outcome : outcomes) {
         opt_outs.push_back(outcome.opt_out);
+        hold_reasons.push_back(outcome.hold_reason);
+        unlisted.push_back(outcome.unlisted_answer);
         cart_ids.push_back(outcome.cart_id);
         stages.push_back(outcome.stage);
         statuses.push_back(outcome.status);
@@ -310,7 +323,7 @@ std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes)
          nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
          nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
          text_array(metadata_errors), nullable_text_array(message_statuses), nullable_timestamp_array(not_befores),
-         bool_array(opt_outs)});
+         bool_array(opt_outs), text_array(hold_reasons), bool_array(unlisted)});
     for (uint64_t row = 0; row < rows; ++row)
         if (cell_bool(row, 1)) metadata_pending.push_back(cell_int(row, 0).value_or(0));
     release_result();
@@ -318,10 +331,10 @@ std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes)
     return metadata_pending;
 }
 
-std::set<std::string> opted_out_phones(const std::vector<std::string>& phones) {
+std::set<std::string> opted_out_phones(const std::vector<std::string>& phones, const std::string& phone_number_id) {
     std::set<std::string> opted_out;
     if (phones.empty()) return opted_out;
-    const auto rows = opted_out_statement.execute({text_array(phones)});
+    const auto rows = opted_out_statement.execute({text_array(phones), text_value(phone_number_id)});
     for (uint64_t row = 0; row < rows; ++row) opted_out.insert(cell_text_or_empty(row, 0));
     release_result();
     return opted_out;

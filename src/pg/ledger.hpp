@@ -38,6 +38,7 @@ struct ClaimedStage {
     int stage = 0;
     std::string status;  // as written
     int attempts = 0;    // attempts made before this one
+    bool unlisted_before = false;  // the stage already spent its free retry of an unlisted error code
 };
 
 // Writes the claims whose cart is still open and whose row is still as the selection saw it
@@ -60,6 +61,8 @@ struct LedgerOutcome {
     std::string metadata_error;   // what cart metadata (public) says of a failure: code and fixed text
     bool write_metadata = false;  // false when nothing reached the provider for this cart
     bool opt_out = false;         // Meta said the user stopped marketing (131050): add the number
+    std::string hold_reason;      // held: "" for meta_marketing_cap (131049), country_restricted (130497)
+    bool unlisted_answer = false; // the answer's code is not in Meta's table: the stage's free retry
 };
 
 // Records outcomes in the ledger (the transaction is made to commit durably) and returns the
@@ -75,8 +78,9 @@ void lock_people(const std::vector<std::string>& phones);
 std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector<std::string>& phones,
                                                                cart_abandon::Timestamp since);
 
-// The subset of phones that are on the opt-out list.
-std::set<std::string> opted_out_phones(const std::vector<std::string>& phones);
+// The subset of phones that are on the opt-out list for sends from `phone_number_id` (an entry of
+// that number or of every number).
+std::set<std::string> opted_out_phones(const std::vector<std::string>& phones, const std::string& phone_number_id);
 
 // Makes the current transaction commit durably even where synchronous_commit is off (and wait
 // for synchronous standbys, when there are).

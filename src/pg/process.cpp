@@ -36,6 +36,7 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     state.limiter.set_rate(max_per_second());
     state.config = cart_abandon::resolve_run_config(state.settings, options);
     if (!state.config.dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
+    if (!state.config.dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
 
     spi_connect(autonomous);
     // A worker has no portal to keep the snapshot SPI needs between commits (a procedure's
@@ -97,6 +98,7 @@ Datum process_body(FunctionCallInfo fcinfo) {
     const auto config = cart_abandon::resolve_run_config(current_settings(), options);
     if (!config.dry_run) refuse_on_standby("cart_abandon_process()");
     if (!config.dry_run && config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
+    if (!config.dry_run && config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
 
     guarded([&] { InitMaterializedSRF(fcinfo, 0); });
     const auto rows = config.dry_run ? process_request(request, false) : process_in_worker(request);

@@ -95,6 +95,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     const bool dry_run = state.config.dry_run;
     if (!dry_run) refuse_on_standby("cart_abandon_run()");
     if (!dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
+    if (!dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
     const bool nonatomic = is_nonatomic_call(fcinfo);
     if (!nonatomic && !dry_run)
         throw Error(ErrorKind::TransactionState,

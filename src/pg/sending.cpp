@@ -34,6 +34,7 @@ SendPlan send_plan(const RunState& state) {
                    state.settings.whatsapp_token, state.settings.whatsapp_endpoint},
                   engine_options(),
                   state.settings.http_timeout};
+    plan.endpoint.app_secret = state.settings.whatsapp_app_secret;  // appsecret_proof on every request
     plan.endpoint.other_secrets = readable_secrets();  // the app secret too: no answer may carry it into a record
     plan.options.probe_first = state.paused_code.has_value();
     plan.journal_path = journal_path(claim_session());

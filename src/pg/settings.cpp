@@ -60,6 +60,7 @@ int attempts_per_run_value = 2;
 int retry_backoff_ms = 500;
 int max_retry_wait_ms = 30000;
 int frequency_cap_s = 16 * 3600;
+int messaging_limit_value = 0;
 char* quiet_hours_value = nullptr;
 bool require_consent_value = false;
 char* consent_key_value = nullptr;
@@ -250,6 +251,10 @@ void define_settings() {
     DefineCustomIntVariable("cart_abandon.max_retry_wait",
                             "A retry due later than this is left to a later run.", nullptr, &max_retry_wait_ms,
                             30000, 0, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("cart_abandon.messaging_limit",
+                            "Meta's messaging limit: unique people reached per rolling 24 hours (250, 2000, 10000, "
+                            "100000); beyond it reminders are held. 0: not enforced.",
+                            nullptr, &messaging_limit_value, 0, 0, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("cart_abandon.frequency_cap",
                             "At most one reminder per person (phone number or wa_id) per this time; 0: no cap.",
                             "Accepts units: '16h', '1d'.", &frequency_cap_s, 16 * 3600, 0, INT_MAX, PGC_USERSET,
@@ -282,6 +287,7 @@ cart_abandon::Settings current_settings() {
     s.whatsapp_token = text(token_value);
     if (s.whatsapp_token.empty() && token_file_value && token_file_value[0])
         s.whatsapp_token = read_secret_file("cart_abandon.whatsapp_token_file", token_file_value);
+    s.whatsapp_app_secret = whatsapp_app_secret();
     s.whatsapp_endpoint = endpoint_options[endpoint_value].name;
     s.allow_insecure_http = allow_insecure_http_value;
     s.template_first = text(template_first_value);
@@ -292,6 +298,7 @@ cart_abandon::Settings current_settings() {
     s.default_customer_name = text(default_customer_name_value);
     s.http_timeout = std::chrono::milliseconds(http_timeout_ms);
     s.frequency_cap = std::chrono::seconds(frequency_cap_s);
+    s.messaging_limit = messaging_limit_value;
     std::string error;
     // The check hooks accepted these values: they parse.
     cart_abandon::parse_quiet_hours(text(quiet_hours_value), s.quiet_hours, error);

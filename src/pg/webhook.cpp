@@ -1,11 +1,13 @@
 // SQL: cart_abandon_webhook(payload, signature) -> jsonb. Meta's webhooks, verified and applied:
 // statuses to the ledger, opt-outs (user_preferences, replies) to the opt-out list.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/message.hpp"
+#include "core/phone.hpp"
 #include "core/signature.hpp"
 #include "core/webhook.hpp"
 #include "core/whatsapp.hpp"
@@ -14,6 +16,7 @@
 #include "pg/cart_metadata.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
+#include "pg/meta_limits.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/webhook_ledger.hpp"
@@ -31,14 +34,34 @@ cart_abandon::Timestamp from_unix_seconds(int64_t seconds) {
 }
 
 // What a failed status does to its stage (Meta's error table; shared/reference/whatsapp-cloud-api.md).
+// A code the table does not name is rechecked: the stage's first such answer is a retry that
+// spends no attempt, a second one closes it. 130497 retries: that country's carts are held
+// (cart_abandon.restricted_countries) until Meta lets the business message it again.
 std::string failure_action(long code) {
     if (code == 131050) return "opt_out";
+    if (!cart_abandon::is_listed_code(code)) return "recheck";
     switch (cart_abandon::classify_error_code(code)) {
         case OutcomeKind::Deferred: return "defer";
-        case OutcomeKind::Transient: return "retry";
+        case OutcomeKind::Transient: case OutcomeKind::CountryRestricted: return "retry";
         case OutcomeKind::ChannelFatal: return "pause";
         default: return "close";
     }
+}
+
+// 130497 in failed statuses: the recipients' countries, held for the number that sent them.
+void hold_restricted_countries(const std::vector<cart_abandon::StatusUpdate>& statuses) {
+    std::map<std::string, std::vector<std::string>> regions;  // by phone_number_id
+    std::string text;
+    for (const auto& s : statuses) {
+        if (s.status != "failed" || s.error_code != 130497 || s.phone_number_id.empty()) continue;
+        const std::string region = cart_abandon::phone_region("+" + s.recipient_id);
+        if (region.empty()) continue;
+        regions[s.phone_number_id].push_back(region);
+        text = s.error_text;
+    }
+    const auto until = std::chrono::time_point_cast<cart_abandon::Microseconds>(
+        std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds));
+    for (const auto& [number, held] : regions) record_country_restrictions(number, held, until, text);
 }
 
 StatusRow status_row(const cart_abandon::StatusUpdate& s) {
@@ -47,11 +70,18 @@ StatusRow status_row(const cart_abandon::StatusUpdate& s) {
     row.status = s.status;
     row.at = from_unix_seconds(s.timestamp);
     row.recipient = s.recipient_id;
+    row.recipient_user_id = s.recipient_user_id;
     if (const auto callback = cart_abandon::parse_callback_data(s.callback_data)) {
         row.delivery_id = callback->delivery_id;
         row.claimed_at = cart_abandon::Timestamp(cart_abandon::Microseconds(callback->claimed_at_us));
     }
-    if (s.status == "failed") {
+    if (s.status == "failed" && !s.has_error_code) {
+        // Not Meta's code 0 (which pauses the channel): a failure whose cause is not said is
+        // rechecked like an unlisted code, and records no code.
+        row.action = "recheck";
+        row.error_text = s.error_text.empty() ? "failed without an error code" : s.error_text;
+        row.metadata_error = cart_abandon::error_summary(0);
+    } else if (s.status == "failed") {
         row.action = failure_action(s.error_code);
         row.error_code = s.error_code;
         row.error_text = s.error_text.empty() ? "error " + std::to_string(s.error_code) : s.error_text;
@@ -106,20 +136,28 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     std::vector<StatusRow> statuses;
     for (const auto& s : batch.statuses) statuses.push_back(status_row(s));
     std::vector<PreferenceRow> preferences;
-    for (const auto& p : batch.preferences) preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp)});
-    std::vector<std::string> replies;
-    for (const auto& o : batch.opt_outs) replies.push_back(o.wa_id);
+    for (const auto& p : batch.preferences)
+        preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp), p.user_id, p.phone_number_id});
+    std::vector<ReplyRow> replies;
+    for (const auto& o : batch.opt_outs) replies.push_back({o.wa_id, o.user_id, o.phone_number_id});
 
     spi_connect(false);
     use_extension_owner();
     require_medusa_tables();
     serialize_webhooks();
     const StatusResult applied = apply_statuses(statuses, max_attempts());
+    hold_restricted_countries(batch.statuses);
+    store_user_ids(statuses);  // before the opt-outs below: a STOP may name its sender by user id alone
     // Without waiting for a shopper's lock; a cart held or failing is written by a later call.
     const MetadataWrites metadata = write_cart_metadata(applied.metadata_pending, [] {});
     const PreferenceResult preferred = apply_preferences(preferences);
     const uint64_t replied = add_reply_opt_outs(replies);
     record_pause_of(applied);
+    // part 5: template statuses and account restrictions (no request spent on either).
+    const uint64_t templates_applied = apply_template_updates(batch.templates);
+    for (const auto& account : batch.accounts)
+        if (account.stops_marketing)
+            record_channel_paused(0, "channel paused by account_update (a webhook): " + account.reason);
     note_webhook(applied.covers);
     spi_finish();
     warn_metadata_failures(metadata);
@@ -135,6 +173,9 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
         {"opt_outs_removed", preferred.removed},
         {"preferences", preferences.size()},
         {"replies", replies.size()},
+        {"templates", batch.templates.size()},
+        {"templates_applied", templates_applied},
+        {"account_updates", batch.accounts.size()},
         {"ignored", batch.ignored},
         {"unreadable", batch.unreadable.size()},
         {"unreadable_items", unreadable_items},

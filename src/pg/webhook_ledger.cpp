@@ -28,9 +28,9 @@ WITH input AS (
     SELECT u.*, CASE u.status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'played' THEN 4
                               ELSE 0 END AS rank
       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[],
-                  $7::text[], $8::int[], $9::text[], $10::text[], $13::timestamptz[])
+                  $7::text[], $8::int[], $9::text[], $10::text[], $13::timestamptz[], $14::text[])
            WITH ORDINALITY AS u(wamid, status, at, recipient, delivery_id, claimed_at, action, error_code,
-                                error_text, metadata_error, received_at, ord)
+                                error_text, metadata_error, received_at, recipient_user_id, ord)
 ),
 matched AS MATERIALIZED (
     SELECT i.*, d.id
@@ -66,6 +66,7 @@ planned AS (
            f.metadata_error, f.recipient,
            f.failed_at IS NOT NULL AND d.failed_at IS NULL AND coalesce(d.delivered_at, f.delivered_at) IS NULL AS fails,
            d.failed_at IS NOT NULL AS failed_before,
+           d.unlisted_answer_at IS NOT NULL AS unlisted_before,  -- part 5: 'recheck' retries once
            -- A claim whose answer was lost had its request counted only if recorded (unknown).
            d.attempts + CASE WHEN d.status = 'claimed' THEN 1 ELSE 0 END AS attempts_after,
            coalesce(d.wamid, f.wamid) AS wamid,
@@ -87,6 +88,7 @@ next AS (
                           WHEN 'defer' THEN CASE WHEN p.attempts_after < $11 THEN 'held' ELSE 'failed' END
                           WHEN 'retry' THEN CASE WHEN p.attempts_after < $11 THEN 'retry' ELSE 'failed' END
                           WHEN 'pause' THEN 'retry'
+                          WHEN 'recheck' THEN CASE WHEN p.unlisted_before THEN 'failed' ELSE 'retry' END
                           ELSE 'failed' END
                 WHEN p.old_status IN ('claimed', 'unknown') AND p.accepted_at IS NOT NULL AND NOT p.failed_before THEN 'sent'
                 ELSE p.old_status END AS status,
@@ -106,9 +108,17 @@ changed AS (
            attempts = CASE WHEN n.old_status = 'claimed' AND n.status <> 'claimed' THEN n.attempts_after
                            ELSE d.attempts END
                       -- A failure that every message gets alike is the channel's, not this cart's.
-                      - CASE WHEN n.fails AND n.action = 'pause' AND d.attempts > 0 THEN 1 ELSE 0 END,
+                      - CASE WHEN n.fails AND n.action = 'pause' AND d.attempts > 0 THEN 1 ELSE 0 END
+                      -- part 5: a code Meta's table does not name: its first answer spends no attempt.
+                      - CASE WHEN n.fails AND n.action = 'recheck' AND NOT n.unlisted_before
+                                  AND (d.attempts > 0 OR n.old_status = 'claimed') THEN 1 ELSE 0 END,
+           unlisted_answer_at = CASE WHEN n.fails AND n.action = 'recheck'
+                                     THEN coalesce(d.unlisted_answer_at, clock_timestamp()) ELSE d.unlisted_answer_at END,
            failed_at = CASE WHEN n.fails THEN n.failed_at ELSE d.failed_at END,
-           error_code = CASE WHEN n.fails THEN n.error_code ELSE d.error_code END,
+           -- part 5: a recheck's code 0 is a failed status that had none (Meta's 0 pauses instead).
+           error_code = CASE WHEN n.fails THEN CASE WHEN n.action = 'recheck' THEN nullif(n.error_code, 0)
+                                                    ELSE n.error_code END
+                             ELSE d.error_code END,
            error_message = CASE WHEN n.fails THEN 'failed after Meta accepted it: ' || n.error_text
                                 WHEN n.status = 'sent' AND n.old_status <> 'sent' THEN NULL
                                 ELSE d.error_message END,
@@ -130,10 +140,10 @@ changed AS (
 ),
 kept AS (
     INSERT INTO cart_abandon.kept_statuses (channel, wamid, status, at, recipient, delivery_id, claimed_at, action,
-                                            error_code, error_text, metadata_error, received_at)
+                                            error_code, error_text, metadata_error, received_at, recipient_user_id)
     SELECT $12, i.wamid, i.status, i.at, nullif(i.recipient, ''), nullif(i.delivery_id, '')::bigint, i.claimed_at,
            nullif(i.action, ''), CASE WHEN i.status = 'failed' THEN i.error_code END, nullif(i.error_text, ''),
-           nullif(i.metadata_error, ''), coalesce(i.received_at, clock_timestamp())
+           nullif(i.metadata_error, ''), coalesce(i.received_at, clock_timestamp()), nullif(i.recipient_user_id, '')
       FROM input i
      WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.ord = i.ord)
     RETURNING 1
@@ -157,63 +167,93 @@ SELECT (SELECT count(*) FROM matched),
        (SELECT count(*) FROM kept)
 )SQL",
     {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
-     TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID, TIMESTAMPTZARRAYOID},
+     TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID},
     Statement::Planning::PerValues);
 
-// user_preferences: the newest event per wa_id decides (an older one arriving late changes
+// user_preferences: the newest event per person decides (an older one arriving late changes
 // nothing); a stop adds the person, a resume removes only what Meta's marketing preference put
-// there ('whatsapp', 'whatsapp_131050'). The person's number: cart_abandon.phone_of_wa_id.
+// there ('whatsapp', 'whatsapp_131050'). The person: the wa_id, or the business-scoped user id
+// when Meta sent it alone (kept as 'user_id:<id>' in whatsapp_preferences); the number:
+// cart_abandon.phone_of_person. A stop holds for the number it came through (value.metadata.
+// phone_number_id; stopping a second number makes it every number's), a resume lifts only that
+// number's entry (part 5).
 Statement apply_preferences_statement(R"SQL(
 WITH input AS (
-    SELECT DISTINCT ON (u.wa_id) u.wa_id, u.value, u.at
-      FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(wa_id, value, at)
-     ORDER BY u.wa_id, u.at DESC, u.value = 'stop' DESC
+    SELECT DISTINCT ON (u.key) u.key, nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id, u.value, u.at,
+           nullif(u.phone_number_id, '') AS phone_number_id
+      FROM (SELECT u.*, coalesce(nullif(u.wa_id, ''), 'user_id:' || u.user_id) AS key
+              FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
+                   AS u(wa_id, value, at, user_id, phone_number_id)) u
+     ORDER BY u.key, u.at DESC, u.value = 'stop' DESC
 ),
 newer AS (
     INSERT INTO cart_abandon.whatsapp_preferences AS p (wa_id, value, at)
-    SELECT wa_id, value, at FROM input
+    SELECT key, value, at FROM input
     ON CONFLICT (wa_id) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at, updated_at = clock_timestamp()
      WHERE p.at < EXCLUDED.at OR (p.at = EXCLUDED.at AND p.value = 'resume' AND EXCLUDED.value = 'stop')
-    RETURNING wa_id, value
+    RETURNING wa_id AS key, value
 ),
 person AS (
-    SELECT n.wa_id, n.value, cart_abandon.phone_of_wa_id(n.wa_id) AS phone FROM newer n
+    SELECT i.wa_id, i.user_id, n.value, cart_abandon.phone_of_person(i.wa_id, i.user_id) AS phone, i.phone_number_id
+      FROM newer n JOIN input i ON i.key = n.key
 ),
 added AS (
-    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
-    SELECT p.phone, p.wa_id, 'whatsapp', 'the user stopped marketing messages (WhatsApp user_preferences)'
+    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason, phone_number_id)
+    SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, p.user_id, 'whatsapp',
+           'the user stopped marketing messages (WhatsApp user_preferences)', p.phone_number_id
       FROM person p
-     WHERE p.value = 'stop' AND p.phone ~ '^\+[1-9][0-9]{6,14}$' AND p.wa_id ~ '^[0-9]{6,20}$'
-    ON CONFLICT (phone) DO UPDATE SET wa_id = EXCLUDED.wa_id WHERE o.wa_id IS NULL
+     WHERE p.value = 'stop' AND p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
+    ON CONFLICT (phone) DO UPDATE SET wa_id = coalesce(o.wa_id, EXCLUDED.wa_id), user_id = coalesce(o.user_id, EXCLUDED.user_id),
+                                      phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
+                                                             THEN o.phone_number_id END
+     WHERE o.wa_id IS NULL OR o.user_id IS NULL OR o.phone_number_id IS DISTINCT FROM EXCLUDED.phone_number_id
     RETURNING (xmax = 0) AS inserted
 ),
 removed AS (
     DELETE FROM cart_abandon.opt_outs o
      USING person p
      WHERE p.value = 'resume' AND o.source IN ('whatsapp', 'whatsapp_131050')
-       AND (o.wa_id = p.wa_id OR o.phone = p.phone)
+       AND (o.wa_id = p.wa_id OR o.phone = p.phone OR o.user_id = p.user_id)
+       AND o.phone_number_id IS NOT DISTINCT FROM p.phone_number_id
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM added WHERE inserted), (SELECT count(*) FROM removed), (SELECT count(*) FROM newer)
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // A "STOP" reply or the "Stop promotions" button: a written request to the business, kept until
 // the shop lifts it (a later resume of the marketing preference does not).
+// The person: the wa_id, or the business-scoped user id when Meta sent it alone; the request holds
+// for the number it was sent to (a second number's makes it every number's) (part 5).
 Statement add_reply_opt_outs_statement(R"SQL(
 WITH person AS (
-    SELECT DISTINCT u.wa_id, cart_abandon.phone_of_wa_id(u.wa_id) AS phone
-      FROM unnest($1::text[]) AS u(wa_id)
+    SELECT DISTINCT ON (3) nullif(u.wa_id, '') AS wa_id, nullif(u.user_id, '') AS user_id,
+           cart_abandon.phone_of_person(u.wa_id, u.user_id) AS phone, nullif(u.phone_number_id, '') AS phone_number_id
+      FROM unnest($1::text[], $2::text[], $3::text[]) AS u(wa_id, user_id, phone_number_id)
 )
-INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, source, reason)
-SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)'
+INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason, phone_number_id)
+SELECT p.phone, p.wa_id, p.user_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)', p.phone_number_id
   FROM person p
- WHERE p.phone ~ '^\+[1-9][0-9]{6,14}$' AND p.wa_id ~ '^[0-9]{6,20}$'
-ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason, wa_id = coalesce(o.wa_id, EXCLUDED.wa_id)
+ WHERE p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
+ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason, wa_id = coalesce(o.wa_id, EXCLUDED.wa_id),
+                                  user_id = coalesce(o.user_id, EXCLUDED.user_id),
+                                  phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
+                                                         THEN o.phone_number_id END
  WHERE o.source IN ('whatsapp', 'whatsapp_131050')
+    OR (o.source = 'whatsapp_reply' AND o.phone_number_id IS DISTINCT FROM EXCLUDED.phone_number_id)
 RETURNING (xmax = 0) AS inserted
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+    {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+
+// part 5: the business-scoped user id a status named its recipient by, kept beside the wa_id
+// (after apply_statuses: a row matched by its callback data has its wamid by then).
+Statement store_user_ids_statement(R"SQL(
+UPDATE cart_abandon.deliveries d SET user_id = u.user_id
+  FROM (SELECT DISTINCT ON (u.wamid) u.wamid, u.user_id
+          FROM unnest($1::text[], $2::text[]) AS u(wamid, user_id) WHERE u.user_id <> '') u
+ WHERE d.wamid = u.wamid AND d.channel = $3 AND d.user_id IS DISTINCT FROM u.user_id
+)SQL",
+    {TEXTARRAYOID, TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 // Every signed webhook proves the path works; statuses also say how far Meta has spoken.
 Statement note_webhook_statement(R"SQL(
@@ -255,7 +295,8 @@ void StatusResult::add(StatusResult&& other) {
 StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts) {
     StatusResult result;
     if (rows.empty()) return result;
-    std::vector<std::string> wamids, statuses, recipients, delivery_ids, actions, error_texts, metadata_errors;
+    std::vector<std::string> wamids, statuses, recipients, delivery_ids, actions, error_texts, metadata_errors,
+        user_ids;
     std::vector<cart_abandon::Timestamp> ats;
     std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats, received_ats;
     std::vector<int> error_codes;
@@ -267,6 +308,7 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
         delivery_ids.push_back(row.delivery_id ? std::to_string(*row.delivery_id) : "");
         claimed_ats.push_back(row.claimed_at);
         received_ats.push_back(row.received_at);
+        user_ids.push_back(row.recipient_user_id);
         actions.push_back(row.action);
         error_codes.push_back(int(row.error_code));
         error_texts.push_back(row.error_text);
@@ -277,7 +319,7 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
                                       nullable_timestamp_array(claimed_ats), text_array(actions),
                                       int_array(error_codes), text_array(error_texts), text_array(metadata_errors),
                                       int_value(max_attempts), text_value(kWhatsAppChannel),
-                                      nullable_timestamp_array(received_ats)});
+                                      nullable_timestamp_array(received_ats), text_array(user_ids)});
     result.matched = uint64_t(cell_int(0, 0).value_or(0));
     result.changed = uint64_t(cell_int(0, 1).value_or(0));
     result.opt_outs_added = uint64_t(cell_int(0, 2).value_or(0));
@@ -295,14 +337,17 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
 PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
     PreferenceResult result;
     if (rows.empty()) return result;
-    std::vector<std::string> wa_ids, values;
+    std::vector<std::string> wa_ids, values, user_ids, numbers;
     std::vector<cart_abandon::Timestamp> ats;
     for (const auto& row : rows) {
         wa_ids.push_back(row.wa_id);
         values.push_back(row.value);
         ats.push_back(row.at);
+        user_ids.push_back(row.user_id);
+        numbers.push_back(row.phone_number_id);
     }
-    apply_preferences_statement.execute({text_array(wa_ids), text_array(values), timestamp_array(ats)});
+    apply_preferences_statement.execute({text_array(wa_ids), text_array(values), timestamp_array(ats),
+                                         text_array(user_ids), text_array(numbers)});
     result.added = uint64_t(cell_int(0, 0).value_or(0));
     result.removed = uint64_t(cell_int(0, 1).value_or(0));
     result.applied = uint64_t(cell_int(0, 2).value_or(0));
@@ -310,9 +355,26 @@ PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
     return result;
 }
 
-uint64_t add_reply_opt_outs(const std::vector<std::string>& wa_ids) {
-    if (wa_ids.empty()) return 0;
-    const uint64_t rows = add_reply_opt_outs_statement.execute({text_array(wa_ids)});
+void store_user_ids(const std::vector<StatusRow>& rows) {
+    std::vector<std::string> wamids, user_ids;
+    for (const auto& row : rows) {
+        if (row.recipient_user_id.empty()) continue;
+        wamids.push_back(row.wamid);
+        user_ids.push_back(row.recipient_user_id);
+    }
+    if (!wamids.empty()) store_user_ids_statement.run({text_array(wamids), text_array(user_ids), text_value(kWhatsAppChannel)});
+}
+
+uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies) {
+    if (replies.empty()) return 0;
+    std::vector<std::string> wa_ids, user_ids, numbers;
+    for (const auto& reply : replies) {
+        wa_ids.push_back(reply.wa_id);
+        user_ids.push_back(reply.user_id);
+        numbers.push_back(reply.phone_number_id);
+    }
+    const uint64_t rows =
+        add_reply_opt_outs_statement.execute({text_array(wa_ids), text_array(user_ids), text_array(numbers)});
     uint64_t inserted = 0;
     for (uint64_t row = 0; row < rows; ++row) inserted += cell_bool(row, 0) ? 1 : 0;
     release_result();

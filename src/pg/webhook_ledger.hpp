@@ -16,6 +16,7 @@ struct StatusRow {
     std::string status;  // sent, delivered, read, played, failed
     cart_abandon::Timestamp at{};  // Meta's time
     std::string recipient;  // wa_id
+    std::string recipient_user_id;  // the business-scoped user id (part 5), "" when absent
     std::optional<int64_t> delivery_id;  // from biz_opaque_callback_data
     std::optional<cart_abandon::Timestamp> claimed_at;
     std::string action;  // failed: close, defer (131049), retry, pause (the channel's), opt_out (131050)
@@ -48,10 +49,15 @@ void serialize_webhooks();
 
 StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts);
 
+// Keeps the business-scoped user id each status named beside its message's wa_id (part 5).
+void store_user_ids(const std::vector<StatusRow>& rows);
+
 struct PreferenceRow {
-    std::string wa_id;
+    std::string wa_id;    // "" when Meta sent the user id alone
     std::string value;  // stop, resume
     cart_abandon::Timestamp at{};
+    std::string user_id;  // the business-scoped user id, "" when absent
+    std::string phone_number_id;  // the number it applies to (value.metadata), "" when absent
 };
 
 struct PreferenceResult {
@@ -62,8 +68,14 @@ struct PreferenceResult {
 
 PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows);
 
-// Opt-outs by reply ("STOP", "Stop promotions"); returns how many people were added.
-uint64_t add_reply_opt_outs(const std::vector<std::string>& wa_ids);
+// Opt-outs by reply ("STOP", "Stop promotions"); returns how many people were added. The person
+// is named by wa_id, or by business-scoped user id alone.
+struct ReplyRow {
+    std::string wa_id;
+    std::string user_id;
+    std::string phone_number_id;  // the number asked (value.metadata), "" when absent
+};
+uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies);
 
 // Records that a signed webhook arrived now, and how far statuses have spoken.
 void note_webhook(std::optional<cart_abandon::Timestamp> covers);

@@ -36,7 +36,9 @@ is "$(grep -c 'ERROR:  cart_abandon.whatsapp_app_secret is set in a configuratio
 
 # The token from a file named by whatsapp_token_file (read by the server, never a setting's value).
 cp "$STANDIN_TOKEN_FILE" "$PG_DIR/data/token_file"; chown postgres: "$PG_DIR/data/token_file" 2>/dev/null; chmod 600 "$PG_DIR/data/token_file"
+# (No app secret for appsecret_proof here: the configuration file's one is refused like the token.)
 is "$(psql -X -qtA -c "SET cart_abandon.whatsapp_token = ''" -c "SET cart_abandon.whatsapp_token_file = '$PG_DIR/data/token_file'" \
+        -c "SET cart_abandon.whatsapp_app_secret = ''" \
         -c "SELECT action FROM cart_abandon_process(10, NULL)" 2>&1)" "sent" "the token file works without preloading"
 app_secret=$(cat "$STANDIN_APP_SECRET_FILE")
 ok "$(grep -qF -e "$token" -e "$app_secret" <<< "$errors"; [ $? -eq 1 ]; echo $?)" "no error printed either secret"

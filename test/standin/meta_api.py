@@ -3,6 +3,8 @@ catalogue, recipients (`to` and the `wa_id` Meta gives back). No HTTP here: what
 serves it. Source: /work/shared/reference/whatsapp-cloud-api.md (Meta's documented behaviour).
 """
 
+import hashlib
+import hmac
 import random
 import re
 
@@ -80,6 +82,18 @@ def unknown_object_error(object_id):
                    "permissions, or does not support this operation. Please read the Graph API documentation at "
                    "https://developers.facebook.com/docs/graph-api" % object_id,
         "type": "GraphMethodException", "code": 100, "error_subcode": 33, "fbtrace_id": fbtrace_id()}}
+
+
+def appsecret_proof(token, app_secret):
+    """Graph's appsecret_proof: hex HMAC-SHA256 of the access token keyed with the app secret (bytes)."""
+    return hmac.new(app_secret, token.encode(), hashlib.sha256).hexdigest()
+
+
+def appsecret_proof_error(given):
+    """Graph's refusal of a call while the app has "Require App Secret" on: no proof, or a wrong one."""
+    message = ("API calls from the server require an appsecret_proof argument" if given is None
+               else "Invalid appsecret_proof provided in the API argument")
+    return {"error": {"message": message, "type": "GraphMethodException", "code": 100, "fbtrace_id": fbtrace_id()}}
 
 
 def webhook_error(code):

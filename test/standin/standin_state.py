@@ -4,6 +4,7 @@ change (see whatsapp_standin.py's docstring), and the decisions made from them.
 
 import itertools
 import json
+import hmac
 import random
 import re
 import threading
@@ -28,6 +29,7 @@ def expect(condition, message):
 class State:
     def __init__(self, token, phone_number_id, app_secret, options):
         self.token = token
+        self.app_secret = app_secret  # bytes or None
         self.phone_number_id = phone_number_id
         self.business_country_code = options.business_country_code
         self.brazil_all_default = options.brazil_old_accounts
@@ -43,6 +45,7 @@ class State:
             self.faults = []
             self.delay_ms = 0
             self.marketing_on_messages = True
+            self.require_app_secret = False
             self.templates = json.loads(json.dumps(meta_api.DEFAULT_TEMPLATES))
             self.template_failures = {}
             self.pacing = {}
@@ -53,7 +56,8 @@ class State:
     def describe(self):
         with self.lock:
             state = {"faults": self.faults, "delay_ms": self.delay_ms,
-                     "account": {"marketing_on_messages": self.marketing_on_messages},
+                     "account": {"marketing_on_messages": self.marketing_on_messages,
+                                 "require_app_secret": self.require_app_secret},
                      "approved_templates": self.templates, "templates": self.template_failures,
                      "pacing": self.pacing,
                      "brazil_old_accounts": {"all": self.brazil_old["all"],
@@ -198,11 +202,23 @@ class State:
         self.delay_ms = int(payload.get("ms", 0))
 
     def control_account(self, payload):
-        expect(isinstance(payload, dict) and set(payload) <= {"marketing_on_messages"}
-               and isinstance(payload.get("marketing_on_messages", True), bool),
-               "expected {\"marketing_on_messages\": bool}")
+        expect(isinstance(payload, dict) and set(payload) <= {"marketing_on_messages", "require_app_secret"}
+               and isinstance(payload.get("marketing_on_messages", True), bool)
+               and isinstance(payload.get("require_app_secret", False), bool),
+               "expected {\"marketing_on_messages\": bool, \"require_app_secret\": bool}")
+        expect(not payload.get("require_app_secret") or self.app_secret is not None,
+               "require_app_secret needs --app-secret-file")
         with self.lock:
             self.marketing_on_messages = payload.get("marketing_on_messages", self.marketing_on_messages)
+            self.require_app_secret = payload.get("require_app_secret", self.require_app_secret)
+
+    def judge_proof(self, proof):
+        """What a request's appsecret_proof is: "absent", "valid", or "invalid" (also when no secret is known)."""
+        if proof is None:
+            return "absent"
+        if self.app_secret is None:
+            return "invalid"
+        return "valid" if hmac.compare_digest(proof, meta_api.appsecret_proof(self.token, self.app_secret)) else "invalid"
 
     def control_templates(self, payload):
         expect(isinstance(payload, dict) and all(

@@ -75,13 +75,13 @@ class StandIn:
         return answer
 
     def send(self, to="+4915110000001", template="cart_abandonment_first", language="en", params=("Anna", "c1", "u"),
-             endpoint="messages", phone_number_id=PHONE_NUMBER_ID, token=TOKEN, **extra):
+             endpoint="messages", phone_number_id=PHONE_NUMBER_ID, token=TOKEN, query="", **extra):
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
                 "template": {"name": template, "language": {"code": language},
                              "components": [{"type": "body",
                                              "parameters": [{"type": "text", "text": p} for p in params]}]}}
         body.update(extra)
-        return self.call("POST", "/v21.0/%s/%s" % (phone_number_id, endpoint), body,
+        return self.call("POST", "/v21.0/%s/%s%s" % (phone_number_id, endpoint, query), body,
                          {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
 
     def webhooks(self, query="max=1"):
@@ -171,6 +171,27 @@ class StandInTest(unittest.TestCase):
             self.assertTrue(answer["messages"][0]["id"].startswith("wamid."))
             self.assertEqual(self.last_request()["endpoint"], endpoint)
         self.assertMetaError(self.s.send(params=("a",), endpoint="marketing_messages"), 400, 132000)
+
+    def test_require_app_secret_refuses_calls_without_a_valid_proof(self):
+        proof = hmac.new(SECRET.encode(), TOKEN.encode(), hashlib.sha256).hexdigest()
+        self.assertEqual(self.s.send(query="?appsecret_proof=" + proof)[0], 200, "not required by default")
+        self.assertEqual(self.s.send()[0], 200)
+        self.s.control("POST", "account", {"require_app_secret": True})
+        self.assertTrue(self.s.control("GET", "state")["account"]["require_app_secret"])
+        status, answer = self.s.send()
+        self.assertMetaError((status, answer), 400, 100)
+        self.assertEqual(answer["error"]["type"], "GraphMethodException")
+        self.assertEqual(answer["error"]["message"], "API calls from the server require an appsecret_proof argument")
+        status, answer = self.s.send(query="?appsecret_proof=" + "0" * 64)
+        self.assertMetaError((status, answer), 400, 100)
+        self.assertEqual(answer["error"]["message"], "Invalid appsecret_proof provided in the API argument")
+        self.assertEqual(self.s.send(query="?appsecret_proof=" + proof)[0], 200)
+        records = self.s.control("GET", "requests")
+        self.assertEqual([r["appsecret_proof"] for r in records], ["valid", "absent", "absent", "invalid", "valid"])
+        self.assertEqual([r["accepted"] for r in records], [True, True, False, False, True])
+        self.assertNotIn("?", records[0]["path"], "the proof is not recorded")
+        self.s.control("POST", "reset")
+        self.assertFalse(self.s.control("GET", "state")["account"]["require_app_secret"])
 
     def test_marketing_disabled_on_messages_answers_131063(self):
         self.s.control("POST", "account", {"marketing_on_messages": False})

@@ -15,6 +15,10 @@ Meta's signed webhooks (statuses, inbound messages, user_preferences). What it m
 SENDING: POST /vNN.N/{phone_number_id}/messages and POST /vNN.N/{phone_number_id}/marketing_messages
 (the Marketing Messages API: same body, same answers; marketing templates only). Checked in order:
     token                   401, code 190
+    appsecret_proof         while the app requires it (POST /_control/account): the query parameter
+                            appsecret_proof must be hex HMAC-SHA256(token, app secret), else 400
+                            GraphMethodException code 100 ("API calls from the server require an
+                            appsecret_proof argument" / "Invalid appsecret_proof provided in the API argument")
     phone_number_id         400, GraphMethodException code 100 error_subcode 33 ("Unsupported post request...")
     body                    100 (not JSON, messaging_product, type, biz_opaque_callback_data > 512 chars);
                             `to`: digits with an optional leading + (spaces, dashes, brackets tolerated),
@@ -33,7 +37,8 @@ Control endpoints (loopback; bodies JSON; answers {"ok": true} unless said; 400 
 on a bad payload). Everything set here lasts until POST /_control/reset.
     GET  /_control/health                 {"ok": true}
     GET  /_control/requests               every request so far, oldest first (never the token): seq, at,
-                                          path, endpoint ("messages"|"marketing_messages"), version, auth_ok,
+                                          path (without the query), endpoint ("messages"|"marketing_messages"),
+                                          version, auth_ok, appsecret_proof ("absent"|"valid"|"invalid"),
                                           to, to_had_plus, template, language, params, biz_opaque_callback_data,
                                           status, code, accepted, fault, wamid, wa_id, message_status, client_port
     GET  /_control/state                  every setting below (never the token nor the app secret)
@@ -44,7 +49,9 @@ on a bad payload). Everything set here lasts until POST /_control/reset.
     POST /_control/faults                 [rule, ...] replaces the fault rules (FAULT MODES)
     POST /_control/delay                  {"ms": N}: answer every send N ms late
     POST /_control/account                {"marketing_on_messages": false}: marketing templates on /messages
-                                          answer 131063, /marketing_messages still works (default true)
+                                          answer 131063, /marketing_messages still works (default true);
+                                          {"require_app_secret": true}: the app's "Require App Secret" (needs
+                                          --app-secret-file; default false)
     POST /_control/templates              {"NAME": {"code": 132015, "language": "en" (optional: every
                                           language), "http_status": 400 (optional)} | null, ...}: every send of
                                           that template fails with that code (132001, 132015, 132016, ...);
@@ -211,8 +218,11 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw)
         except ValueError:
             body = None
-        record = state.new_record(self.path, endpoint, version, body, self.client_address[1],
+        url = urllib.parse.urlsplit(self.path)
+        record = state.new_record(url.path, endpoint, version, body, self.client_address[1],
                                   (self.headers.get("Authorization") or "") == "Bearer " + state.token)
+        proof = urllib.parse.parse_qs(url.query).get("appsecret_proof", [None])[0]
+        record["appsecret_proof"] = state.judge_proof(proof)
         # Meta's statuses often arrive before its answer: with timing before_answer the delay
         # comes after the message is accepted and its statuses queued.
         statuses_first = state.webhooks.plan.get("timing") == "before_answer"
@@ -221,6 +231,8 @@ class Handler(BaseHTTPRequestHandler):
 
         if not record["auth_ok"]:
             return self.finish_record(record, 401, meta_api.meta_error(190, "Invalid OAuth access token"))
+        if state.require_app_secret and record["appsecret_proof"] != "valid":
+            return self.finish_record(record, 400, meta_api.appsecret_proof_error(proof))
         if phone_number_id != state.phone_number_id:
             return self.finish_record(record, 400, meta_api.unknown_object_error(phone_number_id))
         if body is None:

@@ -27,6 +27,7 @@ using namespace cart_abandon;
 using nlohmann::json;
 
 inline const char* kToken = "unit-test-token-0123456789abcdef";
+inline const char* kAppSecret = "unit-test-app-secret-fedcba9876543210";
 inline const char* kPhoneNumberId = "555000111";
 
 class StandIn {
@@ -35,13 +36,15 @@ public:
         char dir_template[] = "/tmp/cart_abandon_unit.XXXXXX";
         dir_ = mkdtemp(dir_template);
         std::ofstream(dir_ + "/token") << kToken;
+        std::ofstream(dir_ + "/secret") << kAppSecret;
         const char* script = std::getenv("STANDIN_SCRIPT");
         const std::string script_path = script ? script : "test/standin/whatsapp_standin.py";
         pid_ = fork();
         if (pid_ == 0) {
-            const std::string port_file = dir_ + "/port", token_file = dir_ + "/token";
+            const std::string port_file = dir_ + "/port", token_file = dir_ + "/token", secret_file = dir_ + "/secret";
             execlp("python3", "python3", script_path.c_str(), "--port", "0", "--port-file", port_file.c_str(),
-                   "--token-file", token_file.c_str(), "--phone-number-id", kPhoneNumberId, (char*)nullptr);
+                   "--token-file", token_file.c_str(), "--phone-number-id", kPhoneNumberId, "--app-secret-file",
+                   secret_file.c_str(), (char*)nullptr);
             _exit(127);
         }
         for (int i = 0; i < 200 && port_.empty(); ++i) {

@@ -2,7 +2,9 @@
 // against the real stand-in (engine_fixture.hpp) in-call retries with backoff, Retry-After in
 // every form, account and per-recipient rate limits, the start rate.
 #include <climits>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "core/retry_after.hpp"
 #include "engine_fixture.hpp"
@@ -48,6 +50,46 @@ TEST_F(Engine, AnAccountRateLimitPausesEverySend) {
     ASSERT_EQ(requests.size(), 5u);
     for (std::size_t i = 1; i < requests.size(); ++i)
         EXPECT_GE(at(requests[i]) - at(requests[0]), 0.95) << "request " << i << " did not wait for the pause";
+}
+
+TEST_F(Engine, AThrottleSpendsNoAttemptOfTheCall) {
+    // Graph's rate limits (here 613, then 17) sent nothing: the delivery's one attempt is still
+    // its own, and the limiter shared with other callers holds them too.
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 613}, {"times", 1}},
+                                                    {{"mode", "error"}, {"code", 17}, {"times", 1}}}));
+    SharedNextStart shared{0};
+    RateLimiter limiter(10000), other(10000);
+    limiter.share(&shared);
+    other.share(&shared);
+    const auto report = send_deliveries(client, limiter, fast(), endpoint(), {{message(1), 1}}, never);
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
+    EXPECT_EQ(report.outcomes[0].attempts, 3);
+    EXPECT_EQ(report.outcomes[0].throttled, 2);
+    EXPECT_EQ(attempts_spent(report.outcomes[0], false), 1);
+    EXPECT_EQ(standin.control("GET", "/requests").size(), 3u);
+}
+
+TEST_F(Engine, AThrottleHoldsTheNumbersSharedStart) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 4}, {"times", 1},
+                                                     {"headers", {{"Retry-After", "1"}}}}}));
+    SharedNextStart shared{0};
+    RateLimiter limiter(10000), other(10000);
+    limiter.share(&shared);
+    other.share(&shared);
+    std::atomic<bool> other_started_early{false};
+    const auto begun = RateLimiter::Clock::now();
+    // The other caller polls while the first one waits out the throttle.
+    std::thread poller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const auto now = RateLimiter::Clock::now();
+        if (now - begun < std::chrono::milliseconds(900) && other.try_acquire(now)) other_started_early = true;
+    });
+    const auto report = send_deliveries(client, limiter, fast(), endpoint(), {{message(1), 1}}, never);
+    poller.join();
+    EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
+    EXPECT_FALSE(other_started_early) << "another caller of the number started during the throttle";
 }
 
 TEST_F(Engine, APairRateLimitDelaysOnlyThatRecipient) {

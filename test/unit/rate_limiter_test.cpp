@@ -141,3 +141,19 @@ TEST(RateLimiter, SharedWithDifferentRatesNeitherExceedsItsOwnNorTheHighest) {
     EXPECT_GE(slow_starts.size(), 5u);
     EXPECT_GE(fast_starts.size(), 5u);
 }
+
+TEST(RateLimiter, HoldUntilHoldsEveryCallerSharingTheNumber) {
+    // An account-level rate limit met by one caller holds the number's next start for all.
+    SharedNextStart next{0};
+    RateLimiter a(100), b(100);
+    a.share(&next);
+    b.share(&next);
+    const auto now = RateLimiter::Clock::time_point(10s);
+    ASSERT_TRUE(b.try_acquire(now));
+    a.hold_until(now + 2s);
+    EXPECT_FALSE(b.try_acquire(now + 1s)) << "the other caller waits too";
+    EXPECT_FALSE(a.try_acquire(now + 1999ms));
+    EXPECT_TRUE(b.try_acquire(now + 2s));
+    a.hold_until(now + 1s);
+    EXPECT_GT(b.next_slot(), now + 2s) << "an earlier hold never moves the next start back";
+}

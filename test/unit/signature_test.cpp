@@ -102,3 +102,17 @@ TEST(Signature, SecretBytesMatterAndLongSecretsWork) {
     EXPECT_FALSE(signature_matches(kBody, signature_header(kBody, long_secret), long_secret.substr(1)));
     EXPECT_NE(signature_header(kBody, "K"), signature_header(kBody, "k"));
 }
+
+TEST(AppSecretProof, IsHexHmacSha256OfTheTokenKeyedWithTheSecret) {
+    // Python: hmac.new(b"app-secret-0123", b"EAAGtoken", hashlib.sha256).hexdigest()
+    EXPECT_EQ(appsecret_proof("EAAGtoken", "app-secret-0123"),
+              "6265e0d92c461c6d2e6ea46a7d5fd78e0ec2964d0edc0a374bfef281c34bbd3b");
+    EXPECT_NE(appsecret_proof("EAAGtoken", "app-secret-0124"), appsecret_proof("EAAGtoken", "app-secret-0123"));
+    try {
+        appsecret_proof("EAAGtoken", "");
+        FAIL() << "an empty secret must not yield a proof";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+        EXPECT_EQ(std::string(e.what()).find("EAAG"), std::string::npos) << "never the token";
+    }
+}

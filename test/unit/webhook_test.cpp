@@ -79,6 +79,27 @@ TEST(Webhook, ErrorTextFallsBackOnMessageAndDetailsAndHasNoControls) {
     EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).error_code, 0) << "a string";
 }
 
+TEST(Webhook, AFailedStatusWithoutANumericCodeHasNoCode) {
+    // Never read as Meta's code 0 (an authentication failure, which pauses the channel).
+    json item = status_item("failed");
+    for (const json& errors : {json::array({{{"code", "131050"}, {"title", "t"}}}), json::array({{{"title", "t"}}}),
+                               json::array({{{"code", 1.5}}}), json::array({{{"code", nullptr}}}), json::array(),
+                               json::array({{{"code", 18446744073709551615ULL}}})}) {
+        item["errors"] = errors;
+        const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+        EXPECT_FALSE(s.has_error_code) << errors.dump();
+        EXPECT_EQ(s.error_code, 0) << errors.dump();
+    }
+    item.erase("errors");
+    EXPECT_FALSE(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).has_error_code);
+    for (long code : {0L, 131026L}) {
+        item["errors"] = json::array({{{"code", code}}});
+        const auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+        EXPECT_TRUE(s.has_error_code) << code;
+        EXPECT_EQ(s.error_code, code);
+    }
+}
+
 TEST(Webhook, ErrorTextIsCutTo300BytesAtACharacter) {
     json item = status_item("failed");
     // Two-byte é after one or two x, three-byte € after none to two: every cut falls somewhere else.
@@ -240,4 +261,47 @@ TEST(Webhook, ButtonPayloadAndInteractiveRepliesCountToo) {
     }
     const json list_reply = {{"type", "interactive"}, {"interactive", {{"type", "list_reply"}, {"list_reply", {{"id", "stop"}, {"title", "Stop"}}}}}};
     EXPECT_EQ(parse_webhook(envelope("messages", inbound(list_reply)), {}).opt_outs.size(), 0u);
+}
+
+// Business-scoped user ids (2026): a user with a username may come by user id alone.
+TEST(Webhook, UserIdsAreReadBesideOrInsteadOfTheWaId) {
+    json item = status_item("sent");
+    item["recipient_user_id"] = "DE.1000000000001";
+    auto s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+    EXPECT_EQ(s.recipient_id, "491");
+    EXPECT_EQ(s.recipient_user_id, "DE.1000000000001");
+    item.erase("recipient_id");
+    s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
+    EXPECT_EQ(s.recipient_id, "");
+    EXPECT_EQ(s.recipient_user_id, "DE.1000000000001") << "a status without the phone is still read";
+
+    json stop = inbound({{"type", "text"}, {"text", {{"body", "STOP"}}}, {"from_user_id", "DE.1000000000002"}});
+    stop["messages"][0].erase("from");
+    auto batch = parse_webhook(envelope("messages", stop), {});
+    ASSERT_EQ(batch.opt_outs.size(), 1u) << "a STOP by user id alone is an opt-out";
+    EXPECT_EQ(batch.opt_outs[0].wa_id, "");
+    EXPECT_EQ(batch.opt_outs[0].user_id, "DE.1000000000002");
+
+    const json items = json::array({{{"user_id", "DE.1000000000003"}, {"category", "marketing_messages"}, {"value", "stop"}},
+                                    {{"category", "marketing_messages"}, {"value", "stop"}}});
+    batch = parse_webhook(envelope("user_preferences", {{"user_preferences", items}}), {});
+    ASSERT_EQ(batch.preferences.size(), 1u);
+    EXPECT_EQ(batch.preferences[0].user_id, "DE.1000000000003");
+    EXPECT_EQ(batch.preferences[0].wa_id, "");
+    EXPECT_EQ(batch.ignored, 1) << "neither id: who it is is unknown";
+
+    item["recipient_user_id"] = 5;
+    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).unreadable.size(), 1u) << "not a string";
+}
+
+TEST(Webhook, PreferencesAndRepliesCarryTheirBusinessNumber) {
+    // Opt-outs are per sending number (value.metadata.phone_number_id).
+    json value = inbound({{"type", "text"}, {"text", {{"body", "STOP"}}}});
+    value["metadata"] = {{"phone_number_id", "106"}};
+    EXPECT_EQ(parse_webhook(envelope("messages", value), {}).opt_outs.at(0).phone_number_id, "106");
+    const json items = json::array({{{"wa_id", "1"}, {"category", "marketing_messages"}, {"value", "stop"}}});
+    json preferences = {{"user_preferences", items}, {"metadata", {{"phone_number_id", "107"}}}};
+    EXPECT_EQ(parse_webhook(envelope("user_preferences", preferences), {}).preferences.at(0).phone_number_id, "107");
+    preferences.erase("metadata");
+    EXPECT_EQ(parse_webhook(envelope("user_preferences", preferences), {}).preferences.at(0).phone_number_id, "");
 }

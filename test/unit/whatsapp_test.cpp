@@ -61,17 +61,19 @@ TEST(Classify, SuccessWithoutAMessageIdIsUnknownNotRetried) {
 }
 
 TEST(Classify, ByMetaErrorCodeNotByHttpStatus) {
-    for (long code : {130429L, 131056L, 4L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L})
+    for (long code : {130429L, 131056L, 4L, 17L, 32L, 613L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L})
         EXPECT_EQ(kind_of(code), OutcomeKind::Transient) << code;
     // Per recipient or per message (Meta's table of June 2026).
-    for (long code : {131050L, 131026L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 130472L, 999999L})
+    for (long code : {131050L, 131026L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 130472L, 131062L, 137000L,
+                      999999L})
         EXPECT_EQ(kind_of(code), OutcomeKind::Permanent) << code;
     EXPECT_EQ(kind_of(131049), OutcomeKind::Deferred);
     // Every request fails alike: token, account, permissions, templates, number registration.
     for (long code : {190L, 0L, 3L, 10L, 200L, 250L, 299L, 368L, 131031L, 131042L, 131048L, 131005L, 131045L,
                       133010L, 132000L, 132001L, 132005L, 132007L, 132012L, 132015L, 132016L, 132018L, 131063L,
-                      131064L})
+                      131064L, 131037L})
         EXPECT_EQ(kind_of(code), OutcomeKind::ChannelFatal) << code;
+    EXPECT_EQ(kind_of(130497), OutcomeKind::CountryRestricted) << "that country's, never the channel's";
     EXPECT_EQ(kind_of(131000, 500), OutcomeKind::Transient);
     EXPECT_EQ(kind_of(131026, 500), OutcomeKind::Permanent) << "the code decides, not the status";
 }
@@ -90,7 +92,7 @@ TEST(Classify, AnUnknownPhoneNumberIdIsTheChannels) {
 
 TEST(Classify, AmbiguousCodesAreThoseOfAMessageOrOfEveryRequest) {
     for (long code : {100L, 131008L, 131009L, 135000L, 987654L}) EXPECT_TRUE(is_ambiguous_code(code)) << code;
-    for (long code : {131026L, 131021L, 130472L, 131047L, 131049L, 131050L, 132001L, 190L, 131000L})
+    for (long code : {131026L, 131021L, 130472L, 131047L, 131049L, 131050L, 132001L, 190L, 131000L, 130497L, 137000L})
         EXPECT_FALSE(is_ambiguous_code(code)) << code;
 }
 
@@ -153,4 +155,56 @@ TEST(Classify, TransportFailures) {
 TEST(Classify, BoundsLongErrorText) {
     const auto o = classify_response(400, json{{"error", {{"code", 100}, {"message", std::string(5000, 'x')}}}}.dump(), {});
     EXPECT_LE(o.error_text.size(), 303u);
+}
+
+// Issue 19 part 5: Meta's limits and codes as documented in 2026.
+TEST(Classify, GraphRateLimitsAreAccountThrottles) {
+    for (long code : {4L, 17L, 32L, 613L, 80007L, 130429L}) {
+        const auto o = classify_response(400, error_body(code), {});
+        EXPECT_EQ(o.kind, OutcomeKind::Transient) << code;
+        EXPECT_TRUE(is_account_rate_limit(o)) << code;
+    }
+    for (long code : {131056L, 131000L, 131026L}) EXPECT_FALSE(is_account_rate_limit(classify_response(400, error_body(code), {}))) << code;
+}
+
+TEST(Classify, AnUnlistedCodeIsKnownAsSuch) {
+    for (long code : {0L, 4L, 17L, 32L, 613L, 80007L, 100L, 130497L, 131037L, 131062L, 137000L, 131050L, 132001L, 250L})
+        EXPECT_TRUE(is_listed_code(code)) << code;
+    for (long code : {999999L, 131999L, 5L, 300L, 138000L}) EXPECT_FALSE(is_listed_code(code)) << code;
+    EXPECT_TRUE(is_unlisted_failure(classify_response(400, error_body(999999), {})));
+    EXPECT_FALSE(is_unlisted_failure(classify_response(400, error_body(131026), {}))) << "a listed per-message code";
+    EXPECT_FALSE(is_unlisted_failure(classify_response(400, R"({"error":{"code":"x"}})", {}))) << "no code at all";
+    EXPECT_FALSE(is_unlisted_failure(classify_response(503, "", {})));
+}
+
+TEST(Classify, AttemptsSpentLeaveOutThrottlesAndTheFreeRetry) {
+    DeliveryOutcome o = classify_response(400, error_body(999999), {});
+    o.attempts = 1;
+    EXPECT_EQ(attempts_spent(o, true), 0) << "an unlisted code's first answer spends nothing";
+    EXPECT_EQ(attempts_spent(o, false), 1) << "its second one counts";
+    o.attempts = 3;
+    o.throttled = 2;
+    EXPECT_EQ(attempts_spent(o, false), 1) << "two of three requests were throttled";
+    EXPECT_EQ(attempts_spent(o, true), 0);
+    o.attempted = false;
+    EXPECT_EQ(attempts_spent(o, false), 0);
+}
+
+TEST(Classify, NewCodesAdviceAndMeaning) {
+    EXPECT_NE(channel_pause_advice(131037, 0).find("display name"), std::string::npos);
+    EXPECT_NE(channel_pause_reason(131037, "x").find("131037"), std::string::npos);
+    EXPECT_FALSE(is_ambiguous_code(130497)) << "a country, never every request's";
+    EXPECT_TRUE(is_ambiguous_code(131062)) << "a recipient's, or every request's when all get it";
+    EXPECT_STREQ(outcome_kind_name(OutcomeKind::CountryRestricted), "country_restricted");
+}
+
+TEST(Classify, A100GraphMethodExceptionIsTheCallsNotTheMessages) {
+    // Graph's answer to an app with "Require App Secret" and no (or a wrong) appsecret_proof.
+    const auto o = classify_response(400, R"({"error":{"message":"API calls from the server require an appsecret_proof argument",)"
+                                          R"("type":"GraphMethodException","code":100,"fbtrace_id":"A"}})", {});
+    EXPECT_EQ(o.kind, OutcomeKind::ChannelFatal);
+    EXPECT_NE(channel_pause_advice(100, 0).find("whatsapp_app_secret"), std::string::npos);
+    EXPECT_EQ(channel_pause_advice(131009, 0).find("appsecret"), std::string::npos) << "only where it can be the cause";
+    EXPECT_EQ(classify_response(400, R"({"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}})", {}).kind,
+              OutcomeKind::Permanent) << "a message's parameter";
 }
