@@ -131,6 +131,11 @@ AS 'MODULE_PATHNAME', 'cart_abandon_exposed_secrets' LANGUAGE C STABLE;
 -- Whom cart_abandon.max_per_second holds for: 'sending_number', every caller of the cluster
 -- together (the library is preloaded: the limit lives in shared memory), or 'call', each call
 -- alone (concurrent calls add up).
+-- part 5: the Graph API version an API URL pins, when Meta stops serving it, and a warning from
+-- 90 days before (Meta then routes calls to the next version without an error).
+CREATE OR REPLACE FUNCTION cart_abandon.graph_version(api_url text) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'cart_abandon_graph_version' LANGUAGE C STABLE;
+
 CREATE OR REPLACE FUNCTION cart_abandon.rate_limit_scope() RETURNS text
 AS 'MODULE_PATHNAME', 'cart_abandon_rate_limit_scope' LANGUAGE C STABLE;
 
@@ -341,6 +346,7 @@ BEGIN
                                   'oldest_pending_since', min(d.metadata_pending_since))
                              FROM cart_abandon.deliveries d WHERE d.metadata_pending_since IS NOT NULL),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
+        'graph_version', cart_abandon.graph_version(current_setting('cart_abandon.whatsapp_api_url', true)),  -- part 5
         'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
                                          'per', cart_abandon.rate_limit_scope()),
         'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),

@@ -146,6 +146,7 @@ BEGIN
                                   'oldest_pending_since', min(d.metadata_pending_since))
                              FROM cart_abandon.deliveries d WHERE d.metadata_pending_since IS NOT NULL),
         'exposed_secrets', to_jsonb(cart_abandon.exposed_secrets()),
+        'graph_version', cart_abandon.graph_version(current_setting('cart_abandon.whatsapp_api_url', true)),  -- part 5
         'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
                                          'per', cart_abandon.rate_limit_scope()),
         'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),

@@ -5,6 +5,7 @@
 
 #include "core/cursor.hpp"
 #include "core/error.hpp"
+#include "core/graph_version.hpp"
 #include "pg/arguments.hpp"
 #include "pg/batch.hpp"
 #include "pg/boundary.hpp"
@@ -162,6 +163,11 @@ Datum run_body(FunctionCallInfo fcinfo) {
     if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, true);
     warn_metadata_failures(state.metadata);
     guarded([&] { ereport(NOTICE, (errmsg("%s", notice.c_str()))); });
+    // part 5: the pinned Graph version nears (or passed) the day Meta stops serving it.
+    const std::string version_warning =
+        cart_abandon::graph_version_status(state.settings.whatsapp_api_url, std::chrono::system_clock::now()).warning;
+    if (!version_warning.empty())
+        guarded([&] { ereport(NOTICE, (errmsg("cart_abandon: %s", version_warning.c_str()))); });
     return Datum(0);
 }
 
