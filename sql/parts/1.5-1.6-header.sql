@@ -23,7 +23,7 @@ CREATE TABLE cart_abandon.kept_statuses (
     received_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     recipient_user_id text  -- the business-scoped user id the status named (part 5)
 );
-CREATE INDEX kept_statuses_wamid_idx ON cart_abandon.kept_statuses (wamid);
+CREATE UNIQUE INDEX kept_statuses_once_idx ON cart_abandon.kept_statuses (channel, wamid, status, at);
 CREATE INDEX kept_statuses_delivery_idx ON cart_abandon.kept_statuses (delivery_id) WHERE delivery_id IS NOT NULL;
 CREATE INDEX kept_statuses_received_idx ON cart_abandon.kept_statuses (received_at);
 

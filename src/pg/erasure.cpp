@@ -68,18 +68,29 @@ ON CONFLICT (phone_hmac) DO NOTHING
 // opt-out and preference rows that would name the number or the WhatsApp user.
 Statement scrub_statement(R"SQL(
 WITH target AS (
-    SELECT d.id, d.wa_id FROM cart_abandon.deliveries d
+    SELECT d.id, d.wa_id, d.user_id FROM cart_abandon.deliveries d
      WHERE d.cart_id = ANY ($1::text[]) OR d.phone = ANY ($2::text[])
 ),
 preferences AS (
-    DELETE FROM cart_abandon.whatsapp_preferences w WHERE w.wa_id IN (SELECT t.wa_id FROM target t)
+    DELETE FROM cart_abandon.whatsapp_preferences w
+     WHERE w.wa_id IN (SELECT t.wa_id FROM target t)
+        OR w.wa_id IN (SELECT 'user_id:' || t.user_id FROM target t WHERE t.user_id IS NOT NULL)
 ),
 opt_outs AS (
-    DELETE FROM cart_abandon.opt_outs o WHERE o.phone = ANY ($2::text[]) OR o.wa_id IN (SELECT t.wa_id FROM target t)
+    DELETE FROM cart_abandon.opt_outs o
+     WHERE o.phone = ANY ($2::text[]) OR o.wa_id IN (SELECT t.wa_id FROM target t)
+        OR o.user_id IN (SELECT t.user_id FROM target t)
+),
+-- Statuses still waiting for their message keep the figures, not the person.
+kept AS (
+    UPDATE cart_abandon.kept_statuses k SET recipient = NULL, recipient_user_id = NULL
+     WHERE k.delivery_id IN (SELECT t.id FROM target t) OR k.recipient IN (SELECT t.wa_id FROM target t)
+        OR k.recipient_user_id IN (SELECT t.user_id FROM target t)
 )
-UPDATE cart_abandon.deliveries d SET phone = NULL, wa_id = NULL, error_message = NULL
+UPDATE cart_abandon.deliveries d SET phone = NULL, wa_id = NULL, user_id = NULL, error_message = NULL
   FROM target t
- WHERE d.id = t.id AND (d.phone IS NOT NULL OR d.wa_id IS NOT NULL OR d.error_message IS NOT NULL)
+ WHERE d.id = t.id
+   AND (d.phone IS NOT NULL OR d.wa_id IS NOT NULL OR d.user_id IS NOT NULL OR d.error_message IS NOT NULL)
 )SQL",
     {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 

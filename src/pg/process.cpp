@@ -13,6 +13,7 @@
 #include "pg/due_carts.hpp"
 #include "pg/erasure.hpp"
 #include "pg/ledger.hpp"
+#include "pg/kept_statuses.hpp"
 #include "pg/process.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
@@ -47,6 +48,7 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     if (!state.config.dry_run) {
         state.paused_code = channel_paused_code();
         apply_erasures(state.settings.default_region);
+        expire_kept_statuses();  // a shop that drives cart_abandon by process calls alone
     }
     auto commit = [autonomous] {
         if (!autonomous) return;

@@ -138,14 +138,18 @@ changed AS (
     RETURNING d.id, d.cart_id, d.stage, d.phone, d.status, d.sent_at, d.claimed_at, n.old_status, n.fails,
               n.action, n.metadata_error, n.recipient, n.error_code, n.error_text
 ),
+to_keep AS (
+    SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.ord = i.ord)
+),
+-- A status Meta posts again (a retry, a duplicate) is kept once.
 kept AS (
     INSERT INTO cart_abandon.kept_statuses (channel, wamid, status, at, recipient, delivery_id, claimed_at, action,
                                             error_code, error_text, metadata_error, received_at, recipient_user_id)
     SELECT $12, i.wamid, i.status, i.at, nullif(i.recipient, ''), nullif(i.delivery_id, '')::bigint, i.claimed_at,
            nullif(i.action, ''), CASE WHEN i.status = 'failed' THEN i.error_code END, nullif(i.error_text, ''),
            nullif(i.metadata_error, ''), coalesce(i.received_at, clock_timestamp()), nullif(i.recipient_user_id, '')
-      FROM input i
-     WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.ord = i.ord)
+      FROM to_keep i
+    ON CONFLICT (channel, wamid, status, at) DO NOTHING
     RETURNING 1
 ),
 opted_out AS (
@@ -164,7 +168,7 @@ SELECT (SELECT count(*) FROM matched),
        (SELECT error_code FROM changed WHERE fails AND action = 'pause' LIMIT 1),
        (SELECT error_text FROM changed WHERE fails AND action = 'pause' LIMIT 1),
        (SELECT array_agg(id) FROM changed WHERE fails OR (status = 'sent' AND old_status <> 'sent')),
-       (SELECT count(*) FROM kept)
+       (SELECT count(*) FROM to_keep)
 )SQL",
     {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
      TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID},
@@ -252,6 +256,7 @@ UPDATE cart_abandon.deliveries d SET user_id = u.user_id
   FROM (SELECT DISTINCT ON (u.wamid) u.wamid, u.user_id
           FROM unnest($1::text[], $2::text[]) AS u(wamid, user_id) WHERE u.user_id <> '') u
  WHERE d.wamid = u.wamid AND d.channel = $3 AND d.user_id IS DISTINCT FROM u.user_id
+   AND d.phone IS NOT NULL  -- an erased person's row stays without identifiers
 )SQL",
     {TEXTARRAYOID, TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 

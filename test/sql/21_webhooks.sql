@@ -3,7 +3,7 @@
 -- follow Meta's table; opt-outs by preference, reply or button; a lost answer settled.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own).
-SELECT plan(66);
+SELECT plan(68);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -98,6 +98,9 @@ SELECT is(hook(statuses_body(jsonb_build_array(status_item('delivered', 'wamid.s
           '1', 'a status of an unknown wamid is kept');
 SELECT is((SELECT status || ' ' || recipient FROM cart_abandon.kept_statuses WHERE wamid = 'wamid.someone-else'), 'delivered 4915199999999',
           '... in cart_abandon.kept_statuses, as Meta sent it');
+SELECT is(hook(statuses_body(jsonb_build_array(status_item('delivered', 'wamid.someone-else', 1764460800, '4915199999999')))) ->> 'statuses_kept',
+          '1', 'posted again (Meta retries), it is reported kept ...');
+SELECT is((SELECT count(*)::int FROM cart_abandon.kept_statuses WHERE wamid = 'wamid.someone-else'), 1, '... and kept once');
 
 -- ---- one body, two unreadable statuses (a \u0000, a lone surrogate): the others applied ----
 -- Built as text: jsonb holds neither. The signature covers the exact bytes, as Meta's would.

@@ -2,7 +2,7 @@
 -- again through any cart, address or phone of theirs; the ledger keeps only what the figures need;
 -- the numbers are kept as keyed hashes only.
 -- No BEGIN: runs commit (this file runs in a database of its own).
-SELECT plan(26);
+SELECT plan(27);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text) RETURNS text
@@ -18,6 +18,7 @@ LANGUAGE sql AS $$
         UNION ALL SELECT 'opt_outs' FROM cart_abandon.opt_outs o WHERE o::text LIKE '%' || digits || '%'
         UNION ALL SELECT 'whatsapp_preferences' FROM cart_abandon.whatsapp_preferences w WHERE w::text LIKE '%' || digits || '%'
         UNION ALL SELECT 'erased_phones' FROM cart_abandon.erased_phones e WHERE e::text LIKE '%' || digits || '%'
+        UNION ALL SELECT 'kept_statuses' FROM cart_abandon.kept_statuses k WHERE k::text LIKE '%' || digits || '%'
         UNION ALL SELECT 'runs' FROM cart_abandon.runs r WHERE r::text LIKE '%' || digits || '%') x
 $$;
 
@@ -37,6 +38,12 @@ SELECT fixture.make_cart('gone_open', '30 hours', phone => '0151 44440009', cust
 SELECT fixture.make_cart('someone_else', '30 hours', phone => '0151 55550001');
 SELECT cart_abandon_stats() -> 'first_sent' AS sent_before \gset
 
+-- Meta named the person by a business-scoped user id too, and a status of theirs waits for its
+-- message (kept).
+UPDATE cart_abandon.deliveries SET user_id = 'DE.bsuid-gone' WHERE cart_id = 'gone_reminded';
+INSERT INTO cart_abandon.kept_statuses (channel, wamid, status, at, recipient, recipient_user_id)
+VALUES ('whatsapp', 'wamid.gone-late', 'read', now(), '4915144440003', 'DE.bsuid-gone');
+
 -- The erasure: Medusa soft-deletes the customer.
 UPDATE public.customer SET deleted_at = now() WHERE id = 'cus_gone';
 SELECT is(decided('gone_open'), '1:skipped:erased', 'a cart of a deleted customer is not reminded, before any run looked');
@@ -45,6 +52,9 @@ CALL cart_abandon_run();
 SELECT is((SELECT status || ':' || skip_reason || ':' || coalesce(phone, 'no phone') FROM cart_abandon.deliveries WHERE cart_id = 'gone_open'),
           'skipped:erased:no phone', 'the run closes it as erased, without a number');
 SELECT is(holding('44440003'), 'none', 'after the run no table of cart_abandon holds the cart''s number');
+SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE user_id = 'DE.bsuid-gone')
+          + (SELECT count(*)::int FROM cart_abandon.kept_statuses WHERE recipient_user_id = 'DE.bsuid-gone'), 0,
+          'nor its business-scoped user id, in the ledger or a kept status');
 SELECT is(holding('44440002') || ' ' || holding('44440001'), 'none none', 'nor the saved address''s (its opt-out row went) nor the customer''s own');
 SELECT is((SELECT coalesce(phone, '-') || ' ' || coalesce(wa_id, '-') || ' ' || status || ' ' || (sent_at IS NOT NULL)
              FROM cart_abandon.deliveries WHERE cart_id = 'gone_reminded'), '- - sent true',
