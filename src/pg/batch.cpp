@@ -2,6 +2,7 @@
 #include <chrono>
 #include <iterator>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
 #include "pg/subtransaction.hpp"
+#include "pg/sync_replication.hpp"
 #include "pg/uncertain_claims.hpp"
 
 namespace pg {
@@ -132,6 +134,8 @@ struct PreparedBatch {
     std::map<std::string, BatchRow> rows;  // by cart id: the result is in id order
     std::vector<const Decision*> to_send;
     std::vector<cart_abandon::Delivery> deliveries;
+    // The claims' commit was kept local: its wait for the synchronous standbys was cancelled.
+    bool unreplicated = false;
 
     PreparedBatch() = default;
     PreparedBatch(PreparedBatch&&) = default;
@@ -185,7 +189,10 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     if (batch.carts.empty()) return batch;
     for (const auto& d : batch.decisions) batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, "", ""};
     state.totals.examined += int(batch.decisions.size());
-    if (!state.config.dry_run) claims_written();
+    if (!state.config.dry_run) {
+        claims_written();
+        batch.unreplicated = !batch.claimed.empty() && !last_commit_replicated();
+    }
 
     for (const auto& d : batch.decisions) {
         auto& row = batch.rows[d.cart->cart_id];
@@ -335,6 +342,22 @@ void warn_channel_paused(const RunState& state, bool whole_run) {
     guarded([&] { ereport(WARNING, (errmsg("%s", message.c_str()), errhint("%s", hint.c_str()))); });
 }
 
+// A batch whose claims the synchronous standbys never confirmed is released, not sent (a failover
+// now would send them again), and the call stops as cancelled: it was.
+[[noreturn]] void raise_unreplicated() {
+    guarded([] {
+        ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED),
+                        errmsg("cart_abandon: the claims' wait for the synchronous standby was cancelled; "
+                               "their reminders were not sent"),
+                        errdetail("PostgreSQL kept their commit local (\"canceling wait for synchronous "
+                                  "replication\"): a failover could lose them and send those reminders again. "
+                                  "They are due again."),
+                        errhint("Check that a standby named in synchronous_standby_names is streaming, and give "
+                                "the call no statement_timeout shorter than the standby's delays.")));
+    });
+    throw std::logic_error("unreachable");
+}
+
 BatchResult process_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written,
                           const std::function<void()>& chunk_written,
                           const std::function<void(const BatchResult&)>& outcomes_written) {
@@ -345,9 +368,12 @@ BatchResult process_batch(RunState& state, DueCartQueue& due, const std::functio
             for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
             return result;
         }
-        const auto report = state.channel_halted ? unsent(batch)
-                                                 : send_batch(state, send_plan(state), batch.deliveries, cancel_requested);
-        return finish_batch(state, batch, report, chunk_written, outcomes_written);
+        const auto report = state.channel_halted || batch.unreplicated
+                                ? unsent(batch)
+                                : send_batch(state, send_plan(state), batch.deliveries, cancel_requested);
+        BatchResult result = finish_batch(state, batch, report, chunk_written, outcomes_written);
+        if (batch.unreplicated) raise_unreplicated();
+        return result;
     });
 }
 
@@ -366,6 +392,10 @@ int run_batches(RunState& state, const std::function<void()>& commit,
     };
     DueCartQueue due("", state.scan);
     PreparedBatch current = in_batch_context([&] { return prepare_batch(state, due, commit); });
+    if (current.unreplicated) {
+        release(current);
+        raise_unreplicated();
+    }
     while (!current.carts.empty()) {
         BackgroundSend sending(state, send_plan(state), current.deliveries);
         PreparedBatch next;
@@ -387,6 +417,10 @@ int run_batches(RunState& state, const std::function<void()>& commit,
                                 [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
         if (!interrupted) interrupted = result.interrupted;
+        if (!interrupted && next.unreplicated) {
+            release(next);
+            raise_unreplicated();
+        }
         if (interrupted || result.cancel_pending || state.channel_halted) {
             const BatchResult released = release(next);
             if (!interrupted) interrupted = released.interrupted;

@@ -9,7 +9,7 @@
 # at once while stats and dry runs work. Leaves the test cluster running as it found it.
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
-plan 34
+plan 38
 
 PG_BIN="$(pg_config --bindir)"
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -128,9 +128,31 @@ ok $? "a batch's claim commit waits for the synchronous standby (synchronous_com
 q "ALTER SYSTEM RESET synchronous_standby_names" > /dev/null
 q "SELECT pg_reload_conf()" > /dev/null
 wait "$process"
+
 is "$(q "SELECT string_agg(status, ',') FROM cart_abandon.deliveries")" "sent" "released when the setting goes: sent once"
 is "$(q "SELECT cart_abandon_stats() -> 'replication' ->> 'guarantee'")" "in_flight_window" \
    "no synchronous standby: the stats promise the in-flight window at most"
+
+# --- A cancel of that wait (statement_timeout here) makes PostgreSQL keep the claims' commit
+# local: they are released, not sent (a failover then would send them again), and the call says so.
+make_carts fo_cancel 2
+sent_before=$(received)
+q "ALTER SYSTEM SET synchronous_standby_names = 'ca_absent'" > /dev/null
+q "SELECT pg_reload_conf()" > /dev/null
+PGOPTIONS="-c statement_timeout=2s" psql -X -q -c "CALL cart_abandon_run()" > "$LOCAL_ENV_DIR/cancel.out" 2>&1 &
+cancelled=$!
+sleep 4
+is "$(received)" "$sent_before" "2 s after the wait was cancelled, nothing was sent"
+q "ALTER SYSTEM RESET synchronous_standby_names" > /dev/null  # the release's commit waits too
+q "SELECT pg_reload_conf()" > /dev/null
+wait "$cancelled"
+is "$(grep -c "the claims' wait for the synchronous standby was cancelled; their reminders were not sent" "$LOCAL_ENV_DIR/cancel.out")" "1" \
+   "the call stops with an error that says so"
+is "$(q "SELECT string_agg(status || ':' || attempts, ',') FROM cart_abandon.deliveries WHERE cart_id LIKE 'fo_cancel%'")" "retry:0,retry:0" \
+   "its claims are released, no attempt spent"
+is "$(received)" "$sent_before" "the stand-in received nothing for them"
+q "UPDATE cart SET completed_at = now() WHERE id LIKE 'fo_cancel%'" > /dev/null
+q "DELETE FROM cart_abandon.deliveries WHERE cart_id LIKE 'fo_cancel%'" > /dev/null  # the ledger as the next steps expect it
 
 # --- An ordinary crash still releases the claims that never started: the journal stays (cleared
 # back to its header) between batches, and vouches.
