@@ -59,10 +59,12 @@ trap "preload_cart_abandon on; cleanup" EXIT
 preload_cart_abandon off
 is "$(q "SELECT cart_abandon_stats() -> 'rate_limit'")" '{"per": "call", "max_per_second": 20}' \
    "not preloaded: the stats say the limit holds per call"
-# The token from a file: a token in a configuration file is refused without the preload.
+# The token from a file: a token (or an app secret, for appsecret_proof) in a configuration file
+# is refused without the preload; no app secret here.
 token_file="$PG_DIR/data/rate_token"
 cp "$STANDIN_TOKEN_FILE" "$token_file"; chown postgres: "$token_file" 2>/dev/null; chmod 600 "$token_file"
-with_token_file() { psql -X -q -d "$1" -c "SET cart_abandon.whatsapp_token = ''" -c "SET cart_abandon.whatsapp_token_file = '$token_file'" -c "$2"; }
+with_token_file() { psql -X -q -d "$1" -c "SET cart_abandon.whatsapp_token = ''" -c "SET cart_abandon.whatsapp_token_file = '$token_file'" \
+                        -c "SET cart_abandon.whatsapp_app_secret = ''" -c "$2"; }
 carts d 40
 carts e 40 "$other"
 q "SELECT fixture.standin_reset()" > /dev/null
