@@ -202,10 +202,12 @@ private:
             send_now(fd, connection, control(request));
             return;
         }
-        const bool messages_path = request.method == "POST" && request.path.size() > messages_path_suffix_.size() &&
-                                   request.path.rfind("/v", 0) == 0 &&
-                                   request.path.compare(request.path.size() - messages_path_suffix_.size(),
-                                                        messages_path_suffix_.size(), messages_path_suffix_) == 0;
+        // The query (appsecret_proof) is not part of the path.
+        const std::string path = request.path.substr(0, request.path.find('?'));
+        const bool messages_path = request.method == "POST" && path.size() > messages_path_suffix_.size() &&
+                                   path.rfind("/v", 0) == 0 &&
+                                   path.compare(path.size() - messages_path_suffix_.size(),
+                                                messages_path_suffix_.size(), messages_path_suffix_) == 0;
         std::string response;
         if (!messages_path) {
             response = http_response(404, meta_error(100, "Unknown path components"));
