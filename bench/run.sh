@@ -283,12 +283,13 @@ two_callers() {  # label [settings] -> the rate JSON of both callers' arrivals, 
 }
 two_json=$(two_callers preloaded)
 # Without the preload: a later line of the configuration wins; a token from a configuration file
-# is refused then, so each session reads it from a file.
+# (or an app secret, for appsecret_proof) is refused then, so each session reads the token from a
+# file and sends without an app secret.
 echo "shared_preload_libraries = 'pg_cron,auto_explain'  # bench 4b" >> "$PG_DIR/data/postgresql.conf"
 as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart -l "$PG_LOG" > /dev/null
 cp "$STANDIN_TOKEN_FILE" "$PG_DIR/data/bench_token"; chmod 600 "$PG_DIR/data/bench_token"
 [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR/data/bench_token"
-two_alone_json=$(two_callers not_preloaded "SET cart_abandon.whatsapp_token = ''; SET cart_abandon.whatsapp_token_file = '$PG_DIR/data/bench_token';")
+two_alone_json=$(two_callers not_preloaded "SET cart_abandon.whatsapp_token = ''; SET cart_abandon.whatsapp_token_file = '$PG_DIR/data/bench_token'; SET cart_abandon.whatsapp_app_secret = '';")
 sed -i '/# bench 4b$/d' "$PG_DIR/data/postgresql.conf"
 as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart -l "$PG_LOG" > /dev/null
 record "\"rate_two_callers\": {\"preloaded\": $two_json, \"not_preloaded\": $two_alone_json}"
