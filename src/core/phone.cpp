@@ -133,6 +133,19 @@ std::string normalize(const std::string& raw, const std::string& region, std::st
     }
     std::string e164;
     util.Format(parsed, PhoneNumberUtil::E164, &e164);
+    // libphonenumber's E.164 of a number is not always a fixed point (Mexico's old mobile "1"
+    // after +52 survives one parse, not a second): keep the form that parses to itself, so that
+    // a number normalizes alike however it was typed.
+    PhoneNumber again;
+    if (util.Parse(e164, "ZZ", &again) == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(again) &&
+        can_receive_whatsapp(util.GetNumberType(again))) {
+        std::string again_e164;
+        util.Format(again, PhoneNumberUtil::E164, &again_e164);
+        if (again_e164 != e164) {
+            e164 = again_e164;
+            parsed = again;
+        }
+    }
     if (number_region) {
         util.GetRegionCodeForNumber(parsed, number_region);
         // "ZZ": no region's numbering plan fits; "001": an international network, in no country.

@@ -25,6 +25,15 @@ TEST(Phone, NormalizesTheFormsShoppersType) {
     EXPECT_EQ(e164("07400 123456", "gb"), "+447400123456");
 }
 
+// Found by the phone fuzzer: Mexico's old mobile "1" after +52 survived one parse, not a second,
+// so the same number had two E.164 forms.
+TEST(Phone, TheE164FormIsAFixedPoint) {
+    const std::string first = e164("00 52112323456789", "US");
+    EXPECT_EQ(first, e164(first, ""));
+    EXPECT_EQ(first, "+522323456789");
+    EXPECT_EQ(e164("+52 1 55 1234 5678", ""), e164("+52 55 1234 5678", ""));
+}
+
 TEST(Phone, RefusesWhatCannotBeAWhatsAppRecipient) {
     EXPECT_EQ(e164("", "de"), "refused: empty");
     EXPECT_EQ(e164("call me", "de"), "refused: not a phone number");
