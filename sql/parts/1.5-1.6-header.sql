@@ -6,6 +6,13 @@
 -- part 2: silence is no proof; unknown claims are no longer looked up for reconcile_after.
 DROP INDEX cart_abandon.deliveries_uncertain_idx;
 
+-- A Mexican mobile's E.164 form no longer keeps the old "1" after +52 (libphonenumber drops it on
+-- a second parse; 1.6 keeps the form that parses to itself): opt-outs recorded under the old form
+-- move to the new one, so that the person stays out.
+UPDATE cart_abandon.opt_outs o SET phone = '+52' || substr(o.phone, 5)
+ WHERE o.phone ~ '^\+521[0-9]{10}$'
+   AND NOT EXISTS (SELECT 1 FROM cart_abandon.opt_outs n WHERE n.phone = '+52' || substr(o.phone, 5));
+
 -- part 1: status webhooks that arrive before their send is recorded are kept, then applied.
 CREATE TABLE cart_abandon.kept_statuses (
     id             bigserial   PRIMARY KEY,
@@ -106,3 +113,4 @@ CREATE TABLE cart_abandon.template_status (
 );
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');
 ALTER TABLE cart_abandon.opt_outs ADD COLUMN phone_number_id text;
+

@@ -6,7 +6,7 @@
 set -uo pipefail
 source "$(dirname "$0")/tap.sh"
 source "$(dirname "$0")/schema.sh"
-plan 10
+plan 11
 
 q "CREATE EXTENSION cart_abandon VERSION '1.5'" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.5" "1.5 installs"
@@ -26,6 +26,7 @@ VALUES ('u_1', 1, 'whatsapp', 'sent', 1, '+4915186000001', 'wamid.u1', '49151860
        ('u_3', 1, 'whatsapp', 'unknown', 1, '+4915186000003', NULL, NULL, NULL, '2026-12-01 10:00:00+00', 1, NULL, 'outcome unknown', '1.5');
 INSERT INTO cart_abandon.recovered_carts (cart_id, completed_at, currency_code, value) VALUES ('u_old', now() - interval '2 hours', 'eur', 20.00);
 INSERT INTO cart_abandon.opt_outs (phone, source, reason) VALUES ('+4915186000099', 'manual', 'asked');
+INSERT INTO cart_abandon.opt_outs (phone, source, reason) VALUES ('+5215512345678', 'whatsapp_reply', 'STOP');
 INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '1 hour');
 " > /dev/null
 fingerprint() {
@@ -39,13 +40,18 @@ before=$(fingerprint)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6"
+q "UPDATE cart_abandon.opt_outs SET phone = '+5215512345678' WHERE phone = '+525512345678'" > /dev/null  # for the fingerprint
 is "$(fingerprint)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
+q "UPDATE cart_abandon.opt_outs SET phone = '+525512345678' WHERE phone = '+5215512345678'" > /dev/null
 is "$(q "SELECT cart_abandon_stats() -> 'kept_statuses'")" '{"count": 0, "oldest_received_at": null}' "no status kept yet"
+q "SELECT fixture.make_cart('u_mx', '30 hours', phone => '+52 1 55 1234 5678', country => 'mx')" > /dev/null
 
 q "SELECT fixture.standin_reset()" > /dev/null
 PGOPTIONS="-c client_min_messages=warning" q "CALL cart_abandon_run()" > /dev/null
 is "$(q "SELECT string_agg(cart_id || ':' || status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" \
-   "u_1:sent,u_2:failed,u_3:unknown,u_4:sent" "the 1.6 library sends what was due; 1.5's unknown stays unknown"
+   "u_1:sent,u_2:failed,u_3:unknown,u_4:sent,u_mx:skipped" "the 1.6 library sends what was due; 1.5's unknown stays unknown"
+is "$(q "SELECT skip_reason FROM cart_abandon.deliveries WHERE cart_id = 'u_mx'")" "opted_out" \
+   "a Mexican mobile that opted out under 1.5's form (+521...) stays out under 1.6's (+52...)"
 is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.standin_requests()")" "+4915186000004" "nothing re-sent after the upgrade"
 
 # Its status comes, days late: it settles the unknown row (the callback data names it).
