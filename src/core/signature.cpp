@@ -1,14 +1,13 @@
 #include "signature.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include <algorithm>
 #include <array>
-#include <climits>
 #include <string_view>
 
 #include "error.hpp"
+#include "keyed_hash.hpp"
 
 namespace cart_abandon {
 
@@ -20,15 +19,16 @@ constexpr std::string_view kSpace = " \t\r\n";
 
 using Digest = std::array<unsigned char, kDigestBytes>;
 
-// HMAC-SHA256 of payload keyed with secret; false on an empty or oversized secret or a failure
-// of OpenSSL (HMAC takes the key length as an int).
+// HMAC-SHA256 of payload keyed with secret (core/keyed_hash); false, never an exception, on an
+// empty secret or a failure of OpenSSL.
 bool hmac_sha256(const std::string& payload, const std::string& secret, Digest& out) {
-    if (secret.empty() || secret.size() > std::size_t(INT_MAX)) return false;
-    unsigned int length = 0;
-    const unsigned char* result =
-        HMAC(EVP_sha256(), secret.data(), int(secret.size()), reinterpret_cast<const unsigned char*>(payload.data()),
-             payload.size(), out.data(), &length);
-    return result != nullptr && length == kDigestBytes;
+    try {
+        const std::string digest = cart_abandon::hmac_sha256(secret, payload);
+        std::copy(digest.begin(), digest.end(), out.begin());
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
 }
 
 int hex_value(char c) {

@@ -5,7 +5,6 @@
 
 #include "core/keyed_hash.hpp"
 #include "core/phone.hpp"
-#include "pg/boundary.hpp"
 #include "pg/erasure.hpp"
 #include "pg/spi.hpp"
 
@@ -126,15 +125,7 @@ void erase(const std::vector<std::string>& customer_ids, const std::string& defa
 }  // namespace
 
 void apply_erasures(const std::string& default_region) {
-    {
-        const std::string key = cart_abandon::random_bytes(32);
-        ensure_key_statement.run({guarded([&] {
-            bytea* value = static_cast<bytea*>(palloc(VARHDRSZ + key.size()));
-            SET_VARSIZE(value, VARHDRSZ + key.size());
-            memcpy(VARDATA(value), key.data(), key.size());
-            return PointerGetDatum(value);
-        })});
-    }
+    ensure_key_statement.run({bytea_value(cart_abandon::random_bytes(32))});
     since_statement.execute({});
     const auto checked_at = *cell_timestamp(0, 0);  // deletions stamped later are the next look's
     const auto since = cell_timestamp(0, 1);

@@ -4,6 +4,7 @@
 
 #include "core/keyed_hash.hpp"
 #include "pg/boundary.hpp"
+#include "pg/spi.hpp"
 
 namespace pg {
 
@@ -17,13 +18,7 @@ std::string bytes_argument(FunctionCallInfo fcinfo, int n) {
 }
 
 Datum hmac_sha256_body(FunctionCallInfo fcinfo) {
-    const std::string digest = cart_abandon::hmac_sha256(bytes_argument(fcinfo, 0), bytes_argument(fcinfo, 1));
-    return guarded([&] {
-        bytea* result = static_cast<bytea*>(palloc(VARHDRSZ + digest.size()));
-        SET_VARSIZE(result, VARHDRSZ + digest.size());
-        memcpy(VARDATA(result), digest.data(), digest.size());
-        return PointerGetDatum(result);
-    });
+    return bytea_value(cart_abandon::hmac_sha256(bytes_argument(fcinfo, 0), bytes_argument(fcinfo, 1)));
 }
 
 }  // namespace

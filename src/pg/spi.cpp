@@ -261,6 +261,9 @@ Datum text_value(const std::string& text) {
     return guarded([&] { return PointerGetDatum(cstring_to_text_with_len(text.data(), int(text.size()))); });
 }
 
+// A bytea is a varlena of raw bytes, laid out as text is.
+Datum bytea_value(const std::string& bytes) { return text_value(bytes); }
+
 Datum int_value(int value) { return Int32GetDatum(value); }
 
 Datum int8_value(int64_t value) { return Int64GetDatum(value); }

@@ -73,6 +73,7 @@ void release_result();
 
 // Parameter values (palloc'd in the current memory context).
 Datum text_value(const std::string& text);
+Datum bytea_value(const std::string& bytes);
 Datum int_value(int value);
 Datum int8_value(int64_t value);
 Datum timestamp_value(cart_abandon::Timestamp at);
