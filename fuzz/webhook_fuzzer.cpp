@@ -20,6 +20,8 @@
 #include "core/string_defects.hpp"
 #include "core/webhook.hpp"
 
+#include "../test/unit/signature_header.hpp"
+
 namespace {
 
 using namespace cart_abandon;

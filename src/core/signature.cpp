@@ -79,14 +79,6 @@ std::string hex(const Digest& digest) {
 
 }  // namespace
 
-std::string signature_header(const std::string& payload, const std::string& app_secret) {
-    if (app_secret.empty()) throw Error(ErrorKind::InvalidArgument, "the webhook app secret is empty");
-    Digest digest{};
-    if (!hmac_sha256(payload, app_secret, digest))
-        throw Error(ErrorKind::Internal, "HMAC-SHA256 of the webhook body failed");
-    return std::string(kPrefix) + hex(digest);
-}
-
 std::string appsecret_proof(const std::string& access_token, const std::string& app_secret) {
     if (app_secret.empty()) throw Error(ErrorKind::InvalidArgument, "the app secret is empty");
     Digest digest{};

@@ -14,11 +14,6 @@ namespace cart_abandon {
 // the library: a body that cannot be verified is refused.
 bool signature_matches(const std::string& payload, const std::string& header, const std::string& app_secret);
 
-// The header value Meta would send for `payload`: `sha256=` and 64 lower-case hex digits.
-// Throws Error InvalidArgument for an empty secret (it could never match) and Internal when
-// OpenSSL fails; neither message holds the secret.
-std::string signature_header(const std::string& payload, const std::string& app_secret);
-
 // appsecret_proof for a Graph request (Meta's "Securing Requests"): 64 lower-case hex digits of
 // HMAC-SHA256 of `access_token` keyed with `app_secret`. Apps with "Require App Secret" refuse
 // every call without it. Throws Error InvalidArgument for an empty secret and Internal when

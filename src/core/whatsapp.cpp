@@ -89,10 +89,6 @@ std::optional<CallbackData> parse_callback_data(const std::string& data) {
     return CallbackData{std::stoll(id), std::stoll(claimed_at)};
 }
 
-bool is_known_endpoint(const std::string& endpoint) {
-    return endpoint == "messages" || endpoint == "marketing_messages";
-}
-
 std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id,
                                   const std::string& endpoint) {
     std::string url = api_url;

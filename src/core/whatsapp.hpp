@@ -33,10 +33,6 @@ std::string callback_data(long long delivery_id, long long claimed_at_us);
 // nullopt for anything else: another sender's data on the same number.
 std::optional<CallbackData> parse_callback_data(const std::string& data);
 
-// The two endpoints that send a template (Meta's Cloud API reference): `messages`, and
-// `marketing_messages` (the Marketing Messages API, same body; the one 131063 asks for).
-bool is_known_endpoint(const std::string& endpoint);
-
 // POST target: {api_url}/{phone_number_id}/{endpoint}
 std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id,
                                   const std::string& endpoint = "messages");

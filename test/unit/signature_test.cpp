@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/signature.hpp"
+#include "signature_header.hpp"
 
 using namespace cart_abandon;
 

@@ -42,9 +42,6 @@ TEST(Url, JoinsBaseIdAndEndpoint) {
               "https://graph.facebook.com/v25.0/123/messages");
     EXPECT_EQ(whatsapp_messages_url("https://graph.facebook.com/v25.0", "123", "marketing_messages"),
               "https://graph.facebook.com/v25.0/123/marketing_messages");
-    EXPECT_TRUE(is_known_endpoint("messages"));
-    EXPECT_TRUE(is_known_endpoint("marketing_messages"));
-    EXPECT_FALSE(is_known_endpoint("Messages"));
 }
 
 TEST(Classify, SuccessKeepsTheWamidAndWaId) {
