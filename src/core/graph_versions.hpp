@@ -1,5 +1,5 @@
 // Graph API versions and how long Meta serves them (Meta's Platform Versioning page and version
-// table, as restated in shared/reference/whatsapp-cloud-api.md). Once a version is no longer
+// table, as restated in docs/whatsapp-cloud-api.md). Once a version is no longer
 // served, Meta routes calls made to it to the next oldest usable version: a silent upgrade, not an
 // error. So a sender must warn ahead of the date, not wait for a failure.
 #pragma once

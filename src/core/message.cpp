@@ -310,7 +310,7 @@ std::string cart_link(const std::string& pattern, const std::string& cart_id) {
 
 namespace {
 
-// Meanings from the error table of shared/reference/whatsapp-cloud-api.md, in its order.
+// Meanings from the error table of docs/whatsapp-cloud-api.md, in its order.
 const char* error_meaning(long code) {
     switch (code) {
         case 130429: return "rate limit";

@@ -39,7 +39,7 @@ std::string cart_link(const std::string& pattern, const std::string& cart_id);
 // A short fixed English description of a Meta error code, for cart metadata that Medusa's public
 // Store API exposes: only the code's digits and fixed words, never provider text, trace ids or
 // numbers. 0 (no Meta code: an HTTP or transport failure) is "sending failed"; a code not in
-// shared/reference/whatsapp-cloud-api.md's table is "Meta error <code>".
+// docs/whatsapp-cloud-api.md's table is "Meta error <code>".
 std::string error_summary(long meta_error_code);
 
 }  // namespace cart_abandon

@@ -1,6 +1,6 @@
 // Whether an inbound WhatsApp message asks to stop. WhatsApp's Business Messaging Policy obliges
 // a business to honour every opt-out request, a "STOP" reply as much as the "Stop promotions"
-// button (shared/reference/whatsapp-cloud-api.md, "Limits"); Meta names no keywords, so the list
+// button (docs/whatsapp-cloud-api.md, "Limits"); Meta names no keywords, so the list
 // is ours (see opt_out_text.cpp).
 #pragma once
 

@@ -62,7 +62,7 @@ private:
 // idle for longer does not bank a burst: the next start is spaced from now. So every start is at
 // most kCatchUp after its slot, and slots are a spacing apart: a one-second window holds at most
 // (1 s + kCatchUp) / spacing starts, under the rate thanks to kWindowMargin. (Catching up a whole
-// spacing, as before, let a poll late by almost one put rate + 1 into a window at low rates.)
+// spacing would let a poll late by almost one put rate + 1 into a window at low rates.)
 // All in nanoseconds of the steady clock.
 bool next_start_after(int64_t next, int64_t now, int64_t spacing, int64_t& following);
 

@@ -1,6 +1,6 @@
 // Meta's webhook signature: every POST to the callback carries `X-Hub-Signature-256:
 // sha256=<hex HMAC-SHA256 of the raw body, keyed with the app secret>` (Meta's webhook
-// reference, "Validating payloads"; shared/reference/whatsapp-cloud-api.md, "Webhooks").
+// reference, "Validating payloads"; docs/whatsapp-cloud-api.md, "Webhooks").
 #pragma once
 
 #include <string>

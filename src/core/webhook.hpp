@@ -1,7 +1,7 @@
 // What Meta POSTs to the webhook callback of a WhatsApp Business Account, read into the updates
 // the sender acts on: delivery statuses of its messages, marketing opt-outs and opt-ins set in
 // WhatsApp, and "STOP" replies. Shapes from Meta's webhook reference for the Cloud API (May 2026),
-// restated in shared/reference/whatsapp-cloud-api.md, "Webhooks: Meta's side of the story".
+// restated in docs/whatsapp-cloud-api.md, "Webhooks: Meta's side of the story".
 // Verify the body with core/signature.hpp before parsing it.
 #pragma once
 

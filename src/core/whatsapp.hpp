@@ -1,5 +1,5 @@
 // The WhatsApp Cloud API as a sender sees it: the template request, and what each answer means
-// (see shared/reference/whatsapp-cloud-api.md for the error-code table followed here).
+// (see docs/whatsapp-cloud-api.md for the error-code table followed here).
 #pragma once
 
 #include <cstddef>
@@ -90,7 +90,7 @@ std::string channel_pause_advice(long code, long subcode);
 // is known: every send of the number waits, and the request spends no attempt.
 bool is_account_rate_limit(const DeliveryOutcome& outcome);
 
-// Whether Meta's error table (as this version knows it, shared/reference/whatsapp-cloud-api.md)
+// Whether Meta's error table (as this version knows it, docs/whatsapp-cloud-api.md)
 // names `code`. A code it does not name says nothing about the cart yet.
 bool is_listed_code(long code);
 
@@ -103,7 +103,7 @@ bool is_unlisted_failure(const DeliveryOutcome& outcome);
 // throttle answered, less the last one when it is the stage's free retry of an unlisted code.
 int attempts_spent(const DeliveryOutcome& outcome, bool free_retry);
 
-// What Meta's error code means for the sender (the table in shared/reference/whatsapp-cloud-api.md),
+// What Meta's error code means for the sender (the table in docs/whatsapp-cloud-api.md),
 // whether it came in the send's answer or in a failed status webhook.
 OutcomeKind classify_error_code(long code, long subcode = 0);
 

@@ -60,8 +60,8 @@ struct CandidateScan {
 // The carts that have a stage due by the same rule as cart_abandon::due_stage (open, with a
 // live line item), in id order after a cursor, a batch at a time. Finding the candidates (index
 // range scans over every cart active in the scanned times) is the costly part, so it is done
-// once per kCandidateChunk candidates, not once per batch: a backlog of 30,000 due carts cost
-// 70 ms per 1,000-cart batch to select before. A cart that becomes a candidate after the
+// once per kCandidateChunk candidates, not once per batch, where a backlog would pay it again
+// for every batch. A cart that becomes a candidate after the
 // chunk holding its id was collected waits for the next run, whose scan covers it.
 class DueCartQueue {
 public:

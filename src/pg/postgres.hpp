@@ -1,4 +1,5 @@
-// The one place PostgreSQL's C headers are included. Include it after every standard C++
+// The PostgreSQL C headers most of src/pg needs; a file that needs more (background workers,
+// shared memory, the GUC table) adds them after this one. Include it after every standard C++
 // header: port.h turns printf and friends into macros that would break <cstdio> and others.
 #pragma once
 

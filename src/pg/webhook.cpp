@@ -33,7 +33,7 @@ cart_abandon::Timestamp from_unix_seconds(int64_t seconds) {
     return cart_abandon::Timestamp(std::chrono::seconds(seconds));
 }
 
-// What a failed status does to its stage (Meta's error table; shared/reference/whatsapp-cloud-api.md).
+// What a failed status does to its stage (Meta's error table; docs/whatsapp-cloud-api.md).
 // A code the table does not name is rechecked: the stage's first such answer is a retry that
 // spends no attempt, a second one closes it. 130497 retries: that country's carts are held
 // (cart_abandon.restricted_countries) until Meta lets the business message it again.

@@ -1,6 +1,6 @@
 """What Meta's Cloud API checks in a template send, and how it answers: error bodies, the template
 catalogue, recipients (`to` and the `wa_id` Meta gives back). No HTTP here: whatsapp_standin.py
-serves it. Source: /work/shared/reference/whatsapp-cloud-api.md (Meta's documented behaviour).
+serves it. Source: docs/whatsapp-cloud-api.md (Meta's documented behaviour).
 """
 
 import hashlib

@@ -5,7 +5,7 @@ It checks template sends the way Meta does (bearer token, phone-number id, JSON 
 template names and languages, parameter counts and text, the recipient), answers in Meta's success
 and error formats, can be told to fail in each documented way, records every request, and produces
 Meta's signed webhooks (statuses, inbound messages, user_preferences). What it mirrors is
-/work/shared/reference/whatsapp-cloud-api.md. Loopback only.
+docs/whatsapp-cloud-api.md. Loopback only.
 
     whatsapp_standin.py --port 0 --port-file FILE --token-file FILE --phone-number-id ID
         [--app-secret-file FILE]         webhooks on, signed with this secret (never printed)

@@ -243,7 +243,7 @@ TEST(ErrorSummary, FixedWordsForEveryCodeInTheTable) {
     EXPECT_EQ(error_summary(190), "Meta error 190: access token expired or invalid");
     EXPECT_EQ(error_summary(250), "Meta error 250: permission denied");
     EXPECT_EQ(error_summary(0), "sending failed");
-    // shared/reference/whatsapp-cloud-api.md's error table, every code (200-299 as 200 and 299).
+    // docs/whatsapp-cloud-api.md's error table, every code (200-299 as 200 and 299).
     for (long code : {130429L, 131056L, 4L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L, 131049L, 131050L,
                       131026L, 130472L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 132000L, 132001L,
                       132005L, 132007L, 132012L, 132018L, 132015L, 132016L, 131063L, 131064L, 131005L, 10L, 200L,
