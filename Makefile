@@ -32,7 +32,7 @@ endif
 PG_CPPFLAGS = -isystem $(PG_INCLUDEDIR_SERVER) -Isrc
 PG_CXXFLAGS = -std=c++17 $(WARNINGS)
 # ICU for Unicode properties, grapheme breaks, case folding, time zones and currencies (PostgreSQL
-# links the same ICU); libcrypto for the HMAC-SHA256 of webhook signatures.
+# links the same ICU); libcrypto for HMAC-SHA256 (webhook signatures) and base64 (the cursor).
 SHLIB_LINK = -lcurl -lphonenumber -licui18n -licuuc -lcrypto -lstdc++
 
 # PGXS would also compile LLVM bitcode for JIT inlining with clang, which neither needs nor

@@ -81,6 +81,16 @@ TEST(Base64, RejectsEveryMalformedText) {
     EXPECT_FALSE(base64_decode(std::string("YWJj\0", 5)).has_value());
 }
 
+TEST(Base64, LongTextsAsShortOnes) {
+    std::string bytes, text;
+    for (int i = 0; i < 2500000; ++i) bytes += "abc", text += "YWJj";
+    bytes += 'a', text += "YQ==";
+    EXPECT_EQ(base64_encode(bytes), text);
+    EXPECT_EQ(base64_decode(text), bytes);
+    text[text.size() / 2] = '=';
+    EXPECT_FALSE(base64_decode(text).has_value());
+}
+
 TEST(Base64, AcceptsMissingPaddingAndRejectsGarbage) {
     EXPECT_EQ(base64_decode("YWI").value(), "ab");
     EXPECT_EQ(base64_decode("YWI=").value(), "ab");
