@@ -228,6 +228,33 @@ TEST(CartLink, EncodesNonAsciiAndWhatAUriCannotHoldRaw) {
     EXPECT_EQ(cart_link("https://s.example/\xff/{cart_id}", "c1"), "https://s.example/%FF/c1") << "invalid byte";
 }
 
+// Every byte in the cart id and inside the pattern: RFC 3986's unreserved characters stay in the
+// id, the rest is %XX in upper case (Python's urllib.parse.quote(bytes(range(256)), safe='')).
+TEST(CartLink, EncodesEveryByteOfTheIdAndOfThePattern) {
+    std::string every_byte;
+    for (int byte = 0; byte < 256; ++byte) every_byte += char(byte);
+    EXPECT_EQ(cart_link("{cart_id}", every_byte),
+              "%00%01%02%03%04%05%06%07%08%09%0A%0B%0C%0D%0E%0F%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F"
+              "%20%21%22%23%24%25%26%27%28%29%2A%2B%2C-.%2F0123456789%3A%3B%3C%3D%3E%3F%40ABCDEFGHIJKLMNOPQRSTU"
+              "VWXYZ%5B%5C%5D%5E_%60abcdefghijklmnopqrstuvwxyz%7B%7C%7D~%7F%80%81%82%83%84%85%86%87%88%89%8A%8B"
+              "%8C%8D%8E%8F%90%91%92%93%94%95%96%97%98%99%9A%9B%9C%9D%9E%9F%A0%A1%A2%A3%A4%A5%A6%A7%A8%A9%AA%AB"
+              "%AC%AD%AE%AF%B0%B1%B2%B3%B4%B5%B6%B7%B8%B9%BA%BB%BC%BD%BE%BF%C0%C1%C2%C3%C4%C5%C6%C7%C8%C9%CA%CB"
+              "%CC%CD%CE%CF%D0%D1%D2%D3%D4%D5%D6%D7%D8%D9%DA%DB%DC%DD%DE%DF%E0%E1%E2%E3%E4%E5%E6%E7%E8%E9%EA%EB"
+              "%EC%ED%EE%EF%F0%F1%F2%F3%F4%F5%F6%F7%F8%F9%FA%FB%FC%FD%FE%FF");
+    EXPECT_EQ(cart_link("a" + every_byte + "{cart_id}", "c1"),
+              "a"
+              "%00%01%02%03%04%05%06%07%08%09%0A%0B%0C%0D%0E%0F%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F"
+              "%20!%22#$%25&'()*+,-./0123456789:;%3C=%3E\?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[%5C]%5E_%60abcdefghijklmno"
+              "pqrstuvwxyz%7B%7C%7D~%7F%80%81%82%83%84%85%86%87%88%89%8A%8B%8C%8D%8E%8F%90%91%92%93%94%95%96%97"
+              "%98%99%9A%9B%9C%9D%9E%9F%A0%A1%A2%A3%A4%A5%A6%A7%A8%A9%AA%AB%AC%AD%AE%AF%B0%B1%B2%B3%B4%B5%B6%B7"
+              "%B8%B9%BA%BB%BC%BD%BE%BF%C0%C1%C2%C3%C4%C5%C6%C7%C8%C9%CA%CB%CC%CD%CE%CF%D0%D1%D2%D3%D4%D5%D6%D7"
+              "%D8%D9%DA%DB%DC%DD%DE%DF%E0%E1%E2%E3%E4%E5%E6%E7%E8%E9%EA%EB%EC%ED%EE%EF%F0%F1%F2%F3%F4%F5%F6%F7"
+              "%F8%F9%FA%FB%FC%FD%FE%FF"
+              "c1");
+    EXPECT_EQ(cart_link("{cart_id}", ""), "");
+    EXPECT_EQ(cart_link("https://s.example/{cart_id}", std::string("a\0b", 3)), "https://s.example/a%00b");
+}
+
 TEST(CartLink, KeepsPercentEscapesAndEncodesStrayPercents) {
     EXPECT_EQ(cart_link("https://s.example/a%20b/{cart_id}?d=50%&e=%zz&f=%4", "c1"),
               "https://s.example/a%20b/c1?d=50%25&e=%25zz&f=%254");
