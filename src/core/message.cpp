@@ -1,5 +1,6 @@
 #include "message.hpp"
 
+#include <curl/curl.h>
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
@@ -10,6 +11,7 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string_view>
 
 namespace cart_abandon {
@@ -208,11 +210,17 @@ std::string cut_between_clusters(const std::string& text, std::size_t max_chars)
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
 
-void append_percent_encoded(std::string& out, uint8_t byte) {
-    static const char kHex[] = "0123456789ABCDEF";
-    out += '%';
-    out += kHex[byte >> 4];
-    out += kHex[byte & 15];
+// RFC 3986's unreserved characters as they are, every other byte as %XX (upper case).
+void append_percent_encoded(std::string& out, std::string_view bytes) {
+    // curl_easy_escape takes an int length (0 meaning strlen): longer texts go in pieces.
+    constexpr std::size_t kPiece = 1 << 30;
+    for (std::size_t at = 0; at < bytes.size(); at += kPiece) {
+        const std::string_view piece = bytes.substr(at, kPiece);
+        char* escaped = curl_easy_escape(nullptr, piece.data(), int(piece.size()));
+        if (!escaped) throw std::bad_alloc();
+        out += escaped;
+        curl_free(escaped);
+    }
 }
 
 // Part of a link pattern between placeholders, as a URI: see cart_link in the header.
@@ -226,7 +234,7 @@ void append_uri_text(std::string& out, const std::string& text) {
         if (raw)
             out += char(c);
         else
-            append_percent_encoded(out, c);
+            append_percent_encoded(out, text.substr(i, 1));
     }
 }
 
@@ -268,13 +276,7 @@ std::string choose_customer_name(const std::vector<std::string>& names_in_order,
 
 std::string cart_link(const std::string& pattern, const std::string& cart_id) {
     std::string encoded;
-    for (unsigned char c : cart_id) {
-        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_' ||
-            c == '.' || c == '~')
-            encoded += char(c);
-        else
-            append_percent_encoded(encoded, c);
-    }
+    append_percent_encoded(encoded, cart_id);
 
     // Trim invisible code points at both ends of the pattern.
     const auto* bytes = reinterpret_cast<const uint8_t*>(pattern.data());
