@@ -1,6 +1,7 @@
 # cart_abandon: PGXS build of a C++17 PostgreSQL extension.
 #   make && make install        build and install into the server found by pg_config
 #   make unittest               build and run the GoogleTest suite of the PostgreSQL-free core
+#   make check-no-postgres      every core header free of PostgreSQL's (src/core/no_postgres.hpp)
 #   make WERROR=1 ...           warnings are errors (what CI does)
 #   make soak                   30 min of mixed load with core dumps on (SOAK_SECONDS=120 for less)
 
@@ -83,6 +84,29 @@ unittest: $(UNIT_BUILD)/core_tests
 unittest-sanitized:
 	$(MAKE) unittest UNIT_BUILD=build/unit-sanitized \
 	    UNIT_EXTRA_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+
+# ---- the core stays PostgreSQL-free (src/core/no_postgres.hpp): every header of src/core
+# includes the guard first, compiles on its own with the server's headers on the include path yet
+# without them (the guard again at the end proves none came in, even indirectly), and the guard
+# stops a build where a PostgreSQL header came first. Syntax only, two at a time: a few seconds.
+CORE_HEADERS := $(filter-out src/core/no_postgres.hpp,$(sort $(wildcard src/core/*.hpp)))
+NO_POSTGRES_CXX = $(CXX) -std=c++17 $(WARNINGS) -fsyntax-only -Isrc -isystem $(PG_INCLUDEDIR_SERVER) -x c++ -
+
+.PHONY: check-no-postgres
+check-no-postgres:
+	@status=0; \
+	for header in $(CORE_HEADERS); do \
+	    first=$$(grep -m1 '^#include' $$header); \
+	    [ "$$first" = '#include "no_postgres.hpp"' ] || { echo "$$header: its first #include is not \"no_postgres.hpp\""; status=1; }; \
+	done; \
+	printf '%s\n' $(CORE_HEADERS:src/%=%) | xargs -P 2 -I{} sh -c \
+	    'printf "#include \"%s\"\n#include \"core/no_postgres.hpp\"\n" {} | $(NO_POSTGRES_CXX) || { echo "{}: does not compile alone without PostgreSQL"; exit 1; }' \
+	    || status=1; \
+	if printf '#include "postgres.h"\n#include "core/error.hpp"\n' | $(NO_POSTGRES_CXX) 2>/dev/null; then \
+	    echo "core/no_postgres.hpp: a core header after postgres.h compiled: the guard does not fire"; status=1; \
+	fi; \
+	[ $$status -eq 0 ] && echo "check-no-postgres: $(words $(CORE_HEADERS)) core headers free of PostgreSQL, the guard fires"; \
+	exit $$status
 
 clean: clean-unit
 .PHONY: clean-unit

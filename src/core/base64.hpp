@@ -1,6 +1,8 @@
 // Standard base64 (RFC 4648 section 4) with optional padding on input.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <optional>
 #include <string>
 

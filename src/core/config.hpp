@@ -2,6 +2,8 @@
 // validated configuration one call runs with.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>

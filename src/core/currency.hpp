@@ -1,6 +1,8 @@
 // Currency facts from ICU's data (CLDR, ISO 4217).
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 
 namespace cart_abandon {

@@ -1,6 +1,8 @@
 // The keyset cursor: base64 of the JSON object {"id": "<cart id>"} (the seed's format).
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 
 namespace cart_abandon {

@@ -6,6 +6,8 @@
 // further start while the requests in flight finish.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <chrono>
 #include <functional>
 #include <string>

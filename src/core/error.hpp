@@ -2,6 +2,8 @@
 // the core itself knows nothing of PostgreSQL.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <stdexcept>
 #include <string>
 

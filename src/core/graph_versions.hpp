@@ -4,6 +4,8 @@
 // error. So a sender must warn ahead of the date, not wait for a failure.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>

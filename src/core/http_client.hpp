@@ -3,6 +3,8 @@
 // and are collected as they finish. What to send when is the delivery engine's business.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <functional>

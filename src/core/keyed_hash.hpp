@@ -2,6 +2,8 @@
 // people): HMAC-SHA256 (RFC 2104) and random keys, both from OpenSSL.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstddef>
 #include <string>
 

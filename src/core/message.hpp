@@ -2,6 +2,8 @@
 // shopper-typed text can never make Meta reject the template.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 #include <vector>
 

@@ -4,6 +4,8 @@
 // is ours (see opt_out_text.cpp).
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 
 namespace cart_abandon {

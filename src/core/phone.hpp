@@ -1,6 +1,8 @@
 // Phone numbers as shoppers type them, turned into E.164 with Google's libphonenumber.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 #include <vector>
 

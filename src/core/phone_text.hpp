@@ -2,6 +2,8 @@
 // removed (ICU's Unicode properties decide what is invisible) and a "00" prefix located.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstddef>
 #include <string>
 

@@ -3,6 +3,8 @@
 // authoritative decision made on the facts that query returns.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -2,6 +2,8 @@
 // {"firstSent": true, "firstSentAt": "2026-11-24T10:00:00.000Z", "secondSent": ..., ...}.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <optional>
 #include <string>
 

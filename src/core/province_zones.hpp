@@ -3,6 +3,8 @@
 // recipient_time_zones (quiet_hours.hpp); exposed for its tests.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 #include <vector>
 

@@ -2,6 +2,8 @@
 // due cart is checked against them in memory instead of by a query per cart.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 #include <unordered_map>
 

@@ -4,6 +4,8 @@
 // of tzdata (icu::TimeZone::getTZDataVersion()), which can be older than PostgreSQL's.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 #include <vector>
 

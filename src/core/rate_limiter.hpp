@@ -9,6 +9,8 @@
 // caller that stops wastes no slot.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>

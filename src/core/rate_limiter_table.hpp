@@ -6,6 +6,8 @@
 // call PostgreSQL can use it.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>

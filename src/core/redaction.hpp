@@ -5,6 +5,8 @@
 // a secret behind.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstddef>
 #include <string>
 #include <vector>

@@ -2,6 +2,8 @@
 // proxies send odd values; none may overflow a wait or make it negative.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <ctime>
 #include <string>
 

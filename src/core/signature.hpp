@@ -3,6 +3,8 @@
 // reference, "Validating payloads"; docs/whatsapp-cloud-api.md, "Webhooks").
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <string>
 
 namespace cart_abandon {

@@ -9,6 +9,8 @@
 // released on its word. So the journal exists before any claim of its session is committed.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>

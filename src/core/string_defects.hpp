@@ -4,6 +4,8 @@
 // so that one bad string costs its own item (webhook.cpp), not the whole body.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstddef>
 #include <string>
 #include <vector>

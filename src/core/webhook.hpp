@@ -5,6 +5,8 @@
 // Verify the body with core/signature.hpp before parsing it.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>

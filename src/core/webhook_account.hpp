@@ -5,6 +5,8 @@
 // without spending a request. Read by core/webhook.cpp into WebhookBatch.
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>

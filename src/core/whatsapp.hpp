@@ -2,6 +2,8 @@
 // (see docs/whatsapp-cloud-api.md for the error-code table followed here).
 #pragma once
 
+#include "no_postgres.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>

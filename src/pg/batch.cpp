@@ -12,16 +12,16 @@
 #include "core/delivery_engine.hpp"
 #include "pg/batch.hpp"
 #include "pg/batch_follow_ups.hpp"
-#include "pg/boundary.hpp"
 #include "pg/decisions.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
 #include "pg/meta_limits.hpp"
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
-#include "pg/subtransaction.hpp"
 #include "pg/sync_replication.hpp"
 #include "pg/uncertain_claims.hpp"
+#include "pg/boundary.hpp"
+#include "pg/subtransaction.hpp"
 
 namespace pg {
 

@@ -1,11 +1,11 @@
 // What follows from a batch's committed outcomes (see batch_follow_ups.hpp).
 #include "pg/batch_follow_ups.hpp"
 #include "core/whatsapp.hpp"
-#include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
 #include "pg/kept_statuses.hpp"
 #include "pg/ledger.hpp"
 #include "pg/meta_limits.hpp"
+#include "pg/boundary.hpp"
 #include "pg/subtransaction.hpp"
 
 namespace pg {

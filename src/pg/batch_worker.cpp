@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "pg/sending.hpp"
 #include "pg/batch_worker.hpp"
 #include "pg/boundary.hpp"
-#include "pg/sending.hpp"
 
 extern "C" {
 #include "libpq/pqformat.h"

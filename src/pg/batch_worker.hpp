@@ -13,8 +13,8 @@
 
 #include <vector>
 
-#include "pg/postgres.hpp"
 #include "pg/process.hpp"
+#include "pg/postgres.hpp"
 
 namespace pg {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "pg/process.hpp"
 #include "pg/batch_worker.hpp"
 #include "pg/boundary.hpp"
-#include "pg/process.hpp"
 
 extern "C" {
 #include "libpq/pqformat.h"

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
 #include "pg/spi.hpp"
+#include "pg/boundary.hpp"
 #include "pg/subtransaction.hpp"
 
 namespace pg {

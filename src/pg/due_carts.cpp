@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "pg/boundary.hpp"
 #include "pg/cart_standing.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/settings.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "core/graph_versions.hpp"
-#include "pg/boundary.hpp"
 #include "pg/graph_version.hpp"
 #include "pg/settings.hpp"
+#include "pg/boundary.hpp"
 
 extern "C" {
 #include <utils/jsonb.h>

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/kept_statuses.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "core/keyed_hash.hpp"
-#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
+#include "pg/boundary.hpp"
 
 namespace pg {
 

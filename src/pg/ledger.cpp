@@ -3,10 +3,10 @@
 #include <vector>
 
 
-#include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
 #include "pg/uncertain_claims.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {

@@ -1,8 +1,8 @@
 // The library's entry: module magic, settings, and the small SQL helpers.
 #include "core/currency.hpp"
-#include "pg/boundary.hpp"
 #include "pg/settings.hpp"
 #include "pg/shared_limiter.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {

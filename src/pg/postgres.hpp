@@ -1,6 +1,8 @@
 // The PostgreSQL C headers most of src/pg needs; a file that needs more (background workers,
 // shared memory, the GUC table) adds them after this one. Include it after every standard C++
-// header: port.h turns printf and friends into macros that would break <cstdio> and others.
+// header (port.h turns printf and friends into macros that would break <cstdio> and others) and
+// after every header of src/core, which refuse to follow it (core/no_postgres.hpp): so in src/pg,
+// the headers that bring it in (boundary, spi, arguments, subtransaction, batch_worker) come last.
 #pragma once
 
 extern "C" {

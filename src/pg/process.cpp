@@ -6,18 +6,18 @@
 
 #include "core/cursor.hpp"
 #include "core/error.hpp"
-#include "pg/arguments.hpp"
 #include "pg/batch.hpp"
-#include "pg/batch_worker.hpp"
-#include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/erasure.hpp"
 #include "pg/ledger.hpp"
 #include "pg/kept_statuses.hpp"
 #include "pg/process.hpp"
 #include "pg/settings.hpp"
-#include "pg/spi.hpp"
 #include "pg/uncertain_claims.hpp"
+#include "pg/arguments.hpp"
+#include "pg/batch_worker.hpp"
+#include "pg/boundary.hpp"
+#include "pg/spi.hpp"
 
 extern "C" {
 #include "utils/snapmgr.h"

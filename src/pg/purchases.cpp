@@ -1,8 +1,8 @@
 #include <string>
 
 #include "core/phone.hpp"
-#include "pg/boundary.hpp"
 #include "pg/purchases.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {

@@ -2,9 +2,9 @@
 #include <string>
 #include <vector>
 
-#include "pg/boundary.hpp"
 #include "pg/recoveries.hpp"
 #include "pg/spi.hpp"
+#include "pg/boundary.hpp"
 
 namespace pg {
 

@@ -5,9 +5,7 @@
 
 #include "core/cursor.hpp"
 #include "core/error.hpp"
-#include "pg/arguments.hpp"
 #include "pg/batch.hpp"
-#include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
 #include "pg/erasure.hpp"
 #include "pg/recoveries.hpp"
@@ -18,6 +16,8 @@
 #include "pg/runs.hpp"
 #include "pg/settings.hpp"
 #include "pg/uncertain_claims.hpp"
+#include "pg/arguments.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {

@@ -2,9 +2,9 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "pg/boundary.hpp"
 #include "pg/settings.hpp"
 #include "pg/runs.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {

@@ -5,11 +5,11 @@
 #include <stdexcept>
 
 #include "core/start_journal.hpp"
-#include "pg/boundary.hpp"
 #include "pg/sending.hpp"
 #include "pg/settings.hpp"
 #include "pg/shared_limiter.hpp"
 #include "pg/uncertain_claims.hpp"
+#include "pg/boundary.hpp"
 
 namespace pg {
 

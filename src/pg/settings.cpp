@@ -8,8 +8,8 @@
 #include "core/phone.hpp"
 #include "core/quiet_hours.hpp"
 
-#include "pg/boundary.hpp"
 #include "pg/settings.hpp"
+#include "pg/boundary.hpp"
 
 // The GUC table (each setting's source), for exposed_secrets(); a C header without extern "C".
 extern "C" {

@@ -1,9 +1,9 @@
 #include <new>
 
 #include "core/rate_limiter_table.hpp"
-#include "pg/boundary.hpp"
 #include "pg/shared_limiter.hpp"
 #include "pg/spi.hpp"
+#include "pg/boundary.hpp"
 
 extern "C" {
 #include "storage/ipc.h"

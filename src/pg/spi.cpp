@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "pg/boundary.hpp"
 #include "pg/settings.hpp"
+#include "pg/boundary.hpp"
 #include "pg/spi.hpp"
 
 namespace pg {

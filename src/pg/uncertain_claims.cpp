@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "core/start_journal.hpp"
-#include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
-#include "pg/spi.hpp"
 #include "pg/uncertain_claims.hpp"
+#include "pg/boundary.hpp"
+#include "pg/spi.hpp"
 
 extern "C" {
 #include "access/xlog.h"

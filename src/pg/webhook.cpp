@@ -11,15 +11,15 @@
 #include "core/signature.hpp"
 #include "core/webhook.hpp"
 #include "core/whatsapp.hpp"
-#include "pg/arguments.hpp"
-#include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
 #include "pg/meta_limits.hpp"
 #include "pg/settings.hpp"
-#include "pg/spi.hpp"
 #include "pg/webhook_ledger.hpp"
+#include "pg/arguments.hpp"
+#include "pg/boundary.hpp"
+#include "pg/spi.hpp"
 
 namespace pg {
 

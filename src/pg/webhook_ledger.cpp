@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "core/whatsapp.hpp"
-#include "pg/boundary.hpp"
 #include "pg/due_carts.hpp"
 #include "pg/ledger.hpp"
-#include "pg/spi.hpp"
 #include "pg/webhook_ledger.hpp"
+#include "pg/boundary.hpp"
+#include "pg/spi.hpp"
 
 namespace pg {
 
