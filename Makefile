@@ -17,8 +17,10 @@ DATA = sql/cart_abandon--1.0.sql sql/cart_abandon--1.1.sql sql/cart_abandon--1.0
        sql/cart_abandon--1.6.sql sql/cart_abandon--1.5--1.6.sql
 PGFILEDESC = "cart_abandon - abandoned-cart WhatsApp reminders for Medusa v2"
 
-CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
-PG_SRCS := $(sort $(wildcard src/pg/*.cpp))
+# Every source below src/core and src/pg, subfolders included.
+CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
+PG_SRCS := $(sort $(shell find src/pg -name '*.cpp'))
+CORE_HPPS := $(sort $(shell find src/core -name '*.hpp'))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 PG_CONFIG ?= pg_config
@@ -65,11 +67,11 @@ UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 $(WARNINGS) -g -O1 -Isrc $(UNIT_EXTRA_FLAGS)
 UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber -licui18n -licuuc -lcrypto
 
-$(UNIT_BUILD)/core/%.o: src/core/%.cpp $(wildcard src/core/*.hpp)
+$(UNIT_BUILD)/core/%.o: src/core/%.cpp $(CORE_HPPS)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 
-$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(wildcard src/core/*.hpp) $(wildcard test/unit/*.hpp)
+$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(CORE_HPPS) $(wildcard test/unit/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 
@@ -89,15 +91,15 @@ unittest-sanitized:
 # includes the guard first, compiles on its own with the server's headers on the include path yet
 # without them (the guard again at the end proves none came in, even indirectly), and the guard
 # stops a build where a PostgreSQL header came first. Syntax only, two at a time: a few seconds.
-CORE_HEADERS := $(filter-out src/core/no_postgres.hpp,$(sort $(wildcard src/core/*.hpp)))
+CORE_HEADERS := $(filter-out src/core/no_postgres.hpp,$(CORE_HPPS))
 NO_POSTGRES_CXX = $(CXX) -std=c++17 $(WARNINGS) -fsyntax-only -Isrc -isystem $(PG_INCLUDEDIR_SERVER) -x c++ -
 
 .PHONY: check-no-postgres
 check-no-postgres:
 	@status=0; \
 	for header in $(CORE_HEADERS); do \
-	    first=$$(grep -m1 '^#include' $$header); \
-	    [ "$$first" = '#include "no_postgres.hpp"' ] || { echo "$$header: its first #include is not \"no_postgres.hpp\""; status=1; }; \
+	    grep -m1 '^#include' $$header | grep -Eqx '#include "(\.\./)*(core/)?no_postgres\.hpp"' \
+	        || { echo "$$header: its first #include is not no_postgres.hpp"; status=1; }; \
 	done; \
 	printf '%s\n' $(CORE_HEADERS:src/%=%) | xargs -P 2 -I{} sh -c \
 	    'printf "#include \"%s\"\n#include \"core/no_postgres.hpp\"\n" {} | $(NO_POSTGRES_CXX) || { echo "{}: does not compile alone without PostgreSQL"; exit 1; }' \

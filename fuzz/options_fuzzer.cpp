@@ -7,6 +7,8 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 
+#include "../test/unit/sending_settings.hpp"
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     cart_abandon::RunOptions options;
@@ -17,10 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     if (options.batch_size && (*options.batch_size < 1 || *options.batch_size > cart_abandon::kMaxBatchSize)) std::abort();
-    cart_abandon::Settings settings;
-    settings.whatsapp_token = "t";
-    settings.whatsapp_phone_number_id = "1";
-    settings.cart_url = "https://s.example/{cart_id}";
+    const cart_abandon::Settings settings = cart_abandon::sending_settings();
     try {
         const auto config = cart_abandon::resolve_run_config(settings, options);
         if (config.timing.second_delay <= config.timing.first_delay) std::abort();

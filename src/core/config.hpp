@@ -17,34 +17,37 @@ namespace cart_abandon {
 constexpr int kMaxBatchSize = 10000;
 constexpr double kMaxDelayHours = 24.0 * 365;
 
+// The settings in force, as pg::current_settings() reads them. No defaults here: a setting's
+// default is written once, where PostgreSQL takes it from (the initial value of its C variable in
+// src/pg/settings/, its boot value), and these fields are always filled from the settings.
 struct Settings {
-    int batch_size = 100;
+    int batch_size{};
     Timing timing;
-    bool enable_whatsapp = true;
-    bool enable_email = false;
-    std::string whatsapp_api_url = "https://graph.facebook.com/v25.0";
+    bool enable_whatsapp{};
+    bool enable_email{};
+    std::string whatsapp_api_url;
     std::string whatsapp_phone_number_id;
     std::string whatsapp_token;
     // The app secret (secret): when set, every Graph request carries appsecret_proof, which apps
     // with "Require App Secret" demand; only its HMAC of the token ever leaves.
     std::string whatsapp_app_secret;
-    std::string whatsapp_endpoint = "messages";  // or marketing_messages (Meta's Marketing Messages API)
-    bool allow_insecure_http = false;  // http:// API URLs, for a local stand-in only
-    std::string template_first = "cart_abandonment_first";
-    std::string template_second = "cart_abandonment_second";
-    std::string template_language = "en";
+    std::string whatsapp_endpoint;  // messages or marketing_messages (Meta's Marketing Messages API)
+    bool allow_insecure_http{};     // http:// API URLs, for a local stand-in only
+    std::string template_first;
+    std::string template_second;
+    std::string template_language;
     std::string cart_url;
     std::string default_region;
-    std::string default_customer_name = "there";
-    std::chrono::milliseconds http_timeout{10000};
-    std::chrono::seconds frequency_cap{16 * 3600};  // one reminder per person per this; 0: no cap
+    std::string default_customer_name;
+    std::chrono::milliseconds http_timeout{};
+    std::chrono::seconds frequency_cap{};  // one reminder per person per this; 0: no cap
     // Meta's messaging limit: unique people reached per rolling 24 h (250, 2,000, 10,000,
     // 100,000); beyond it reminders are held, not sent into Meta's refusal. 0: not enforced.
-    int messaging_limit = 0;
-    QuietHours quiet_hours{21 * 60, 9 * 60, true};  // at the recipient
-    bool require_consent = false;
-    std::string consent_key = "whatsapp_opt_in";
-    std::vector<std::string> blocked_regions{"US"};  // upper-case ISO 3166 codes
+    int messaging_limit{};
+    QuietHours quiet_hours;  // at the recipient
+    bool require_consent{};
+    std::string consent_key;
+    std::vector<std::string> blocked_regions;  // upper-case ISO 3166 codes
 };
 
 // Options given to one call. Absent keys leave the setting in force.
@@ -61,11 +64,12 @@ struct RunOptions {
 // a wrong type or an out-of-range value; an empty text or JSON null means no options.
 RunOptions parse_run_options(const std::string& json_text);
 
+// Always made by resolve_run_config, from the settings and the options: no defaults of its own.
 struct RunConfig {
-    int batch_size = 100;
+    int batch_size{};
     Timing timing;
-    bool whatsapp = true;
-    bool dry_run = false;
+    bool whatsapp{};
+    bool dry_run{};
 };
 
 // Merges settings and options and checks they make sense together (delays in order and inside

@@ -13,7 +13,12 @@ void _PG_init(void);
 
 void _PG_init(void) {
     // No C++ object is alive here, so PostgreSQL may raise errors directly.
-    pg::define_settings();
+    pg::define_run_settings();
+    pg::define_delivery_settings();
+    pg::define_whatsapp_settings();
+    pg::define_audience_settings();
+    pg::define_secret_settings();
+    MarkGUCPrefixReserved("cart_abandon");
     // Shared memory is reserved at server start only: a library loaded later paces each call alone.
     if (process_shared_preload_libraries_in_progress) pg::request_shared_limiter();
 }

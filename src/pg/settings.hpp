@@ -1,4 +1,5 @@
-// The cart_abandon.* settings (GUCs).
+// The cart_abandon.* settings (GUCs), defined by part (src/pg/settings/): each part's init
+// registers its own from _PG_init.
 #pragma once
 
 #include <chrono>
@@ -10,8 +11,12 @@
 
 namespace pg {
 
-// Registers every setting; called once from _PG_init.
-void define_settings();
+// Each part registers its settings; _PG_init calls every one, then reserves the prefix.
+void define_run_settings();       // schema, batch, timing, channels, pacing of a run
+void define_delivery_settings();  // requests: time limit, concurrency, rate, retries, messaging limit
+void define_whatsapp_settings();  // the Cloud API, sending number, endpoint, templates, cart link
+void define_audience_settings();  // regions, quiet hours, frequency cap, consent
+void define_secret_settings();    // the access token and the app secret, or their files
 
 // The settings in force now, as the core sees them.
 cart_abandon::Settings current_settings();

@@ -2,19 +2,12 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "sending_settings.hpp"
 
 using namespace cart_abandon;
 using std::chrono::hours;
 
 namespace {
-
-Settings sending_settings() {
-    Settings s;
-    s.whatsapp_token = "secret";
-    s.whatsapp_phone_number_id = "1234";
-    s.cart_url = "https://shop.example/cart/recover/{cart_id}";
-    return s;
-}
 
 std::string option_error(const std::string& json) {
     try {
