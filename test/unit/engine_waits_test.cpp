@@ -216,3 +216,20 @@ TEST_F(Engine, RetryAfterInEveryFormIsHonouredOrLeftToALaterRun) {
         }
     }
 }
+
+// The header is found by its name in any case, white space around its value ignored; a header
+// whose name only begins like it is another header.
+TEST_F(Engine, RetryAfterIsFoundByItsNameInAnyCase) {
+    HttpClient client({std::chrono::milliseconds(5000), 32});
+    const std::pair<std::string, bool> headers[] = {
+        {"retry-after", true}, {"RETRY-AFTER", true}, {"Retry-After", true}, {"Retry-After-Extra", false}, {"X-Retry-After", false}};
+    for (const auto& [name, counts] : headers) {
+        standin.control("POST", "/reset", json::object());
+        standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
+                                                          {"headers", {{name, "  99999999999999999999 "}}},
+                                                          {"times", 1}}}));
+        const auto report = send(client, {{message(1), 2}});
+        ASSERT_EQ(standin.control("GET", "/requests").size(), counts ? 1u : 2u) << name;
+        EXPECT_EQ(report.outcomes[0].retry_after_seconds, counts ? kMaxRetryAfterSeconds : -1) << name;
+    }
+}
