@@ -3,7 +3,6 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <ctime>
 #include <mutex>
 
@@ -39,21 +38,16 @@ size_t collect_body(char* data, size_t size, size_t count, void* user) {
     return bytes;
 }
 
-// Keeps a "Retry-After:" header as seconds from now, whatever its form (parse_retry_after).
-size_t collect_header(char* data, size_t size, size_t count, void* user) {
-    auto* transfer = static_cast<Transfer*>(user);
-    const size_t bytes = size * count;
-    static const char kName[] = "retry-after:";
-    const size_t name_length = sizeof kName - 1;
-    if (bytes > name_length) {
-        bool match = true;
-        for (size_t i = 0; i < name_length && match; ++i)
-            match = std::tolower(static_cast<unsigned char>(data[i])) == kName[i];
-        if (match)
-            transfer->result.retry_after_seconds =
-                parse_retry_after(std::string(data + name_length, bytes - name_length), std::time(nullptr));
-    }
-    return bytes;
+// The last Retry-After header the transfer received (libcurl keeps them per easy handle, interim
+// answers and trailers included) as seconds from now, whatever its form (parse_retry_after); -1
+// when there was none. Not CURLINFO_RETRY_AFTER: it reads "1.5" as 1, "1e16" as 1, a number too
+// large for it as 0 and "12abc" as 12, and gives 0 for no header at all.
+long retry_after_of(CURL* easy) {
+    const curl_header* last = nullptr;
+    for (curl_header* header = nullptr;
+         (header = curl_easy_nextheader(easy, CURLH_HEADER | CURLH_TRAILER | CURLH_CONNECT | CURLH_1XX, -1, header));)
+        if (curl_strequal(header->name, "Retry-After")) last = header;
+    return last ? parse_retry_after(last->value, std::time(nullptr)) : -1;
 }
 
 }  // namespace
@@ -104,8 +98,6 @@ struct HttpClient::Impl {
         curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(options.timeout.count()));
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, collect_header);
-        curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
         curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
         curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
         curl_easy_setopt(easy, CURLOPT_USERAGENT, "cart_abandon/1.0");
@@ -121,6 +113,7 @@ struct HttpClient::Impl {
         curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_header_bytes);
         transfer.result.request_sent = request_header_bytes > 0 && uploaded >= curl_off_t(transfer.body_size);
         curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &transfer.result.new_connections);
+        transfer.result.retry_after_seconds = retry_after_of(easy);
         if (code == CURLE_OK) {
             transfer.result.completed = true;
             curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.result.status);
