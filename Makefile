@@ -16,8 +16,10 @@ DATA = sql/cart_abandon--1.0.sql sql/cart_abandon--1.1.sql sql/cart_abandon--1.0
        sql/cart_abandon--1.6.sql sql/cart_abandon--1.5--1.6.sql
 PGFILEDESC = "cart_abandon - abandoned-cart WhatsApp reminders for Medusa v2"
 
-CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
-PG_SRCS := $(sort $(wildcard src/pg/*.cpp))
+# Every .cpp under each layer, its subfolders (rooms) included.
+CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
+PG_SRCS := $(sort $(shell find src/pg -name '*.cpp'))
+CORE_HDRS := $(sort $(shell find src/core -name '*.hpp'))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 PG_CONFIG ?= pg_config
@@ -64,11 +66,11 @@ UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 $(WARNINGS) -g -O1 -Isrc $(UNIT_EXTRA_FLAGS)
 UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber -licui18n -licuuc -lcrypto
 
-$(UNIT_BUILD)/core/%.o: src/core/%.cpp $(wildcard src/core/*.hpp)
+$(UNIT_BUILD)/core/%.o: src/core/%.cpp $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 
-$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(wildcard src/core/*.hpp) $(wildcard test/unit/*.hpp)
+$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(CORE_HDRS) $(wildcard test/unit/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 

@@ -8,8 +8,9 @@
 
 #include "core/message.hpp"
 #include "core/phone.hpp"
-#include "core/policy.hpp"
 #include "core/delivery_engine.hpp"
+#include "core/policy.hpp"
+#include "core/rules/outcome.hpp"
 #include "pg/batch.hpp"
 #include "pg/batch_follow_ups.hpp"
 #include "pg/boundary.hpp"
@@ -33,10 +34,10 @@ using cart_abandon::OutcomeKind;
 constexpr std::size_t kMaxCartIdChars = 200;
 
 cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim, const RunState& state) {
-    const cart_abandon::Settings& s = state.settings;
+    const cart_abandon::Settings& s = state.call.settings;
     const std::string& cart_id = d.cart->cart_id;
     cart_abandon::TemplateMessage message{
-        d.phone,
+        d.recipient,
         d.stage == 1 ? s.template_first : s.template_second,
         s.template_language,
         {cart_abandon::choose_customer_name(d.cart->names, s.default_customer_name),
@@ -44,81 +45,17 @@ cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim
     // Meta echoes it in the message's status webhooks: the ledger row, no personal data.
     message.callback_data = cart_abandon::callback_data(claim.id, claim.claimed_at.time_since_epoch().count());
     // A call may retry, but never past the reminder's total attempts.
-    const int left = state.config.timing.max_attempts - claim.attempts;
+    const int left = state.call.config.timing.max_attempts - claim.attempts;
     return {std::move(message), std::max(1, std::min(attempts_per_run(), left)), std::to_string(claim.id)};
 }
 
 // A batch's claims are found by cart and stage (a cart may also have a previous system's stage).
 std::string claim_key(const std::string& cart_id, int stage) { return cart_id + "/" + std::to_string(stage); }
 
-std::string skip_detail(const std::string& reason, const std::string& detail) {
-    return detail.empty() ? reason : reason + ": " + detail;
-}
-
-// Turns one provider answer into the ledger's terms and the result row's action.
-LedgerOutcome to_ledger(const Decision& d, const ClaimedStage& claim, const DeliveryOutcome& o, const RunState& state,
-                        std::string& action) {
-    LedgerOutcome out;
-    out.cart_id = d.cart->cart_id;
-    out.stage = d.stage;
-    // An unlisted code's first answer for this stage spends no attempt (is_unlisted_failure).
-    const bool free_retry = (cart_abandon::is_unlisted_failure(o) && !claim.unlisted_before) ||
-                            o.kind == OutcomeKind::CountryRestricted;
-    out.attempts_added = cart_abandon::attempts_spent(o, free_retry);
-    out.write_metadata = o.attempted;
-    if (!o.error_text.empty()) out.error_message = o.error_text;
-    // Cart metadata is public (Medusa's Store API): Meta's code and a fixed text, nothing more.
-    if (o.kind != OutcomeKind::Sent) out.metadata_error = cart_abandon::error_summary(o.error_code);
-    if (o.error_code) out.error_code = o.error_code;
-    switch (o.kind) {
-        case OutcomeKind::Sent:
-            out.status = action = "sent";
-            out.wamid = o.wamid;
-            if (!o.wa_id.empty()) out.wa_id = o.wa_id;
-            if (!o.message_status.empty()) out.message_status = o.message_status;
-            break;
-        case OutcomeKind::Deferred:
-            // 131049: Meta asks for 24 h before this user is tried again; the attempt counts.
-            if (claim.attempts + out.attempts_added < state.config.timing.max_attempts) {
-                out.status = action = "held";
-                out.not_before = std::chrono::time_point_cast<cart_abandon::Microseconds>(
-                    std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kDeferralSeconds));
-            } else {
-                out.status = action = "failed";
-            }
-            break;
-        case OutcomeKind::Transient:
-            if (!o.attempted && state.channel_halted) out.error_message = "not sent: " + state.halt_reason;
-            out.status = action =
-                claim.attempts + out.attempts_added < state.config.timing.max_attempts ? "retry" : "failed";
-            break;
-        case OutcomeKind::Permanent:
-            out.status = action = free_retry ? "retry" : "failed";
-            out.unlisted_answer = free_retry;
-            if (free_retry) out.error_message = "error code not in Meta's table, retried once: " + o.error_text;
-            break;
-        case OutcomeKind::CountryRestricted:
-            // Meta refuses the business in this country (130497): that country's carts wait, the
-            // channel goes on; the cart's own record stays clean.
-            out.status = action = "held";
-            out.hold_reason = "country_restricted";
-            out.not_before = std::chrono::time_point_cast<cart_abandon::Microseconds>(
-                std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds));
-            out.write_metadata = false;
-            break;
-        case OutcomeKind::ChannelFatal:
-            // Not this cart's fault: it keeps its attempts and its metadata stays clean.
-            out.status = action = "retry";
-            out.attempts_added = 0;
-            out.write_metadata = false;
-            break;
-        case OutcomeKind::Unknown:
-            out.status = "unknown";
-            action = "failed";
-            out.error_message = "outcome unknown, not resent: " + o.error_text;
-            break;
-    }
-    return out;
+template <typename Reason>
+std::string reason_detail(std::optional<Reason> reason, const std::string& detail) {
+    const std::string word = reason ? cart_abandon::name(*reason) : "";
+    return detail.empty() ? word : word + ": " + detail;
 }
 
 }  // namespace
@@ -172,24 +109,25 @@ auto in_batch_context(F&& body) {
 PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written) {
     PreparedBatch batch;
     // The journal exists before any claim is committed: one missing at settling is a failover's.
-    if (!state.config.dry_run) prepare_journal();
+    if (!state.call.config.dry_run) prepare_journal();
     const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
     // Selecting, deciding and claiming wait for other transactions (a person's lock, Medusa's
     // tables): in a subtransaction, so that a cancel meanwhile leaves the transaction usable for
     // recording the batch in flight (run_batches) and takes this batch's claims with it.
     in_subtransaction([&] {
-        batch.carts = due.next(state.config.timing, now, state.config.batch_size, state.settings.consent_key,
-                               state.settings.require_consent);
+        batch.carts = due.next(state.call.config.timing, now, state.call.config.batch_size, state.call.settings.consent_key,
+                               state.call.settings.require_consent);
         if (batch.carts.empty()) return;
-        batch.decisions = decide(batch.carts, state, now);
-        if (!state.config.dry_run)
-            for (const auto& c : claim_stages(claims_of(batch.decisions), state.run_id))
+        batch.decisions = decide(batch.carts, state.call, state.selection, now);
+        if (!state.call.config.dry_run)
+            for (const auto& c : claim_stages(claims_of(batch.decisions), state.call.run_id))
                 batch.claimed[claim_key(c.cart_id, c.stage)] = c;
     });
     if (batch.carts.empty()) return batch;
-    for (const auto& d : batch.decisions) batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, "", ""};
+    for (const auto& d : batch.decisions)
+        batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, cart_abandon::Action::Skipped, ""};
     state.totals.examined += int(batch.decisions.size());
-    if (!state.config.dry_run) {
+    if (!state.call.config.dry_run) {
         claims_written();
         batch.unreplicated = !batch.claimed.empty() && !last_commit_replicated();
     }
@@ -197,10 +135,11 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     for (const auto& d : batch.decisions) {
         auto& row = batch.rows[d.cart->cart_id];
         const bool taken =
-            state.config.dry_run || d.kind == Decision::Kind::NotDue ||
+            state.call.config.dry_run || d.kind == Decision::Kind::NotDue ||
             batch.claimed.count(claim_key(d.cart->cart_id, d.stage));
+        using cart_abandon::Action;
         if (!taken) {
-            row.action = "skipped";
+            row.action = Action::Skipped;
             row.detail = "taken by another run, or the cart is no longer open";
             ++state.totals.skipped;
             continue;
@@ -208,28 +147,28 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
         state.totals.imported += int(d.imports.size());
         switch (d.kind) {
             case Decision::Kind::NotDue:  // the selection's filter and the policy disagree: the policy decides
-                row.action = "skipped";
-                row.detail = "not_due";
+                row.action = Action::Skipped;
+                row.detail = cart_abandon::kNotDueDetail;
                 ++state.totals.skipped;
                 break;
             case Decision::Kind::Imported:
-                row.action = "imported";
+                row.action = Action::Imported;
                 row.detail = d.imports.back().detail;
                 break;
             case Decision::Kind::Skip:
-                row.action = "skipped";
-                row.detail = skip_detail(d.reason, d.detail);
+                row.action = Action::Skipped;
+                row.detail = reason_detail(d.skip_reason, d.detail);
                 ++state.totals.skipped;
                 break;
             case Decision::Kind::Hold:
-                row.action = "held";
-                row.detail = skip_detail(d.reason, d.detail);
+                row.action = Action::Held;
+                row.detail = reason_detail(d.hold_reason, d.detail);
                 ++state.totals.held;
                 break;
             case Decision::Kind::Send:
-                if (state.config.dry_run) {
-                    row.action = "would_send";
-                    row.detail = "to " + d.phone;
+                if (state.call.config.dry_run) {
+                    row.action = Action::WouldSend;
+                    row.detail = "to " + d.recipient;
                     ++state.totals.would_send;
                 } else {
                     batch.to_send.push_back(&d);
@@ -268,7 +207,7 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
                          const std::function<void()>& commit,
                          const std::function<void(const BatchResult&)>& outcomes_written) {
     BatchResult result;
-    std::vector<LedgerOutcome> outcomes;
+    std::vector<Outcome> outcomes;
     bool halted_now = false;
     bool any_sent = false;
     std::vector<std::string> restricted;  // regions Meta refused (130497)
@@ -276,34 +215,38 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
     result.cancel_pending = report.interrupted;
     for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
         const auto& o = report.outcomes[i];
-        if (o.kind == OutcomeKind::ChannelFatal && !state.channel_halted) {
-            state.channel_halted = halted_now = true;
-            state.halt_code = o.error_code;
-            state.halt_reason = cart_abandon::channel_pause_reason(o.error_code, o.error_text);
-            state.halt_advice = cart_abandon::channel_pause_advice(o.error_code, o.error_subcode);
-            state.halt_is_new = state.paused_code != o.error_code;
+        if (o.kind == OutcomeKind::ChannelFatal && !state.channel.halted) {
+            state.channel.halted = halted_now = true;
+            state.channel.halt_code = o.error_code;
+            state.channel.halt_reason = cart_abandon::channel_pause_reason(o.error_code, o.error_text);
+            state.channel.halt_advice = cart_abandon::channel_pause_advice(o.error_code, o.error_subcode);
+            state.channel.halt_is_new = state.channel.paused_code != o.error_code;
         }
         if (o.kind == OutcomeKind::Sent) any_sent = true;
         if (o.kind == OutcomeKind::CountryRestricted) {
-            const std::string region = cart_abandon::phone_region(batch.to_send[i]->phone);
+            const std::string& region = batch.to_send[i]->region;
             if (!region.empty()) restricted.push_back(region);
             restriction_text = o.error_text;
         }
     }
+    const cart_abandon::OutcomeContext context{
+        state.call.config.timing.max_attempts, state.channel.halted, state.channel.halt_reason,
+        std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now())};
     for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
+        using cart_abandon::Action;
         const Decision& d = *batch.to_send[i];
         const auto& o = report.outcomes[i];
-        std::string action;
-        auto ledger = to_ledger(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), o, state, action);
+        auto judged =
+            cart_abandon::judge_outcome(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), o, context);
         auto& row = batch.rows[d.cart->cart_id];
-        row.action = action;
-        row.detail = action == "sent" ? o.wamid : ledger.error_message.value_or("");
-        if (action == "sent") ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
-        else if (action == "retry") ++state.totals.retry;
+        row.action = judged.action;
+        row.detail = judged.action == Action::Sent ? o.wamid : judged.ledger.error_message.value_or("");
+        if (judged.action == Action::Sent) ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
+        else if (judged.action == Action::Retry) ++state.totals.retry;
         else if (o.kind == OutcomeKind::CountryRestricted) ++state.totals.held;
-        else ++state.totals.failed;
-        ledger.opt_out = o.recipient_opted_out;
-        outcomes.push_back(std::move(ledger));
+        else ++state.totals.failed;  // a 131049 deferral held included, as it spends an attempt
+        judged.ledger.opt_out = o.recipient_opted_out;
+        outcomes.push_back(std::move(judged.ledger));
     }
     for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
 
@@ -327,7 +270,7 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
                            std::move(restriction_text)};
     for (const auto& [key, claim] : batch.claimed) recorded.claims.push_back(claim.id);
     follow_up_outcomes(state, std::move(recorded), result, commit, outcomes_written);
-    if (any_sent) state.paused_code.reset();  // the pause is over: no more probing
+    if (any_sent) state.channel.paused_code.reset();  // the pause is over: no more probing
     commit();
     return result;
 }
@@ -335,8 +278,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
 }  // namespace
 
 void warn_channel_paused(const RunState& state, bool whole_run) {
-    const std::string message = std::string("cart_abandon: WhatsApp sending paused: ") + state.halt_reason;
-    std::string hint = state.halt_advice.empty() ? "Fix the cause. " : state.halt_advice + " ";
+    const std::string message = std::string("cart_abandon: WhatsApp sending paused: ") + state.channel.halt_reason;
+    std::string hint = state.channel.halt_advice.empty() ? "Fix the cause. " : state.channel.halt_advice + " ";
     hint += "The next call probes with one request and resumes when it is accepted; no cart was closed for it";
     hint += whole_run ? " and the carts not sent stay due." : ".";
     guarded([&] { ereport(WARNING, (errmsg("%s", message.c_str()), errhint("%s", hint.c_str()))); });
@@ -363,12 +306,12 @@ BatchResult process_batch(RunState& state, DueCartQueue& due, const std::functio
                           const std::function<void(const BatchResult&)>& outcomes_written) {
     return in_batch_context([&] {
         PreparedBatch batch = prepare_batch(state, due, claims_written);
-        if (state.config.dry_run || batch.carts.empty()) {
+        if (state.call.config.dry_run || batch.carts.empty()) {
             BatchResult result;
             for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
             return result;
         }
-        const auto report = state.channel_halted || batch.unreplicated
+        const auto report = state.channel.halted || batch.unreplicated
                                 ? unsent(batch)
                                 : send_batch(state, send_plan(state), batch.deliveries, cancel_requested);
         BatchResult result = finish_batch(state, batch, report, chunk_written, outcomes_written);
@@ -390,7 +333,7 @@ int run_batches(RunState& state, const std::function<void()>& commit,
                                 [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
     };
-    DueCartQueue due("", state.scan);
+    DueCartQueue due("", state.call.scan);
     PreparedBatch current = in_batch_context([&] { return prepare_batch(state, due, commit); });
     if (current.unreplicated) {
         release(current);
@@ -421,7 +364,7 @@ int run_batches(RunState& state, const std::function<void()>& commit,
             release(next);
             raise_unreplicated();
         }
-        if (interrupted || result.cancel_pending || state.channel_halted) {
+        if (interrupted || result.cancel_pending || state.channel.halted) {
             const BatchResult released = release(next);
             if (!interrupted) interrupted = released.interrupted;
             if (interrupted) std::rethrow_exception(interrupted);

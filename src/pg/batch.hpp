@@ -15,64 +15,20 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <map>
-#include <set>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/purchases.hpp"
-#include "core/rate_limiter.hpp"
-#include "pg/cart_metadata.hpp"
+#include "core/model/vocabulary.hpp"
 #include "pg/due_carts.hpp"
+#include "pg/run_state.hpp"
 
 namespace pg {
 
 struct BatchRow {
     std::string cart_id;
     int stage = 0;
-    std::string action;  // sent, failed, retry, skipped, held, imported, would_send
+    cart_abandon::Action action = cart_abandon::Action::Skipped;
     std::string detail;
-};
-
-struct RunTotals {
-    int examined = 0;
-    int sent_first = 0;
-    int sent_second = 0;
-    int failed = 0;
-    int retry = 0;
-    int skipped = 0;
-    int held = 0;
-    int imported = 0;  // the previous system's reminders recorded
-    int would_send = 0;
-};
-
-// What one call carries from batch to batch.
-struct RunState {
-    cart_abandon::Settings settings;
-    cart_abandon::RunConfig config;
-    std::optional<int64_t> run_id;  // set for cart_abandon_run
-    CandidateScan scan;             // full unless a run chose incremental
-    cart_abandon::RateLimiter limiter{70};  // paces every start of the call, across its batches,
-                                            // with every other caller of the number when preloaded
-    bool channel_halted = false;    // a channel-fatal answer: send nothing more in this call
-    std::string halt_reason;
-    std::string halt_advice;        // what to do about it (the WARNING's hint)
-    long halt_code = 0;
-    bool halt_is_new = false;       // the channel was not already paused for this code: warn once
-    // The channel was paused when the call began: it probes with one request at a time until
-    // one is accepted.
-    std::optional<long> paused_code;
-    RunTotals totals;
-    std::optional<cart_abandon::Purchases> purchases;  // read at the first due cart, then every few minutes
-    cart_abandon::Timestamp purchases_read_at{};
-    std::map<std::string, cart_abandon::Timestamp> contacted;  // dry run: people it would have messaged
-    MetadataWrites metadata;  // cart metadata written, waiting for a shopper's lock, failed
-    // Regions Meta refuses this number's business in (130497), and until when: read per batch.
-    std::map<std::string, cart_abandon::Timestamp> restricted_countries;
-    std::set<std::string> stopped_templates;  // "name/language" Meta paused or disabled: read per batch
-    std::set<std::string> window_people;  // dry run: people it would have reached (messaging_limit)
 };
 
 struct BatchResult {

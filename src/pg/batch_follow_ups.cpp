@@ -17,7 +17,7 @@ void follow_up_outcomes(RunState& state, RecordedBatch&& recorded, BatchResult& 
         // Statuses Meta reported before these outcomes were recorded, in a transaction of their
         // own that takes the webhook lock before any row lock, as webhook calls do.
         in_subtransaction([&] {
-            StatusResult kept = apply_kept_statuses(recorded.claims, state.config.timing.max_attempts);
+            StatusResult kept = apply_kept_statuses(recorded.claims, state.call.config.timing.max_attempts);
             recorded.metadata_pending.insert(recorded.metadata_pending.end(), kept.metadata_pending.begin(),
                                              kept.metadata_pending.end());
             if (!recorded.halted_now) record_pause_of(kept);
@@ -26,12 +26,12 @@ void follow_up_outcomes(RunState& state, RecordedBatch&& recorded, BatchResult& 
         in_subtransaction([&] {
             add_pending_opt_outs();
             record_country_restrictions(
-                state.settings.whatsapp_phone_number_id, recorded.restricted,
+                state.call.settings.whatsapp_phone_number_id, recorded.restricted,
                 std::chrono::time_point_cast<cart_abandon::Microseconds>(
                     std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds)),
                 recorded.restriction_text);
-            if (recorded.halted_now) record_channel_paused(state.halt_code, state.halt_reason);
-            else if (recorded.any_sent && state.paused_code) record_channel_sending();
+            if (recorded.halted_now) record_channel_paused(state.channel.halt_code, state.channel.halt_reason);
+            else if (recorded.any_sent && state.channel.paused_code) record_channel_sending();
             outcomes_written(result);
             make_commit_durable();  // what follows from a send is as durable as the send's record
         });

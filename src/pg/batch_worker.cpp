@@ -157,7 +157,7 @@ BatchRow read_row(const std::string& bytes) {
         BatchRow row;
         row.stage = int(pq_getmsgint(&message, 4));
         row.cart_id = read_text(&message);
-        row.action = read_text(&message);
+        row.action = cart_abandon::parse_word<cart_abandon::Action>(read_text(&message)).value_or(row.action);
         row.detail = read_text(&message);
         return row;
     });

@@ -47,7 +47,7 @@ void send_row(const BatchRow& row) {
         pq_beginmessage(&message, kRow);
         pq_sendint32(&message, uint32(row.stage));
         put_text(&message, row.cart_id);
-        put_text(&message, row.action);
+        put_text(&message, cart_abandon::name(row.action));
         put_text(&message, row.detail);
         // A caller that is gone does not stop the worker: what was sent is recorded already.
         pq_endmessage(&message);

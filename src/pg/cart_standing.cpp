@@ -69,7 +69,7 @@ void read_cart_standing(std::vector<DueCart>& carts) {
         const auto index = std::size_t(cell_int(row, 0).value_or(0) - 1);
         if (index >= carts.size()) continue;
         carts[index].paid = cell_bool(row, 1);
-        carts[index].refused = cell_text_or_empty(row, 2);
+        carts[index].refused = cart_abandon::parse_word<cart_abandon::SkipReason>(cell_text_or_empty(row, 2));
         carts[index].superseded_by = cell_text_or_empty(row, 3);
         carts[index].customer_erased = cell_bool(row, 4);
     }

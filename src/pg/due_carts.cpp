@@ -16,7 +16,7 @@
 
 namespace pg {
 
-const char* const kWhatsAppChannel = "whatsapp";
+const char* const kWhatsAppChannel = cart_abandon::name(cart_abandon::ChannelKind::WhatsApp);
 
 namespace {
 
@@ -201,12 +201,13 @@ struct LedgerRow {
 cart_abandon::StageRecord stage_record(const cart_abandon::LedgerStage& row, bool with_sent_at) {
     using cart_abandon::StageState;
     cart_abandon::StageRecord record;
+    using cart_abandon::Status;
     if (!row.status) return record;
-    const std::string& status = *row.status;
+    const Status status = *row.status;
     record.attempts = row.attempts;
-    if (status == "retry") record.state = StageState::Retry;
-    else if (status == "sent") record.state = StageState::Sent;
-    else if (status == "held" || status == "skipped") record.state = StageState::None;
+    if (status == Status::Retry) record.state = StageState::Retry;
+    else if (status == Status::Sent) record.state = StageState::Sent;
+    else if (status == Status::Held || status == Status::Skipped) record.state = StageState::None;
     else record.state = StageState::Closed;
     // An imported reminder without a time was sent long ago.
     if (with_sent_at && record.state == StageState::Sent) record.sent_at = row.sent_at.value_or(cart_abandon::Timestamp{});
@@ -222,15 +223,17 @@ std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(const std::vector<st
         const int stage = int(cell_int(i, 1).value_or(0));
         if (stage != 1 && stage != 2) continue;
         LedgerRow& r = rows[cell_text_or_empty(i, 0)][std::size_t(stage - 1)];
-        r.stage.status = cell_text(i, 2);
+        // The statuses are the CHECK's: an unknown one cannot be read.
+        r.stage.status = cart_abandon::parse_word<cart_abandon::Status>(cell_text_or_empty(i, 2));
         r.stage.attempts = int(cell_int(i, 3).value_or(0));
         r.stage.sent_at = cell_timestamp(i, 4);
-        r.stage.skip_reason = cell_text_or_empty(i, 7);
+        r.stage.skip_reason = cart_abandon::parse_word<cart_abandon::SkipReason>(cell_text_or_empty(i, 7));
         r.stage.not_before = cell_timestamp(i, 8);
         r.stage.cart_changed_at = cell_timestamp(i, 9);
         r.row.status = r.stage.status;
         r.row.updated_at = cell_timestamp(i, 5);
-        r.row.origin = cell_text_or_empty(i, 6);
+        r.row.origin = cart_abandon::parse_word<cart_abandon::Origin>(cell_text_or_empty(i, 6))
+                           .value_or(cart_abandon::Origin::CartAbandon);
         r.row.skip_reason = r.stage.skip_reason;
     }
     release_result();

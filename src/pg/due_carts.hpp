@@ -8,38 +8,15 @@
 
 #include "core/config.hpp"
 #include "core/phone.hpp"
+#include "core/model/cart.hpp"
 #include "core/policy.hpp"
 
 namespace pg {
 
 extern const char* const kWhatsAppChannel;
 
-// One ledger row of a cart's stage as the selection saw it: a claim takes it over only if it is
-// still exactly this row (status and updated_at), so two runs cannot both take it.
-struct StageRow {
-    std::optional<std::string> status;  // empty: no row yet
-    std::string origin;
-    std::string skip_reason;
-    std::optional<cart_abandon::Timestamp> updated_at;
-};
-
-struct DueCart {
-    std::string cart_id;
-    cart_abandon::CartTimeline timeline;  // as the ledger has it; the previous system's stages not yet applied
-    StageRow rows[2];                     // stage 1, stage 2
-    cart_abandon::Timestamp last_change;  // latest change of the cart, its addresses or its customer
-    std::string notifications;            // cart.metadata.notifications as JSON text, when an object
-    std::string customer_id;              // who the shopper is, for the purchases check
-    std::string email;                    // the cart's email, else the customer's, lower-cased
-    bool consent = false;                 // cart or customer metadata holds the consent key as true
-    std::vector<cart_abandon::PhoneCandidate> phones;  // shipping, billing, customer
-    std::vector<std::string> provinces;                // of the address each phone was typed on
-    std::vector<std::string> names;                    // customer, shipping, billing first names
-    bool paid = false;  // its payment was authorized or captured (pg/cart_standing.hpp)
-    std::string refused;  // why Medusa refuses the cart (a skip reason), empty when it does not
-    std::string superseded_by;  // the same person's newest open cart made after this one, if any
-    bool customer_erased = false;  // its customer was deleted (Medusa's soft delete: erasure)
-};
+using cart_abandon::DueCart;
+using cart_abandon::StageRow;
 
 // Fails with an error naming the missing tables when Medusa's tables are not in the schema, and
 // with 42501 when they cannot be read as their one owner (require_medusa_owner).

@@ -46,13 +46,15 @@ StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
     taken.reserve(rows);
     for (uint64_t r = 0; r < rows; ++r) {
         StatusRow row;
-        row.wamid = cell_text_or_empty(r, 1);
-        row.status = cell_text_or_empty(r, 2);
+        row.provider_message_id = cell_text_or_empty(r, 1);
+        // Kept by this library: the words are the vocabulary's.
+        row.status = cart_abandon::parse_word<cart_abandon::ProviderStatus>(cell_text_or_empty(r, 2))
+                         .value_or(cart_abandon::ProviderStatus::Sent);
         row.at = cell_timestamp(r, 3).value_or(cart_abandon::Timestamp{});
         row.recipient = cell_text_or_empty(r, 4);
         row.delivery_id = cell_int(r, 5);
         row.claimed_at = cell_timestamp(r, 6);
-        row.action = cell_text_or_empty(r, 7);
+        row.action = cart_abandon::parse_word<cart_abandon::FailureAction>(cell_text_or_empty(r, 7));
         row.error_code = long(cell_int(r, 8).value_or(0));
         row.error_text = cell_text_or_empty(r, 9);
         row.metadata_error = cell_text_or_empty(r, 10);

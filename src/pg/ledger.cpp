@@ -198,7 +198,7 @@ UPDATE cart_abandon.channel_status
 
 }  // namespace
 
-std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, std::optional<int64_t> run_id) {
+std::vector<ClaimedStage> claim_stages(const std::vector<Claim>& claims, std::optional<int64_t> run_id) {
     std::vector<ClaimedStage> claimed;
     std::set<std::string> open;
     {
@@ -219,16 +219,16 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
             if (claim.seen.status.has_value() != existing || !open.count(claim.cart_id)) continue;
             cart_ids.push_back(claim.cart_id);
             stages.push_back(claim.stage);
-            statuses.push_back(claim.status);
-            phones.push_back(claim.phone);
-            reasons.push_back(claim.skip_reason);
+            statuses.push_back(cart_abandon::name(claim.status));
+            phones.push_back(claim.recipient);
+            reasons.push_back(claim.skip_reason ? cart_abandon::name(*claim.skip_reason) : "");
             details.push_back(claim.detail);
-            hold_reasons.push_back(claim.hold_reason);
+            hold_reasons.push_back(claim.hold_reason ? cart_abandon::name(*claim.hold_reason) : "");
             not_befores.push_back(claim.not_before);
-            imported.push_back(claim.status == "sent");
+            imported.push_back(claim.status == cart_abandon::Status::Sent);
             sent_ats.push_back(claim.sent_at);
             changed_ats.push_back(claim.cart_changed_at);
-            seen_statuses.push_back(claim.seen.status.value_or(""));
+            seen_statuses.push_back(claim.seen.status ? cart_abandon::name(*claim.seen.status) : "");
             seen_ats.push_back(claim.seen.updated_at);
         }
         if (cart_ids.empty()) continue;
@@ -247,7 +247,8 @@ std::vector<ClaimedStage> claim_stages(const std::vector<LedgerClaim>& claims, s
             ClaimedStage& stage = claimed.emplace_back();
             stage.cart_id = cell_text_or_empty(row, 0);
             stage.stage = int(cell_int(row, 1).value_or(0));
-            stage.status = cell_text_or_empty(row, 2);
+            stage.status = cart_abandon::parse_word<cart_abandon::Status>(cell_text_or_empty(row, 2))
+                               .value_or(cart_abandon::Status::Claimed);
             stage.attempts = int(cell_int(row, 3).value_or(0));
             stage.id = cell_int(row, 4).value_or(0);
             stage.claimed_at = cell_timestamp(row, 5).value_or(cart_abandon::Timestamp{});
@@ -291,7 +292,7 @@ std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector
     return latest;
 }
 
-std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes) {
+std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes) {
     std::vector<int64_t> metadata_pending;
     if (outcomes.empty()) return metadata_pending;
     std::vector<std::string> cart_ids, statuses;
@@ -303,14 +304,14 @@ std::vector<int64_t> record_outcomes(const std::vector<LedgerOutcome>& outcomes)
     std::vector<std::string> hold_reasons;
     for (const auto& outcome : outcomes) {
         opt_outs.push_back(outcome.opt_out);
-        hold_reasons.push_back(outcome.hold_reason);
+        hold_reasons.push_back(outcome.hold_reason ? cart_abandon::name(*outcome.hold_reason) : "");
         unlisted.push_back(outcome.unlisted_answer);
         cart_ids.push_back(outcome.cart_id);
         stages.push_back(outcome.stage);
-        statuses.push_back(outcome.status);
+        statuses.push_back(cart_abandon::name(outcome.status));
         attempts_added.push_back(outcome.attempts_added);
-        wamids.push_back(outcome.wamid);
-        wa_ids.push_back(outcome.wa_id);
+        wamids.push_back(outcome.provider_message_id);
+        wa_ids.push_back(outcome.provider_recipient_id);
         error_codes.push_back(int(outcome.error_code));
         messages.push_back(outcome.error_message);
         write_metadata.push_back(outcome.write_metadata);

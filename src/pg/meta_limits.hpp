@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rules/selection.hpp"
 #include "core/policy.hpp"
 #include "core/webhook_account.hpp"
 
@@ -25,11 +26,7 @@ std::map<std::string, cart_abandon::Timestamp> country_restrictions(const std::s
 // The messaging limit's rolling 24 h (Meta's window): the people cart_abandon reached in it (a
 // claim, a sent or an unknown message; by number), how many, and when the earliest leaves it.
 // Held, with `lock`, until the transaction ends: calls deciding at once count one after the other.
-struct MessagingWindow {
-    int64_t people = 0;
-    std::set<std::string> reached;  // of `phones`, those already in the window
-    std::optional<cart_abandon::Timestamp> frees_at;  // the earliest contact + 24 h
-};
+using cart_abandon::MessagingWindow;
 MessagingWindow messaging_window(const std::vector<std::string>& phones, cart_abandon::Timestamp now, bool lock);
 
 // Applies template status and quality webhooks (a newer event only); an APPROVED template's held

@@ -33,11 +33,11 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     options.batch_size = request.batch_size;
 
     RunState state;
-    state.settings = current_settings();
+    state.call.settings = current_settings();
     state.limiter.set_rate(max_per_second());
-    state.config = cart_abandon::resolve_run_config(state.settings, options);
-    if (!state.config.dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
-    if (!state.config.dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
+    state.call.config = cart_abandon::resolve_run_config(state.call.settings, options);
+    if (!state.call.config.dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
+    if (!state.call.config.dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
 
     spi_connect(autonomous);
     // A worker has no portal to keep the snapshot SPI needs between commits (a procedure's
@@ -45,9 +45,9 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     if (autonomous) guarded([] { PushActiveSnapshot(GetTransactionSnapshot()); });
     use_extension_owner();
     require_medusa_tables();
-    if (!state.config.dry_run) {
-        state.paused_code = channel_paused_code();
-        apply_erasures(state.settings.default_region);
+    if (!state.call.config.dry_run) {
+        state.channel.paused_code = channel_paused_code();
+        apply_erasures(state.call.settings.default_region);
         expire_kept_statuses();  // a shop that drives cart_abandon by process calls alone
     }
     auto commit = [autonomous] {
@@ -56,15 +56,15 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
         spi_commit();
         guarded([] { PushActiveSnapshot(GetTransactionSnapshot()); });
     };
-    DueCartQueue due(request.after_cart_id, state.scan);
+    DueCartQueue due(request.after_cart_id, state.call.scan);
     auto result = process_batch(state, due, commit, commit, [](const BatchResult&) {});
     // What was sent is committed; a cancel met afterwards is raised now.
     if (result.interrupted) std::rethrow_exception(result.interrupted);
-    if (!state.config.dry_run) retire_journal();  // the worker's session ends with no claim open
+    if (!state.call.config.dry_run) retire_journal();  // the worker's session ends with no claim open
     if (autonomous) guarded([] { PopActiveSnapshot(); });
     spi_finish();
 
-    if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, false);
+    if (state.channel.halted && state.channel.halt_is_new) warn_channel_paused(state, false);
     warn_metadata_failures(state.metadata);
     if (result.cancel_pending) check_for_interrupts();
     return std::move(result.rows);
@@ -73,7 +73,7 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
 namespace {
 
 void emit_row(FunctionCallInfo fcinfo, const BatchRow& row, const std::string& next_cursor) {
-    Datum values[5] = {text_value(row.cart_id), Int32GetDatum(row.stage), text_value(row.action),
+    Datum values[5] = {text_value(row.cart_id), Int32GetDatum(row.stage), text_value(cart_abandon::name(row.action)),
                        text_value(row.detail), text_value(next_cursor)};
     bool nulls[5] = {false, false, false, row.detail.empty(), false};
     guarded([&] {

@@ -52,7 +52,7 @@ std::string summary(const RunState& state, int64_t run_id, int batches, double s
     const auto& t = state.totals;
     char timing[32];
     snprintf(timing, sizeof timing, "%.1f s", seconds);
-    if (state.config.dry_run)
+    if (state.call.config.dry_run)
         return "cart_abandon dry run: " + std::to_string(t.examined) + " carts examined in " +
                std::to_string(batches) + " batches; " + std::to_string(t.would_send) + " would be sent, " +
                std::to_string(t.skipped) + " skipped, " + std::to_string(t.held) + " held; " + timing;
@@ -89,13 +89,13 @@ Datum run_body(FunctionCallInfo fcinfo) {
     const auto options = options_argument(fcinfo, 0, options_json);
 
     RunState state;
-    state.settings = current_settings();
+    state.call.settings = current_settings();
     state.limiter.set_rate(max_per_second());
-    state.config = cart_abandon::resolve_run_config(state.settings, options);
-    const bool dry_run = state.config.dry_run;
+    state.call.config = cart_abandon::resolve_run_config(state.call.settings, options);
+    const bool dry_run = state.call.config.dry_run;
     if (!dry_run) refuse_on_standby("cart_abandon_run()");
-    if (!dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
-    if (!dry_run && state.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
+    if (!dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
+    if (!dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
     const bool nonatomic = is_nonatomic_call(fcinfo);
     if (!nonatomic && !dry_run)
         throw Error(ErrorKind::TransactionState,
@@ -123,24 +123,24 @@ Datum run_body(FunctionCallInfo fcinfo) {
         // What earlier calls marked and could not finish: opt-outs, and cart metadata whose
         // cart was held by a shopper (or failed) then.
         add_pending_opt_outs();
-        apply_erasures(state.settings.default_region);
+        apply_erasures(state.call.settings.default_region);
         spi_commit();
         state.metadata.add(write_pending_cart_metadata([] { spi_commit(); }));
         // Before the first selection: every batch's own `now` is later.
         const auto scan_from =
             std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-        const std::string key = scan_key(medusa_schema(), state.config.timing, state.settings.require_consent);
-        state.scan = choose_scan(key, scan_from, full_scan_interval());
-        run_id = start_run(options_json, state.scan, scan_from, key);
-        state.run_id = run_id;
-        state.paused_code = channel_paused_code();
+        const std::string key = scan_key(medusa_schema(), state.call.config.timing, state.call.settings.require_consent);
+        state.call.scan = choose_scan(key, scan_from, full_scan_interval());
+        run_id = start_run(options_json, state.call.scan, scan_from, key);
+        state.call.run_id = run_id;
+        state.channel.paused_code = channel_paused_code();
         spi_commit();
     }
 
     int batches = 0;
     check_for_interrupts();
     if (dry_run) {
-        DueCartQueue due("", state.scan);
+        DueCartQueue due("", state.call.scan);
         for (;;) {
             const auto result = process_batch(state, due, [] {}, [] {}, [](const BatchResult&) {});
             if (result.rows.empty()) break;
@@ -160,22 +160,22 @@ Datum run_body(FunctionCallInfo fcinfo) {
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!dry_run) {
-        finish_run(run_id, state.channel_halted ? "channel_paused" : "succeeded", state.totals, batches,
-                   state.halt_reason);
+        finish_run(run_id, state.channel.halted ? cart_abandon::RunStatus::ChannelPaused : cart_abandon::RunStatus::Succeeded, state.totals, batches,
+                   state.channel.halt_reason);
         spi_commit();
         retire_journal();  // every claim of the run has its outcome
         record_recoveries(run_id);
         spi_commit();
         // After the sending, as rarely as full scans (a day by default): a pass over every cart.
-        if (!state.scan.incremental) {
-            record_cart_counts(run_id, state.config.timing);
+        if (!state.call.scan.incremental) {
+            record_cart_counts(run_id, state.call.config.timing);
             spi_commit();
         }
     }
     spi_finish();
 
     const std::string notice = summary(state, run_id, batches, seconds);
-    if (state.channel_halted && state.halt_is_new) warn_channel_paused(state, true);
+    if (state.channel.halted && state.channel.halt_is_new) warn_channel_paused(state, true);
     warn_metadata_failures(state.metadata);
     guarded([&] { ereport(NOTICE, (errmsg("%s", notice.c_str()))); });
     return Datum(0);

@@ -5,8 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include "core/model/vocabulary.hpp"
 #include "core/policy.hpp"
-#include "pg/batch.hpp"
+#include "pg/run_state.hpp"
 #include "pg/due_carts.hpp"
 
 namespace pg {
@@ -29,7 +30,7 @@ int64_t start_run(const std::string& options_json, const CandidateScan& scan, ca
 
 void record_run_progress(int64_t run_id, const RunTotals& totals, int batches, const std::string& last_cursor);
 
-void finish_run(int64_t run_id, const std::string& status, const RunTotals& totals, int batches,
+void finish_run(int64_t run_id, cart_abandon::RunStatus status, const RunTotals& totals, int batches,
                 const std::string& detail);
 
 struct CartCounts {

@@ -30,16 +30,16 @@ cart_abandon::HttpClient& http_client(std::chrono::milliseconds timeout, int max
 bool cancel_requested() { return QueryCancelPending || ProcDiePending; }
 
 SendPlan send_plan(const RunState& state) {
-    SendPlan plan{{state.settings.whatsapp_api_url, state.settings.whatsapp_phone_number_id,
-                   state.settings.whatsapp_token, state.settings.whatsapp_endpoint},
+    SendPlan plan{{state.call.settings.whatsapp_api_url, state.call.settings.whatsapp_phone_number_id,
+                   state.call.settings.whatsapp_token, state.call.settings.whatsapp_endpoint},
                   engine_options(),
-                  state.settings.http_timeout};
-    plan.endpoint.app_secret = state.settings.whatsapp_app_secret;  // appsecret_proof on every request
+                  state.call.settings.http_timeout};
+    plan.endpoint.app_secret = state.call.settings.whatsapp_app_secret;  // appsecret_proof on every request
     plan.endpoint.other_secrets = readable_secrets();  // the app secret too: no answer may carry it into a record
-    plan.options.probe_first = state.paused_code.has_value();
+    plan.options.probe_first = state.channel.paused_code.has_value();
     plan.journal_path = journal_path(claim_session());
     plan.journal_origin = journal_origin();
-    plan.shared_next_start = shared_next_start(state.settings.whatsapp_phone_number_id);
+    plan.shared_next_start = shared_next_start(state.call.settings.whatsapp_phone_number_id);
     return plan;
 }
 

@@ -11,6 +11,7 @@
 #include "core/signature.hpp"
 #include "core/webhook.hpp"
 #include "core/whatsapp.hpp"
+#include "core/channels/whatsapp/webhook_status.hpp"
 #include "pg/arguments.hpp"
 #include "pg/boundary.hpp"
 #include "pg/cart_metadata.hpp"
@@ -33,27 +34,12 @@ cart_abandon::Timestamp from_unix_seconds(int64_t seconds) {
     return cart_abandon::Timestamp(std::chrono::seconds(seconds));
 }
 
-// What a failed status does to its stage (Meta's error table; shared/reference/whatsapp-cloud-api.md).
-// A code the table does not name is rechecked: the stage's first such answer is a retry that
-// spends no attempt, a second one closes it. 130497 retries: that country's carts are held
-// (cart_abandon.restricted_countries) until Meta lets the business message it again.
-std::string failure_action(long code) {
-    if (code == 131050) return "opt_out";
-    if (!cart_abandon::is_listed_code(code)) return "recheck";
-    switch (cart_abandon::classify_error_code(code)) {
-        case OutcomeKind::Deferred: return "defer";
-        case OutcomeKind::Transient: case OutcomeKind::CountryRestricted: return "retry";
-        case OutcomeKind::ChannelFatal: return "pause";
-        default: return "close";
-    }
-}
-
 // 130497 in failed statuses: the recipients' countries, held for the number that sent them.
 void hold_restricted_countries(const std::vector<cart_abandon::StatusUpdate>& statuses) {
     std::map<std::string, std::vector<std::string>> regions;  // by phone_number_id
     std::string text;
     for (const auto& s : statuses) {
-        if (s.status != "failed" || s.error_code != 130497 || s.phone_number_id.empty()) continue;
+        if (s.status != cart_abandon::ProviderStatus::Failed || s.error_code != 130497 || s.phone_number_id.empty()) continue;
         const std::string region = cart_abandon::phone_region("+" + s.recipient_id);
         if (region.empty()) continue;
         regions[s.phone_number_id].push_back(region);
@@ -62,32 +48,6 @@ void hold_restricted_countries(const std::vector<cart_abandon::StatusUpdate>& st
     const auto until = std::chrono::time_point_cast<cart_abandon::Microseconds>(
         std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds));
     for (const auto& [number, held] : regions) record_country_restrictions(number, held, until, text);
-}
-
-StatusRow status_row(const cart_abandon::StatusUpdate& s) {
-    StatusRow row;
-    row.wamid = s.wamid;
-    row.status = s.status;
-    row.at = from_unix_seconds(s.timestamp);
-    row.recipient = s.recipient_id;
-    row.recipient_user_id = s.recipient_user_id;
-    if (const auto callback = cart_abandon::parse_callback_data(s.callback_data)) {
-        row.delivery_id = callback->delivery_id;
-        row.claimed_at = cart_abandon::Timestamp(cart_abandon::Microseconds(callback->claimed_at_us));
-    }
-    if (s.status == "failed" && !s.has_error_code) {
-        // Not Meta's code 0 (which pauses the channel): a failure whose cause is not said is
-        // rechecked like an unlisted code, and records no code.
-        row.action = "recheck";
-        row.error_text = s.error_text.empty() ? "failed without an error code" : s.error_text;
-        row.metadata_error = cart_abandon::error_summary(0);
-    } else if (s.status == "failed") {
-        row.action = failure_action(s.error_code);
-        row.error_code = s.error_code;
-        row.error_text = s.error_text.empty() ? "error " + std::to_string(s.error_code) : s.error_text;
-        row.metadata_error = cart_abandon::error_summary(s.error_code);
-    }
-    return row;
 }
 
 // One WARNING for the items a body held that could not be read (the rest was applied): how
@@ -134,7 +94,7 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     const auto batch = cart_abandon::parse_webhook(*payload, readable_secrets());
 
     std::vector<StatusRow> statuses;
-    for (const auto& s : batch.statuses) statuses.push_back(status_row(s));
+    for (const auto& s : batch.statuses) statuses.push_back(cart_abandon::status_event(s));
     std::vector<PreferenceRow> preferences;
     for (const auto& p : batch.preferences)
         preferences.push_back({p.wa_id, p.value, from_unix_seconds(p.timestamp), p.user_id, p.phone_number_id});

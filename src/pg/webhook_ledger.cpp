@@ -306,15 +306,15 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
     std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats, received_ats;
     std::vector<int> error_codes;
     for (const auto& row : rows) {
-        wamids.push_back(row.wamid);
-        statuses.push_back(row.status);
+        wamids.push_back(row.provider_message_id);
+        statuses.push_back(cart_abandon::name(row.status));
         ats.push_back(row.at);
         recipients.push_back(row.recipient);
         delivery_ids.push_back(row.delivery_id ? std::to_string(*row.delivery_id) : "");
         claimed_ats.push_back(row.claimed_at);
         received_ats.push_back(row.received_at);
         user_ids.push_back(row.recipient_user_id);
-        actions.push_back(row.action);
+        actions.push_back(row.action ? cart_abandon::name(*row.action) : "");
         error_codes.push_back(int(row.error_code));
         error_texts.push_back(row.error_text);
         metadata_errors.push_back(row.metadata_error);
@@ -364,7 +364,7 @@ void store_user_ids(const std::vector<StatusRow>& rows) {
     std::vector<std::string> wamids, user_ids;
     for (const auto& row : rows) {
         if (row.recipient_user_id.empty()) continue;
-        wamids.push_back(row.wamid);
+        wamids.push_back(row.provider_message_id);
         user_ids.push_back(row.recipient_user_id);
     }
     if (!wamids.empty()) store_user_ids_statement.run({text_array(wamids), text_array(user_ids), text_value(kWhatsAppChannel)});

@@ -7,24 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "core/model/event.hpp"
 #include "core/policy.hpp"
 
 namespace pg {
 
-struct StatusRow {
-    std::string wamid;
-    std::string status;  // sent, delivered, read, played, failed
-    cart_abandon::Timestamp at{};  // Meta's time
-    std::string recipient;  // wa_id
-    std::string recipient_user_id;  // the business-scoped user id (part 5), "" when absent
-    std::optional<int64_t> delivery_id;  // from biz_opaque_callback_data
-    std::optional<cart_abandon::Timestamp> claimed_at;
-    std::string action;  // failed: close, defer (131049), retry, pause (the channel's), opt_out (131050)
-    long error_code = 0;
-    std::string error_text;
-    std::string metadata_error;  // what public cart metadata may say of it
-    std::optional<cart_abandon::Timestamp> received_at;  // a kept status: when its webhook came
-};
+using StatusRow = cart_abandon::StatusEvent;
 
 struct StatusResult {
     uint64_t matched = 0;  // statuses of messages the ledger knows
