@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { withConnection } from "../../../../lib/connection"
-import { sendDatabaseError } from "../../../../lib/errors"
+import * as cartAbandon from "../../../../lib/cart-abandon"
+import { withDatabaseErrors } from "../../../../lib/errors"
 import { pluginOptions } from "../../../../lib/options"
 
 /**
@@ -28,28 +28,19 @@ export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
 /**
  * POST /hooks/cart-abandonment/whatsapp: one of Meta's webhook deliveries. The exact bytes
  * received (Medusa's bodyParser preserveRawBody, see middlewares.ts) and X-Hub-Signature-256 go
- * to cart_abandon_webhook, which checks the signature and applies the updates.
+ * to cart_abandon_webhook; any error is an answer other than 200 (errors.ts), so Meta retries
+ * rather than a status being dropped.
  */
-export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
+export const POST = withDatabaseErrors(async (req: MedusaRequest, res: MedusaResponse) => {
   const raw = (req as MedusaRequest & { rawBody?: Buffer }).rawBody
   if (!Buffer.isBuffer(raw)) {
     // A 4xx: Meta always sends JSON, and a body that can never succeed must not be retried.
     res.status(415).json({ type: "invalid_data", message: "expected Meta's JSON body (Content-Type: application/json)" })
     return
   }
-  try {
-    const { result } = await withConnection(req.scope, (client) =>
-      // Sent as bytes and decoded by the server: no byte changes on the way to the HMAC check.
-      client.query<{ counts: Record<string, number> }>(
-        "SELECT cart_abandon_webhook(convert_from($1::bytea, 'UTF8'), $2::text) AS counts",
-        [raw, req.get("x-hub-signature-256") ?? null]
-      )
-    )
-    res.status(200).json(result.rows[0].counts)
-  } catch (error) {
-    sendDatabaseError(req, res, error)
-  }
-}
+  const counts = await cartAbandon.webhook(req.scope, raw, req.get("x-hub-signature-256") ?? null)
+  res.status(200).json(counts)
+})
 
 /**
  * Meta sends the verify token in the URL, and Medusa's request log (morgan) prints the URL once
