@@ -6,18 +6,26 @@ import { withDatabaseErrors } from "../../../../lib/errors"
 import { pluginOptions } from "../../../../lib/options"
 
 /**
+ * The channels whose webhooks the extension applies. WhatsApp's path,
+ * /hooks/cart-abandonment/whatsapp, is the callback URL shops gave Meta: it must not move.
+ */
+const CHANNELS = ["whatsapp"] as const
+
+/**
  * GET /hooks/cart-abandonment/whatsapp: Meta's verification handshake. The query is read from
  * the raw URL: an extended query parser would turn "hub.mode" into nested objects.
  */
 export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
   const query = new URL(req.originalUrl, "http://localhost").searchParams
+  // Before any answer, an unknown channel's 404 included: a token typed into a wrong URL is not logged either.
+  hideTokenFromRequestLog(req, query)
+  if (!isServedChannel(req, res)) return
   const expected = pluginOptions(req.scope).verifyToken
   if (!expected) {
     req.scope.resolve(ContainerRegistrationKeys.LOGGER).warn("cart_abandon: the plugin option verifyToken is not set: Meta's handshake is refused")
   }
   const given = query.get("hub.verify_token")
   const challenge = query.get("hub.challenge")
-  hideTokenFromRequestLog(req, query)
   if (query.get("hub.mode") !== "subscribe" || !expected || given === null || !sameSecret(given, expected) || challenge === null) {
     res.status(403).type("text/plain").send("Forbidden")
     return
@@ -32,6 +40,7 @@ export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
  * rather than a status being dropped.
  */
 export const POST = withDatabaseErrors(async (req: MedusaRequest, res: MedusaResponse) => {
+  if (!isServedChannel(req, res)) return
   const raw = (req as MedusaRequest & { rawBody?: Buffer }).rawBody
   if (!Buffer.isBuffer(raw)) {
     // A 4xx: Meta always sends JSON, and a body that can never succeed must not be retried.
@@ -41,6 +50,17 @@ export const POST = withDatabaseErrors(async (req: MedusaRequest, res: MedusaRes
   const counts = await cartAbandon.webhook(req.scope, raw, req.get("x-hub-signature-256") ?? null)
   res.status(200).json(counts)
 })
+
+/** A channel of the path other than those served: a 404 that names the ones served. */
+function isServedChannel(req: MedusaRequest, res: MedusaResponse): boolean {
+  const channel = req.params.channel
+  if ((CHANNELS as readonly string[]).includes(channel)) return true
+  res.status(404).json({
+    type: "not_found",
+    message: `no cart_abandon webhook for the channel "${channel}": the channels served are ${CHANNELS.join(", ")}`,
+  })
+  return false
+}
 
 /**
  * Meta sends the verify token in the URL, and Medusa's request log (morgan) prints the URL once
