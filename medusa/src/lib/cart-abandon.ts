@@ -4,9 +4,9 @@ import { type PgClient, type PgNotice, withConnection } from "./connection"
 
 /*
  * The typed client of the extension's SQL API: one function per entry point the plugin calls,
- * each on one connection of Medusa's own pool (connection.ts). The SQL texts are constants and
- * every value is a parameter. Errors are PostgreSQL's as they come (errors.ts turns them into
- * HTTP answers).
+ * each on one connection of Medusa's own pool (connection.ts). Every value travels as a
+ * parameter, never in the SQL text. Errors are PostgreSQL's as they come (errors.ts turns them
+ * into HTTP answers).
  */
 
 /** cart_abandon_run's options: batchSize is one of them (cart_abandon_process takes it as batch_size). */
@@ -100,7 +100,7 @@ export async function run(scope: MedusaContainer, options: RunOptions): Promise<
 /**
  * The procedure returns nothing (until a later schema version gives it an INOUT run id), so
  * its row is read back on the same connection: the newest one of this backend (pid) whose id
- * is above the largest before the CALL.
+ * is above the largest before the CALL. Its summary comes the same way, as a NOTICE.
  */
 async function callRun(client: PgClient, options: RunOptions): Promise<RunRow | null> {
   const before = await client.query<{ id: string }>("SELECT coalesce(max(id), 0) AS id FROM cart_abandon.runs")
@@ -120,7 +120,7 @@ async function callRun(client: PgClient, options: RunOptions): Promise<RunRow | 
   return rows[0] ?? null
 }
 
-/** The run's summary, the NOTICE it ends with ("cart_abandon run 7: ...", "cart_abandon dry run: ..."). */
+/** The run's summary NOTICE: "cart_abandon run 7: ..." or "cart_abandon dry run: ...". */
 function runSummary(notices: PgNotice[]): string | null {
   return notices.find((n) => n.message.startsWith("cart_abandon "))?.message ?? null
 }
