@@ -8,6 +8,7 @@
 
 #include "core/message.hpp"
 #include "core/phone.hpp"
+#include "core/delivery/reference.hpp"
 #include "core/delivery_engine.hpp"
 #include "core/policy.hpp"
 #include "core/rules/outcome.hpp"
@@ -36,14 +37,14 @@ constexpr std::size_t kMaxCartIdChars = 200;
 cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim, const RunState& state) {
     const cart_abandon::Settings& s = state.call.settings;
     const std::string& cart_id = d.cart->cart_id;
-    cart_abandon::TemplateMessage message{
+    cart_abandon::Notification message{
         d.recipient,
         d.stage == 1 ? s.template_first : s.template_second,
         s.template_language,
         {cart_abandon::choose_customer_name(d.cart->names, s.default_customer_name),
          cart_abandon::clean_template_text(cart_id, kMaxCartIdChars), cart_abandon::cart_link(s.cart_url, cart_id)}};
     // Meta echoes it in the message's status webhooks: the ledger row, no personal data.
-    message.callback_data = cart_abandon::callback_data(claim.id, claim.claimed_at.time_since_epoch().count());
+    message.reference = cart_abandon::message_reference(claim.id, claim.claimed_at.time_since_epoch().count());
     // A call may retry, but never past the reminder's total attempts.
     const int left = state.call.config.timing.max_attempts - claim.attempts;
     return {std::move(message), std::max(1, std::min(attempts_per_run(), left)), std::to_string(claim.id)};
@@ -218,8 +219,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         if (o.kind == OutcomeKind::ChannelFatal && !state.channel.halted) {
             state.channel.halted = halted_now = true;
             state.channel.halt_code = o.error_code;
-            state.channel.halt_reason = cart_abandon::channel_pause_reason(o.error_code, o.error_text);
-            state.channel.halt_advice = cart_abandon::channel_pause_advice(o.error_code, o.error_subcode);
+            state.channel.halt_reason = state.call.channel->pause_reason(o.error_code, o.error_text, false);
+            state.channel.halt_advice = state.call.channel->pause_advice(o.error_code, o.error_subcode);
             state.channel.halt_is_new = state.channel.paused_code != o.error_code;
         }
         if (o.kind == OutcomeKind::Sent) any_sent = true;
@@ -240,7 +241,7 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
             cart_abandon::judge_outcome(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), o, context);
         auto& row = batch.rows[d.cart->cart_id];
         row.action = judged.action;
-        row.detail = judged.action == Action::Sent ? o.wamid : judged.ledger.error_message.value_or("");
+        row.detail = judged.action == Action::Sent ? o.provider_message_id : judged.ledger.error_message.value_or("");
         if (judged.action == Action::Sent) ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
         else if (judged.action == Action::Retry) ++state.totals.retry;
         else if (o.kind == OutcomeKind::CountryRestricted) ++state.totals.held;
@@ -278,7 +279,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
 }  // namespace
 
 void warn_channel_paused(const RunState& state, bool whole_run) {
-    const std::string message = std::string("cart_abandon: WhatsApp sending paused: ") + state.channel.halt_reason;
+    const std::string message =
+        std::string("cart_abandon: ") + state.call.channel->display_name() + " sending paused: " + state.channel.halt_reason;
     std::string hint = state.channel.halt_advice.empty() ? "Fix the cause. " : state.channel.halt_advice + " ";
     hint += "The next call probes with one request and resumes when it is accepted; no cart was closed for it";
     hint += whole_run ? " and the carts not sent stay due." : ".";

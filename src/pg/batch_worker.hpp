@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "pg/postgres.hpp"
-#include "pg/process.hpp"
+#include "pg/batch_request.hpp"
 
 namespace pg {
 

@@ -7,7 +7,7 @@
 
 #include "pg/batch_worker.hpp"
 #include "pg/boundary.hpp"
-#include "pg/process.hpp"
+#include "pg/batch_request.hpp"
 
 extern "C" {
 #include "libpq/pqformat.h"

@@ -12,7 +12,6 @@
 
 #include "core/model/decision.hpp"
 #include "core/policy.hpp"
-#include "pg/due_carts.hpp"
 
 namespace pg {
 

@@ -5,6 +5,7 @@
 
 #include "core/cursor.hpp"
 #include "core/error.hpp"
+#include "pg/channels.hpp"
 #include "pg/arguments.hpp"
 #include "pg/batch.hpp"
 #include "pg/boundary.hpp"
@@ -90,6 +91,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
 
     RunState state;
     state.call.settings = current_settings();
+    state.call.channel = call_channel(state.call.settings);
     state.limiter.set_rate(max_per_second());
     state.call.config = cart_abandon::resolve_run_config(state.call.settings, options);
     const bool dry_run = state.call.config.dry_run;

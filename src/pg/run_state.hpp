@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
 #include "core/config.hpp"
+#include "core/delivery/channel.hpp"
 #include "core/purchases.hpp"
 #include "core/rate_limiter.hpp"
 #include "pg/cart_metadata.hpp"
@@ -23,6 +25,7 @@ struct CallSettings {
     cart_abandon::RunConfig config;
     std::optional<int64_t> run_id;  // set for cart_abandon_run
     CandidateScan scan;             // full unless a run chose incremental
+    std::shared_ptr<const cart_abandon::Channel> channel;  // what it sends on (pg/channels.hpp)
 };
 
 // The sending channel as the call's answers leave it.

@@ -30,12 +30,7 @@ cart_abandon::HttpClient& http_client(std::chrono::milliseconds timeout, int max
 bool cancel_requested() { return QueryCancelPending || ProcDiePending; }
 
 SendPlan send_plan(const RunState& state) {
-    SendPlan plan{{state.call.settings.whatsapp_api_url, state.call.settings.whatsapp_phone_number_id,
-                   state.call.settings.whatsapp_token, state.call.settings.whatsapp_endpoint},
-                  engine_options(),
-                  state.call.settings.http_timeout};
-    plan.endpoint.app_secret = state.call.settings.whatsapp_app_secret;  // appsecret_proof on every request
-    plan.endpoint.other_secrets = readable_secrets();  // the app secret too: no answer may carry it into a record
+    SendPlan plan{state.call.channel, engine_options(), state.call.settings.http_timeout};
     plan.options.probe_first = state.channel.paused_code.has_value();
     plan.journal_path = journal_path(claim_session());
     plan.journal_origin = journal_origin();
@@ -50,7 +45,7 @@ cart_abandon::SendReport send_batch(RunState& state, const SendPlan& plan,
     cart_abandon::StartJournal journal(plan.journal_path, plan.journal_origin);
     state.limiter.share(plan.shared_next_start);
     return cart_abandon::send_deliveries(http_client(plan.timeout, plan.options.max_concurrency), state.limiter,
-                                         plan.options, plan.endpoint, deliveries, should_stop, &journal);
+                                         plan.options, *plan.channel, deliveries, should_stop, &journal);
 }
 
 void forget_started() {

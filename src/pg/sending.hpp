@@ -7,12 +7,13 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/delivery_engine.hpp"
-#include "pg/batch.hpp"
+#include "pg/run_state.hpp"
 
 namespace pg {
 
@@ -21,7 +22,7 @@ bool cancel_requested();
 
 // What the sender needs, read from PostgreSQL before it runs (it may run on another thread).
 struct SendPlan {
-    cart_abandon::WhatsAppEndpoint endpoint;
+    std::shared_ptr<const cart_abandon::Channel> channel;
     cart_abandon::EngineOptions options;
     std::chrono::milliseconds timeout;
     std::string journal_path;  // this backend's start journal

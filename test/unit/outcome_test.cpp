@@ -33,6 +33,8 @@ DeliveryOutcome answer(OutcomeKind kind, long code = 0) {
     o.error_code = code;
     o.attempts = 1;
     if (code) o.error_text = "(#" + std::to_string(code) + ") text";
+    if (code) o.public_summary = "Provider error " + std::to_string(code);
+    if (kind == OutcomeKind::Deferred || kind == OutcomeKind::CountryRestricted) o.hold_seconds = 24 * 3600;
     return o;
 }
 
@@ -41,8 +43,8 @@ DeliveryOutcome answer(OutcomeKind kind, long code = 0) {
 TEST(Outcome, SentKeepsTheProvidersIds) {
     Case c;
     auto o = answer(OutcomeKind::Sent);
-    o.wamid = "wamid.X";
-    o.wa_id = "4915123456789";
+    o.provider_message_id = "wamid.X";
+    o.provider_recipient_id = "4915123456789";
     o.message_status = "accepted";
     const auto j = c.judge(o);
     EXPECT_EQ(j.action, Action::Sent);
@@ -64,7 +66,7 @@ TEST(Outcome, TransientRetriesWhileAttemptsAreLeft) {
     EXPECT_EQ(j.ledger.status, Status::Retry);
     EXPECT_EQ(j.action, Action::Retry);
     EXPECT_EQ(j.ledger.error_code, 131000);
-    EXPECT_FALSE(j.ledger.metadata_error.empty());
+    EXPECT_EQ(j.ledger.metadata_error, "Provider error 131000");
     c.claim.attempts = 2;  // this was the last one
     j = c.judge(answer(OutcomeKind::Transient, 131000));
     EXPECT_EQ(j.ledger.status, Status::Failed);
@@ -82,6 +84,7 @@ TEST(Outcome, UnsentAfterAHaltSaysWhy) {
     EXPECT_EQ(j.ledger.status, Status::Retry);
     EXPECT_EQ(j.ledger.attempts_added, 0);
     EXPECT_EQ(j.ledger.error_message, "not sent: the token expired");
+    EXPECT_EQ(j.ledger.metadata_error, kNoCodeSummary);  // no code: the fixed text
     EXPECT_FALSE(j.ledger.write_metadata);
 }
 
@@ -104,14 +107,16 @@ TEST(Outcome, PermanentFailsButAnUnlistedCodeRetriesOnceForFree) {
     auto j = c.judge(answer(OutcomeKind::Permanent, 131026));
     EXPECT_EQ(j.ledger.status, Status::Failed);
     EXPECT_FALSE(j.ledger.unlisted_answer);
-    j = c.judge(answer(OutcomeKind::Permanent, 999999));
+    auto unlisted = answer(OutcomeKind::Permanent, 999999);
+    unlisted.unlisted_code = true;  // the channel's table does not name it
+    j = c.judge(unlisted);
     EXPECT_EQ(j.ledger.status, Status::Retry);
     EXPECT_EQ(j.action, Action::Retry);
     EXPECT_TRUE(j.ledger.unlisted_answer);
     EXPECT_EQ(j.ledger.attempts_added, 0);
     EXPECT_NE(j.ledger.error_message->find("retried once"), std::string::npos);
     c.claim.unlisted_before = true;  // spent already
-    j = c.judge(answer(OutcomeKind::Permanent, 999999));
+    j = c.judge(unlisted);
     EXPECT_EQ(j.ledger.status, Status::Failed);
     EXPECT_EQ(j.ledger.attempts_added, 1);
 }

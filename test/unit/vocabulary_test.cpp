@@ -10,7 +10,7 @@
 
 #include "core/channels/whatsapp/webhook_status.hpp"
 #include "core/model/vocabulary.hpp"
-#include "core/whatsapp.hpp"
+#include "core/delivery/reference.hpp"
 
 using namespace cart_abandon;
 
@@ -106,7 +106,7 @@ TEST(WhatsAppStatus, AnEventCarriesTheLedgerRowAndWhatAFailureDoes) {
     s.status = ProviderStatus::Failed;
     s.timestamp = 1'800'000'000;
     s.recipient_id = "4915123456789";
-    s.callback_data = callback_data(42, 1'700'000'000'000'000);
+    s.callback_data = message_reference(42, 1'700'000'000'000'000);
     s.has_error_code = true;
     s.error_code = 131026;
     auto e = status_event(s);

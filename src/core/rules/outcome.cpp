@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include "core/message.hpp"
 
 namespace cart_abandon {
 
@@ -12,31 +11,32 @@ Judgement judge_outcome(const Decision& d, const ClaimedStage& claim, const Deli
     Outcome& out = j.ledger;
     out.cart_id = d.cart->cart_id;
     out.stage = d.stage;
-    // An unlisted code's first answer for this stage spends no attempt (is_unlisted_failure).
-    const bool free_retry =
-        (is_unlisted_failure(o) && !claim.unlisted_before) || o.kind == OutcomeKind::CountryRestricted;
+    // An unlisted code's first answer for this stage spends no attempt.
+    const bool unlisted = o.kind == OutcomeKind::Permanent && o.unlisted_code;
+    const bool free_retry = (unlisted && !claim.unlisted_before) || o.kind == OutcomeKind::CountryRestricted;
     out.attempts_added = attempts_spent(o, free_retry);
     out.write_metadata = o.attempted;
     if (!o.error_text.empty()) out.error_message = o.error_text;
     // Cart metadata is public (Medusa's Store API): the provider's code and a fixed text, nothing more.
-    if (o.kind != OutcomeKind::Sent) out.metadata_error = error_summary(o.error_code);
+    if (o.kind != OutcomeKind::Sent) out.metadata_error = o.public_summary.empty() ? kNoCodeSummary : o.public_summary;
     if (o.error_code) out.error_code = o.error_code;
     const bool attempts_left = claim.attempts + out.attempts_added < context.max_attempts;
     switch (o.kind) {
         case OutcomeKind::Sent:
             out.status = Status::Sent;
             j.action = Action::Sent;
-            out.provider_message_id = o.wamid;
-            if (!o.wa_id.empty()) out.provider_recipient_id = o.wa_id;
+            out.provider_message_id = o.provider_message_id;
+            if (!o.provider_recipient_id.empty()) out.provider_recipient_id = o.provider_recipient_id;
             if (!o.message_status.empty()) out.message_status = o.message_status;
             break;
         case OutcomeKind::Deferred:
-            // 131049: Meta asks for 24 h before this user is tried again; the attempt counts.
+            // The provider asks for a wait before this person is tried again (Meta's 131049: 24 h);
+            // the attempt counts.
             if (attempts_left) {
                 out.status = Status::Held;
                 j.action = Action::Held;
                 out.hold_reason = HoldReason::MetaMarketingCap;
-                out.not_before = context.now + std::chrono::seconds(kDeferralSeconds);
+                out.not_before = context.now + std::chrono::seconds(o.hold_seconds);
             } else {
                 out.status = Status::Failed;
                 j.action = Action::Failed;
@@ -54,12 +54,12 @@ Judgement judge_outcome(const Decision& d, const ClaimedStage& claim, const Deli
             if (free_retry) out.error_message = "error code not in Meta's table, retried once: " + o.error_text;
             break;
         case OutcomeKind::CountryRestricted:
-            // Meta refuses the business in this country (130497): that country's carts wait, the
-            // channel goes on; the cart's own record stays clean.
+            // The provider refuses the business in this country (Meta's 130497): that country's carts
+            // wait, the channel goes on; the cart's own record stays clean.
             out.status = Status::Held;
             j.action = Action::Held;
             out.hold_reason = HoldReason::CountryRestricted;
-            out.not_before = context.now + std::chrono::seconds(kCountryRestrictionSeconds);
+            out.not_before = context.now + std::chrono::seconds(o.hold_seconds);
             out.write_metadata = false;
             break;
         case OutcomeKind::ChannelFatal:

@@ -7,7 +7,7 @@
 
 #include "core/model/decision.hpp"
 #include "core/model/vocabulary.hpp"
-#include "core/whatsapp.hpp"
+#include "core/delivery/outcome.hpp"
 
 namespace cart_abandon {
 
@@ -24,10 +24,10 @@ struct OutcomeContext {
     Timestamp now{};
 };
 
-// Sent -> Sent (the provider's ids kept); Deferred (131049) -> Held MetaMarketingCap for 24 h while
-// attempts are left, else Failed; Transient -> Retry while attempts are left, else Failed;
+// Sent -> Sent (the provider's ids kept); Deferred -> Held MetaMarketingCap for the answer's
+// hold_seconds while attempts are left, else Failed; Transient -> Retry while attempts are left, else Failed;
 // Permanent -> Failed, except a code not in the provider's table, whose first answer of the stage
-// is a Retry that spends no attempt; CountryRestricted -> Held CountryRestricted for 24 h, no
+// is a Retry that spends no attempt; CountryRestricted -> Held CountryRestricted for hold_seconds, no
 // attempt, metadata clean; ChannelFatal -> Retry, no attempt, metadata clean (not the cart's
 // fault); Unknown -> Unknown (never resent automatically), reported as failed.
 Judgement judge_outcome(const Decision& decision, const ClaimedStage& claim, const DeliveryOutcome& answer,

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "core/delivery/reference.hpp"
 #include "core/message.hpp"
 #include "core/whatsapp.hpp"
 
@@ -25,7 +26,7 @@ StatusEvent status_event(const StatusUpdate& s) {
     event.at = Timestamp(std::chrono::seconds(s.timestamp));
     event.recipient = s.recipient_id;
     event.recipient_user_id = s.recipient_user_id;
-    if (const auto callback = parse_callback_data(s.callback_data)) {
+    if (const auto callback = parse_message_reference(s.callback_data)) {
         event.delivery_id = callback->delivery_id;
         event.claimed_at = Timestamp(Microseconds(callback->claimed_at_us));
     }

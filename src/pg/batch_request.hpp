@@ -1,5 +1,6 @@
 // One cart_abandon_process batch, wherever it runs: in the caller's backend for a dry run (it
-// writes nothing), in a background worker of its own otherwise (src/pg/batch_worker.cpp).
+// writes nothing), in a background worker of its own otherwise (src/pg/batch_worker.cpp). The
+// entry point (src/pg/process.cpp) and the worker both call it; it calls neither.
 #pragma once
 
 #include <string>
