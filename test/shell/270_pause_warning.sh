@@ -2,7 +2,7 @@
 # A paused channel warns once: the call that pauses it says why and what to do; the probes of the
 # following calls that meet the same cause stay quiet; a new cause warns again.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 7
 
 q "CREATE EXTENSION cart_abandon" > /dev/null

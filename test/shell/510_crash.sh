@@ -3,7 +3,7 @@
 # the claim was committed and the request journaled before it left; the next run finds the
 # backend gone and the request started: 'unknown', never resent without a webhook's word.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 6
 
 q "CREATE EXTENSION cart_abandon" > /dev/null

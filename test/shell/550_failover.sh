@@ -8,7 +8,7 @@
 # still releases claims that never started, and on a hot standby a run or a process call fails
 # at once while stats and dry runs work. Leaves the test cluster running as it found it.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 38
 
 PG_BIN="$(pg_config --bindir)"

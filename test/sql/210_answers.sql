@@ -84,7 +84,7 @@ SELECT fixture.standin_faults('[{"mode": "http", "http_status": 503, "body": "<h
                                 {"mode": "error", "code": 131056, "to": "+4915130000043", "times": 1}]');
 CREATE TEMP TABLE transient_rows AS SELECT * FROM run_once();
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM transient_rows), '{retry,retry,retry}', '503, 131000, 131056: retry');
--- (130429 and Graph's other rate limits spend no attempt: 25_meta_limits.sql.)
+-- (130429 and Graph's other rate limits spend no attempt: 230_meta_limits.sql.)
 SELECT is((ledger('e2')).error_code, 131000, 'the code is recorded');
 SELECT is((SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart WHERE id = 'e1'), 'sending failed',
           'metadata: firstError while retrying (no provider text: the metadata is public)');

@@ -4,8 +4,8 @@
 # a webhook call that would use such a secret is refused (nothing sent) and the stats flag it; a
 # secret set otherwise (a file named by the _file setting, a session SET) still works.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
-source "$(dirname "$0")/server.sh"
+source "$(dirname "$0")/lib/tap.sh"
+source "$(dirname "$0")/lib/server.sh"
 plan 8
 trap "preload_cart_abandon on" EXIT
 preload_cart_abandon off

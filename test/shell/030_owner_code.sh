@@ -9,8 +9,8 @@
 # webhook receiver then do their work. Then the operator's own attacks: the settings that name a
 # schema, before and after the library is loaded.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
-source "$(dirname "$0")/server.sh"
+source "$(dirname "$0")/lib/tap.sh"
+source "$(dirname "$0")/lib/server.sh"
 plan 31
 
 OWNER=ca_medusa_owner

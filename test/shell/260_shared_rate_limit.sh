@@ -4,7 +4,7 @@
 # the limit into one second at the API. Without the preload each call paces itself alone, and the
 # stats and the README say so: two calls then send twice the rate.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 12
 export PGOPTIONS="-c cart_abandon.max_per_second=20 -c client_min_messages=warning"
 other="${PGDATABASE}_other"
@@ -54,7 +54,7 @@ is "$(sent b) $(sent c "$other")" "40 40" "both sent all their carts"
 ok "$([ "$(grep -c ERROR "$log")" = 0 ]; echo $?)" "no caller failed"
 
 # Without the preload: each call alone.
-source "$(dirname "$0")/server.sh"
+source "$(dirname "$0")/lib/server.sh"
 trap "preload_cart_abandon on; cleanup" EXIT
 preload_cart_abandon off
 is "$(q "SELECT cart_abandon_stats() -> 'rate_limit'")" '{"per": "call", "max_per_second": 20}' \

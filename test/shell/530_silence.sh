@@ -8,7 +8,7 @@
 #   2. A slow answer cut by http_timeout (Meta accepted it) whose status never comes.
 #   3. A template Meta holds for quality assessment: no status until Meta releases it.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 12
 CARTS=40
 

@@ -2,7 +2,7 @@
 # A shopper's lock never holds a run hostage, every wait honours cancel, timeouts and terminate,
 # and one failing write never loses other carts' records.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 21
 
 q "CREATE EXTENSION cart_abandon" > /dev/null

@@ -4,7 +4,7 @@
 # at most one accepted message per cart, exactly one terminal or retryable record per cart,
 # every pre-existing metadata key intact. Prints the counts.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 7
 CARTS=10000
 KILLS=3

@@ -5,7 +5,7 @@
 # Those the journal names but no webhook ever speaks of stay unknown, never resent: silence,
 # even while later messages get their statuses, is no proof that Meta did not accept them.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 10
 CARTS=60
 

@@ -5,7 +5,7 @@
 # reached, the others held without a request. (Without the limit's lock callers that decide at the
 # same time each count from what was committed before them, and together pass the limit.)
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 7
 export PGOPTIONS="-c cart_abandon.messaging_limit=200 -c cart_abandon.frequency_cap=0 -c client_min_messages=warning"
 log=$(mktemp)

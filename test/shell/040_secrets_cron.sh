@@ -6,7 +6,7 @@
 # and forged webhooks leave the app secret in neither log. Runs in ca_cron (pg_cron's database).
 # Neither secret is ever printed.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 15
 token=$(cat "$STANDIN_TOKEN_FILE")
 app_secret=$(cat "$STANDIN_APP_SECRET_FILE")

@@ -4,7 +4,7 @@
 # once per cart; it says once which indexes are missing and how to make them; cart_abandon_stats()
 # never scans the carts; a run pg_cron starts is recorded as such.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 9
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 

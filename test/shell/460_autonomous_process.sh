@@ -6,8 +6,8 @@
 # holds no cart row lock; settings, identity and errors travel between caller and worker; dry runs
 # stay in the caller.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
-source "$(dirname "$0")/server.sh"
+source "$(dirname "$0")/lib/tap.sh"
+source "$(dirname "$0")/lib/server.sh"
 plan 33
 requests_to() { q "SELECT count(*) FROM fixture.standin_requests() WHERE to_phone LIKE '$1'"; }
 status_of() { q "SELECT string_agg(status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries WHERE cart_id LIKE '$1'"; }
@@ -187,11 +187,11 @@ is "$(requests_to '+49151766000%')" 2 "and never resends them"
 # ---- no worker slot ----
 conf="$PG_DIR/data/postgresql.conf"
 restore() {
-    sed -i '/^max_worker_processes = 2 # 26_autonomous_process$/d' "$conf"
+    sed -i '/^max_worker_processes = 2 # 460_autonomous_process$/d' "$conf"
     restart_server
 }
 trap restore EXIT
-echo "max_worker_processes = 2 # 26_autonomous_process" >> "$conf"
+echo "max_worker_processes = 2 # 460_autonomous_process" >> "$conf"
 restart_server
 q "SELECT fixture.make_cart('ns1', '30 hours', phone => '0151 76600001')" > /dev/null
 out=$(psql -X -qtA -v VERBOSITY=verbose -c "SELECT count(*) FROM cart_abandon_process(10, NULL)" 2>&1)

@@ -3,7 +3,7 @@
 # them, across batches and across two runs started at the same moment; a dry run predicts
 # exactly what the real runs send.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 9
 
 q "CREATE EXTENSION cart_abandon" > /dev/null

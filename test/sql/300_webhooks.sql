@@ -137,7 +137,7 @@ SELECT fixture.make_cart('s1b', '30 hours', phone => '0151 50000001');
 SELECT alike((SELECT detail FROM run_once() WHERE cart_id = 's1b'), 'opted_out%', 'a new cart of that person is not reminded');
 CREATE TEMP TABLE prefs AS
     SELECT $j${"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"user_preferences","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001234","phone_number_id":"1234567890"},"contacts":[{"wa_id":"4915150000001"}],"user_preferences":[{"wa_id":"4915150000001","detail":"User requested to stop marketing messages","category":"marketing_messages","value":"VALUE","timestamp":TIME}]}}]}]}$j$::text AS template;
--- (Through the sending number, 1234567890: a resume lifts only its own number's stop, 28_opt_outs_per_number.)
+-- (Through the sending number, 1234567890: a resume lifts only its own number's stop, 330_opt_outs_per_number.)
 CREATE FUNCTION preference(value text, at bigint) RETURNS text LANGUAGE sql AS $$
     SELECT replace(replace(template, 'VALUE', value), 'TIME', at::text) FROM prefs $$;
 SELECT is((hook(preference('resume', 4102444800)) ->> 'opt_outs_removed')::int, 1, 'a newer resume removes it');

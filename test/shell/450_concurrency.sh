@@ -2,7 +2,7 @@
 # Several sessions at once: concurrent runs send each cart's stage once; a run waiting on the
 # network holds no lock on the shopper's cart; a shopper's concurrent metadata write survives.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 14
 
 q "CREATE EXTENSION cart_abandon" > /dev/null

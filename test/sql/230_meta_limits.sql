@@ -30,7 +30,7 @@ CREATE FUNCTION hook(body text) RETURNS jsonb LANGUAGE sql AS $$ SELECT cart_aba
 SELECT fixture.make_cart('u1', '30 hours', phone => '0151 41000001');
 SELECT fixture.make_cart('u2', '30 hours', phone => '0151 41000002');
 SELECT fixture.make_cart('u3', '30 hours', phone => '0151 41000003');
--- (Two of three: not every answer alike, which would be the channel's, see 20_meta_errors.)
+-- (Two of three: not every answer alike, which would be the channel's, see 220_meta_errors.)
 SELECT fixture.standin_faults('[{"mode": "error", "code": 999999, "to": "+4915141000001", "times": 2},
                                 {"mode": "error", "code": 999999, "to": "+4915141000002", "times": 1}]');
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once()), '{retry,retry,sent}', 'an unlisted code: the carts stay due');

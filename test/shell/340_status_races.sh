@@ -5,7 +5,7 @@
 # shuffled and twice included. An opt-out (131050), Meta's marketing cap (131049) and an
 # undeliverable (131026) reported before the record act as if reported after.
 set -uo pipefail
-source "$(dirname "$0")/tap.sh"
+source "$(dirname "$0")/lib/tap.sh"
 plan 12
 CARTS=24
 
