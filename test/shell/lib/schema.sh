@@ -1,8 +1,13 @@
 # dump_schema DB: the schema of a database as sorted lines, comparable between an upgraded and a
-# fresh install (pg_dump's comments, blank lines, trailing commas and \restrict lines, which carry
-# a random key per dump, left out).
+# fresh install. --binary-upgrade: a plain pg_dump names an extension by its CREATE EXTENSION line
+# alone, this one prints every member (tables, columns, functions with their bodies, grants).
+# Left out: pg_dump's comments, blank lines, trailing commas, \restrict lines (a random key per
+# dump), what differs between any two databases (the binary_upgrade_* calls with their OIDs, each
+# table's relfrozenxid and OID) and the sequences' values (data, not schema).
 dump_schema() {
-    pg_dump -s "$1" | grep -v '^--' | grep -v '^$' | grep -v '^\\\(un\)\?restrict ' | sed 's/,$//' | sort
+    pg_dump -s --binary-upgrade "$1" | grep -v '^--' | grep -v '^$' | grep -v '^\\\(un\)\?restrict ' \
+        | grep -v 'binary_upgrade_\|relfrozenxid\|^SELECT pg_catalog\.setval(\|^UPDATE pg_catalog\.pg_class$' \
+        | grep -v "^WHERE oid = '[0-9]*';$" | sed 's/,$//' | sort
 }
 
 # is_fresh_schema DESC: one TAP assertion that $PGDATABASE's schema (upgraded in place) equals a
