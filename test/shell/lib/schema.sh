@@ -17,6 +17,9 @@ is_fresh_schema() {
     psql -X -q -c "CREATE DATABASE $fresh TEMPLATE ca_template" > /dev/null
     psql -X -q -d "$fresh" -c "CREATE EXTENSION cart_abandon" > /dev/null
     diff <(dump_schema "$fresh") <(dump_schema "$PGDATABASE") > "$diff_file" 2>&1
+    # A dump without the extension's members would compare nothing of it.
+    [ "$(dump_schema "$fresh" | grep -c '^CREATE TABLE cart_abandon\.deliveries ')" = 1 ] \
+        || echo "the dump of a fresh install shows no table cart_abandon.deliveries" >> "$diff_file"
     is "$(wc -l < "$diff_file" | tr -d ' ')" "0" "$1"
     [ -s "$diff_file" ] && sed 's/^/#   /' "$diff_file" | head -20
     rm -f "$diff_file"
