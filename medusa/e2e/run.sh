@@ -13,7 +13,7 @@ PLUGIN_DIR="$(dirname "$E2E_DIR")"
 REPO_ROOT="$(dirname "$PLUGIN_DIR")"
 WORK="$(mktemp -d /tmp/cart_abandon_e2e.XXXXXX)"
 chmod 755 "$WORK"   # the server's OS user reads the clock file here
-source "$REPO_ROOT/test/shell/tap.sh"
+source "$REPO_ROOT/test/shell/lib/tap.sh"
 source "$E2E_DIR/lib/setup.sh"
 source "$E2E_DIR/lib/http.sh"
 source "$E2E_DIR/lib/shop.sh"
