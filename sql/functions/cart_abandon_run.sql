@@ -1,5 +1,5 @@
 -- Not SECURITY DEFINER: PostgreSQL forbids COMMIT in such procedures. Instead each of its
--- statements runs as the extension's owner with search_path pinned (src/pg/spi.cpp), never
+-- statements runs as the extension's owner with search_path pinned (src/pg/base/spi.cpp), never
 -- across a commit, so an error always falls back to the caller.
 CREATE OR REPLACE PROCEDURE cart_abandon_run(options jsonb DEFAULT '{}')
 AS 'MODULE_PATHNAME', 'cart_abandon_run' LANGUAGE C;

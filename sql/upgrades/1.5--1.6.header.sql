@@ -39,7 +39,7 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.kept_statuses_id_seq', 
 
 -- part 4: already bought, already gone
 -- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
--- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): 32 random bytes,
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/store/erasure.cpp): 32 random bytes,
 -- one row made by the first erasure, readable by the extension's owner only (no grant);
 -- customers_checked_at: deleted customers were looked for up to then.
 CREATE TABLE cart_abandon.erasure_key (

@@ -8,7 +8,7 @@
 #include "core/phone.hpp"
 #include "core/quiet_hours.hpp"
 
-#include "pg/boundary.hpp"
+#include "pg/base/boundary.hpp"
 #include "pg/settings.hpp"
 
 // The GUC table (each setting's source), for exposed_secrets(); a C header without extern "C".
@@ -134,7 +134,7 @@ bool check_not_empty(char** newval, void**, GucSource) {
 
 // cart_abandon reads and writes the tables of this schema: only a superuser may name it, and
 // never a temporary schema (pg_temp is whichever session's own; each session can create there)
-// nor a system one. Statements over the tables run as their owner in any case (src/pg/spi.cpp).
+// nor a system one. Statements over the tables run as their owner in any case (src/pg/base/spi.cpp).
 bool check_medusa_schema(char** newval, void** extra, GucSource source) {
     if (!check_not_empty(newval, extra, source)) return false;
     const char* value = *newval;

@@ -3,7 +3,7 @@
 // shape mirrors Medusa's notification providers (`send({to, template, data})`): a Notification
 // is what to send to whom; the channel turns it into its provider's request and the provider's
 // answer into a DeliveryOutcome. Adding a channel is a folder under core/channels/ with a class
-// like this one, and a settings part that builds it (src/pg/channels.cpp).
+// like this one, and a settings part that builds it (src/pg/batch/channels.cpp).
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // Who gets a reminder now: the selection rules as three pure phases around the reads they need.
-// The caller (src/pg/decisions.cpp) reads, the rules decide:
+// The caller (src/pg/batch/decisions.cpp) reads, the rules decide:
 //   1. judge_carts: each cart on its own facts (stage, erasure, payment, purchases, Medusa's
 //      refusal, newer cart, consent, phone, template, country, quiet hours);
 //   then the caller locks the people phase 1 would message (one voice per person) and reads
