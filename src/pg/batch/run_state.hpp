@@ -12,6 +12,7 @@
 
 #include "core/config.hpp"
 #include "core/delivery/channel.hpp"
+#include "core/model/run.hpp"
 #include "core/purchases.hpp"
 #include "core/rate_limiter.hpp"
 #include "pg/store/cart_metadata.hpp"
@@ -48,17 +49,8 @@ struct SelectionMemory {
     std::set<std::string> window_people;  // dry run: people it would have reached (messaging_limit)
 };
 
-struct RunTotals {
-    int examined = 0;
-    int sent_first = 0;
-    int sent_second = 0;
-    int failed = 0;
-    int retry = 0;
-    int skipped = 0;
-    int held = 0;
-    int imported = 0;  // the previous system's reminders recorded
-    int would_send = 0;
-};
+using cart_abandon::RunTotals;
+
 
 struct RunState {
     CallSettings call;

@@ -130,14 +130,14 @@ int64_t start_run(const std::string& options_json, const CandidateScan& scan, ca
     return id;
 }
 
-void record_run_progress(int64_t run_id, const RunTotals& t, int batches, const std::string& last_cursor) {
+void record_run_progress(int64_t run_id, const cart_abandon::RunTotals& t, int batches, const std::string& last_cursor) {
     progress_statement.run({int8_value(run_id), int_value(batches), int_value(t.examined),
                             int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
                             int_value(t.retry), int_value(t.skipped), text_value(last_cursor), int_value(t.held),
                             int_value(t.imported)});
 }
 
-void finish_run(int64_t run_id, cart_abandon::RunStatus status, const RunTotals& t, int batches,
+void finish_run(int64_t run_id, cart_abandon::RunStatus status, const cart_abandon::RunTotals& t, int batches,
                 const std::string& detail) {
     finish_statement.run({int8_value(run_id), text_value(cart_abandon::name(status)), int_value(batches), int_value(t.examined),
                           int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),

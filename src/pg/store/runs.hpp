@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include "core/model/run.hpp"
 #include "core/model/vocabulary.hpp"
 #include "core/policy.hpp"
-#include "pg/batch/run_state.hpp"
 #include "pg/store/due_carts.hpp"
 
 namespace pg {
@@ -28,9 +28,9 @@ CandidateScan choose_scan(const std::string& key, cart_abandon::Timestamp now, s
 int64_t start_run(const std::string& options_json, const CandidateScan& scan, cart_abandon::Timestamp scan_from,
                   const std::string& key);
 
-void record_run_progress(int64_t run_id, const RunTotals& totals, int batches, const std::string& last_cursor);
+void record_run_progress(int64_t run_id, const cart_abandon::RunTotals& totals, int batches, const std::string& last_cursor);
 
-void finish_run(int64_t run_id, cart_abandon::RunStatus status, const RunTotals& totals, int batches,
+void finish_run(int64_t run_id, cart_abandon::RunStatus status, const cart_abandon::RunTotals& totals, int batches,
                 const std::string& detail);
 
 struct CartCounts {
