@@ -7,20 +7,22 @@
 
 EXTENSION = cart_abandon
 MODULE_big = cart_abandon
-# The 1.6 scripts are assembled from sql/parts (one copy of every function for both) and
-# committed; `make` remakes them when a part changes. Earlier versions' scripts are frozen.
-DATA = sql/cart_abandon--1.0.sql sql/cart_abandon--1.1.sql sql/cart_abandon--1.0--1.1.sql \
-       sql/cart_abandon--1.2.sql sql/cart_abandon--1.1--1.2.sql \
-       sql/cart_abandon--1.3.sql sql/cart_abandon--1.2--1.3.sql \
-       sql/cart_abandon--1.4.sql sql/cart_abandon--1.3--1.4.sql \
-       sql/cart_abandon--1.5.sql sql/cart_abandon--1.4--1.5.sql \
-       sql/cart_abandon--1.6.sql sql/cart_abandon--1.5--1.6.sql
+# The current version's scripts are built (DATA_built, not committed): the fresh install from
+# sql/parts and sql/functions, and each upgrade A--B from sql/upgrades/A--B.header.sql and the
+# files sql/upgrades/A--B.list names. Every other script in sql/ is released and frozen (DATA):
+# 1.0, the base of the chain, and the upgrades up to 1.5. When a version after 1.6 changes a
+# function that an earlier built upgrade re-creates, that upgrade's built script is committed
+# first (frozen as released) and its header and list go.
+EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'$$/\1/p" $(EXTENSION).control)
+SQL_UPGRADES := $(patsubst sql/upgrades/%.list,%,$(sort $(wildcard sql/upgrades/*.list)))
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql $(SQL_UPGRADES:%=sql/$(EXTENSION)--%.sql)
+DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 PGFILEDESC = "cart_abandon - abandoned-cart WhatsApp reminders for Medusa v2"
 
-# Every source below src/core and src/pg, subfolders included.
+# Every .cpp under each layer, its subfolders (rooms) included.
 CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
 PG_SRCS := $(sort $(shell find src/pg -name '*.cpp'))
-CORE_HPPS := $(sort $(shell find src/core -name '*.hpp'))
+CORE_HDRS := $(sort $(shell find src/core -name '*.hpp'))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 PG_CONFIG ?= pg_config
@@ -48,18 +50,25 @@ override autodepend = yes
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# The SQL API in parts by concept; the privileges last, once every function exists.
-SQL_FUNCTION_PARTS = sql/parts/functions.sql sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql \
-                     sql/parts/privileges.sql
+# The fresh install: header, tables, one file per function, the parts that use them, and the
+# privileges last, once every function exists. Functions by name, except that those another
+# SQL-language body calls come first (PostgreSQL checks such bodies when they are created).
+SQL_FUNCTIONS_FIRST = sql/functions/phone_of_wa_id.sql
+SQL_FUNCTIONS = $(SQL_FUNCTIONS_FIRST) $(filter-out $(SQL_FUNCTIONS_FIRST),$(sort $(wildcard sql/functions/*.sql)))
+SQL_PARTS_AFTER_FUNCTIONS = sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql sql/parts/privileges.sql
+# One blank line between the files, as between the functions of a hand-written script.
+SQL_CONCAT = awk 'FNR == 1 && NR > 1 { print "" } { print }'
 
-sql/cart_abandon--1.6.sql: sql/parts/header.sql sql/parts/tables.sql $(SQL_FUNCTION_PARTS)
-	cat $^ > $@
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/parts/header.sql sql/parts/tables.sql $(SQL_FUNCTIONS) $(SQL_PARTS_AFTER_FUNCTIONS)
+	$(SQL_CONCAT) $^ > $@
 
-# 1.5 -> 1.6: its header (new tables and columns), then every function again (CREATE OR REPLACE).
-sql/cart_abandon--1.5--1.6.sql: sql/parts/1.5-1.6-header.sql $(SQL_FUNCTION_PARTS)
-	cat $^ > $@
-
-all: sql/cart_abandon--1.6.sql sql/cart_abandon--1.5--1.6.sql
+# An upgrade carries only what changed: its header (tables, columns, data moves), then the files
+# its list names, in that order (one path under sql/ a line; "--" starts a comment).
+sql_upgrade_files = $(addprefix sql/,$(shell sed -e 's/--.*//' $(1)))
+.SECONDEXPANSION:
+$(SQL_UPGRADES:%=sql/$(EXTENSION)--%.sql): sql/$(EXTENSION)--%.sql: sql/upgrades/%.header.sql sql/upgrades/%.list \
+                                                                  $$(call sql_upgrade_files,sql/upgrades/$$*.list)
+	$(SQL_CONCAT) $< $(call sql_upgrade_files,sql/upgrades/$*.list) > $@
 
 # ---- unit tests of the core (no PostgreSQL involved) ----
 UNIT_BUILD ?= build/unit
@@ -67,11 +76,11 @@ UNIT_SRCS := $(sort $(wildcard test/unit/*.cpp))
 UNIT_CXXFLAGS = -std=c++17 $(WARNINGS) -g -O1 -Isrc $(UNIT_EXTRA_FLAGS)
 UNIT_LIBS = -lgtest -lgtest_main -lpthread -lcurl -lphonenumber -licui18n -licuuc -lcrypto
 
-$(UNIT_BUILD)/core/%.o: src/core/%.cpp $(CORE_HPPS)
+$(UNIT_BUILD)/core/%.o: src/core/%.cpp $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 
-$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(CORE_HPPS) $(wildcard test/unit/*.hpp)
+$(UNIT_BUILD)/test/%.o: test/unit/%.cpp $(CORE_HDRS) $(wildcard test/unit/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c $< -o $@
 
@@ -91,7 +100,7 @@ unittest-sanitized:
 # includes the guard first, compiles on its own with the server's headers on the include path yet
 # without them (the guard again at the end proves none came in, even indirectly), and the guard
 # stops a build where a PostgreSQL header came first. Syntax only, two at a time: a few seconds.
-CORE_HEADERS := $(filter-out src/core/no_postgres.hpp,$(CORE_HPPS))
+CORE_HEADERS := $(filter-out src/core/no_postgres.hpp,$(CORE_HDRS))
 NO_POSTGRES_CXX = $(CXX) -std=c++17 $(WARNINGS) -fsyntax-only -Isrc -isystem $(PG_INCLUDEDIR_SERVER) -x c++ -
 
 .PHONY: check-no-postgres

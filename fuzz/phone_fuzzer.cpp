@@ -73,13 +73,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string number_region = cart_abandon::phone_region(e164);
     const auto choice = cart_abandon::choose_phone({{"shipping", raw, region}}, "", {"US"});
     if (number_region == "US") {
-        if (!choice.e164.empty() || choice.skip_reason != "blocked_region") std::abort();
+        if (!choice.e164.empty() || choice.skip_reason != cart_abandon::SkipReason::BlockedRegion) std::abort();
     } else if (choice.e164 != e164 || choice.region != number_region || choice.source != "shipping") {
         std::abort();
     }
     if (!number_region.empty()) {
         const auto blocked = cart_abandon::choose_phone({{"shipping", raw, region}}, "", {number_region});
-        if (!blocked.e164.empty() || blocked.skip_reason != "blocked_region") std::abort();
+        if (!blocked.e164.empty() || blocked.skip_reason != cart_abandon::SkipReason::BlockedRegion) std::abort();
     }
     return 0;
 }

@@ -59,12 +59,11 @@ void check_batch(const WebhookBatch& batch) {
     for (const StatusUpdate& s : batch.statuses) {
         require(printable_id(s.wamid, true) && printable_id(s.recipient_id, false) &&
                 printable_id(s.phone_number_id, false));
-        require(s.status == "sent" || s.status == "delivered" || s.status == "read" || s.status == "failed" ||
-                s.status == "played");
+        require(std::size_t(s.status) < cart_abandon::WordNames<cart_abandon::ProviderStatus>::names.size());
         require(s.timestamp >= 0);
         require(s.callback_data.size() <= kMaxCallbackDataBytes && s.callback_data.find('\0') == std::string::npos);
         require(s.error_text.size() <= kMaxWebhookErrorText && valid_utf8_without_controls(s.error_text));
-        require(s.status == "failed" || (s.error_code == 0 && s.error_text.empty()));
+        require(s.status == cart_abandon::ProviderStatus::Failed || (s.error_code == 0 && s.error_text.empty()));
         require(clear(s.wamid) && clear(s.recipient_id) && clear(s.error_text) && clear(s.phone_number_id));
     }
     for (const PreferenceUpdate& p : batch.preferences) {

@@ -14,11 +14,11 @@ declare -A SOURCES=(
     [cursor]="src/core/cursor.cpp src/core/base64.cpp"
     [options]="src/core/config.cpp"
     [phone]="src/core/phone.cpp src/core/phone_text.cpp"
-    [response]="src/core/whatsapp.cpp src/core/redaction.cpp"
-    [template_text]="src/core/message.cpp src/core/whatsapp.cpp src/core/redaction.cpp"
+    [response]="src/core/whatsapp.cpp src/core/message.cpp src/core/delivery/outcome.cpp src/core/redaction.cpp"
+    [template_text]="src/core/message.cpp src/core/whatsapp.cpp src/core/delivery/outcome.cpp src/core/redaction.cpp"
     [webhook]="src/core/webhook.cpp src/core/webhook_account.cpp src/core/string_defects.cpp src/core/opt_out_text.cpp src/core/signature.cpp src/core/keyed_hash.cpp src/core/redaction.cpp"
 )
-declare -A LIBS=([cursor]="-lcrypto" [phone]="-lphonenumber -licui18n -licuuc" [response]="-licuuc" [template_text]="-licui18n -licuuc -lcurl"
+declare -A LIBS=([cursor]="-lcrypto" [phone]="-lphonenumber -licui18n -licuuc" [response]="-licuuc -lcurl" [template_text]="-licui18n -licuuc -lcurl"
                  [webhook]="-licui18n -licuuc -lcrypto")
 targets=("$@")
 # By default every target above, in name order.

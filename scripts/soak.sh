@@ -20,7 +20,7 @@ FIRST_DELAY=30s
 SECOND_DELAY=90s
 
 source scripts/lib/local-env.sh
-source test/shell/tap.sh
+source test/shell/lib/tap.sh
 
 core_pattern_file=/proc/sys/kernel/core_pattern
 core_pattern_saved=""

@@ -2,7 +2,8 @@
 # The whole test suite: builds with warnings as errors, installs the extension, starts a
 # throw-away PostgreSQL 15 (pg_cron preloaded) and the WhatsApp stand-in on 127.0.0.1, then runs
 # the GoogleTest unit tests of the core (plain, then under ASan and UBSan), every pgTAP file under
-# test/sql, every TAP shell test under test/shell (several sessions, crashes), and the libFuzzer
+# test/sql, every TAP shell test under test/shell (several sessions, crashes; the upgrade test once
+# per released version), and the libFuzzer
 # targets for FUZZ_SECONDS each (default 60; 0 skips them), the benchmark at its smoke size, and
 # the Medusa plugin's end-to-end test against a real Medusa (medusa/e2e/run.sh; MEDUSA_E2E=0 skips it).
 set -euo pipefail
@@ -89,6 +90,25 @@ if [ $# -eq 0 ]; then
     files=(test/sql/*.sql test/shell/[0-9]*.sh)
     [ "${MEDUSA_E2E:-1}" = 0 ] || run_e2e=1
 fi
+# The upgrade test runs once from every released version: each version an upgrade script starts
+# from. FILE@VERSION names one of them (test/shell/600_upgrade.sh@1.3).
+released_versions() {
+    local script
+    for script in sql/cart_abandon--*--*.sql sql/upgrades/*.list; do
+        script="${script##*/}"
+        script="${script#cart_abandon--}"
+        echo "${script%%--*}"
+    done | sort -u -V
+}
+cases=()
+for file in "${files[@]}"; do
+    if [[ "$file" == *_upgrade.sh ]]; then
+        for version in $(released_versions); do cases+=("$file@$version"); done
+    else
+        cases+=("$file")
+    fi
+done
+files=("${cases[@]}")
 
 log="$LOCAL_ENV_DIR/sql.log"
 sql_status=0

@@ -127,7 +127,7 @@ try {
   check("schedule", (await text("schedule-job")).replace(", inactive", ""), job)
 
   // ---- a paused channel: Meta's code and message and since when, as the stats give them. The
-  // pause itself is the extension's (test/sql/11_faults.sql, 20_meta_errors.sql); here its row is
+  // pause itself is the extension's (test/sql/500_faults.sql, 220_meta_errors.sql); here its row is
   // written as a 190 leaves it, then put back. ----
   const saved = sql("SELECT to_jsonb(c) FROM cart_abandon.channel_status c WHERE channel = 'whatsapp'")
   sql(`INSERT INTO cart_abandon.channel_status (channel, paused, error_code, error_message, changed_at)

@@ -13,14 +13,14 @@ PLUGIN_DIR="$(dirname "$E2E_DIR")"
 REPO_ROOT="$(dirname "$PLUGIN_DIR")"
 WORK="$(mktemp -d /tmp/cart_abandon_e2e.XXXXXX)"
 chmod 755 "$WORK"   # the server's OS user reads the clock file here
-source "$REPO_ROOT/test/shell/tap.sh"
+source "$REPO_ROOT/test/shell/lib/tap.sh"
 source "$E2E_DIR/lib/setup.sh"
 source "$E2E_DIR/lib/http.sh"
 source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 79
+plan 81
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -174,6 +174,12 @@ request GET "$HOOK?hub.mode=subscribe&hub.verify_token=$WHATSAPP_VERIFY_TOKEN&hu
 is "$HTTP_STATUS:$HTTP_BODY" "200:1158201444" "Meta's verification handshake with the verify token: 200 and the challenge"
 request GET "$HOOK?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444" ''
 is "$HTTP_STATUS" 403 "... with another token: 403"
+# The path's channel is a parameter ([channel]): only whatsapp is served. The handshake below
+# carries the real verify token: the log check at the end proves it is hidden from a 404 too.
+request POST "$MEDUSA_URL/hooks/cart-abandonment/email" '{}'
+is "$HTTP_STATUS:$(json '.message | test("whatsapp")')" "404:true" "a webhook to another channel's path: 404 naming the channel served"
+request GET "$MEDUSA_URL/hooks/cart-abandonment/email?hub.mode=subscribe&hub.verify_token=$WHATSAPP_VERIFY_TOKEN&hub.challenge=1158201444" ''
+is "$HTTP_STATUS" 404 "... and a handshake there, even with the verify token: 404"
 
 # ---- Medusa still reads, updates and completes reminded carts ----
 store GET "/store/carts/$CART_A"

@@ -60,7 +60,7 @@ full_page_writes = off
 # Kept off on purpose: the crash test proves cart_abandon commits its claims durably anyway.
 synchronous_commit = off
 wal_writer_delay = 10s
-# test/shell/35_failover.sh makes a streaming standby of this cluster (pg_basebackup over the
+# test/shell/550_failover.sh makes a streaming standby of this cluster (pg_basebackup over the
 # socket: initdb's pg_hba.conf allows local replication connections).
 wal_level = replica
 max_wal_senders = 4
@@ -70,7 +70,7 @@ cart_abandon.whatsapp_phone_number_id = '$STANDIN_PHONE_NUMBER_ID'
 cart_abandon.cart_url = 'https://shop.example/cart/recover/{cart_id}'
 cart_abandon.batch_pause = 0
 # The tests and the demo run at any hour of the day: quiet hours are tested on their own
-# (test/sql/17_decision_rules.sql sets a window around the moment it runs).
+# (test/sql/110_decision_rules.sql sets a window around the moment it runs).
 cart_abandon.quiet_hours = ''
 include 'secret.conf'
 CONF

@@ -1,4 +1,4 @@
 -- cart_abandon 1.6: abandoned-cart WhatsApp reminders for Medusa v2, inside PostgreSQL.
--- Assembled by make from sql/parts/ (header, tables, functions, stats, daily, indexes, privileges): edit those, not this file.
+-- Built by make from sql/parts/ and sql/functions/ (the Makefile gives the order): edit those, not this file.
 \echo Use "CREATE EXTENSION cart_abandon" to load this file. \quit
 

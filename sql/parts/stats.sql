@@ -1,7 +1,7 @@
 
 
 -- The shop's open carts, of them the abandoned (idle at least first_delay) and those abandoned
--- inside max_age, as a run that scans in full counts them at its end (src/pg/runs.cpp: one pass
+-- inside max_age, as a run that scans in full counts them at its end (src/pg/store/runs.cpp: one pass
 -- over the carts and their items, read as the owner of Medusa's tables). schema_name must be
 -- cart_abandon.medusa_schema. Superuser only (the benchmark times it).
 CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
@@ -12,7 +12,7 @@ AS 'MODULE_PATHNAME', 'cart_abandon_count_carts' LANGUAGE C STABLE STRICT;
 -- The cluster's replication as a failover would meet it. Exactly once across a failover only when
 -- every claim's commit waits for a synchronous standby: synchronous_standby_names set, a
 -- synchronous standby streaming, and synchronous_commit on, remote_write or remote_apply (the
--- claim path raises off to on, src/pg/ledger.cpp; 'local' does not wait). Otherwise claims lost
+-- claim path raises off to on, src/pg/store/ledger.cpp; 'local' does not wait). Otherwise claims lost
 -- with the primary may be sent again by the promoted standby: at most the requests in flight.
 -- NULL guarantee on a standby: runs are refused there.
 CREATE OR REPLACE FUNCTION cart_abandon.replication_mode() RETURNS jsonb

@@ -75,7 +75,7 @@ CREATE TABLE cart_abandon.deliveries (
     -- gone, its journal of started requests tells which claims never left (released at once).
     claim_session   text,
     -- The ledger is the truth, cart metadata a mirror written afterwards without waiting for a
-    -- shopper (src/pg/cart_metadata.hpp): set while the cart's metadata does not show this row
+    -- shopper (src/pg/store/cart_metadata.hpp): set while the cart's metadata does not show this row
     -- yet; the public summary of a failure it shows (firstError/secondError); why its last write
     -- failed (a shop trigger, a constraint), NULL while it only waits for the cart's lock.
     metadata_pending_since timestamptz,
@@ -226,7 +226,7 @@ CREATE TABLE cart_abandon.runs (
     abandoned_carts           bigint,
     abandoned_carts_in_window bigint,
     carts_counted_at          timestamptz,
-    -- When the run looked for reminded carts that were completed (src/pg/recoveries.cpp):
+    -- When the run looked for reminded carts that were completed (src/pg/store/recoveries.cpp):
     -- the next run looks at completions from an hour before it.
     recoveries_checked_at     timestamptz
 );
@@ -250,7 +250,7 @@ CREATE TABLE cart_abandon.recovered_carts (
 -- Status webhooks that named no recorded message when they arrived: their send's answer not yet
 -- recorded (Meta often reports within a second, while the batch still sends), or a message of
 -- another system on the same number. Kept, never dropped, and applied once their ledger row is
--- recorded (src/pg/kept_statuses.cpp); those still unmatched after 7 days (Meta's retry window)
+-- recorded (src/pg/store/kept_statuses.cpp); those still unmatched after 7 days (Meta's retry window)
 -- are deleted by a run. One row per status as the webhook carried it.
 CREATE TABLE cart_abandon.kept_statuses (
     id             bigserial   PRIMARY KEY,
@@ -287,7 +287,7 @@ SELECT pg_catalog.pg_extension_config_dump('cart_abandon.restricted_countries', 
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.template_status', '');  -- part 5
 
 -- Erasure (issue 19 part 4): customers Medusa soft-deleted are never messaged again. Their numbers
--- are kept only as HMAC-SHA256 under a key of this database (src/pg/erasure.cpp): 32 random bytes,
+-- are kept only as HMAC-SHA256 under a key of this database (src/pg/store/erasure.cpp): 32 random bytes,
 -- one row made by the first erasure, readable by the extension's owner only (no grant);
 -- customers_checked_at: deleted customers were looked for up to then.
 CREATE TABLE cart_abandon.erasure_key (

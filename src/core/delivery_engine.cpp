@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "retry_after.hpp"
-#include "signature.hpp"
 
 namespace cart_abandon {
 
@@ -15,7 +14,6 @@ using Clock = RateLimiter::Clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kLongestPoll{100};         // how often should_stop is checked while waiting
-constexpr milliseconds kPairRateSpacing{6000};    // Meta: about one message every 6 s to one user
 
 struct Slot {
     int attempts_made = 0;
@@ -43,12 +41,12 @@ milliseconds retry_wait(milliseconds backoff_base, int retry, double jitter, con
     milliseconds wait = scaled < double(ceiling.count()) ? milliseconds(static_cast<long long>(scaled)) : ceiling;
     if (answer.retry_after_seconds >= 0)
         wait = std::max<milliseconds>(wait, std::chrono::seconds(std::min(answer.retry_after_seconds, kMaxRetryAfterSeconds)));
-    if (answer.error_code == 131056) wait = std::max(wait, kPairRateSpacing);
+    wait = std::max(wait, answer.recipient_spacing);
     return wait;
 }
 
 SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const EngineOptions& options,
-                           const WhatsAppEndpoint& endpoint, const std::vector<Delivery>& deliveries,
+                           const Channel& channel, const std::vector<Delivery>& deliveries,
                            const std::function<bool()>& should_stop, StartJournal* journal) {
     SendReport report;
     report.outcomes.resize(deliveries.size());
@@ -59,12 +57,6 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     std::mt19937 random{std::random_device{}()};
     std::uniform_real_distribution<double> half_to_full(0.5, 1.0);  // the jitter of a retry's wait
 
-    std::string url = whatsapp_messages_url(endpoint.api_url, endpoint.phone_number_id, endpoint.endpoint);
-    std::string proof;
-    if (!endpoint.app_secret.empty()) {
-        proof = appsecret_proof(endpoint.token, endpoint.app_secret);
-        url += "?appsecret_proof=" + proof;
-    }
     bool probing = options.probe_first;
     std::size_t journaled_up_to = 0;  // deliveries before it are in the journal
     const std::size_t journal_group = std::max(kJournalGroup, std::size_t(std::max(options.max_concurrency, 1)));
@@ -93,11 +85,14 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         if (o.error_text.rfind("every request", 0) != 0)
             o.error_text = "every request answered alike: " + o.error_text;
     };
-    const std::string authorization = "Authorization: Bearer " + endpoint.token;
-    Secrets secrets = endpoint.other_secrets;
-    secrets.push_back(endpoint.token);
-    secrets.push_back(endpoint.app_secret);
-    if (!proof.empty()) secrets.push_back(proof);  // a URL quoted in an error names it
+    // A request that gets no answer, in the channel's words.
+    auto unanswered = [&](const std::string& why, bool request_sent, bool error_cut) {
+        HttpResult none;
+        none.error = why;
+        none.request_sent = request_sent;
+        none.error_cut = error_cut;
+        return channel.classify(none);
+    };
 
     auto finish = [&](std::size_t i, DeliveryOutcome outcome) {
         outcome.attempts = slots[i].attempts_made;
@@ -109,7 +104,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     // A delivery that will not get another request: its last answer stands, or it was never tried.
     auto finish_untried = [&](std::size_t i, const std::string& why) {
         if (slots[i].attempts_made > 0) return finish(i, slots[i].last);
-        DeliveryOutcome outcome = classify_transport_failure(why, false, secrets);
+        DeliveryOutcome outcome = unanswered(why, false, false);
         outcome.attempted = false;
         finish(i, std::move(outcome));
     };
@@ -118,17 +113,14 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         Slot& slot = slots[i];
         slot.in_flight = false;
         if (!result.started) --slot.attempts_made;
-        // Redacted and cut there, in that order: the answer may echo the token.
-        DeliveryOutcome outcome =
-            result.completed ? classify_response(result.status, result.body, secrets)
-                             : classify_transport_failure(result.error, result.request_sent, secrets, result.error_cut);
+        DeliveryOutcome outcome = channel.classify(result);
         outcome.attempted = slot.attempts_made > 0;
         outcome.retry_after_seconds = result.retry_after_seconds;
         if (outcome.kind == OutcomeKind::Sent) {
             alike_count = 0;
             if (probing) report.probe_accepted = true;
             probing = false;
-        } else if (outcome.kind == OutcomeKind::Permanent && is_ambiguous_code(outcome.error_code)) {
+        } else if (outcome.kind == OutcomeKind::Permanent && outcome.ambiguous_code) {
             alike_count = outcome.error_code == alike_code ? alike_count + 1 : 1;
             alike_code = outcome.error_code;
             if (alike_count == alike_needed) {
@@ -140,7 +132,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         if (outcome.kind == OutcomeKind::ChannelFatal) report.channel_halted = true;
         // A throttle sent nothing: it spends none of the delivery's attempts (its backoff still grows
         // with every request, so a throttle that lasts ends the call's retries by max_retry_wait).
-        const bool throttle = result.started && is_account_rate_limit(outcome);
+        const bool throttle = result.started && outcome.account_throttled;
         if (throttle) ++slot.throttled;
 
         const bool may_retry = outcome.kind == OutcomeKind::Transient && result.started &&
@@ -167,8 +159,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
         if (should_stop && should_stop()) {
             client.abandon_all("stopped while waiting for the answer", [&](std::size_t i, HttpResult&& result) {
                 slots[i].in_flight = false;
-                DeliveryOutcome outcome =
-                    classify_transport_failure(result.error, result.request_sent, secrets, result.error_cut);
+                DeliveryOutcome outcome = unanswered(result.error, result.request_sent, result.error_cut);
                 outcome.attempted = true;
                 finish(i, std::move(outcome));
             });
@@ -198,7 +189,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
                 }
                 ++slot.attempts_made;
                 slot.in_flight = true;
-                client.start(i, {url, whatsapp_payload(deliveries[i].message), {authorization}});
+                client.start(i, channel.request(deliveries[i].notification));
             }
         } else if (client.in_flight() == 0) {
             const std::string why = report.journal_error.empty() ? "sending was halted" : report.journal_error;

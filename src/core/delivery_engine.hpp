@@ -1,7 +1,7 @@
 // Sends a batch of template messages as fast as the limits allow and no faster: up to
 // max_concurrency in flight, starts paced by the run's rate limiter, transient failures retried
 // within the call with exponential backoff and jitter (honouring Retry-After), an account-level
-// rate limit pausing every send, a per-recipient limit (131056) delaying only that recipient, and
+// rate limit pausing every send, a per-recipient limit delaying only that recipient, and
 // a channel-fatal answer (or one per-message code that every request gets alike) stopping every
 // further start while the requests in flight finish.
 #pragma once
@@ -13,25 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "core/delivery/channel.hpp"
+#include "core/delivery/outcome.hpp"
 #include "http_client.hpp"
 #include "rate_limiter.hpp"
 #include "start_journal.hpp"
-#include "whatsapp.hpp"
 
 namespace cart_abandon {
-
-struct WhatsAppEndpoint {
-    std::string api_url;
-    std::string phone_number_id;
-    std::string token;  // secret: only ever placed in the Authorization header
-    std::string endpoint = "messages";  // or marketing_messages
-    // Secret: when set, every request's URL carries appsecret_proof (its HMAC of the token),
-    // never the secret itself.
-    std::string app_secret;
-    // Other secrets no recorded text may carry either (the app secret): an answer is redacted
-    // of them as of the token.
-    Secrets other_secrets;
-};
 
 struct EngineOptions {
     int max_concurrency = 32;
@@ -44,13 +32,13 @@ struct EngineOptions {
     bool probe_first = false;
 };
 
-// A per-message code (is_ambiguous_code) that this many answers in a row got alike, with no
+// A per-message code (DeliveryOutcome::ambiguous_code) that this many answers in a row got alike, with no
 // acceptance between (or every answer of a smaller call, two at least), is a configuration
 // error: the channel pauses and those deliveries count as never tried.
 constexpr int kAlikeAnswers = 3;
 
 struct Delivery {
-    TemplateMessage message;
+    Notification notification;
     int attempts_allowed = 1;  // requests this call may make for it (at least 1)
     std::string journal_key;   // what the start journal records for it (the ledger row id)
 };
@@ -70,7 +58,7 @@ struct SendReport {
 // With a journal, no request starts before its delivery's key is durably in it; a journal that
 // cannot be written stops every further start (the deliveries not started stay untried).
 SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const EngineOptions& options,
-                           const WhatsAppEndpoint& endpoint, const std::vector<Delivery>& deliveries,
+                           const Channel& channel, const std::vector<Delivery>& deliveries,
                            const std::function<bool()>& should_stop, StartJournal* journal = nullptr);
 
 // The wait before retry number `retry` (1 for the first), before jitter's cut: base * 2^(retry-1)
@@ -79,7 +67,7 @@ std::chrono::milliseconds backoff_ceiling(std::chrono::milliseconds base, int re
 
 // The wait before retry number `retry` after `answer`: the backoff ceiling times `jitter` (taken
 // from 0.5 up to 1; clamped to 0..1), and at least the answer's Retry-After (held to
-// kMaxRetryAfterSeconds) and, after 131056, the pair rate's spacing. Never negative, never an
+// kMaxRetryAfterSeconds) and the answer's recipient_spacing. Never negative, never an
 // overflow, whatever the inputs.
 std::chrono::milliseconds retry_wait(std::chrono::milliseconds backoff_base, int retry, double jitter,
                                      const DeliveryOutcome& answer);

@@ -1,3 +1,4 @@
+#include "core/delivery/outcome.hpp"
 #include "message.hpp"
 
 #include <curl/curl.h>
@@ -371,7 +372,7 @@ const char* error_meaning(long code) {
 
 std::string error_summary(long meta_error_code) {
     // 0 is also Meta's code for an authentication failure, but here it means "no code at all".
-    if (meta_error_code == 0) return "sending failed";
+    if (meta_error_code == 0) return kNoCodeSummary;
     std::string summary = "Meta error " + std::to_string(meta_error_code);
     if (const char* meaning = error_meaning(meta_error_code)) summary.append(": ").append(meaning);
     return summary;

@@ -4,5 +4,5 @@
 // so a PostgreSQL header seen before any of them stops the build. No include guard: the check
 // must run at each inclusion. `make check-no-postgres` proves it.
 #if defined(PG_VERSION_NUM) || defined(POSTGRES_H)
-#error "a PostgreSQL header came before a header of src/core: include src/pg/postgres.hpp after the core's headers"
+#error "a PostgreSQL header came before a header of src/core: include pg/base/postgres.hpp after the core's headers"
 #endif

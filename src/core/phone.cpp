@@ -220,7 +220,9 @@ PhoneChoice choose_phone(const std::vector<PhoneCandidate>& candidates, const st
         if (!choice.detail.empty()) choice.detail += "; ";
         choice.detail += candidate.source + " phone: " + problem;
     }
-    choice.skip_reason = !any_typed ? "no_phone" : any_blocked ? "blocked_region" : "invalid_phone";
+    choice.skip_reason = !any_typed     ? SkipReason::NoPhone
+                         : any_blocked ? SkipReason::BlockedRegion
+                                       : SkipReason::InvalidPhone;
     if (!any_typed) choice.detail = "no phone number on the addresses or the customer";
     return choice;
 }

@@ -3,8 +3,11 @@
 
 #include "no_postgres.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/model/vocabulary.hpp"
 
 namespace cart_abandon {
 
@@ -18,7 +21,8 @@ struct PhoneChoice {
     std::string e164;         // "+4915123456789" when usable, else empty
     std::string region;       // the chosen number's own region ("DE"), empty when none is
     std::string source;       // the chosen candidate's source
-    std::string skip_reason;  // "no_phone", "invalid_phone" or "blocked_region" when e164 is empty
+    // When e164 is empty: NoPhone, InvalidPhone or BlockedRegion.
+    std::optional<SkipReason> skip_reason;
     std::string detail;       // why each typed number was refused
 };
 

@@ -30,22 +30,19 @@ int due_stage(const CartTimeline& cart, const Timing& timing, Timestamp now) {
 bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts, Timestamp now,
                 bool consent_required) {
     if (!row.status) return true;
-    const std::string& status = *row.status;
-    if (status == "retry") return row.attempts < max_attempts;
-    if (status == "held") return row.not_before && *row.not_before <= now;
-    if (status != "skipped") return false;
-    const std::string& reason = row.skip_reason;
-    const bool for_want_of_data =
-        reason == "no_phone" || reason == "invalid_phone" || reason == "blocked_region" || reason == "no_consent";
-    if (for_want_of_data && (!row.cart_changed_at || last_change > *row.cart_changed_at)) return true;
-    return reason == "no_consent" && !consent_required;
+    if (*row.status == Status::Retry) return row.attempts < max_attempts;
+    if (*row.status == Status::Held) return row.not_before && *row.not_before <= now;
+    if (*row.status != Status::Skipped || !row.skip_reason) return false;
+    const SkipReason reason = *row.skip_reason;
+    if (lifted_by_change(reason) && (!row.cart_changed_at || last_change > *row.cart_changed_at)) return true;
+    return reason == SkipReason::NoConsent && !consent_required;
 }
 
 bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerStage& first,
                    const LedgerStage& second, const Timing& timing, Timestamp now, bool consent_required) {
     if (last_activity < now - timing.max_age || last_activity > now - timing.first_delay) return false;
     if (stage_open(first, last_change, timing.max_attempts, now, consent_required)) return true;
-    if (first.status != std::optional<std::string>("sent")) return false;
+    if (first.status != Status::Sent) return false;
     const Timestamp first_sent = first.sent_at.value_or(Timestamp::min());
     return first_sent <= now - (timing.second_delay - timing.first_delay) && last_activity <= now - timing.second_delay &&
            stage_open(second, last_change, timing.max_attempts, now, consent_required);

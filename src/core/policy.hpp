@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "core/model/vocabulary.hpp"
+
 namespace cart_abandon {
 
 using Microseconds = std::chrono::microseconds;
@@ -48,11 +50,11 @@ int due_stage(const CartTimeline& cart, const Timing& timing, Timestamp now);
 
 // A stage's ledger row as the selection reads it (no status: no row yet).
 struct LedgerStage {
-    std::optional<std::string> status;  // claimed, sent, retry, failed, skipped, unknown, held
+    std::optional<Status> status;
     int attempts = 0;
     std::optional<Timestamp> sent_at;          // sent (an imported one may have none: long ago)
     std::optional<Timestamp> not_before;       // held
-    std::string skip_reason;                   // skipped
+    std::optional<SkipReason> skip_reason;     // skipped (nullopt: a reason this version does not know)
     std::optional<Timestamp> cart_changed_at;  // a skip for want of data: the cart's latest change then
 };
 

@@ -15,7 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxQuotedBytes = 40;  // of the body, in an error message
-constexpr const char* kStatusWords[] = {"sent", "delivered", "read", "failed", "played"};
 
 // `object[key]` when `object` is an object that has it, else nullptr.
 const json* member(const json& object, const char* key) {
@@ -83,12 +82,6 @@ void read_error(const json& status, StatusUpdate& update, const Secrets& secrets
     const std::string details = data != nullptr ? string_at(*data, "details") : std::string();
     if (!details.empty() && details != text) text = text.empty() ? details : text + ": " + details;
     update.error_text = printable(recordable(std::move(text), secrets, kMaxWebhookErrorText));
-}
-
-bool is_status_word(const std::string& word) {
-    for (const char* known : kStatusWords)
-        if (word == known) return true;
-    return false;
 }
 
 // The text an inbound message shows, when it is one that can ask to stop: a text body, a
@@ -272,15 +265,16 @@ private:
         if (!readable(item, path, {"id", "status", "recipient_user_id"})) return;
         StatusUpdate update;
         update.wamid = id_at(item, "id", secrets_);
-        update.status = string_at(item, "status");
-        if (update.wamid.empty() || !is_status_word(update.status)) return ignore();
+        const auto status = parse_word<ProviderStatus>(string_at(item, "status"));
+        if (update.wamid.empty() || !status) return ignore();
+        update.status = *status;
         update.timestamp = timestamp_at(item, "timestamp");
         update.recipient_id = id_at(item, "recipient_id", secrets_);
         update.recipient_user_id = id_at(item, "recipient_user_id", secrets_);
         update.callback_data = string_at(item, "biz_opaque_callback_data");
         // Longer than the sender could have sent: not ours.
         if (update.callback_data.size() > kMaxCallbackDataBytes) update.callback_data.clear();
-        if (update.status == "failed") read_error(item, update, secrets_);
+        if (update.status == ProviderStatus::Failed) read_error(item, update, secrets_);
         update.phone_number_id = phone_number_id;
         keep(batch_.statuses, std::move(update));
     }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/vocabulary.hpp"
 #include "opt_out_text.hpp"
 #include "redaction.hpp"
 #include "webhook_account.hpp"
@@ -27,7 +28,7 @@ constexpr std::size_t kMaxWebhookErrorText = 300;
 // One entry of value.statuses[] (field "messages"): what became of a message this number sent.
 struct StatusUpdate {
     std::string wamid;          // id
-    std::string status;         // sent, delivered, read, failed, played (lower-case as Meta sends)
+    ProviderStatus status = ProviderStatus::Sent;  // Meta's word, lower-case as Meta sends it
     int64_t timestamp = 0;      // unix seconds (Meta sends a string of digits; a number is accepted); 0 when absent
     std::string recipient_id;   // the wa_id; "" when absent
     // recipient_user_id: the business-scoped user id (BSUID, since 2026); "" when absent. Users

@@ -1,6 +1,9 @@
 #include "whatsapp.hpp"
 
+#include "core/message.hpp"
+
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 namespace cart_abandon {
@@ -54,41 +57,6 @@ std::string string_at(const json& object, const char* key) {
 
 OutcomeKind classify_error_code(long code, long subcode) { return kind_for_code(code, subcode); }
 
-const char* outcome_kind_name(OutcomeKind kind) {
-    switch (kind) {
-        case OutcomeKind::Sent: return "sent";
-        case OutcomeKind::Transient: return "transient";
-        case OutcomeKind::Permanent: return "permanent";
-        case OutcomeKind::Deferred: return "deferred";
-        case OutcomeKind::ChannelFatal: return "channel_fatal";
-        case OutcomeKind::CountryRestricted: return "country_restricted";
-        case OutcomeKind::Unknown: return "unknown";
-    }
-    return "unknown";
-}
-
-namespace {
-constexpr char kCallbackPrefix[] = "cart_abandon:";
-constexpr std::size_t kCallbackPrefixLength = sizeof kCallbackPrefix - 1;
-}  // namespace
-
-std::string callback_data(long long delivery_id, long long claimed_at_us) {
-    return kCallbackPrefix + std::to_string(delivery_id) + ":" + std::to_string(claimed_at_us);
-}
-
-std::optional<CallbackData> parse_callback_data(const std::string& data) {
-    if (data.size() > 64 || data.compare(0, kCallbackPrefixLength, kCallbackPrefix) != 0) return std::nullopt;
-    const std::string rest = data.substr(kCallbackPrefixLength);
-    const auto colon = rest.find(':');
-    if (colon == std::string::npos) return std::nullopt;
-    const std::string id = rest.substr(0, colon), claimed_at = rest.substr(colon + 1);
-    auto digits = [](const std::string& s) {
-        return !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string::npos;
-    };
-    if (!digits(id) || !digits(claimed_at)) return std::nullopt;
-    return CallbackData{std::stoll(id), std::stoll(claimed_at)};
-}
-
 std::string whatsapp_messages_url(const std::string& api_url, const std::string& phone_number_id,
                                   const std::string& endpoint) {
     std::string url = api_url;
@@ -96,25 +64,27 @@ std::string whatsapp_messages_url(const std::string& api_url, const std::string&
     return url + "/" + phone_number_id + "/" + endpoint;
 }
 
-std::string whatsapp_payload(const TemplateMessage& message) {
+std::string whatsapp_payload(const Notification& message) {
     json parameters = json::array();
-    for (const auto& text : message.body_parameters) parameters.push_back({{"type", "text"}, {"text", text}});
+    for (const auto& text : message.data) parameters.push_back({{"type", "text"}, {"text", text}});
     json payload = {
         {"messaging_product", "whatsapp"},
         {"recipient_type", "individual"},
-        {"to", message.to_e164},
+        {"to", message.to},
         {"type", "template"},
         {"template",
          {{"name", message.template_name},
           {"language", {{"code", message.language}}},
           {"components", json::array({{{"type", "body"}, {"parameters", parameters}}})}}},
     };
-    if (!message.callback_data.empty()) payload["biz_opaque_callback_data"] = message.callback_data;
+    if (!message.reference.empty()) payload["biz_opaque_callback_data"] = message.reference;
     // Invalid UTF-8 is replaced rather than thrown on: a bad name must not break the request.
     return payload.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-DeliveryOutcome classify_response(long http_status, const std::string& body, const Secrets& secrets) {
+namespace {
+
+DeliveryOutcome read_response(long http_status, const std::string& body, const Secrets& secrets) {
     DeliveryOutcome outcome;
     const auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
     const bool is_object = !parsed.is_discarded() && parsed.is_object();
@@ -124,19 +94,19 @@ DeliveryOutcome classify_response(long http_status, const std::string& body, con
             const auto messages = parsed.find("messages");
             if (messages != parsed.end() && messages->is_array() && !messages->empty() &&
                 messages->front().is_object()) {
-                outcome.wamid = string_at(messages->front(), "id");
-                if (holds_secret(outcome.wamid, secrets)) outcome.wamid.clear();
+                outcome.provider_message_id = string_at(messages->front(), "id");
+                if (holds_secret(outcome.provider_message_id, secrets)) outcome.provider_message_id.clear();
                 outcome.message_status =
                     recordable(string_at(messages->front(), "message_status"), secrets, kMaxErrorText);
             }
             const auto contacts = parsed.find("contacts");
             if (contacts != parsed.end() && contacts->is_array() && !contacts->empty() &&
                 contacts->front().is_object()) {
-                outcome.wa_id = string_at(contacts->front(), "wa_id");
-                if (holds_secret(outcome.wa_id, secrets)) outcome.wa_id.clear();
+                outcome.provider_recipient_id = string_at(contacts->front(), "wa_id");
+                if (holds_secret(outcome.provider_recipient_id, secrets)) outcome.provider_recipient_id.clear();
             }
         }
-        if (!outcome.wamid.empty()) {
+        if (!outcome.provider_message_id.empty()) {
             outcome.kind = OutcomeKind::Sent;
             return outcome;
         }
@@ -182,6 +152,26 @@ DeliveryOutcome classify_response(long http_status, const std::string& body, con
     return outcome;
 }
 
+constexpr std::chrono::milliseconds kPairRateSpacing{6000};  // Meta: about one message every 6 s to one user
+
+// What Meta's table says of the answer beyond its kind (core/delivery/outcome.hpp).
+DeliveryOutcome annotated(DeliveryOutcome o) {
+    o.account_throttled = is_account_rate_limit(o);
+    o.ambiguous_code = o.kind == OutcomeKind::Permanent && is_ambiguous_code(o.error_code);
+    o.unlisted_code = is_unlisted_failure(o);
+    if (o.error_code == 131056) o.recipient_spacing = kPairRateSpacing;
+    if (o.kind == OutcomeKind::Deferred) o.hold_seconds = kDeferralSeconds;
+    if (o.kind == OutcomeKind::CountryRestricted) o.hold_seconds = kCountryRestrictionSeconds;
+    if (o.kind != OutcomeKind::Sent) o.public_summary = error_summary(o.error_code);
+    return o;
+}
+
+}  // namespace
+
+DeliveryOutcome classify_response(long http_status, const std::string& body, const Secrets& secrets) {
+    return annotated(read_response(http_status, body, secrets));
+}
+
 DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent, const Secrets& secrets,
                                            bool error_cut) {
     DeliveryOutcome outcome;
@@ -189,7 +179,7 @@ DeliveryOutcome classify_transport_failure(const std::string& error, bool reques
     outcome.error_text = recordable((request_sent ? "no complete answer after the request was sent: "
                                                   : "request not sent: ") + error,
                                     secrets, kMaxErrorText, error_cut);
-    return outcome;
+    return annotated(std::move(outcome));
 }
 
 std::string channel_pause_reason(long code, const std::string& error_text, bool by_webhook) {
@@ -279,9 +269,5 @@ bool is_unlisted_failure(const DeliveryOutcome& outcome) {
     return outcome.kind == OutcomeKind::Permanent && outcome.error_code != 0 && !is_listed_code(outcome.error_code);
 }
 
-int attempts_spent(const DeliveryOutcome& outcome, bool free_retry) {
-    if (!outcome.attempted) return 0;
-    return std::max(0, outcome.attempts - outcome.throttled - (free_retry ? 1 : 0));
-}
 
 }  // namespace cart_abandon

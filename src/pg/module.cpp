@@ -1,9 +1,9 @@
 // The library's entry: module magic, settings, and the small SQL helpers.
 #include "core/currency.hpp"
 #include "pg/settings.hpp"
-#include "pg/shared_limiter.hpp"
-#include "pg/boundary.hpp"
-#include "pg/spi.hpp"
+#include "pg/shmem/shared_limiter.hpp"
+#include "pg/base/boundary.hpp"
+#include "pg/base/spi.hpp"
 
 extern "C" {
 

@@ -12,8 +12,8 @@ TEST_F(Engine, SendsATemplateAndKeepsTheWamid) {
     const auto report = send(client, {{message(1), 1}});
     ASSERT_EQ(report.outcomes.size(), 1u);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
-    EXPECT_EQ(report.outcomes[0].wamid.rfind("wamid.", 0), 0u);
-    EXPECT_EQ(report.outcomes[0].wa_id, "4915110000001");
+    EXPECT_EQ(report.outcomes[0].provider_message_id.rfind("wamid.", 0), 0u);
+    EXPECT_EQ(report.outcomes[0].provider_recipient_id, "4915110000001");
     const auto requests = standin.control("GET", "/requests");
     ASSERT_EQ(requests.size(), 1u);
     EXPECT_TRUE(requests[0]["auth_ok"].get<bool>());
@@ -27,7 +27,7 @@ TEST_F(Engine, EveryOutcomeLandsAtItsMessageUnderConcurrency) {
     ASSERT_EQ(report.outcomes.size(), 24u);
     for (int i = 0; i < 24; ++i) {
         EXPECT_EQ(report.outcomes[i].kind, OutcomeKind::Sent) << i;
-        EXPECT_EQ(report.outcomes[i].wa_id, "49151" + std::to_string(10000000 + i)) << i;
+        EXPECT_EQ(report.outcomes[i].provider_recipient_id, "49151" + std::to_string(10000000 + i)) << i;
     }
     EXPECT_EQ(standin.control("GET", "/requests").size(), 24u);
 }
@@ -146,7 +146,7 @@ TEST_F(Engine, SendsToTheMarketingMessagesEndpoint) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
     WhatsAppEndpoint marketing = endpoint();
     marketing.endpoint = "marketing_messages";
-    const auto report = send_deliveries(client, unlimited, fast(), marketing, {{message(1), 1}}, never);
+    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel(marketing), {{message(1), 1}}, never);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
     const auto requests = standin.control("GET", "/requests");
     ASSERT_EQ(requests.size(), 1u);
@@ -155,7 +155,7 @@ TEST_F(Engine, SendsToTheMarketingMessagesEndpoint) {
 
 TEST_F(Engine, AWrongTokenIsChannelFatalAndNeverEchoed) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    const auto report = send_deliveries(client, unlimited, fast(), endpoint("wrong-token-value"), {{message(1), 1}}, never);
+    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel(endpoint("wrong-token-value")), {{message(1), 1}}, never);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
     EXPECT_EQ(report.outcomes[0].error_text.find("wrong-token-value"), std::string::npos);
 }
@@ -186,7 +186,7 @@ TEST_F(Engine, AnAnswerEchoingTheTokenAcrossTheCutLeavesNoneOfIt) {
 
 TEST_F(Engine, ARefusedConnectionIsTransientAndNotSent) {
     HttpClient client({std::chrono::milliseconds(2000), 32});
-    const auto report = send_deliveries(client, unlimited, fast(), {"http://127.0.0.1:1/v21.0", kPhoneNumberId, kToken}, {{message(1), 1}}, never);
+    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel({"http://127.0.0.1:1/v21.0", kPhoneNumberId, kToken}), {{message(1), 1}}, never);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
     EXPECT_TRUE(report.outcomes[0].attempted);
     EXPECT_EQ(report.outcomes[0].error_text.rfind("request not sent: ", 0), 0u) << report.outcomes[0].error_text;
@@ -292,7 +292,7 @@ TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
     // their group too, and no delivery outside the journal was attempted.
     const auto started = std::chrono::steady_clock::now();
     RateLimiter limiter(200);
-    const auto report = send_deliveries(client, limiter, concurrency(4), endpoint(), batch,
+    const auto report = send_deliveries(client, limiter, concurrency(4), WhatsAppChannel(endpoint()), batch,
                                         [&] { return std::chrono::steady_clock::now() - started > std::chrono::milliseconds(150); },
                                         &journal);
     const auto keys = StartJournal::read(path, origin).keys;
@@ -316,7 +316,7 @@ TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
 TEST_F(Engine, AJournalThatCannotBeWrittenStartsNothing) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
     StartJournal journal("/nonexistent-directory/journal", {});
-    const auto report = send_deliveries(client, unlimited, fast(), endpoint(), deliveries(3), never, &journal);
+    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel(endpoint()), deliveries(3), never, &journal);
     EXPECT_NE(report.journal_error.find("/nonexistent-directory/journal"), std::string::npos);
     for (const auto& o : report.outcomes) EXPECT_FALSE(o.attempted);
     EXPECT_EQ(standin.control("GET", "/requests").size(), 0u);

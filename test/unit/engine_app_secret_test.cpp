@@ -11,7 +11,7 @@ TEST_F(Engine, EveryRequestCarriesTheAppSecretProofWhenTheSecretIsSet) {
     WhatsAppEndpoint with_secret = endpoint();
     with_secret.app_secret = kAppSecret;
     RateLimiter limiter(10000);
-    const auto report = send_deliveries(client, limiter, fast(), with_secret, deliveries(3), never);
+    const auto report = send_deliveries(client, limiter, fast(), WhatsAppChannel(with_secret), deliveries(3), never);
     for (const auto& o : report.outcomes) EXPECT_EQ(o.kind, OutcomeKind::Sent) << o.error_text;
     const auto requests = standin.control("GET", "/requests");
     ASSERT_EQ(requests.size(), 3u);
@@ -33,7 +33,7 @@ TEST_F(Engine, AWrongSecretIsRefusedAndNeverRecorded) {
     WhatsAppEndpoint wrong = endpoint();
     wrong.app_secret = "not-the-app-secret-0123456789";
     RateLimiter limiter(10000);
-    const auto report = send_deliveries(client, limiter, fast(), wrong, deliveries(1), never);
+    const auto report = send_deliveries(client, limiter, fast(), WhatsAppChannel(wrong), deliveries(1), never);
     EXPECT_EQ(report.outcomes[0].error_code, 100);
     EXPECT_EQ(standin.control("GET", "/requests")[0]["appsecret_proof"], "invalid");
     for (const auto& o : report.outcomes) {

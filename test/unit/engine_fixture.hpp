@@ -18,7 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/channels/whatsapp/channel.hpp"
 #include "core/delivery_engine.hpp"
+#include "core/whatsapp.hpp"
 #include "core/http_client.hpp"
 
 namespace engine_test {
@@ -33,6 +35,7 @@ inline const char* kPhoneNumberId = "555000111";
 class StandIn {
 public:
     void start() {
+        port_.clear();  // a suite after another starts its own stand-in
         char dir_template[] = "/tmp/cart_abandon_unit.XXXXXX";
         dir_ = mkdtemp(dir_template);
         std::ofstream(dir_ + "/token") << kToken;
@@ -95,12 +98,12 @@ protected:
     WhatsAppEndpoint endpoint(const std::string& token = kToken) const {
         return {standin.base() + "/v25.0", kPhoneNumberId, token};
     }
-    static TemplateMessage message(int n) {
+    static Notification message(int n) {
         return {"+49151" + std::to_string(10000000 + n), "cart_abandonment_first", "en",
                 {"Anna", "cart_" + std::to_string(n), "https://shop.example/cart/recover/cart_" + std::to_string(n)}};
     }
-    static std::vector<TemplateMessage> messages(int count) {
-        std::vector<TemplateMessage> all;
+    static std::vector<Notification> messages(int count) {
+        std::vector<Notification> all;
         for (int i = 0; i < count; ++i) all.push_back(message(i));
         return all;
     }
@@ -114,7 +117,7 @@ protected:
     SendReport send(HttpClient& client, const std::vector<Delivery>& batch, EngineOptions options = fast(),
                     double per_second = 10000, const std::function<bool()>& stop = never) {
         RateLimiter limiter(per_second);
-        return send_deliveries(client, limiter, options, endpoint(), batch, stop);
+        return send_deliveries(client, limiter, options, WhatsAppChannel(endpoint()), batch, stop);
     }
     static EngineOptions concurrency(int n) {
         EngineOptions options = fast();

@@ -62,7 +62,7 @@ TEST_F(Engine, AThrottleSpendsNoAttemptOfTheCall) {
     RateLimiter limiter(10000), other(10000);
     limiter.share(&shared);
     other.share(&shared);
-    const auto report = send_deliveries(client, limiter, fast(), endpoint(), {{message(1), 1}}, never);
+    const auto report = send_deliveries(client, limiter, fast(), WhatsAppChannel(endpoint()), {{message(1), 1}}, never);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
     EXPECT_EQ(report.outcomes[0].attempts, 3);
     EXPECT_EQ(report.outcomes[0].throttled, 2);
@@ -86,7 +86,7 @@ TEST_F(Engine, AThrottleHoldsTheNumbersSharedStart) {
         const auto now = RateLimiter::Clock::now();
         if (now - begun < std::chrono::milliseconds(900) && other.try_acquire(now)) other_started_early = true;
     });
-    const auto report = send_deliveries(client, limiter, fast(), endpoint(), {{message(1), 1}}, never);
+    const auto report = send_deliveries(client, limiter, fast(), WhatsAppChannel(endpoint()), {{message(1), 1}}, never);
     poller.join();
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
     EXPECT_FALSE(other_started_early) << "another caller of the number started during the throttle";
@@ -158,7 +158,7 @@ TEST(RetryWait, RetryAfterOfAnySizeIsHeldToADay) {
     answer.retry_after_seconds = 2;
     EXPECT_EQ(retry_wait(milliseconds(500), 1, 0.5, answer), milliseconds(2000));
     answer.retry_after_seconds = -1;  // none
-    answer.error_code = 131056;
+    answer = classify_response(400, R"({"error":{"code":131056}})", {});  // Meta's pair rate limit
     EXPECT_EQ(retry_wait(milliseconds(500), 1, 0.5, answer), milliseconds(6000)) << "the pair rate's spacing";
 }
 

@@ -75,17 +75,17 @@ TEST(PhoneRegion, SkipsANumberInABlockedRegionForTheNextCandidate) {
 TEST(PhoneRegion, SaysWhenOnlyBlockedRegionsWereLeft) {
     const auto blocked = choose_phone({{"shipping", "+1 201 555 0123", ""}}, "", {"US"});
     EXPECT_TRUE(blocked.e164.empty());
-    EXPECT_EQ(blocked.skip_reason, "blocked_region");
+    EXPECT_EQ(blocked.skip_reason, SkipReason::BlockedRegion);
     EXPECT_EQ(blocked.detail, std::string("shipping phone: ") + kUsRefused);
 
     const auto mixed = choose_phone(
         {{"shipping", "12", "de"}, {"billing", "(201) 555-0123", "us"}, {"customer", "030 1234567", "de"}}, "", {"US"});
-    EXPECT_EQ(mixed.skip_reason, "blocked_region");
+    EXPECT_EQ(mixed.skip_reason, SkipReason::BlockedRegion);
     EXPECT_EQ(mixed.detail, std::string("shipping phone: not a valid number; billing phone: ") + kUsRefused +
                                 "; customer phone: not a mobile number");
 
     const auto brazil = choose_phone({{"customer", "(11) 98765-4321", "br"}}, "", {"US", "BR"});
-    EXPECT_EQ(brazil.skip_reason, "blocked_region");
+    EXPECT_EQ(brazil.skip_reason, SkipReason::BlockedRegion);
     EXPECT_EQ(brazil.detail, "customer phone: a BR number: WhatsApp delivers no marketing templates there");
 }
 
@@ -96,14 +96,14 @@ TEST(PhoneRegion, BlockingTheUsLeavesCanadaAlone) {
             const auto choice = choose_phone({{"shipping", typed, address}}, "", {"US"});
             EXPECT_FALSE(choice.e164.empty());
             EXPECT_EQ(choice.region, "CA");
-            EXPECT_TRUE(choice.skip_reason.empty());
+            EXPECT_FALSE(choice.skip_reason);
         }
     }
 }
 
 TEST(PhoneRegion, BlocksByTheNumbersRegionNotTheAddresses) {
     // A US number typed on a Canadian address is still a US number.
-    EXPECT_EQ(choose_phone({{"shipping", "+1 201 555 0123", "ca"}}, "", {"US"}).skip_reason, "blocked_region");
+    EXPECT_EQ(choose_phone({{"shipping", "+1 201 555 0123", "ca"}}, "", {"US"}).skip_reason, SkipReason::BlockedRegion);
     // A German number typed by a shopper with a US address is a German number.
     const auto german = choose_phone({{"shipping", "0049 151 23456789", "us"}}, "", {"US"});
     EXPECT_EQ(german.e164, "+4915123456789");
@@ -119,6 +119,6 @@ TEST(PhoneRegion, AnEmptyBlockListBlocksNothing) {
 
 TEST(PhoneRegion, ABlockedRegionDoesNotHideWhyOthersWereRefused) {
     // Invalid everywhere and nothing blocked: still invalid_phone with a blocked list set.
-    EXPECT_EQ(choose_phone({{"shipping", "12", "us"}}, "", {"US"}).skip_reason, "invalid_phone");
-    EXPECT_EQ(choose_phone({{"shipping", "", "us"}}, "", {"US"}).skip_reason, "no_phone");
+    EXPECT_EQ(choose_phone({{"shipping", "12", "us"}}, "", {"US"}).skip_reason, SkipReason::InvalidPhone);
+    EXPECT_EQ(choose_phone({{"shipping", "", "us"}}, "", {"US"}).skip_reason, SkipReason::NoPhone);
 }

@@ -52,7 +52,7 @@ TEST(Phone, ChoosesTheFirstUsableInOrder) {
     EXPECT_EQ(choice.e164, "+4915123456789");
     EXPECT_EQ(choice.source, "customer");
     EXPECT_EQ(choice.region, "DE");
-    EXPECT_TRUE(choice.skip_reason.empty());
+    EXPECT_FALSE(choice.skip_reason);
 }
 
 TEST(Phone, ShippingWinsOverBilling) {
@@ -66,9 +66,9 @@ TEST(Phone, UsesTheDefaultRegionWhenTheAddressHasNoCountry) {
 
 TEST(Phone, SaysWhyNothingWasUsable) {
     const auto none = choose_phone({{"shipping", " ", "de"}, {"customer", "", ""}}, "", {});
-    EXPECT_EQ(none.skip_reason, "no_phone");
+    EXPECT_EQ(none.skip_reason, SkipReason::NoPhone);
     const auto invalid = choose_phone({{"shipping", "12", "de"}, {"billing", "030 1234567", "de"}}, "", {});
-    EXPECT_EQ(invalid.skip_reason, "invalid_phone");
+    EXPECT_EQ(invalid.skip_reason, SkipReason::InvalidPhone);
     EXPECT_EQ(invalid.detail, "shipping phone: not a valid number; billing phone: not a mobile number");
 }
 
@@ -134,7 +134,7 @@ TEST(Phone, ReadsEachNumberWithItsOwnAddressCountry) {
 TEST(Phone, RefusesANationalNumberWithNoCountryAnywhere) {
     const auto choice = choose_phone({{"shipping", "98765 43210", ""}, {"customer", " 07400 123456", " "}}, "", {});
     EXPECT_TRUE(choice.e164.empty());
-    EXPECT_EQ(choice.skip_reason, "invalid_phone");
+    EXPECT_EQ(choice.skip_reason, SkipReason::InvalidPhone);
     EXPECT_EQ(choice.detail,
               "shipping phone: no country code and no country to assume; "
               "customer phone: no country code and no country to assume");

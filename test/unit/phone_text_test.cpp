@@ -111,14 +111,14 @@ TEST(PhoneText, RefusesInvalidUtf8) {
         EXPECT_EQ(e164(bytes, "de"), "refused: not a phone number");
     }
     const auto choice = choose_phone({{"shipping", "\xFF", "de"}}, "", {});
-    EXPECT_EQ(choice.skip_reason, "invalid_phone");
+    EXPECT_EQ(choice.skip_reason, SkipReason::InvalidPhone);
     EXPECT_EQ(choice.detail, "shipping phone: not a phone number");
 }
 
 TEST(PhoneText, InvisibleInputAloneIsNoNumber) {
     EXPECT_EQ(e164("\u200B\u00A0\uFEFF\t", "de"), "refused: empty");
     const auto choice = choose_phone({{"shipping", "\u200E\u200F", "de"}, {"customer", "\u00A0", ""}}, "", {});
-    EXPECT_EQ(choice.skip_reason, "no_phone");
+    EXPECT_EQ(choice.skip_reason, SkipReason::NoPhone);
 }
 
 TEST(PhoneText, CountsOnlyVisibleCharactersTowardsTheLengthLimit) {

@@ -89,7 +89,7 @@ namespace {
 
 LedgerStage row(const char* status) {
     LedgerStage r;
-    r.status = status;
+    r.status = parse_word<Status>(status);
     return r;
 }
 
@@ -122,7 +122,7 @@ TEST(StageOpen, ClosedRowsStayClosed) {
 TEST(StageOpen, ASkipForWantOfDataLiftsOnALaterChange) {
     for (const char* reason : {"no_phone", "invalid_phone", "blocked_region", "no_consent"}) {
         LedgerStage r = row("skipped");
-        r.skip_reason = reason;
+        r.skip_reason = parse_word<SkipReason>(reason);
         r.cart_changed_at = kNow - hours(5);
         EXPECT_FALSE(stage_open(r, kNow - hours(5), 3, kNow, true)) << reason;
         EXPECT_TRUE(stage_open(r, kNow - hours(4), 3, kNow, true)) << reason;
@@ -130,17 +130,17 @@ TEST(StageOpen, ASkipForWantOfDataLiftsOnALaterChange) {
         EXPECT_TRUE(stage_open(r, kNow - hours(40), 3, kNow, true)) << reason;
     }
     LedgerStage bought = row("skipped");
-    bought.skip_reason = "customer_purchased";
+    bought.skip_reason = SkipReason::CustomerPurchased;
     EXPECT_FALSE(stage_open(bought, kNow, 3, kNow, false));
 }
 
 TEST(StageOpen, NoConsentLiftsOnceConsentIsNotRequired) {
     LedgerStage r = row("skipped");
-    r.skip_reason = "no_consent";
+    r.skip_reason = SkipReason::NoConsent;
     r.cart_changed_at = kNow;
     EXPECT_FALSE(stage_open(r, kNow, 3, kNow, true));
     EXPECT_TRUE(stage_open(r, kNow, 3, kNow, false));
-    r.skip_reason = "no_phone";
+    r.skip_reason = SkipReason::NoPhone;
     EXPECT_FALSE(stage_open(r, kNow, 3, kNow, false));
 }
 

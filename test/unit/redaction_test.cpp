@@ -180,7 +180,7 @@ TEST(RecordedSurfaces, AnAcceptanceEchoingTheToken) {
                                    .dump();
     const auto outcome = classify_response(200, answer, kSecrets);
     EXPECT_EQ(outcome.kind, OutcomeKind::Unknown) << "an id holding the token is no id";
-    EXPECT_EQ(outcome.wa_id, "");
+    EXPECT_EQ(outcome.provider_recipient_id, "");
     const std::string paced = json{{"messages", {{{"id", "wamid.1"}, {"message_status", std::string(290, kFiller) + kToken}}}}}.dump();
     EXPECT_EQ(classify_response(200, paced, kSecrets).message_status, expected(290, 0, kMaxErrorText));
 }

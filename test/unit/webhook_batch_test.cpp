@@ -52,7 +52,7 @@ TEST(WebhookBatch, MixedEntriesAndChanges) {
     });
     const WebhookBatch batch = parse_webhook(body(entries).dump(), {});
     ASSERT_EQ(batch.statuses.size(), 4u);
-    EXPECT_EQ(batch.statuses[0].status, "sent");
+    EXPECT_EQ(batch.statuses[0].status, ProviderStatus::Sent);
     EXPECT_EQ(batch.statuses[0].phone_number_id, "106540352242922");
     EXPECT_EQ(batch.statuses[1].error_code, 131049);
     EXPECT_EQ(batch.statuses[2].phone_number_id, "222") << "each change has its own metadata";

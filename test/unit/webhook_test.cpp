@@ -32,7 +32,7 @@ TEST(Webhook, SentStatusInMetasShape) {
     ASSERT_EQ(batch.statuses.size(), 1u);
     const StatusUpdate& s = batch.statuses[0];
     EXPECT_EQ(s.wamid, "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI4QTJGRkQ4RjlEQjU1N0M0MjkA");
-    EXPECT_EQ(s.status, "sent");
+    EXPECT_EQ(s.status, ProviderStatus::Sent);
     EXPECT_EQ(s.timestamp, 1750263773);
     EXPECT_EQ(s.recipient_id, "16505076520");
     EXPECT_EQ(s.callback_data, "cart_abandon:ledger:42");
@@ -49,17 +49,17 @@ TEST(Webhook, DeliveredReadAndPlayedStatuses) {
     value["statuses"][1]["timestamp"] = 1750263999;  // a number is taken as well as a string
     const WebhookBatch batch = parse_webhook(envelope("messages", value), {});
     ASSERT_EQ(batch.statuses.size(), 3u);
-    EXPECT_EQ(batch.statuses[0].status, "delivered");
-    EXPECT_EQ(batch.statuses[1].status, "read");
+    EXPECT_EQ(batch.statuses[0].status, ProviderStatus::Delivered);
+    EXPECT_EQ(batch.statuses[1].status, ProviderStatus::Read);
     EXPECT_EQ(batch.statuses[1].timestamp, 1750263999);
-    EXPECT_EQ(batch.statuses[2].status, "played");
+    EXPECT_EQ(batch.statuses[2].status, ProviderStatus::Played);
     EXPECT_EQ(batch.statuses[2].callback_data, "") << "absent";
 }
 
 TEST(Webhook, FailedStatusKeepsTheCodeAndText) {
     const WebhookBatch batch = parse_webhook(kFailed131049, {});
     ASSERT_EQ(batch.statuses.size(), 1u);
-    EXPECT_EQ(batch.statuses[0].status, "failed");
+    EXPECT_EQ(batch.statuses[0].status, ProviderStatus::Failed);
     EXPECT_EQ(batch.statuses[0].error_code, 131049);
     EXPECT_EQ(batch.statuses[0].error_text,
               "This message was not delivered to maintain healthy ecosystem engagement.: In order to maintain a "

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/delivery/reference.hpp"
+#include "core/message.hpp"
 #include "core/whatsapp.hpp"
 
 using namespace cart_abandon;
@@ -47,8 +49,8 @@ TEST(Url, JoinsBaseIdAndEndpoint) {
 TEST(Classify, SuccessKeepsTheWamidAndWaId) {
     const auto o = classify_response(200, R"({"messaging_product":"whatsapp","contacts":[{"input":"+4915123456789","wa_id":"4915123456789"}],"messages":[{"id":"wamid.HBgX"}]})", {});
     EXPECT_EQ(o.kind, OutcomeKind::Sent);
-    EXPECT_EQ(o.wamid, "wamid.HBgX");
-    EXPECT_EQ(o.wa_id, "4915123456789");
+    EXPECT_EQ(o.provider_message_id, "wamid.HBgX");
+    EXPECT_EQ(o.provider_recipient_id, "4915123456789");
 }
 
 TEST(Classify, SuccessWithoutAMessageIdIsUnknownNotRetried) {
@@ -104,26 +106,26 @@ TEST(Classify, KeepsMessageStatusOfPacedTemplates) {
                                           R"("messages":[{"id":"wamid.P","message_status":"held_for_quality_assessment"}]})", {});
     EXPECT_EQ(o.kind, OutcomeKind::Sent);
     EXPECT_EQ(o.message_status, "held_for_quality_assessment");
-    EXPECT_EQ(o.wa_id, "551187654321");
+    EXPECT_EQ(o.provider_recipient_id, "551187654321");
 }
 
-TEST(CallbackData, NamesTheRowAndItsClaim) {
-    EXPECT_EQ(callback_data(42, 1764460800123456), "cart_abandon:42:1764460800123456");
-    const auto parsed = parse_callback_data("cart_abandon:42:1764460800123456");
+TEST(MessageReference, NamesTheRowAndItsClaim) {
+    EXPECT_EQ(message_reference(42, 1764460800123456), "cart_abandon:42:1764460800123456");
+    const auto parsed = parse_message_reference("cart_abandon:42:1764460800123456");
     ASSERT_TRUE(parsed);
     EXPECT_EQ(parsed->delivery_id, 42);
     EXPECT_EQ(parsed->claimed_at_us, 1764460800123456);
     for (const char* other : {"", "cart_abandon:", "cart_abandon:42", "cart_abandon::1", "cart_abandon:4x:1",
                               "other:42:1", "cart_abandon:42:1:2", "cart_abandon:-1:5",
                               "cart_abandon:1234567890123456789:1"})
-        EXPECT_FALSE(parse_callback_data(other)) << other;
-    EXPECT_LE(callback_data(9223372036854775807LL, 9223372036854775807LL).size(), 512u) << "Meta's limit";
+        EXPECT_FALSE(parse_message_reference(other)) << other;
+    EXPECT_LE(message_reference(9223372036854775807LL, 9223372036854775807LL).size(), 512u) << "Meta's limit";
 }
 
 TEST(Payload, CarriesTheCallbackDataOnlyWhenSet) {
-    TemplateMessage m{"+4915123456789", "t", "en", {"a"}};
+    Notification m{"+4915123456789", "t", "en", {"a"}};
     EXPECT_FALSE(json::parse(whatsapp_payload(m)).contains("biz_opaque_callback_data"));
-    m.callback_data = "cart_abandon:7:1";
+    m.reference = "cart_abandon:7:1";
     EXPECT_EQ(json::parse(whatsapp_payload(m))["biz_opaque_callback_data"], "cart_abandon:7:1");
 }
 
@@ -204,4 +206,26 @@ TEST(Classify, A100GraphMethodExceptionIsTheCallsNotTheMessages) {
     EXPECT_EQ(channel_pause_advice(131009, 0).find("appsecret"), std::string::npos) << "only where it can be the cause";
     EXPECT_EQ(classify_response(400, R"({"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}})", {}).kind,
               OutcomeKind::Permanent) << "a message's parameter";
+}
+
+TEST(Classify, FillsWhatTheEngineAndTheRulesReadFromMetasTable) {
+    auto o = classify_response(400, error_body(130429), {});
+    EXPECT_TRUE(o.account_throttled);
+    EXPECT_EQ(o.public_summary, error_summary(130429));
+    o = classify_response(400, error_body(131008), {});
+    EXPECT_TRUE(o.ambiguous_code);
+    EXPECT_FALSE(o.unlisted_code);
+    o = classify_response(400, error_body(987654), {});
+    EXPECT_TRUE(o.unlisted_code);
+    EXPECT_TRUE(o.ambiguous_code);
+    o = classify_response(400, error_body(131056), {});
+    EXPECT_EQ(o.recipient_spacing, std::chrono::milliseconds(6000));
+    EXPECT_FALSE(o.account_throttled) << "one recipient's limit, not the account's";
+    EXPECT_EQ(classify_response(400, error_body(131049), {}).hold_seconds, kDeferralSeconds);
+    EXPECT_EQ(classify_response(400, error_body(130497), {}).hold_seconds, kCountryRestrictionSeconds);
+    o = classify_response(200, R"({"messages":[{"id":"wamid.A"}],"contacts":[{"wa_id":"4915123456789"}]})", {});
+    EXPECT_EQ(o.kind, OutcomeKind::Sent);
+    EXPECT_TRUE(o.public_summary.empty());
+    EXPECT_EQ(o.provider_recipient_id, "4915123456789");
+    EXPECT_EQ(classify_transport_failure("refused", false, {}).public_summary, kNoCodeSummary);
 }

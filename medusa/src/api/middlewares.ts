@@ -20,10 +20,11 @@ export default defineMiddlewares({
       middlewares: [validateAndTransformBody(ProcessBody)],
     },
     {
-      matcher: "/hooks/cart-abandonment/whatsapp",
+      matcher: "/hooks/cart-abandonment/:channel",
       method: ["POST"],
       // The signature covers the exact bytes: keep them (req.rawBody). Meta batches up to 1,000
-      // updates in about 3 MB; a larger body is refused (413) before it is parsed.
+      // updates in about 3 MB; a larger body is refused (413) before it is parsed. Every channel
+      // of the path: an unknown one is the route's 404, not a parse error of Medusa's own parser.
       bodyParser: { preserveRawBody: true, sizeLimit: "3mb" },
     },
   ],

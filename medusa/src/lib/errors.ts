@@ -35,11 +35,27 @@ export function statusOf(sqlstate: string | undefined): number {
 }
 
 /**
+ * A route handler whose errors are answered by sendDatabaseError: the one place that turns what
+ * the typed client throws into an HTTP answer.
+ */
+export function withDatabaseErrors<Req extends MedusaRequest>(
+  handler: (req: Req, res: MedusaResponse) => Promise<void>
+): (req: Req, res: MedusaResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      await handler(req, res)
+    } catch (error) {
+      sendDatabaseError(req, res, error)
+    }
+  }
+}
+
+/**
  * Answers with the database's message and SQLSTATE, never a stack trace. The extension's
  * messages never hold a secret (it redacts them); errors that are not from PostgreSQL (a bug,
  * a lost connection) get a generic message and are logged here.
  */
-export function sendDatabaseError(req: MedusaRequest, res: MedusaResponse, error: unknown): void {
+function sendDatabaseError(req: MedusaRequest, res: MedusaResponse, error: unknown): void {
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
   const err = error as DatabaseError
   const fromPostgres = typeof err?.code === "string" && /^[0-9A-Z]{5}$/.test(err.code) && !!err.severity

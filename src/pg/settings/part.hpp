@@ -8,7 +8,7 @@
 
 #include "core/config.hpp"
 #include "pg/settings.hpp"
-#include "pg/postgres.hpp"
+#include "pg/base/postgres.hpp"
 
 namespace pg::settings {
 

@@ -30,7 +30,7 @@ int reconcile_after_s = 900;
 
 // cart_abandon reads and writes the tables of this schema: only a superuser may name it, and
 // never a temporary schema (pg_temp is whichever session's own; each session can create there)
-// nor a system one. Statements over the tables run as their owner in any case (src/pg/spi.cpp).
+// nor a system one. Statements over the tables run as their owner in any case (src/pg/base/spi.cpp).
 bool check_medusa_schema(char** newval, void** extra, GucSource source) {
     if (!settings::check_not_empty(newval, extra, source)) return false;
     const char* value = *newval;

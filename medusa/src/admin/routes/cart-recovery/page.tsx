@@ -1,12 +1,15 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ChatBubbleLeftRight } from "@medusajs/icons"
 import { Container, Heading, Text } from "@medusajs/ui"
+import { ChannelState } from "../../components/channel-state"
 import { DailyChart } from "../../components/daily-chart"
 import { DryRun } from "../../components/dry-run"
 import { Figures } from "../../components/figures"
+import { MissingIndexes } from "../../components/missing-indexes"
 import { RunNow } from "../../components/run-now"
 import { RunsTable } from "../../components/runs-table"
-import { ChannelState, MissingIndexes, ScheduleState, SkipReasons } from "../../components/state"
+import { ScheduleState } from "../../components/schedule-state"
+import { SkipReasons } from "../../components/skip-reasons"
 import { errorText, useDaily, useRuns, useStats } from "../../lib/queries"
 
 const Failure = ({ what, error }: { what: string; error: unknown }) => (

@@ -1,0 +1,25 @@
+#include "core/delivery/outcome.hpp"
+
+#include <algorithm>
+
+namespace cart_abandon {
+
+const char* outcome_kind_name(OutcomeKind kind) {
+    switch (kind) {
+        case OutcomeKind::Sent: return "sent";
+        case OutcomeKind::Transient: return "transient";
+        case OutcomeKind::Permanent: return "permanent";
+        case OutcomeKind::Deferred: return "deferred";
+        case OutcomeKind::ChannelFatal: return "channel_fatal";
+        case OutcomeKind::CountryRestricted: return "country_restricted";
+        case OutcomeKind::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+int attempts_spent(const DeliveryOutcome& outcome, bool free_retry) {
+    if (!outcome.attempted) return 0;
+    return std::max(0, outcome.attempts - outcome.throttled - (free_retry ? 1 : 0));
+}
+
+}  // namespace cart_abandon

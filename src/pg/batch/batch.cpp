@@ -1,0 +1,395 @@
+#include <algorithm>
+#include <chrono>
+#include <iterator>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/message.hpp"
+#include "core/phone.hpp"
+#include "core/delivery/reference.hpp"
+#include "core/delivery_engine.hpp"
+#include "core/policy.hpp"
+#include "core/rules/outcome.hpp"
+#include "pg/batch/batch.hpp"
+#include "pg/batch/follow_ups.hpp"
+#include "pg/batch/decisions.hpp"
+#include "pg/store/due_carts.hpp"
+#include "pg/store/ledger.hpp"
+#include "pg/store/meta_limits.hpp"
+#include "pg/batch/sending.hpp"
+#include "pg/settings.hpp"
+#include "pg/base/sync_replication.hpp"
+#include "pg/store/uncertain_claims.hpp"
+#include "pg/base/boundary.hpp"
+#include "pg/base/subtransaction.hpp"
+
+namespace pg {
+
+namespace {
+
+using cart_abandon::DeliveryOutcome;
+using cart_abandon::OutcomeKind;
+
+constexpr std::size_t kMaxCartIdChars = 200;
+
+cart_abandon::Delivery delivery_for(const Decision& d, const ClaimedStage& claim, const RunState& state) {
+    const cart_abandon::Settings& s = state.call.settings;
+    const std::string& cart_id = d.cart->cart_id;
+    cart_abandon::Notification message{
+        d.recipient,
+        d.stage == 1 ? s.template_first : s.template_second,
+        s.template_language,
+        {cart_abandon::choose_customer_name(d.cart->names, s.default_customer_name),
+         cart_abandon::clean_template_text(cart_id, kMaxCartIdChars), cart_abandon::cart_link(s.cart_url, cart_id)}};
+    // Meta echoes it in the message's status webhooks: the ledger row, no personal data.
+    message.reference = cart_abandon::message_reference(claim.id, claim.claimed_at.time_since_epoch().count());
+    // A call may retry, but never past the reminder's total attempts.
+    const int left = state.call.config.timing.max_attempts - claim.attempts;
+    return {std::move(message), std::max(1, std::min(attempts_per_run(), left)), std::to_string(claim.id)};
+}
+
+// A batch's claims are found by cart and stage (a cart may also have a previous system's stage).
+std::string claim_key(const std::string& cart_id, int stage) { return cart_id + "/" + std::to_string(stage); }
+
+template <typename Reason>
+std::string reason_detail(std::optional<Reason> reason, const std::string& detail) {
+    const std::string word = reason ? cart_abandon::name(*reason) : "";
+    return detail.empty() ? word : word + ": " + detail;
+}
+
+}  // namespace
+
+namespace {
+
+// A batch between its claims and its outcomes. Decisions point into `carts`, `to_send` into
+// `decisions`: a prepared batch is moved, never copied.
+struct PreparedBatch {
+    std::vector<DueCart> carts;
+    std::vector<Decision> decisions;
+    std::map<std::string, ClaimedStage> claimed;  // by "cart id/stage"
+    std::map<std::string, BatchRow> rows;  // by cart id: the result is in id order
+    std::vector<const Decision*> to_send;
+    std::vector<cart_abandon::Delivery> deliveries;
+    // The claims' commit was kept local: its wait for the synchronous standbys was cancelled.
+    bool unreplicated = false;
+
+    PreparedBatch() = default;
+    PreparedBatch(PreparedBatch&&) = default;
+    PreparedBatch& operator=(PreparedBatch&&) = default;
+    PreparedBatch(const PreparedBatch&) = delete;
+    PreparedBatch& operator=(const PreparedBatch&) = delete;
+};
+
+// Runs `body` in a memory context of its own, deleted afterwards: what a batch pallocs
+// (parameter arrays, copied cells) goes with it, so a long run's memory does not grow with its
+// batches, whether it returns or throws.
+template <typename F>
+auto in_batch_context(F&& body) {
+    MemoryContext batch_context = guarded([] {
+        return AllocSetContextCreate(CurrentMemoryContext, "cart_abandon batch", ALLOCSET_DEFAULT_SIZES);
+    });
+    MemoryContext caller_context = MemoryContextSwitchTo(batch_context);
+    try {
+        auto result = body();
+        MemoryContextSwitchTo(caller_context);
+        guarded([&] { MemoryContextDelete(batch_context); });
+        return result;
+    } catch (...) {
+        // A caught error's data lives in error_copy_context, the batch's in C++ containers.
+        MemoryContextSwitchTo(caller_context);
+        guarded([&] { MemoryContextDelete(batch_context); });
+        throw;
+    }
+}
+
+// Selects (the next batch from `due`), decides and claims; `claims_written` runs right
+// after the claims are written and before anything can be sent (the procedure commits there).
+// A dry run's rows are final here.
+PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written) {
+    PreparedBatch batch;
+    // The journal exists before any claim is committed: one missing at settling is a failover's.
+    if (!state.call.config.dry_run) prepare_journal();
+    const auto now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
+    // Selecting, deciding and claiming wait for other transactions (a person's lock, Medusa's
+    // tables): in a subtransaction, so that a cancel meanwhile leaves the transaction usable for
+    // recording the batch in flight (run_batches) and takes this batch's claims with it.
+    in_subtransaction([&] {
+        batch.carts = due.next(state.call.config.timing, now, state.call.config.batch_size, state.call.settings.consent_key,
+                               state.call.settings.require_consent);
+        if (batch.carts.empty()) return;
+        batch.decisions = decide(batch.carts, state.call, state.selection, now);
+        if (!state.call.config.dry_run)
+            for (const auto& c : claim_stages(claims_of(batch.decisions), state.call.run_id))
+                batch.claimed[claim_key(c.cart_id, c.stage)] = c;
+    });
+    if (batch.carts.empty()) return batch;
+    for (const auto& d : batch.decisions)
+        batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, cart_abandon::Action::Skipped, ""};
+    state.totals.examined += int(batch.decisions.size());
+    if (!state.call.config.dry_run) {
+        claims_written();
+        batch.unreplicated = !batch.claimed.empty() && !last_commit_replicated();
+    }
+
+    for (const auto& d : batch.decisions) {
+        auto& row = batch.rows[d.cart->cart_id];
+        const bool taken =
+            state.call.config.dry_run || d.kind == Decision::Kind::NotDue ||
+            batch.claimed.count(claim_key(d.cart->cart_id, d.stage));
+        using cart_abandon::Action;
+        if (!taken) {
+            row.action = Action::Skipped;
+            row.detail = "taken by another run, or the cart is no longer open";
+            ++state.totals.skipped;
+            continue;
+        }
+        state.totals.imported += int(d.imports.size());
+        switch (d.kind) {
+            case Decision::Kind::NotDue:  // the selection's filter and the policy disagree: the policy decides
+                row.action = Action::Skipped;
+                row.detail = cart_abandon::kNotDueDetail;
+                ++state.totals.skipped;
+                break;
+            case Decision::Kind::Imported:
+                row.action = Action::Imported;
+                row.detail = d.imports.back().detail;
+                break;
+            case Decision::Kind::Skip:
+                row.action = Action::Skipped;
+                row.detail = reason_detail(d.skip_reason, d.detail);
+                ++state.totals.skipped;
+                break;
+            case Decision::Kind::Hold:
+                row.action = Action::Held;
+                row.detail = reason_detail(d.hold_reason, d.detail);
+                ++state.totals.held;
+                break;
+            case Decision::Kind::Send:
+                if (state.call.config.dry_run) {
+                    row.action = Action::WouldSend;
+                    row.detail = "to " + d.recipient;
+                    ++state.totals.would_send;
+                } else {
+                    batch.to_send.push_back(&d);
+                    batch.deliveries.push_back(
+                        delivery_for(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), state));
+                }
+                break;
+        }
+    }
+    return batch;
+}
+
+// Outcomes for a claimed batch that will not be sent (the channel stopped, the call was
+// cancelled): its carts stay due, their attempts untouched.
+cart_abandon::SendReport unsent(const PreparedBatch& batch) {
+    cart_abandon::SendReport report;
+    report.outcomes.resize(batch.deliveries.size());
+    for (auto& o : report.outcomes) {
+        o.kind = OutcomeKind::Transient;
+        o.attempted = false;
+    }
+    return report;
+}
+
+// Outcomes are recorded this many at a time, each chunk committed.
+constexpr std::size_t kOutcomeChunk = 100;
+
+// Records a sent batch: totals and ledger outcomes, committed with interrupts held (the rows are
+// this call's claims: nothing but cart_abandon's own short statements locks them), so that a
+// cancel cannot separate what was sent from its record. Then, with interrupts allowed (these may
+// wait for other transactions; each is marked in the ledger first, so an interrupted call loses
+// nothing the next one does not finish): opt-outs, the channel's state, `outcomes_written`, and
+// the carts' metadata. `commit` runs between chunks and after each step (the procedure and the
+// batch worker commit there).
+BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_abandon::SendReport& report,
+                         const std::function<void()>& commit,
+                         const std::function<void(const BatchResult&)>& outcomes_written) {
+    BatchResult result;
+    std::vector<Outcome> outcomes;
+    bool halted_now = false;
+    bool any_sent = false;
+    std::vector<std::string> restricted;  // regions Meta refused (130497)
+    std::string restriction_text;
+    result.cancel_pending = report.interrupted;
+    for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
+        const auto& o = report.outcomes[i];
+        if (o.kind == OutcomeKind::ChannelFatal && !state.channel.halted) {
+            state.channel.halted = halted_now = true;
+            state.channel.halt_code = o.error_code;
+            state.channel.halt_reason = state.call.channel->pause_reason(o.error_code, o.error_text, false);
+            state.channel.halt_advice = state.call.channel->pause_advice(o.error_code, o.error_subcode);
+            state.channel.halt_is_new = state.channel.paused_code != o.error_code;
+        }
+        if (o.kind == OutcomeKind::Sent) any_sent = true;
+        if (o.kind == OutcomeKind::CountryRestricted) {
+            const std::string& region = batch.to_send[i]->region;
+            if (!region.empty()) restricted.push_back(region);
+            restriction_text = o.error_text;
+        }
+    }
+    const cart_abandon::OutcomeContext context{
+        state.call.config.timing.max_attempts, state.channel.halted, state.channel.halt_reason,
+        std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now())};
+    for (std::size_t i = 0; i < batch.to_send.size(); ++i) {
+        using cart_abandon::Action;
+        const Decision& d = *batch.to_send[i];
+        const auto& o = report.outcomes[i];
+        auto judged =
+            cart_abandon::judge_outcome(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), o, context);
+        auto& row = batch.rows[d.cart->cart_id];
+        row.action = judged.action;
+        row.detail = judged.action == Action::Sent ? o.provider_message_id : judged.ledger.error_message.value_or("");
+        if (judged.action == Action::Sent) ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
+        else if (judged.action == Action::Retry) ++state.totals.retry;
+        else if (o.kind == OutcomeKind::CountryRestricted) ++state.totals.held;
+        else ++state.totals.failed;  // a 131049 deferral held included, as it spends an attempt
+        judged.ledger.opt_out = o.recipient_opted_out;
+        outcomes.push_back(std::move(judged.ledger));
+    }
+    for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
+
+    std::vector<int64_t> metadata_pending;
+    guarded([] { HOLD_INTERRUPTS(); });
+    for (std::size_t from = 0; from < outcomes.size(); from += kOutcomeChunk) {
+        const auto first = outcomes.begin() + std::ptrdiff_t(from);
+        const auto last = outcomes.begin() + std::ptrdiff_t(std::min(outcomes.size(), from + kOutcomeChunk));
+        const auto pending = record_outcomes({std::make_move_iterator(first), std::make_move_iterator(last)});
+        metadata_pending.insert(metadata_pending.end(), pending.begin(), pending.end());
+        commit();
+    }
+    // Only once the outcomes are committed: a crash before that leaves the claims, and the
+    // journal must still say which requests started.
+    if (!batch.deliveries.empty()) forget_started();
+    guarded([] { RESUME_INTERRUPTS(); });
+
+    // A cancel from here on (it may have arrived while sending) is kept in the result and raised
+    // by the caller once it has released what else it claimed.
+    RecordedBatch recorded{{}, std::move(metadata_pending), halted_now, any_sent, std::move(restricted),
+                           std::move(restriction_text)};
+    for (const auto& [key, claim] : batch.claimed) recorded.claims.push_back(claim.id);
+    follow_up_outcomes(state, std::move(recorded), result, commit, outcomes_written);
+    if (any_sent) state.channel.paused_code.reset();  // the pause is over: no more probing
+    commit();
+    return result;
+}
+
+}  // namespace
+
+void warn_channel_paused(const RunState& state, bool whole_run) {
+    const std::string message =
+        std::string("cart_abandon: ") + state.call.channel->display_name() + " sending paused: " + state.channel.halt_reason;
+    std::string hint = state.channel.halt_advice.empty() ? "Fix the cause. " : state.channel.halt_advice + " ";
+    hint += "The next call probes with one request and resumes when it is accepted; no cart was closed for it";
+    hint += whole_run ? " and the carts not sent stay due." : ".";
+    guarded([&] { ereport(WARNING, (errmsg("%s", message.c_str()), errhint("%s", hint.c_str()))); });
+}
+
+// A batch whose claims the synchronous standbys never confirmed is released, not sent (a failover
+// now would send them again), and the call stops as cancelled: it was.
+[[noreturn]] void raise_unreplicated() {
+    guarded([] {
+        ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED),
+                        errmsg("cart_abandon: the claims' wait for the synchronous standby was cancelled; "
+                               "their reminders were not sent"),
+                        errdetail("PostgreSQL kept their commit local (\"canceling wait for synchronous "
+                                  "replication\"): a failover could lose them and send those reminders again. "
+                                  "They are due again."),
+                        errhint("Check that a standby named in synchronous_standby_names is streaming, and give "
+                                "the call no statement_timeout shorter than the standby's delays.")));
+    });
+    throw std::logic_error("unreachable");
+}
+
+BatchResult process_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written,
+                          const std::function<void()>& chunk_written,
+                          const std::function<void(const BatchResult&)>& outcomes_written) {
+    return in_batch_context([&] {
+        PreparedBatch batch = prepare_batch(state, due, claims_written);
+        if (state.call.config.dry_run || batch.carts.empty()) {
+            BatchResult result;
+            for (auto& [id, row] : batch.rows) result.rows.push_back(std::move(row));
+            return result;
+        }
+        const auto report = state.channel.halted || batch.unreplicated
+                                ? unsent(batch)
+                                : send_batch(state, send_plan(state), batch.deliveries, cancel_requested);
+        BatchResult result = finish_batch(state, batch, report, chunk_written, outcomes_written);
+        if (batch.unreplicated) raise_unreplicated();
+        return result;
+    });
+}
+
+int run_batches(RunState& state, const std::function<void()>& commit,
+                const std::function<void(const BatchResult&, int batch_number)>& batch_recorded,
+                const std::function<void()>& between_batches) {
+    int batches = 0;
+    // A batch claimed but not to be sent: its carts stay due (recorded as retry with their
+    // attempts untouched; not counted as a batch).
+    auto release = [&](PreparedBatch& batch) {
+        if (batch.carts.empty()) return BatchResult{};
+        return in_batch_context([&] {
+            return finish_batch(state, batch, unsent(batch), commit,
+                                [&](const BatchResult& r) { batch_recorded(r, batches); });
+        });
+    };
+    DueCartQueue due("", state.call.scan);
+    PreparedBatch current = in_batch_context([&] { return prepare_batch(state, due, commit); });
+    if (current.unreplicated) {
+        release(current);
+        raise_unreplicated();
+    }
+    while (!current.carts.empty()) {
+        BackgroundSend sending(state, send_plan(state), current.deliveries);
+        PreparedBatch next;
+        // Interrupted while this batch is in flight (a cancel, a timeout, a lock that another
+        // session holds past lock_timeout): the sender starts nothing more, what it sent is
+        // recorded and committed, then the error is raised.
+        std::exception_ptr interrupted;
+        try {
+            next = in_batch_context([&] { return prepare_batch(state, due, commit); });
+        } catch (const PgError&) {
+            interrupted = std::current_exception();
+            sending.stop();
+        }
+        const cart_abandon::SendReport report = sending.join();
+
+        ++batches;
+        const BatchResult result = in_batch_context([&] {
+            return finish_batch(state, current, report, commit,
+                                [&](const BatchResult& r) { batch_recorded(r, batches); });
+        });
+        if (!interrupted) interrupted = result.interrupted;
+        if (!interrupted && next.unreplicated) {
+            release(next);
+            raise_unreplicated();
+        }
+        if (interrupted || result.cancel_pending || state.channel.halted) {
+            const BatchResult released = release(next);
+            if (!interrupted) interrupted = released.interrupted;
+            if (interrupted) std::rethrow_exception(interrupted);
+            if (result.cancel_pending) check_for_interrupts();
+            break;
+        }
+        current = std::move(next);
+        if (current.carts.empty()) break;
+        // Claimed and not yet sent: a cancel during the pause releases the batch and ends the call.
+        try {
+            in_subtransaction(between_batches);
+        } catch (const PgError&) {
+            release(current);
+            throw;
+        }
+        if (cancel_requested()) {
+            const BatchResult released = release(current);
+            if (released.interrupted) std::rethrow_exception(released.interrupted);
+            check_for_interrupts();
+            break;
+        }
+    }
+    return batches;
+}
+
+}  // namespace pg

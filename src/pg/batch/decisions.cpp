@@ -1,0 +1,71 @@
+#include "pg/batch/decisions.hpp"
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pg/store/erasure.hpp"
+#include "pg/store/ledger.hpp"
+#include "pg/store/meta_limits.hpp"
+#include "pg/store/purchases.hpp"
+
+namespace pg {
+
+namespace {
+
+using cart_abandon::Timestamp;
+
+// A long run re-reads purchases this often, so a purchase made during it still counts.
+constexpr auto kPurchasesFreshFor = std::chrono::minutes(5);
+
+const cart_abandon::Purchases& purchases(const CallSettings& call, SelectionMemory& memory, Timestamp now) {
+    if (!memory.purchases || now - memory.purchases_read_at > kPurchasesFreshFor) {
+        memory.purchases = load_purchases(now - call.config.timing.max_age, call.settings.default_region);
+        memory.purchases_read_at = now;
+    }
+    return *memory.purchases;
+}
+
+}  // namespace
+
+std::vector<Decision> decide(const std::vector<DueCart>& carts, const CallSettings& call, SelectionMemory& memory,
+                             Timestamp now) {
+    const cart_abandon::Settings& settings = call.settings;
+    const bool dry_run = call.config.dry_run;
+
+    cart_abandon::SelectionFacts facts;
+    facts.restricted_countries = country_restrictions(settings.whatsapp_phone_number_id, now);
+    facts.stopped_templates = stopped_templates();
+    facts.purchases = [&]() -> const cart_abandon::Purchases& { return purchases(call, memory, now); };
+    auto decisions = cart_abandon::judge_carts(carts, settings, call.config.timing, facts, now);
+
+    const auto people = cart_abandon::people_of(decisions);
+    cart_abandon::ContactFacts contacts;
+    contacts.opted_out = opted_out_phones(people, settings.whatsapp_phone_number_id);
+    contacts.erased = erased_phones(people);
+    const auto cap = settings.frequency_cap;
+    if (cap.count() > 0) {
+        if (!dry_run) lock_people(people);
+        contacts.latest = latest_contacts(people, now - cap);
+    }
+    // Whom this call messaged: a real call's earlier batches are in the ledger already (claims
+    // commit before sending), so it keeps only this batch's; a dry run writes nothing, so it keeps
+    // every batch's, to predict what a real run sends across batch boundaries.
+    std::map<std::string, Timestamp> this_batch;
+    cart_abandon::apply_contacts(decisions, contacts, cap, dry_run ? memory.contacted : this_batch, now);
+
+    if (settings.messaging_limit > 0) {
+        const auto recipients = cart_abandon::recipients_of(decisions);
+        if (!recipients.empty()) {
+            // Under one lock for every call until the claims commit, so that two calls cannot both
+            // take the last places.
+            const MessagingWindow window = messaging_window(recipients, now, !dry_run);
+            cart_abandon::apply_messaging_limit(decisions, settings.messaging_limit, window,
+                                                dry_run ? &memory.window_people : nullptr, now);
+        }
+    }
+    return decisions;
+}
+
+}  // namespace pg

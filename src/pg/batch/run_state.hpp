@@ -1,0 +1,66 @@
+// What one call carries from batch to batch, by kind: its settings (read once, then only read),
+// the channel's health (changed by answers), what the selection remembers across batches, the
+// totals, the pacing, and the cart metadata written. A part that changes one kind takes only that.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/delivery/channel.hpp"
+#include "core/model/run.hpp"
+#include "core/purchases.hpp"
+#include "core/rate_limiter.hpp"
+#include "pg/store/cart_metadata.hpp"
+#include "pg/store/due_carts.hpp"
+
+namespace pg {
+
+// Read when the call starts, then only read.
+struct CallSettings {
+    cart_abandon::Settings settings;
+    cart_abandon::RunConfig config;
+    std::optional<int64_t> run_id;  // set for cart_abandon_run
+    CandidateScan scan;             // full unless a run chose incremental
+    std::shared_ptr<const cart_abandon::Channel> channel;  // what it sends on (pg/channels.hpp)
+};
+
+// The sending channel as the call's answers leave it.
+struct ChannelHealth {
+    bool halted = false;  // a channel-fatal answer: send nothing more in this call
+    std::string halt_reason;
+    std::string halt_advice;  // what to do about it (the WARNING's hint)
+    long halt_code = 0;
+    bool halt_is_new = false;  // the channel was not already paused for this code: warn once
+    // The channel was paused when the call began: it probes with one request at a time until
+    // one is accepted.
+    std::optional<long> paused_code;
+};
+
+// What the selection keeps from batch to batch.
+struct SelectionMemory {
+    std::optional<cart_abandon::Purchases> purchases;  // read at the first due cart, then every few minutes
+    cart_abandon::Timestamp purchases_read_at{};
+    std::map<std::string, cart_abandon::Timestamp> contacted;  // dry run: people it would have messaged
+    std::set<std::string> window_people;  // dry run: people it would have reached (messaging_limit)
+};
+
+using cart_abandon::RunTotals;
+
+
+struct RunState {
+    CallSettings call;
+    ChannelHealth channel;
+    SelectionMemory selection;
+    RunTotals totals;
+    // Paces every start of the call, across its batches, with every other caller of the number
+    // when preloaded; its rate is the call's max_per_second (start_call sets it).
+    cart_abandon::RateLimiter limiter{1};
+    MetadataWrites metadata;  // cart metadata written, waiting for a shopper's lock, failed
+};
+
+}  // namespace pg

@@ -1,0 +1,415 @@
+#include <algorithm>
+#include <array>
+#include <map>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "pg/store/cart_standing.hpp"
+#include "pg/store/due_carts.hpp"
+#include "pg/settings.hpp"
+#include "pg/base/boundary.hpp"
+#include "pg/base/spi.hpp"
+
+namespace pg {
+
+const char* const kWhatsAppChannel = cart_abandon::name(cart_abandon::ChannelKind::WhatsApp);
+
+namespace {
+
+// Candidates are carts with activity inside the given ranges: for a full scan, the whole
+// max-age window, so the work follows the carts active in it, never every cart ever made; for
+// an incremental scan, only the times whose reminders can have come due since the last complete
+// run (plus open ledger rows, held stages whose time came and first reminders whose gap has
+// passed), so an idle hourly run costs about the same at a million carts as at ten thousand.
+// Activity is every change: items and shipping methods removed ones included (a removal stamps
+// the row), the cart's addresses, and its customer (whose phone or consent can lift a skip).
+// Medusa's side (as its tables' owner) and the ledger's side (as the extension's owner) are two
+// statements; the second merges the first's ids, so that one ORDER BY (the database's collation,
+// as the cursor's) orders both. Each returns the next $4 / $8 after $1.
+Statement medusa_candidates_statement(R"SQL(
+WITH activity_range AS (
+    SELECT r.low, r.high FROM unnest($2::timestamptz[], $3::timestamptz[]) AS r(low, high)
+),
+touched AS (
+    SELECT c.id FROM activity_range r
+     CROSS JOIN LATERAL (SELECT c.id FROM @medusa@.cart c
+                          WHERE c.updated_at >= r.low AND c.updated_at <= r.high AND c.id > $1
+                            AND c.deleted_at IS NULL AND c.completed_at IS NULL) c
+    UNION
+    SELECT li.cart_id FROM activity_range r
+     CROSS JOIN LATERAL (SELECT li.cart_id FROM @medusa@.cart_line_item li
+                          WHERE greatest(li.created_at, li.updated_at, li.deleted_at) >= r.low
+                            AND greatest(li.created_at, li.updated_at, li.deleted_at) <= r.high AND li.cart_id > $1) li
+    UNION
+    SELECT sm.cart_id FROM activity_range r
+     CROSS JOIN LATERAL (SELECT sm.cart_id FROM @medusa@.cart_shipping_method sm
+                          WHERE greatest(sm.created_at, sm.updated_at, sm.deleted_at) >= r.low
+                            AND greatest(sm.created_at, sm.updated_at, sm.deleted_at) <= r.high AND sm.cart_id > $1) sm
+    UNION
+    SELECT c.id FROM activity_range r
+     CROSS JOIN LATERAL (SELECT ad.id FROM @medusa@.cart_address ad
+                          WHERE ad.updated_at >= r.low AND ad.updated_at <= r.high) ad
+      JOIN @medusa@.cart c ON c.shipping_address_id = ad.id
+     WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
+    UNION
+    SELECT c.id FROM activity_range r
+     CROSS JOIN LATERAL (SELECT ad.id FROM @medusa@.cart_address ad
+                          WHERE ad.updated_at >= r.low AND ad.updated_at <= r.high) ad
+      JOIN @medusa@.cart c ON c.billing_address_id = ad.id
+     WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
+    UNION
+    SELECT c.id FROM activity_range r
+     CROSS JOIN LATERAL (SELECT cu.id FROM @medusa@.customer cu
+                          WHERE cu.updated_at >= r.low AND cu.updated_at <= r.high) cu
+      JOIN @medusa@.cart c ON c.customer_id = cu.id
+     WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
+)
+SELECT id FROM touched ORDER BY id LIMIT $4
+)SQL",
+    {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID}, Statement::Planning::PerValues);
+
+Statement candidates_statement(R"SQL(
+SELECT id FROM (
+    SELECT unnest($9::text[]) AS id
+    UNION
+    SELECT d.cart_id FROM cart_abandon.deliveries d
+     WHERE $5 AND d.status IN ('claimed', 'retry') AND d.channel = $4 AND d.cart_id > $1
+    UNION
+    SELECT d.cart_id FROM cart_abandon.deliveries d
+     WHERE $5 AND d.status = 'held' AND d.not_before >= $2 AND d.not_before <= $3
+       AND d.channel = $4 AND d.cart_id > $1
+    UNION
+    SELECT d.cart_id FROM cart_abandon.deliveries d
+     WHERE d.stage = 1 AND d.status = 'sent' AND d.sent_at >= $6 AND d.sent_at <= $7
+       AND d.channel = $4 AND d.cart_id > $1
+) touched
+ORDER BY id LIMIT $8
+)SQL",
+    {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, BOOLOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID,
+     TEXTARRAYOID},
+    Statement::Planning::PerValues);
+
+// The open carts of a slice of candidates ($3, sorted) whose last activity is inside the window
+// [$1, $2], each with its position in the slice. Last activity = the greatest change time of the
+// cart, all its items and shipping methods (removed ones too: Medusa does not bump
+// cart.updated_at when items change, bug #15043) and its addresses; last change adds the
+// customer's. Live and removed rows are read apart: Medusa's index on cart_id covers live rows
+// only, so a cart's live rows are a lookup, while the slice's removed rows are read together,
+// once per slice (`removed`): by the recommended cart_abandon_*_removed indexes, or without them
+// by one scan of each table, never one scan per cart (3.7 carts/s at 1M carts). A cart an order
+// links to (order_cart) has been bought whatever completed_at says (Medusa #8111). Each
+// candidate is examined on its own, in the slice's order (the inner OFFSET 0s keep the planner
+// from turning this into a join over every cart). Its ledger rows are read apart (ledger_statement)
+// and the stage rule applied by the core (cart_abandon::selection_due).
+Statement activity_statement(R"SQL(
+WITH removed AS MATERIALIZED (
+    SELECT li.cart_id, max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change
+      FROM @medusa@.cart_line_item li
+     WHERE li.cart_id = ANY ($3::text[]) AND li.deleted_at IS NOT NULL
+     GROUP BY li.cart_id
+    UNION ALL
+    SELECT sm.cart_id, max(greatest(sm.created_at, sm.updated_at, sm.deleted_at))
+      FROM @medusa@.cart_shipping_method sm
+     WHERE sm.cart_id = ANY ($3::text[]) AND sm.deleted_at IS NOT NULL
+     GROUP BY sm.cart_id
+)
+SELECT t.n, o.id, o.last_activity, o.last_change
+  FROM (SELECT s.id, s.n, r.last_change AS removed_change
+          FROM unnest($3::text[]) WITH ORDINALITY AS s(id, n)
+          LEFT JOIN (SELECT cart_id, max(last_change) AS last_change FROM removed GROUP BY cart_id) r
+                 ON r.cart_id = s.id
+         ORDER BY s.n OFFSET 0) t
+ CROSS JOIN LATERAL (
+    SELECT c.id, a.last_activity, greatest(a.last_activity, cu.updated_at) AS last_change
+      FROM @medusa@.cart c
+     CROSS JOIN LATERAL (SELECT max(greatest(li.created_at, li.updated_at)) AS last_change, count(*) AS live
+                           FROM @medusa@.cart_line_item li
+                          WHERE li.cart_id = c.id AND li.deleted_at IS NULL) items
+     CROSS JOIN LATERAL (SELECT max(greatest(sm.created_at, sm.updated_at)) AS last_change
+                           FROM @medusa@.cart_shipping_method sm
+                          WHERE sm.cart_id = c.id AND sm.deleted_at IS NULL) shipping
+     CROSS JOIN LATERAL (SELECT max(ad.updated_at) AS last_change FROM @medusa@.cart_address ad
+                          WHERE ad.id IN (c.shipping_address_id, c.billing_address_id)) addresses
+     CROSS JOIN LATERAL (SELECT greatest(c.updated_at, items.last_change, shipping.last_change,
+                                         t.removed_change, addresses.last_change) AS last_activity) a
+      LEFT JOIN @medusa@.customer cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
+     WHERE c.id = t.id AND c.deleted_at IS NULL AND c.completed_at IS NULL AND items.live > 0
+       AND NOT EXISTS (SELECT 1 FROM @medusa@.order_cart oc WHERE oc.cart_id = c.id AND oc.deleted_at IS NULL)
+       AND a.last_activity >= $1 AND a.last_activity <= $2
+    OFFSET 0) o
+ ORDER BY t.n
+)SQL",
+    {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+
+// The ledger rows of the first and second stage of these carts on the channel.
+Statement ledger_statement(R"SQL(
+SELECT d.cart_id, d.stage, d.status, d.attempts, d.sent_at, d.updated_at, d.origin, d.skip_reason, d.not_before,
+       d.cart_changed_at
+  FROM cart_abandon.deliveries d
+ WHERE d.cart_id = ANY ($1::text[]) AND d.channel = $2
+)SQL",
+    {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
+
+// What the decision needs of the carts chosen ($1, in order): who, which phones, consent, names.
+Statement details_statement(R"SQL(
+SELECT s.n, c.id,
+       CASE WHEN jsonb_typeof(c.metadata -> 'notifications') = 'object' THEN (c.metadata -> 'notifications')::text END,
+       c.customer_id, lower(coalesce(c.email, cu.email)),
+       coalesce(lower(c.metadata ->> $2) IN ('true', 'yes'), false)
+           OR coalesce(lower(cu.metadata ->> $2) IN ('true', 'yes'), false),
+       sa.phone, sa.country_code, sa.province, ba.phone, ba.country_code, ba.province,
+       cu.phone, cda.country_code, cda.province,
+       cu.first_name, sa.first_name, ba.first_name
+  FROM unnest($1::text[]) WITH ORDINALITY AS s(id, n)
+  JOIN @medusa@.cart c ON c.id = s.id
+  LEFT JOIN @medusa@.cart_address sa ON sa.id = c.shipping_address_id AND sa.deleted_at IS NULL
+  LEFT JOIN @medusa@.cart_address ba ON ba.id = c.billing_address_id AND ba.deleted_at IS NULL
+  LEFT JOIN @medusa@.customer cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
+  -- The customer's own phone is read in the country of the customer's default address, never
+  -- of this cart's addresses (a gift shipped abroad must not change whose number it is).
+  LEFT JOIN LATERAL (SELECT ca.country_code, ca.province FROM @medusa@.customer_address ca
+                      WHERE ca.customer_id = c.customer_id AND ca.deleted_at IS NULL
+                        AND (ca.is_default_shipping OR ca.is_default_billing)
+                      ORDER BY ca.is_default_shipping DESC, ca.created_at LIMIT 1) cda ON true
+ ORDER BY s.n
+)SQL",
+    {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
+
+Statement missing_tables_statement(
+    "SELECT array_to_string(cart_abandon.missing_medusa_tables($1), ', '), "
+    "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cart_abandon')",
+    {TEXTOID});
+
+Statement missing_indexes_statement("SELECT array_to_string(cart_abandon.missing_indexes($1), ', ')", {TEXTOID});
+
+// The SQL objects this library's statements expect.
+const char* const kSchemaVersion = "1.6";
+
+// A stage's ledger row as the selection read it.
+struct LedgerRow {
+    cart_abandon::LedgerStage stage;
+    StageRow row;
+};
+
+// The policy's view of a ledger row the selection returned. A held or skipped row there is open
+// (stage_open: its time came, or a change lifted the skip; a later stage matters only after a
+// sent one): it counts as never attempted, keeping its attempts.
+cart_abandon::StageRecord stage_record(const cart_abandon::LedgerStage& row, bool with_sent_at) {
+    using cart_abandon::StageState;
+    cart_abandon::StageRecord record;
+    using cart_abandon::Status;
+    if (!row.status) return record;
+    const Status status = *row.status;
+    record.attempts = row.attempts;
+    if (status == Status::Retry) record.state = StageState::Retry;
+    else if (status == Status::Sent) record.state = StageState::Sent;
+    else if (status == Status::Held || status == Status::Skipped) record.state = StageState::None;
+    else record.state = StageState::Closed;
+    // An imported reminder without a time was sent long ago.
+    if (with_sent_at && record.state == StageState::Sent) record.sent_at = row.sent_at.value_or(cart_abandon::Timestamp{});
+    return record;
+}
+
+// The ledger rows of these carts' stages 1 and 2, by cart id.
+std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(const std::vector<std::string>& cart_ids) {
+    std::map<std::string, std::array<LedgerRow, 2>> rows;
+    if (cart_ids.empty()) return rows;
+    const auto count = ledger_statement.execute({text_array(cart_ids), text_value(kWhatsAppChannel)});
+    for (uint64_t i = 0; i < count; ++i) {
+        const int stage = int(cell_int(i, 1).value_or(0));
+        if (stage != 1 && stage != 2) continue;
+        LedgerRow& r = rows[cell_text_or_empty(i, 0)][std::size_t(stage - 1)];
+        // The statuses are the CHECK's: an unknown one cannot be read.
+        r.stage.status = cart_abandon::parse_word<cart_abandon::Status>(cell_text_or_empty(i, 2));
+        r.stage.attempts = int(cell_int(i, 3).value_or(0));
+        r.stage.sent_at = cell_timestamp(i, 4);
+        r.stage.skip_reason = cart_abandon::parse_word<cart_abandon::SkipReason>(cell_text_or_empty(i, 7));
+        r.stage.not_before = cell_timestamp(i, 8);
+        r.stage.cart_changed_at = cell_timestamp(i, 9);
+        r.row.status = r.stage.status;
+        r.row.updated_at = cell_timestamp(i, 5);
+        r.row.origin = cart_abandon::parse_word<cart_abandon::Origin>(cell_text_or_empty(i, 6))
+                           .value_or(cart_abandon::Origin::CartAbandon);
+        r.row.skip_reason = r.stage.skip_reason;
+    }
+    release_result();
+    return rows;
+}
+
+}  // namespace
+
+void require_medusa_tables() {
+    const std::string schema = medusa_schema();
+    missing_tables_statement.execute({text_value(schema)});
+    const std::string missing = cell_text_or_empty(0, 0);
+    const std::string version = cell_text_or_empty(0, 1);
+    release_result();
+    if (version != kSchemaVersion)
+        throw cart_abandon::Error(cart_abandon::ErrorKind::MissingConfiguration,
+                                  "the cart_abandon extension is at version " + version + " but its library is " +
+                                      kSchemaVersion,
+                                  "The library was upgraded; the extension's tables and functions were not.",
+                                  "Run ALTER EXTENSION cart_abandon UPDATE;");
+    if (!missing.empty())
+        throw cart_abandon::Error(cart_abandon::ErrorKind::MissingTable,
+                                  "Medusa tables not found in schema \"" + schema + "\": " + missing,
+                                  "cart_abandon reads Medusa v2's cart, cart_address, cart_line_item, "
+                                  "cart_shipping_method, customer, customer_address, order, order_address, "
+                                  "order_cart, cart_payment_collection, payment_collection, payment_session, "
+                                  "payment, sales_channel and region tables.",
+                                  "Set cart_abandon.medusa_schema to the schema that holds them, or run "
+                                  "Medusa's migrations first.");
+    require_medusa_owner();
+}
+
+std::string missing_recommended_indexes() {
+    missing_indexes_statement.execute({text_value(medusa_schema())});
+    std::string missing = cell_text_or_empty(0, 0);
+    release_result();
+    return missing;
+}
+
+DueCartQueue::DueCartQueue(std::string after_cart_id, CandidateScan scan)
+    : last_collected_(std::move(after_cart_id)), scan_(scan) {}
+
+void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now) {
+    // "No upper bound": activity stamped ahead of this server's clock still counts.
+    const auto far_future = now + std::chrono::hours(24 * 3650);
+    std::vector<cart_abandon::Timestamp> lows, highs;
+    std::optional<Datum> first_sent_low, first_sent_high, held_low, held_high;
+    if (!scan_.incremental) {
+        lows = {now - timing.max_age};
+        highs = {far_future};
+    } else {
+        // Activity whose first or second delay has passed since then, and any change since
+        // then (a cart whose latest item was removed can fall back into an earlier time).
+        lows = {scan_.since - timing.first_delay, scan_.since - timing.second_delay, scan_.since};
+        highs = {now - timing.first_delay, now - timing.second_delay, far_future};
+        const auto gap = timing.second_delay - timing.first_delay;
+        first_sent_low = timestamp_value(scan_.since - gap);
+        first_sent_high = timestamp_value(now - gap);
+        held_low = timestamp_value(scan_.since);
+        held_high = timestamp_value(now);
+    }
+    std::vector<std::string> from_medusa;
+    const auto medusa_rows = medusa_candidates_statement.execute(
+        {text_value(last_collected_), timestamp_array(lows), timestamp_array(highs), int_value(kCandidateChunk)});
+    for (uint64_t row = 0; row < medusa_rows; ++row) from_medusa.push_back(cell_text_or_empty(row, 0));
+    release_result();
+    const auto rows = candidates_statement.execute({
+        text_value(last_collected_),
+        held_low,
+        held_high,
+        text_value(kWhatsAppChannel),
+        bool_value(scan_.incremental),
+        first_sent_low,
+        first_sent_high,
+        int_value(kCandidateChunk),
+        text_array(from_medusa),
+    });
+    candidates_.clear();
+    candidates_.reserve(rows);
+    for (uint64_t row = 0; row < rows; ++row) candidates_.push_back(cell_text_or_empty(row, 0));
+    release_result();
+    position_ = 0;
+    if (rows < uint64_t(kCandidateChunk)) all_collected_ = true;
+    if (!candidates_.empty()) last_collected_ = candidates_.back();
+}
+
+std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now,
+                                        int limit, const std::string& consent_key, bool consent_required) {
+    std::vector<DueCart> carts;
+    // A slice as long as the carts still wanted: with a backlog nearly every candidate is due.
+    // It doubles after each slice that yields fewer, so that an idle scan takes few statements.
+    std::size_t slice_length = std::size_t(limit);
+    while (int(carts.size()) < limit) {
+        if (position_ == candidates_.size()) {
+            if (all_collected_) break;
+            collect_candidates(timing, now);
+            if (candidates_.empty()) break;
+        }
+        const std::size_t wanted = std::size_t(limit) - carts.size();
+        const std::size_t length = std::min(slice_length, candidates_.size() - position_);
+        const auto first = candidates_.begin() + std::ptrdiff_t(position_);
+        const std::vector<std::string> slice(first, first + std::ptrdiff_t(length));
+
+        // The open carts active in the window, in the slice's order (position from 1).
+        struct Active {
+            std::size_t n;
+            std::string cart_id;
+            cart_abandon::Timestamp last_activity, last_change;
+        };
+        std::vector<Active> active;
+        const auto rows = activity_statement.execute(
+            {timestamp_value(now - timing.max_age), timestamp_value(now - timing.first_delay), text_array(slice)});
+        for (uint64_t row = 0; row < rows; ++row) {
+            Active a{std::size_t(cell_int(row, 0).value_or(0)), cell_text_or_empty(row, 1), *cell_timestamp(row, 2), {}};
+            a.last_change = cell_timestamp(row, 3).value_or(a.last_activity);
+            active.push_back(std::move(a));
+        }
+        release_result();
+
+        // The rule over their ledger rows, up to the batch's need.
+        std::vector<std::string> active_ids;
+        for (const auto& a : active) active_ids.push_back(a.cart_id);
+        const auto ledger = ledger_rows(active_ids);
+        std::vector<DueCart> chosen;
+        std::size_t examined = length;
+        for (const auto& a : active) {
+            static const std::array<LedgerRow, 2> kNoRows{};
+            const auto found = ledger.find(a.cart_id);
+            const auto& stages = found == ledger.end() ? kNoRows : found->second;
+            if (!cart_abandon::selection_due(a.last_activity, a.last_change, stages[0].stage, stages[1].stage, timing,
+                                             now, consent_required))
+                continue;
+            DueCart& cart = chosen.emplace_back();
+            cart.cart_id = a.cart_id;
+            cart.timeline.last_activity = a.last_activity;
+            cart.last_change = a.last_change;
+            cart.timeline.first = stage_record(stages[0].stage, true);
+            cart.timeline.second = stage_record(stages[1].stage, false);
+            cart.rows[0] = stages[0].row;
+            cart.rows[1] = stages[1].row;
+            // The batch is full: go on after this cart.
+            if (chosen.size() == wanted) {
+                examined = a.n;
+                break;
+            }
+        }
+
+        // Who they are; a cart gone since is left out.
+        if (!chosen.empty()) {
+            std::vector<std::string> chosen_ids;
+            for (const auto& c : chosen) chosen_ids.push_back(c.cart_id);
+            std::vector<bool> found(chosen.size(), false);
+            const auto rows_found = details_statement.execute({text_array(chosen_ids), text_value(consent_key)});
+            for (uint64_t row = 0; row < rows_found; ++row) {
+                const std::size_t index = std::size_t(cell_int(row, 0).value_or(1) - 1);
+                found[index] = true;
+                DueCart& cart = chosen[index];
+                cart.notifications = cell_text_or_empty(row, 2);
+                cart.customer_id = cell_text_or_empty(row, 3);
+                cart.email = cell_text_or_empty(row, 4);
+                cart.consent = cell_bool(row, 5);
+                cart.phones = {{"shipping", cell_text_or_empty(row, 6), cell_text_or_empty(row, 7)},
+                               {"billing", cell_text_or_empty(row, 9), cell_text_or_empty(row, 10)},
+                               {"customer", cell_text_or_empty(row, 12), cell_text_or_empty(row, 13)}};
+                cart.provinces = {cell_text_or_empty(row, 8), cell_text_or_empty(row, 11), cell_text_or_empty(row, 14)};
+                cart.names = {cell_text_or_empty(row, 15), cell_text_or_empty(row, 16), cell_text_or_empty(row, 17)};
+            }
+            release_result();
+            for (std::size_t i = 0; i < chosen.size(); ++i)
+                if (found[i]) carts.push_back(std::move(chosen[i]));
+        }
+        position_ += examined;
+        if (chosen.size() < wanted) slice_length *= 2;
+    }
+    read_cart_standing(carts);
+    return carts;
+}
+
+}  // namespace pg

@@ -1,0 +1,64 @@
+// Selecting the next batch of carts that have a reminder due (the keyset scan).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/phone.hpp"
+#include "core/model/cart.hpp"
+#include "core/policy.hpp"
+
+namespace pg {
+
+extern const char* const kWhatsAppChannel;
+
+using cart_abandon::DueCart;
+using cart_abandon::StageRow;
+
+// Fails with an error naming the missing tables when Medusa's tables are not in the schema, and
+// with 42501 when they cannot be read as their one owner (require_medusa_owner).
+void require_medusa_tables();
+
+// The recommended indexes (cart_abandon_recommended_indexes) missing from Medusa's schema,
+// comma-separated; empty when all are there. A catalog lookup, by definition, whatever the names.
+std::string missing_recommended_indexes();
+
+// Which carts a selection examines. Full: every cart active inside the max-age window.
+// Incremental: only carts that can have come due since `since`, the start of the last run that
+// examined every candidate it had (see cart_abandon.runs.scan).
+struct CandidateScan {
+    bool incremental = false;
+    cart_abandon::Timestamp since{};
+};
+
+// The carts that have a stage due by the same rule as cart_abandon::due_stage (open, with a
+// live line item), in id order after a cursor, a batch at a time. Finding the candidates (index
+// range scans over every cart active in the scanned times) is the costly part, so it is done
+// once per kCandidateChunk candidates, not once per batch, where a backlog would pay it again
+// for every batch. A cart that becomes a candidate after the
+// chunk holding its id was collected waits for the next run, whose scan covers it.
+class DueCartQueue {
+public:
+    static constexpr int kCandidateChunk = 10000;
+
+    DueCartQueue(std::string after_cart_id, CandidateScan scan);
+
+    // The next (up to) `limit` due carts, each examined at `now`. `consent_key` and
+    // `consent_required`: cart_abandon.consent_key and require_consent.
+    std::vector<DueCart> next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
+                              const std::string& consent_key, bool consent_required);
+
+private:
+    void collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now);
+
+    std::string last_collected_;  // the cursor, then the last candidate collected
+    CandidateScan scan_;
+    std::vector<std::string> candidates_;  // sorted; those before position_ are examined
+    std::size_t position_ = 0;
+    bool all_collected_ = false;
+};
+
+}  // namespace pg

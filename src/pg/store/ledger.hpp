@@ -1,0 +1,60 @@
+// The delivery ledger (cart_abandon.deliveries), the opt-out list, and cart metadata: every
+// write cart_abandon makes about a cart goes through here.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/model/decision.hpp"
+#include "core/policy.hpp"
+
+namespace pg {
+
+using cart_abandon::Claim;
+using cart_abandon::ClaimedStage;
+using cart_abandon::Outcome;
+
+// Writes the claims whose cart is still open and whose row is still as the selection saw it
+// (none: inserted unless another run inserted it first; else taken over only if unchanged);
+// returns the ones written. Runs in the caller's transaction, made to commit durably: the
+// procedure commits it before any message is sent.
+std::vector<ClaimedStage> claim_stages(const std::vector<Claim>& claims, std::optional<int64_t> run_id);
+
+// Records outcomes in the ledger (the transaction is made to commit durably) and returns the
+// rows whose cart metadata is now pending (src/pg/store/cart_metadata.hpp writes it after the commit).
+std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes);
+
+// Holds, until the transaction ends, a lock per person (E.164 number) so that two calls cannot
+// both decide to message one person; taken in sorted order so that two calls cannot deadlock.
+void lock_people(const std::vector<std::string>& phones);
+
+// Each number's latest contact after `since` (a claim, a sent or an unknown outcome), matched
+// by number or by the wa_id Meta returned for it (Brazilian and Mexican wa_ids differ from E.164).
+std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector<std::string>& phones,
+                                                               cart_abandon::Timestamp since);
+
+// The subset of phones that are on the opt-out list for sends from `phone_number_id` (an entry of
+// that number or of every number).
+std::set<std::string> opted_out_phones(const std::vector<std::string>& phones, const std::string& phone_number_id);
+
+// Makes the current transaction commit durably even where synchronous_commit is off (and wait
+// for synchronous standbys, when there are).
+void make_commit_durable();
+
+// Adds the numbers of outcomes marked opt_out (131050) to cart_abandon.opt_outs, for every call
+// that marked some (one interrupted before doing it included), and clears the marks.
+void add_pending_opt_outs();
+
+// The channel's pause, written with the outcomes of the batch that hit a channel-fatal answer,
+// and lifted by the next batch that sends.
+void record_channel_paused(long error_code, const std::string& error_message);
+void record_channel_sending();
+// The code that paused the channel (0 when it had none), or nullopt when it is not paused.
+std::optional<long> channel_paused_code();
+
+}  // namespace pg

@@ -1,0 +1,74 @@
+#include <string>
+
+#include "core/phone.hpp"
+#include "pg/store/purchases.hpp"
+#include "pg/base/boundary.hpp"
+#include "pg/base/spi.hpp"
+
+namespace pg {
+
+namespace {
+
+// An order's time is when it became an order. For one a cart made (order_cart), its created_at:
+// the checkout. One without a cart may have begun as a draft (an admin, quote or phone order)
+// whose created_at is when the draft began; Medusa records no time of conversion (it sets
+// status and is_draft_order, which stamps updated_at), so such an order counts from its
+// updated_at, at or after the conversion (a later change moves it later: toward not reminding).
+// Canceled orders do not count (status canceled or canceled_at set), nor drafts not yet
+// converted (status draft or is_draft_order).
+Statement purchases_statement(R"SQL(
+SELECT c.completed_at, c.customer_id, lower(coalesce(c.email, cu.email)),
+       sa.phone, sa.country_code, ba.phone, ba.country_code, cu.phone, cda.country_code
+  FROM @medusa@.cart c
+  LEFT JOIN @medusa@.cart_address sa ON sa.id = c.shipping_address_id
+  LEFT JOIN @medusa@.cart_address ba ON ba.id = c.billing_address_id
+  LEFT JOIN @medusa@.customer cu ON cu.id = c.customer_id
+  LEFT JOIN LATERAL (SELECT ca.country_code FROM @medusa@.customer_address ca
+                      WHERE ca.customer_id = c.customer_id AND ca.deleted_at IS NULL
+                        AND (ca.is_default_shipping OR ca.is_default_billing)
+                      ORDER BY ca.is_default_shipping DESC, ca.created_at LIMIT 1) cda ON true
+ WHERE c.completed_at >= $1 AND c.deleted_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM @medusa@.order_cart oc JOIN @medusa@."order" o ON o.id = oc.order_id
+                    WHERE oc.cart_id = c.id AND oc.deleted_at IS NULL
+                      AND (o.status = 'canceled' OR o.canceled_at IS NOT NULL))
+UNION ALL
+SELECT placed.at, o.customer_id, lower(coalesce(o.email, cu.email)),
+       sa.phone, sa.country_code, ba.phone, ba.country_code, cu.phone, cda.country_code
+  FROM @medusa@."order" o
+ CROSS JOIN LATERAL (SELECT CASE WHEN EXISTS (SELECT 1 FROM @medusa@.order_cart oc
+                                               WHERE oc.order_id = o.id AND oc.deleted_at IS NULL)
+                                 THEN o.created_at ELSE greatest(o.created_at, o.updated_at) END AS at) placed
+  LEFT JOIN @medusa@.order_address sa ON sa.id = o.shipping_address_id
+  LEFT JOIN @medusa@.order_address ba ON ba.id = o.billing_address_id
+  LEFT JOIN @medusa@.customer cu ON cu.id = o.customer_id
+  LEFT JOIN LATERAL (SELECT ca.country_code FROM @medusa@.customer_address ca
+                      WHERE ca.customer_id = o.customer_id AND ca.deleted_at IS NULL
+                        AND (ca.is_default_shipping OR ca.is_default_billing)
+                      ORDER BY ca.is_default_shipping DESC, ca.created_at LIMIT 1) cda ON true
+ WHERE greatest(o.created_at, o.updated_at) >= $1 AND placed.at >= $1  -- the first by cart_abandon_order_changes
+   AND o.deleted_at IS NULL AND o.canceled_at IS NULL AND o.status NOT IN ('canceled', 'draft') AND NOT o.is_draft_order
+)SQL",
+    {TIMESTAMPTZOID}, Statement::Planning::PerValues);
+
+}  // namespace
+
+cart_abandon::Purchases load_purchases(cart_abandon::Timestamp since, const std::string& default_region) {
+    cart_abandon::Purchases purchases;
+    const auto rows = purchases_statement.execute({timestamp_value(since)});
+    for (uint64_t row = 0; row < rows; ++row) {
+        const auto at = *cell_timestamp(row, 0);
+        purchases.add(at, cell_text_or_empty(row, 1), cell_text_or_empty(row, 2), "");
+        for (int column = 3; column <= 7; column += 2) {
+            const std::string raw = cell_text_or_empty(row, column);
+            if (raw.empty()) continue;
+            std::string region = cell_text_or_empty(row, column + 1);
+            if (region.empty()) region = default_region;
+            std::string problem;
+            purchases.add(at, "", "", cart_abandon::normalize_phone(raw, region, problem));
+        }
+    }
+    release_result();
+    return purchases;
+}
+
+}  // namespace pg
