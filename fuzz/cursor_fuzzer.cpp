@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/cursor.hpp"
+#include "core/codec/cursor.hpp"
 #include "core/error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

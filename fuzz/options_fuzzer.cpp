@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "core/error.hpp"
 
 #include "../test/unit/sending_settings.hpp"

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/phone.hpp"
+#include "core/contact/phone.hpp"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/redaction.hpp"
-#include "core/whatsapp.hpp"
+#include "core/transport/redaction.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 
 namespace {
 

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "core/message.hpp"
-#include "core/whatsapp.hpp"
+#include "core/content/message.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 
 namespace {
 

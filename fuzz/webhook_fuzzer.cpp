@@ -16,9 +16,9 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/signature.hpp"
-#include "core/string_defects.hpp"
-#include "core/webhook.hpp"
+#include "core/channels/whatsapp/signature.hpp"
+#include "core/codec/string_defects.hpp"
+#include "core/channels/whatsapp/webhook.hpp"
 
 #include "../test/unit/signature_header.hpp"
 

@@ -11,12 +11,12 @@ OUT=build/fuzz
 mkdir -p "$OUT"
 
 declare -A SOURCES=(
-    [cursor]="src/core/cursor.cpp src/core/base64.cpp"
-    [options]="src/core/config.cpp"
-    [phone]="src/core/phone.cpp src/core/phone_text.cpp"
-    [response]="src/core/whatsapp.cpp src/core/message.cpp src/core/delivery/outcome.cpp src/core/redaction.cpp"
-    [template_text]="src/core/message.cpp src/core/whatsapp.cpp src/core/delivery/outcome.cpp src/core/redaction.cpp"
-    [webhook]="src/core/webhook.cpp src/core/webhook_account.cpp src/core/string_defects.cpp src/core/opt_out_text.cpp src/core/signature.cpp src/core/keyed_hash.cpp src/core/redaction.cpp"
+    [cursor]="src/core/codec/cursor.cpp src/core/codec/base64.cpp"
+    [options]="src/core/model/config.cpp"
+    [phone]="src/core/contact/phone.cpp src/core/contact/phone_text.cpp"
+    [response]="src/core/channels/whatsapp/cloud_api.cpp src/core/channels/whatsapp/errors.cpp src/core/delivery/outcome.cpp src/core/transport/redaction.cpp"
+    [template_text]="src/core/content/message.cpp src/core/channels/whatsapp/cloud_api.cpp src/core/channels/whatsapp/errors.cpp src/core/delivery/outcome.cpp src/core/transport/redaction.cpp"
+    [webhook]="src/core/channels/whatsapp/webhook.cpp src/core/channels/whatsapp/webhook_account.cpp src/core/codec/string_defects.cpp src/core/channels/whatsapp/opt_out_text.cpp src/core/channels/whatsapp/signature.cpp src/core/codec/keyed_hash.cpp src/core/transport/redaction.cpp"
 )
 declare -A LIBS=([cursor]="-lcrypto" [phone]="-lphonenumber -licui18n -licuuc" [response]="-licuuc -lcurl" [template_text]="-licui18n -licuuc -lcurl"
                  [webhook]="-licui18n -licuuc -lcrypto")

@@ -2,7 +2,7 @@
 // the core itself knows nothing of PostgreSQL.
 #pragma once
 
-#include "no_postgres.hpp"
+#include "core/no_postgres.hpp"
 
 #include <stdexcept>
 #include <string>

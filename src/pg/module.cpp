@@ -1,5 +1,5 @@
 // The library's entry: module magic, settings, and the small SQL helpers.
-#include "core/currency.hpp"
+#include "core/codec/currency.hpp"
 #include "pg/settings.hpp"
 #include "pg/shmem/shared_limiter.hpp"
 #include "pg/base/boundary.hpp"

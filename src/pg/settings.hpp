@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/delivery_engine.hpp"
+#include "core/model/config.hpp"
+#include "core/delivery/engine.hpp"
 
 namespace pg {
 

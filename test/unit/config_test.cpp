@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "core/error.hpp"
 #include "sending_settings.hpp"
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/currency.hpp"
+#include "core/codec/currency.hpp"
 
 using cart_abandon::currency_minor_units;
 

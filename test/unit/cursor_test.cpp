@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "core/base64.hpp"
-#include "core/cursor.hpp"
+#include "core/codec/base64.hpp"
+#include "core/codec/cursor.hpp"
 #include "core/error.hpp"
 
 using namespace cart_abandon;

@@ -1,6 +1,6 @@
 // appsecret_proof against the real stand-in (engine_fixture.hpp) in its "Require App Secret"
 // mode: every request carries it when the app secret is set, and nothing recorded holds it.
-#include "core/signature.hpp"
+#include "core/channels/whatsapp/signature.hpp"
 #include "engine_fixture.hpp"
 
 using namespace engine_test;

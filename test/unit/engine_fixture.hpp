@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "core/channels/whatsapp/channel.hpp"
-#include "core/delivery_engine.hpp"
-#include "core/whatsapp.hpp"
-#include "core/http_client.hpp"
+#include "core/delivery/engine.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
+#include "core/transport/http_client.hpp"
 
 namespace engine_test {
 

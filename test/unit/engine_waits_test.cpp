@@ -6,7 +6,7 @@
 #include <cmath>
 #include <thread>
 
-#include "core/retry_after.hpp"
+#include "core/transport/retry_after.hpp"
 #include "engine_fixture.hpp"
 
 using namespace engine_test;

@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "core/graph_versions.hpp"
+#include "core/channels/whatsapp/graph_versions.hpp"
 
 using cart_abandon::graph_version_life;
 using cart_abandon::graph_version_of;

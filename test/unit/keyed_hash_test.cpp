@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "core/keyed_hash.hpp"
+#include "core/codec/keyed_hash.hpp"
 
 namespace {
 

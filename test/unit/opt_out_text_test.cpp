@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/opt_out_text.hpp"
+#include "core/channels/whatsapp/opt_out_text.hpp"
 
 using namespace cart_abandon;
 

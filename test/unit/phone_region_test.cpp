@@ -2,7 +2,7 @@
 // regions where WhatsApp delivers no marketing templates.
 #include <gtest/gtest.h>
 
-#include "core/phone.hpp"
+#include "core/contact/phone.hpp"
 
 using namespace cart_abandon;
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/phone.hpp"
+#include "core/contact/phone.hpp"
 
 using namespace cart_abandon;
 

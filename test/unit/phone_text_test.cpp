@@ -2,8 +2,8 @@
 // right-to-left pages leaves in a field.
 #include <gtest/gtest.h>
 
-#include "core/phone.hpp"
-#include "core/phone_text.hpp"
+#include "core/contact/phone.hpp"
+#include "core/contact/phone_text.hpp"
 
 using namespace cart_abandon;
 

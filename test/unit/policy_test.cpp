@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 
 using namespace cart_abandon;
 using std::chrono::hours;

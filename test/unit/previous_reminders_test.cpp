@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/previous_reminders.hpp"
+#include "core/rules/previous_reminders.hpp"
 
 using namespace cart_abandon;
 

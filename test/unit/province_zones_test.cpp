@@ -6,8 +6,8 @@
 #include <map>
 #include <set>
 
-#include "core/province_zones.hpp"
-#include "core/quiet_hours.hpp"
+#include "core/rules/province_zones.hpp"
+#include "core/rules/quiet_hours.hpp"
 
 using namespace cart_abandon;
 

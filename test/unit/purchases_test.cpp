@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/purchases.hpp"
+#include "core/rules/purchases.hpp"
 
 using namespace cart_abandon;
 

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "core/quiet_hours.hpp"
+#include "core/rules/quiet_hours.hpp"
 
 using namespace cart_abandon;
 using std::chrono::hours;

@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/rate_limiter_table.hpp"
+#include "core/delivery/rate_limiter_table.hpp"
 
 using namespace cart_abandon;
 using namespace std::chrono_literals;

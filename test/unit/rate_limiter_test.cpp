@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "core/rate_limiter.hpp"
+#include "core/delivery/rate_limiter.hpp"
 
 using namespace cart_abandon;
 using namespace std::chrono_literals;

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/redaction.hpp"
-#include "core/webhook.hpp"
-#include "core/whatsapp.hpp"
+#include "core/transport/redaction.hpp"
+#include "core/channels/whatsapp/webhook.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 #include "webhook_samples.hpp"
 
 using namespace cart_abandon;

@@ -4,7 +4,7 @@
 #include <ctime>
 #include <string>
 
-#include "core/retry_after.hpp"
+#include "core/transport/retry_after.hpp"
 
 using namespace cart_abandon;
 

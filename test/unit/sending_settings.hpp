@@ -2,7 +2,7 @@
 // no defaults): for the configuration tests and the options fuzzer.
 #pragma once
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 
 namespace cart_abandon {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/keyed_hash.hpp"
+#include "core/codec/keyed_hash.hpp"
 
 namespace cart_abandon {
 

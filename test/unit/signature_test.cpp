@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/signature.hpp"
+#include "core/channels/whatsapp/signature.hpp"
 #include "signature_header.hpp"
 
 using namespace cart_abandon;

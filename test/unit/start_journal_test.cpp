@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/start_journal.hpp"
+#include "core/delivery/start_journal.hpp"
 
 using namespace cart_abandon;
 

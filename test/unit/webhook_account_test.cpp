@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/webhook.hpp"
+#include "core/channels/whatsapp/webhook.hpp"
 
 using namespace cart_abandon;
 using nlohmann::json;

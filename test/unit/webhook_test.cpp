@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "core/webhook.hpp"
+#include "core/channels/whatsapp/webhook.hpp"
 #include "webhook_samples.hpp"
 
 using namespace cart_abandon;

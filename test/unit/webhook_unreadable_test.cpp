@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/string_defects.hpp"
-#include "core/webhook.hpp"
+#include "core/codec/string_defects.hpp"
+#include "core/channels/whatsapp/webhook.hpp"
 #include "webhook_samples.hpp"
 
 using namespace cart_abandon;

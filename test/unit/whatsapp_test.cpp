@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/delivery/reference.hpp"
-#include "core/message.hpp"
-#include "core/whatsapp.hpp"
+#include "core/channels/whatsapp/errors.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 
 using namespace cart_abandon;
 using nlohmann::json;
@@ -228,4 +228,31 @@ TEST(Classify, FillsWhatTheEngineAndTheRulesReadFromMetasTable) {
     EXPECT_TRUE(o.public_summary.empty());
     EXPECT_EQ(o.provider_recipient_id, "4915123456789");
     EXPECT_EQ(classify_transport_failure("refused", false, {}).public_summary, kNoCodeSummary);
+}
+
+TEST(ErrorSummary, FixedWordsForEveryCodeInTheTable) {
+    EXPECT_EQ(error_summary(131026), "Meta error 131026: message undeliverable");
+    EXPECT_EQ(error_summary(131049), "Meta error 131049: not delivered to keep engagement healthy");
+    EXPECT_EQ(error_summary(131050), "Meta error 131050: the user stopped marketing messages");
+    EXPECT_EQ(error_summary(130429), "Meta error 130429: rate limit");
+    EXPECT_EQ(error_summary(132001), "Meta error 132001: template does not exist");
+    EXPECT_EQ(error_summary(190), "Meta error 190: access token expired or invalid");
+    EXPECT_EQ(error_summary(250), "Meta error 250: permission denied");
+    EXPECT_EQ(error_summary(0), "sending failed");
+    // docs/whatsapp-cloud-api.md's error table, every code (200-299 as 200 and 299).
+    for (long code : {130429L, 131056L, 4L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L, 131049L, 131050L,
+                      131026L, 130472L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 132000L, 132001L,
+                      132005L, 132007L, 132012L, 132018L, 132015L, 132016L, 131063L, 131064L, 131005L, 10L, 200L,
+                      299L, 131045L, 133010L, 190L, 3L, 368L, 131031L, 131042L, 131048L}) {
+        const std::string prefix = "Meta error " + std::to_string(code) + ": ";
+        const std::string summary = error_summary(code);
+        ASSERT_EQ(summary.compare(0, prefix.size(), prefix), 0) << summary;
+        EXPECT_GT(summary.size(), prefix.size()) << summary;
+    }
+}
+
+TEST(ErrorSummary, AnUnknownCodeYieldsOnlyTheNumber) {
+    EXPECT_EQ(error_summary(131999), "Meta error 131999");
+    EXPECT_EQ(error_summary(300), "Meta error 300");
+    EXPECT_EQ(error_summary(-7), "Meta error -7");
 }

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "core/delivery/outcome.hpp"
-#include "core/http_client.hpp"
+#include "core/transport/http_client.hpp"
 #include "core/model/vocabulary.hpp"
-#include "core/redaction.hpp"
+#include "core/transport/redaction.hpp"
 
 namespace cart_abandon {
 

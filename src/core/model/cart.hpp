@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "core/model/vocabulary.hpp"
-#include "core/phone.hpp"
-#include "core/policy.hpp"
+#include "core/contact/phone.hpp"
+#include "core/rules/stage.hpp"
 
 namespace cart_abandon {
 

@@ -13,7 +13,7 @@
 
 #include "core/model/cart.hpp"
 #include "core/model/vocabulary.hpp"
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 
 namespace cart_abandon {
 

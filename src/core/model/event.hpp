@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/model/vocabulary.hpp"
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 
 namespace cart_abandon {
 

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <ctime>
 
-#include "core/phone.hpp"
-#include "core/previous_reminders.hpp"
+#include "core/contact/phone.hpp"
+#include "core/rules/previous_reminders.hpp"
 
 namespace cart_abandon {
 

@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "core/model/cart.hpp"
 #include "core/model/decision.hpp"
-#include "core/purchases.hpp"
-#include "core/quiet_hours.hpp"
+#include "core/rules/purchases.hpp"
+#include "core/rules/quiet_hours.hpp"
 
 namespace cart_abandon {
 

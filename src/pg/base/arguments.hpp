@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "pg/base/postgres.hpp"
 
 namespace pg {

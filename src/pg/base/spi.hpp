@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 #include "pg/base/postgres.hpp"
 
 namespace pg {

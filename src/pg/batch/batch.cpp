@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "core/message.hpp"
-#include "core/phone.hpp"
+#include "core/content/message.hpp"
+#include "core/contact/phone.hpp"
 #include "core/delivery/reference.hpp"
-#include "core/delivery_engine.hpp"
-#include "core/policy.hpp"
+#include "core/delivery/engine.hpp"
+#include "core/rules/stage.hpp"
 #include "core/rules/outcome.hpp"
 #include "pg/batch/batch.hpp"
 #include "pg/batch/follow_ups.hpp"

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "core/delivery/channel.hpp"
 
 namespace pg {

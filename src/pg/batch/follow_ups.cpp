@@ -1,6 +1,6 @@
 // What follows from a batch's committed outcomes (see batch_follow_ups.hpp).
 #include "pg/batch/follow_ups.hpp"
-#include "core/whatsapp.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 #include "pg/store/cart_metadata.hpp"
 #include "pg/store/kept_statuses.hpp"
 #include "pg/store/ledger.hpp"

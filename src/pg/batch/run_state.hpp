@@ -10,11 +10,11 @@
 #include <set>
 #include <string>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "core/delivery/channel.hpp"
 #include "core/model/run.hpp"
-#include "core/purchases.hpp"
-#include "core/rate_limiter.hpp"
+#include "core/rules/purchases.hpp"
+#include "core/delivery/rate_limiter.hpp"
 #include "pg/store/cart_metadata.hpp"
 #include "pg/store/due_carts.hpp"
 

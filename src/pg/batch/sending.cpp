@@ -4,7 +4,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "core/start_journal.hpp"
+#include "core/delivery/start_journal.hpp"
 #include "pg/batch/sending.hpp"
 #include "pg/settings.hpp"
 #include "pg/shmem/shared_limiter.hpp"

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/delivery_engine.hpp"
+#include "core/delivery/engine.hpp"
 #include "pg/batch/run_state.hpp"
 
 namespace pg {

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/graph_versions.hpp"
+#include "core/channels/whatsapp/graph_versions.hpp"
 #include "pg/entry/graph_api.hpp"
 #include "pg/settings.hpp"
 #include "pg/base/boundary.hpp"

@@ -1,5 +1,5 @@
 // The Graph API version of cart_abandon.whatsapp_api_url and how long Meta serves it
-// (src/core/graph_versions.hpp): for the stats, and a run's NOTICE 90 days ahead.
+// (src/core/channels/whatsapp/graph_versions.hpp): for the stats, and a run's NOTICE 90 days ahead.
 #pragma once
 
 namespace pg {

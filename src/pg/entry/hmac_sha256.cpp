@@ -1,8 +1,8 @@
 // SQL: cart_abandon.hmac_sha256(key bytea, data bytea) -> bytea, HMAC-SHA256 through OpenSSL
-// (src/core/keyed_hash.cpp): how cart_abandon.phone_hmac keeps the numbers of erased people.
+// (src/core/codec/keyed_hash.cpp): how cart_abandon.phone_hmac keeps the numbers of erased people.
 #include <string>
 
-#include "core/keyed_hash.hpp"
+#include "core/codec/keyed_hash.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/boundary.hpp"
 

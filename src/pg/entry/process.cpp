@@ -4,7 +4,7 @@
 // its transaction afterwards (roll back, fail, cancel) cannot lose the record of a message.
 #include <string>
 
-#include "core/cursor.hpp"
+#include "core/codec/cursor.hpp"
 #include "core/error.hpp"
 #include "pg/batch/request.hpp"
 #include "pg/settings.hpp"

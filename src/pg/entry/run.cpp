@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/cursor.hpp"
+#include "core/codec/cursor.hpp"
 #include "core/error.hpp"
 #include "pg/batch/channels.hpp"
 #include "pg/batch/batch.hpp"

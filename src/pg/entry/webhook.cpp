@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/message.hpp"
-#include "core/phone.hpp"
-#include "core/signature.hpp"
-#include "core/webhook.hpp"
-#include "core/whatsapp.hpp"
+#include "core/content/message.hpp"
+#include "core/contact/phone.hpp"
+#include "core/channels/whatsapp/signature.hpp"
+#include "core/channels/whatsapp/webhook.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 #include "core/channels/whatsapp/webhook_status.hpp"
 #include "pg/store/cart_metadata.hpp"
 #include "pg/store/due_carts.hpp"

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/phone.hpp"
-#include "core/quiet_hours.hpp"
+#include "core/contact/phone.hpp"
+#include "core/rules/quiet_hours.hpp"
 #include "pg/settings.hpp"
 #include "pg/settings/part.hpp"
 

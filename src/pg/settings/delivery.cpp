@@ -3,8 +3,8 @@
 #include <chrono>
 #include <climits>
 
-#include "core/delivery_engine.hpp"
-#include "core/http_client.hpp"
+#include "core/delivery/engine.hpp"
+#include "core/transport/http_client.hpp"
 #include "pg/settings.hpp"
 #include "pg/settings/part.hpp"
 

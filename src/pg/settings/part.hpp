@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "core/config.hpp"
+#include "core/model/config.hpp"
 #include "pg/settings.hpp"
 #include "pg/base/postgres.hpp"
 

@@ -4,7 +4,7 @@
 #include <climits>
 #include <cstring>
 
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 #include "pg/settings.hpp"
 #include "pg/settings/part.hpp"
 

@@ -1,6 +1,6 @@
 #include <new>
 
-#include "core/rate_limiter_table.hpp"
+#include "core/delivery/rate_limiter_table.hpp"
 #include "pg/shmem/shared_limiter.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/boundary.hpp"

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "core/rate_limiter.hpp"
+#include "core/delivery/rate_limiter.hpp"
 
 namespace pg {
 

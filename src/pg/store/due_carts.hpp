@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
-#include "core/phone.hpp"
+#include "core/model/config.hpp"
+#include "core/contact/phone.hpp"
 #include "core/model/cart.hpp"
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 
 namespace pg {
 

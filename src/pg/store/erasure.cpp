@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "core/keyed_hash.hpp"
-#include "core/phone.hpp"
+#include "core/codec/keyed_hash.hpp"
+#include "core/contact/phone.hpp"
 #include "pg/store/erasure.hpp"
 #include "pg/base/spi.hpp"
 

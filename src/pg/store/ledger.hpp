@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/model/decision.hpp"
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 
 namespace pg {
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/rules/selection.hpp"
-#include "core/policy.hpp"
-#include "core/webhook_account.hpp"
+#include "core/rules/stage.hpp"
+#include "core/channels/whatsapp/webhook_account.hpp"
 
 namespace pg {
 

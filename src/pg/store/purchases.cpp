@@ -1,6 +1,6 @@
 #include <string>
 
-#include "core/phone.hpp"
+#include "core/contact/phone.hpp"
 #include "pg/store/purchases.hpp"
 #include "pg/base/boundary.hpp"
 #include "pg/base/spi.hpp"

@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "core/policy.hpp"
-#include "core/purchases.hpp"
+#include "core/rules/stage.hpp"
+#include "core/rules/purchases.hpp"
 
 namespace pg {
 

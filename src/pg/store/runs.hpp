@@ -7,7 +7,7 @@
 
 #include "core/model/run.hpp"
 #include "core/model/vocabulary.hpp"
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 #include "pg/store/due_carts.hpp"
 
 namespace pg {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/start_journal.hpp"
+#include "core/delivery/start_journal.hpp"
 #include "pg/store/due_carts.hpp"
 #include "pg/store/uncertain_claims.hpp"
 #include "pg/base/boundary.hpp"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/start_journal.hpp"
+#include "core/delivery/start_journal.hpp"
 
 namespace pg {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/whatsapp.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 #include "pg/store/due_carts.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/webhook_ledger.hpp"

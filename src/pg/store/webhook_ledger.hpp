@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/model/event.hpp"
-#include "core/policy.hpp"
+#include "core/rules/stage.hpp"
 
 namespace pg {
 

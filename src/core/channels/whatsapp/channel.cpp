@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "core/signature.hpp"
-#include "core/whatsapp.hpp"
+#include "core/channels/whatsapp/signature.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 
 namespace cart_abandon {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/delivery/channel.hpp"
-#include "core/redaction.hpp"
+#include "core/transport/redaction.hpp"
 
 namespace cart_abandon {
 

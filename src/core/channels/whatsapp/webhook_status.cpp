@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "core/delivery/reference.hpp"
-#include "core/message.hpp"
-#include "core/whatsapp.hpp"
+#include "core/content/message.hpp"
+#include "core/channels/whatsapp/cloud_api.hpp"
 
 namespace cart_abandon {
 

@@ -6,7 +6,7 @@
 
 #include "core/model/event.hpp"
 #include "core/model/vocabulary.hpp"
-#include "core/webhook.hpp"
+#include "core/channels/whatsapp/webhook.hpp"
 
 namespace cart_abandon {
 
