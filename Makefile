@@ -2,6 +2,7 @@
 #   make && make install        build and install into the server found by pg_config
 #   make unittest               build and run the GoogleTest suite of the PostgreSQL-free core
 #   make check-no-postgres      every core header free of PostgreSQL's (src/core/no_postgres.hpp)
+#   make check-format           the C++ files as .clang-format lays them out (make format applies it)
 #   make WERROR=1 ...           warnings are errors (what CI does)
 #   make soak                   30 min of mixed load with core dumps on (SOAK_SECONDS=120 for less)
 
@@ -118,6 +119,19 @@ check-no-postgres:
 	fi; \
 	[ $$status -eq 0 ] && echo "check-no-postgres: $(words $(CORE_HEADERS)) core headers free of PostgreSQL, the guard fires"; \
 	exit $$status
+
+# ---- one layout for the C++ (.clang-format), with the Debian 12 clang-format so that every
+# machine lays out alike.
+CLANG_FORMAT ?= clang-format-14
+FORMATTED := $(sort $(shell git ls-files 'src/*.cpp' 'src/*.hpp' 'test/unit/*.cpp' 'test/unit/*.hpp' 'fuzz/*.cpp' \
+                                         'bench/standin/*.cpp' 2>/dev/null))
+
+.PHONY: check-format format
+check-format:
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMATTED) && echo "check-format: $(words $(FORMATTED)) files as .clang-format lays them out"
+
+format:
+	$(CLANG_FORMAT) -i $(FORMATTED)
 
 clean: clean-unit
 .PHONY: clean-unit

@@ -18,12 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (e.kind() != cart_abandon::ErrorKind::InvalidArgument || std::string(e.what()).empty()) std::abort();
         return 0;
     }
-    if (options.batch_size && (*options.batch_size < 1 || *options.batch_size > cart_abandon::kMaxBatchSize)) std::abort();
+    if (options.batch_size && (*options.batch_size < 1 || *options.batch_size > cart_abandon::kMaxBatchSize))
+        std::abort();
     const cart_abandon::Settings settings = cart_abandon::sending_settings();
     try {
         const auto config = cart_abandon::resolve_run_config(settings, options);
         if (config.timing.second_delay <= config.timing.first_delay) std::abort();
-    } catch (const cart_abandon::Error&) {
-    }
+    } catch (const cart_abandon::Error&) {}
     return 0;
 }

@@ -36,8 +36,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const cart_abandon::Secrets secrets = {kToken};
 
     const auto outcome = cart_abandon::classify_response(status, body, secrets);
-    require(!(outcome.kind == cart_abandon::OutcomeKind::Sent && (status >= 300 || outcome.provider_message_id.empty())));
-    for (const std::string* text : {&outcome.error_text, &outcome.message_status, &outcome.provider_message_id, &outcome.provider_recipient_id})
+    require(
+        !(outcome.kind == cart_abandon::OutcomeKind::Sent && (status >= 300 || outcome.provider_message_id.empty())));
+    for (const std::string* text :
+         {&outcome.error_text, &outcome.message_status, &outcome.provider_message_id, &outcome.provider_recipient_id})
         require(!cart_abandon::holds_secret(*text, secrets));
     require(outcome.error_text.size() <= cart_abandon::kMaxErrorText);
     require(outcome.message_status.size() <= cart_abandon::kMaxErrorText);

@@ -55,7 +55,8 @@ bool is_joiner(UChar32 c) { return c == 0x200C || c == 0x200D; }
 std::vector<std::size_t> cluster_boundaries(const std::string& s) {
     static std::unique_ptr<icu::BreakIterator> clusters = [] {
         UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
+        std::unique_ptr<icu::BreakIterator> it(
+            icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
         require(U_SUCCESS(status));
         return it;
     }();
@@ -64,7 +65,8 @@ std::vector<std::size_t> cluster_boundaries(const std::string& s) {
     clusters->setText(text.getAlias(), status);
     require(U_SUCCESS(status));
     std::vector<std::size_t> out;
-    for (int32_t b = clusters->first(); b != icu::BreakIterator::DONE; b = clusters->next()) out.push_back(std::size_t(b));
+    for (int32_t b = clusters->first(); b != icu::BreakIterator::DONE; b = clusters->next())
+        out.push_back(std::size_t(b));
     return out;
 }
 

@@ -12,7 +12,7 @@ PACKAGES=(
     postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-15-pgtap
     libtap-parser-sourcehandler-pgtap-perl
     libcurl4-openssl-dev libssl-dev libphonenumber-dev libicu-dev nlohmann-json3-dev libgtest-dev
-    clang-14 libclang-rt-14-dev
+    clang-14 libclang-rt-14-dev clang-format-14
     nghttp2-server openssl
     gnuplot-nox wrk linux-perf
     libfaketime jq

@@ -28,6 +28,7 @@ set -e
 unit_passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\.$/\1/p' "$log" | tail -1)
 unit_failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\?, listed below:$/\1/p' "$log" | tail -1)
 make -s WERROR=1 check-no-postgres || unit_failed=$(( ${unit_failed:-0} + 1 ))  # the core stays PostgreSQL-free
+make -s check-format || unit_failed=$(( ${unit_failed:-0} + 1 ))  # one layout (.clang-format)
 
 # With test files named, only those run (after the plain unit tests): no sanitizer build, no fuzzing.
 [ $# -eq 0 ] || FUZZ_SECONDS=0

@@ -53,7 +53,10 @@ struct Request {
 };
 
 std::string http_response(int status, const std::string& body, const char* type = "application/json") {
-    const char* reason = status == 200 ? "OK" : status == 401 ? "Unauthorized" : status == 404 ? "Not Found" : "Bad Request";
+    const char* reason = status == 200   ? "OK"
+                         : status == 401 ? "Unauthorized"
+                         : status == 404 ? "Not Found"
+                                         : "Bad Request";
     std::string r = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Type: " + type +
                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     return r + body;
@@ -95,8 +98,10 @@ bool take_request(std::string& in, Request& request, bool& malformed) {
         for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
         std::string value = line.substr(colon + 1);
         value.erase(0, value.find_first_not_of(' '));
-        if (name == "content-length") content_length = std::strtoul(value.c_str(), nullptr, 10);
-        else if (name == "authorization") request.authorization = value;
+        if (name == "content-length")
+            content_length = std::strtoul(value.c_str(), nullptr, 10);
+        else if (name == "authorization")
+            request.authorization = value;
     }
     if (in.size() < header_end + 4 + content_length) return false;
     request.body = in.substr(header_end + 4, content_length);
@@ -107,7 +112,8 @@ bool take_request(std::string& in, Request& request, bool& malformed) {
 class Server {
 public:
     Server(std::string token, std::string phone_number_id, int delay_ms)
-        : token_("Bearer " + std::move(token)), messages_path_suffix_("/" + phone_number_id + "/messages"),
+        : token_("Bearer " + std::move(token)),
+          messages_path_suffix_("/" + phone_number_id + "/messages"),
           delay_(delay_ms) {}
 
     int listen_on_loopback() {
@@ -117,7 +123,8 @@ public:
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(listener_, 1024) != 0) {
+        if (bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+            listen(listener_, 1024) != 0) {
             std::perror("bind/listen");
             std::exit(1);
         }
@@ -133,15 +140,19 @@ public:
         for (;;) {
             int timeout = -1;
             if (!pending_.empty()) {
-                const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(pending_.top().due - Clock::now());
+                const auto wait =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(pending_.top().due - Clock::now());
                 timeout = wait.count() < 0 ? 0 : int(wait.count()) + 1;
             }
             const int n = epoll_wait(epoll_, events.data(), int(events.size()), timeout);
             for (int i = 0; i < n; ++i) {
                 const int fd = events[i].data.fd;
-                if (fd == listener_) accept_all();
-                else if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_from(fd);
-                else if (events[i].events & EPOLLOUT) flush(fd);
+                if (fd == listener_)
+                    accept_all();
+                else if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                    read_from(fd);
+                else if (events[i].events & EPOLLOUT)
+                    flush(fd);
             }
             release_due_answers();
         }
@@ -312,10 +323,14 @@ int main(int argc, char** argv) {
     int delay_ms = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string option = argv[i];
-        if (option == "--port-file") port_file = argv[i + 1];
-        else if (option == "--token-file") token_file = argv[i + 1];
-        else if (option == "--phone-number-id") phone_number_id = argv[i + 1];
-        else if (option == "--delay-ms") delay_ms = std::atoi(argv[i + 1]);
+        if (option == "--port-file")
+            port_file = argv[i + 1];
+        else if (option == "--token-file")
+            token_file = argv[i + 1];
+        else if (option == "--phone-number-id")
+            phone_number_id = argv[i + 1];
+        else if (option == "--delay-ms")
+            delay_ms = std::atoi(argv[i + 1]);
         else {
             std::cerr << "unknown option " << option << "\n";
             return 2;
@@ -328,9 +343,7 @@ int main(int argc, char** argv) {
     signal(SIGPIPE, SIG_IGN);
     Server server(read_token(token_file), phone_number_id, delay_ms);
     const int port = server.listen_on_loopback();
-    {
-        std::ofstream(port_file + ".tmp") << port << "\n";
-    }
+    { std::ofstream(port_file + ".tmp") << port << "\n"; }
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());
     server.serve();
 }

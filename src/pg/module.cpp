@@ -29,7 +29,6 @@ PG_FUNCTION_INFO_V1(cart_abandon_currency_minor_units);
 Datum cart_abandon_currency_minor_units(PG_FUNCTION_ARGS);
 PG_FUNCTION_INFO_V1(cart_abandon_exposed_secrets);
 Datum cart_abandon_exposed_secrets(PG_FUNCTION_ARGS);
-
 }
 
 namespace {

@@ -12,11 +12,11 @@
 namespace pg {
 
 // Each part registers its settings; _PG_init calls every one, then reserves the prefix.
-void define_run_settings();       // schema, batch, timing, channels, pacing of a run
+void define_run_settings();  // schema, batch, timing, channels, pacing of a run
 void define_delivery_settings();  // requests: time limit, concurrency, rate, retries, messaging limit
 void define_whatsapp_settings();  // the Cloud API, sending number, endpoint, templates, cart link
 void define_audience_settings();  // regions, quiet hours, frequency cap, consent
-void define_secret_settings();    // the access token and the app secret, or their files
+void define_secret_settings();  // the access token and the app secret, or their files
 
 // The settings in force now, as the core sees them.
 cart_abandon::Settings current_settings();

@@ -31,9 +31,9 @@ std::string config_error(const Settings& s, const std::string& json) {
 }  // namespace
 
 TEST(Options, AcceptsTheSeedNames) {
-    const auto o = parse_run_options(
-        R"({"batchSize":50,"firstNotificationDelayHours":12,"secondNotificationDelayHours":36.5,)"
-        R"("enableWhatsApp":true,"enableEmail":false,"dryRun":true})");
+    const auto o =
+        parse_run_options(R"({"batchSize":50,"firstNotificationDelayHours":12,"secondNotificationDelayHours":36.5,)"
+                          R"("enableWhatsApp":true,"enableEmail":false,"dryRun":true})");
     EXPECT_EQ(o.batch_size, 50);
     EXPECT_DOUBLE_EQ(*o.first_delay_hours, 12);
     EXPECT_DOUBLE_EQ(*o.second_delay_hours, 36.5);
@@ -65,8 +65,9 @@ TEST(Options, NamesTheKeyOfEveryBadOption) {
 }
 
 TEST(RunConfig, OptionsOverrideSettings) {
-    const auto c = resolve_run_config(sending_settings(),
-                                      parse_run_options(R"({"firstNotificationDelayHours":2,"secondNotificationDelayHours":5,"batchSize":7})"));
+    const auto c = resolve_run_config(
+        sending_settings(),
+        parse_run_options(R"({"firstNotificationDelayHours":2,"secondNotificationDelayHours":5,"batchSize":7})"));
     EXPECT_EQ(c.timing.first_delay, hours(2));
     EXPECT_EQ(c.timing.second_delay, hours(5));
     EXPECT_EQ(c.batch_size, 7);
@@ -74,8 +75,9 @@ TEST(RunConfig, OptionsOverrideSettings) {
 }
 
 TEST(RunConfig, RejectsDelaysOutOfOrder) {
-    EXPECT_EQ(config_error(sending_settings(), R"({"firstNotificationDelayHours":48,"secondNotificationDelayHours":24})"),
-              "the second reminder delay (24 h) must be greater than the first (48 h)");
+    EXPECT_EQ(
+        config_error(sending_settings(), R"({"firstNotificationDelayHours":48,"secondNotificationDelayHours":24})"),
+        "the second reminder delay (24 h) must be greater than the first (48 h)");
     EXPECT_EQ(config_error(sending_settings(), R"({"secondNotificationDelayHours":200})"),
               "the second reminder delay (200 h) must be less than cart_abandon.max_age (168 h)");
 }

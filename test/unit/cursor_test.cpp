@@ -9,7 +9,8 @@
 using namespace cart_abandon;
 
 TEST(Base64, RoundTripsEveryLengthModuloThree) {
-    for (const std::string& bytes : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+    for (const std::string& bytes :
+         std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
         const auto decoded = base64_decode(base64_encode(bytes));
         ASSERT_TRUE(decoded.has_value());
         EXPECT_EQ(*decoded, bytes);
@@ -72,10 +73,38 @@ TEST(Base64, AcceptsOnlyTheEncodingOfWhatItDecodesTo) {
 }
 
 TEST(Base64, RejectsEveryMalformedText) {
-    for (const std::string text :
-         {"YQ=", "YQ===", "YWI==", "YWJj=", "YWJj==", "Y", "Y=", "Y==", "Y===", "=", "==", "===", "====",
-          "YW=I", "=YWI", "YQ==YQ==", "YWI=YWJj", " YWJj", "YWJj ", "YWJj\n", "YW\nJj", "\tYWJj", "YWJj\r\n",
-          "-_-_", "YW-j", "YW_j", "YR==", "YR", "YWJ=", "YWJ", "\xff\xff\xff\xff", "YW.j"})
+    for (const std::string text : {"YQ=",
+                                   "YQ===",
+                                   "YWI==",
+                                   "YWJj=",
+                                   "YWJj==",
+                                   "Y",
+                                   "Y=",
+                                   "Y==",
+                                   "Y===",
+                                   "=",
+                                   "==",
+                                   "===",
+                                   "====",
+                                   "YW=I",
+                                   "=YWI",
+                                   "YQ==YQ==",
+                                   "YWI=YWJj",
+                                   " YWJj",
+                                   "YWJj ",
+                                   "YWJj\n",
+                                   "YW\nJj",
+                                   "\tYWJj",
+                                   "YWJj\r\n",
+                                   "-_-_",
+                                   "YW-j",
+                                   "YW_j",
+                                   "YR==",
+                                   "YR",
+                                   "YWJ=",
+                                   "YWJ",
+                                   "\xff\xff\xff\xff",
+                                   "YW.j"})
         EXPECT_FALSE(base64_decode(text).has_value()) << '"' << text << '"';
     EXPECT_FALSE(base64_decode(std::string("YW\0j", 4)).has_value());
     EXPECT_FALSE(base64_decode(std::string("YWJj\0", 5)).has_value());
@@ -100,16 +129,13 @@ TEST(Base64, AcceptsMissingPaddingAndRejectsGarbage) {
     EXPECT_FALSE(base64_decode("YWJ=").has_value()) << "non-zero trailing bits";
 }
 
-TEST(Cursor, DecodesTheSeedExample) {
-    EXPECT_EQ(decode_cursor("eyJpZCI6ImNhcnRfMTIzIn0="), "cart_123");
-}
+TEST(Cursor, DecodesTheSeedExample) { EXPECT_EQ(decode_cursor("eyJpZCI6ImNhcnRfMTIzIn0="), "cart_123"); }
 
-TEST(Cursor, EncodesTheSeedFormatExactly) {
-    EXPECT_EQ(encode_cursor("cart_123"), "eyJpZCI6ImNhcnRfMTIzIn0=");
-}
+TEST(Cursor, EncodesTheSeedFormatExactly) { EXPECT_EQ(encode_cursor("cart_123"), "eyJpZCI6ImNhcnRfMTIzIn0="); }
 
 TEST(Cursor, RoundTripsIdsWithQuotesAndUnicode) {
-    for (const std::string& id : std::vector<std::string>{"cart_01KGHG0CGTQNPT4SF5GA2CM86Z", "a\"b\\c", "cart_\xc3\xa9\xe2\x82\xac"})
+    for (const std::string& id :
+         std::vector<std::string>{"cart_01KGHG0CGTQNPT4SF5GA2CM86Z", "a\"b\\c", "cart_\xc3\xa9\xe2\x82\xac"})
         EXPECT_EQ(decode_cursor(encode_cursor(id)), id);
 }
 
@@ -131,7 +157,8 @@ TEST(Cursor, RejectsEachKindOfBadCursorWithItsOwnMessage) {
     EXPECT_EQ(decode_error(base64_encode("{\"cart\":\"x\"}")), "invalid cursor: it has no \"id\" key");
     EXPECT_EQ(decode_error(base64_encode("{\"id\":123}")), "invalid cursor: its \"id\" is not a string");
     EXPECT_EQ(decode_error(base64_encode("{\"id\":\"\"}")), "invalid cursor: its \"id\" is empty");
-    EXPECT_EQ(decode_error(base64_encode("{\"id\":\"a\\u0000b\"}")), "invalid cursor: its \"id\" contains a NUL character");
+    EXPECT_EQ(decode_error(base64_encode("{\"id\":\"a\\u0000b\"}")),
+              "invalid cursor: its \"id\" contains a NUL character");
     EXPECT_EQ(decode_error(std::string(kMaxCursorLength + 1, 'A')),
               "invalid cursor: it is longer than 4096 characters");
 }

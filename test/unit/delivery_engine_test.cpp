@@ -43,7 +43,8 @@ TEST_F(Engine, ReusesItsConnectionAcrossCalls) {
 
 TEST_F(Engine, AChannelFatalAnswerStopsFurtherRequests) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 190}, {"http_status", 401}, {"times", 1}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"}, {"code", 190}, {"http_status", 401}, {"times", 1}}}));
     const auto report = send(client, deliveries(5), concurrency(1));
     EXPECT_TRUE(report.channel_halted);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
@@ -146,7 +147,8 @@ TEST_F(Engine, SendsToTheMarketingMessagesEndpoint) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
     WhatsAppEndpoint marketing = endpoint();
     marketing.endpoint = "marketing_messages";
-    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel(marketing), {{message(1), 1}}, never);
+    const auto report =
+        send_deliveries(client, unlimited, fast(), WhatsAppChannel(marketing), {{message(1), 1}}, never);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
     const auto requests = standin.control("GET", "/requests");
     ASSERT_EQ(requests.size(), 1u);
@@ -155,7 +157,8 @@ TEST_F(Engine, SendsToTheMarketingMessagesEndpoint) {
 
 TEST_F(Engine, AWrongTokenIsChannelFatalAndNeverEchoed) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel(endpoint("wrong-token-value")), {{message(1), 1}}, never);
+    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel(endpoint("wrong-token-value")),
+                                        {{message(1), 1}}, never);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::ChannelFatal);
     EXPECT_EQ(report.outcomes[0].error_text.find("wrong-token-value"), std::string::npos);
 }
@@ -179,14 +182,17 @@ TEST_F(Engine, AnAnswerEchoingTheTokenAcrossTheCutLeavesNoneOfIt) {
             const auto marker = text.find('[');  // the start of "[redacted]" at the cut
             if (marker != std::string::npos && std::string(kRedacted).rfind(text.substr(marker), 0) == 0)
                 text.resize(marker);
-            ASSERT_EQ(text.find_first_not_of('#'), std::string::npos) << before << ": " << report.outcomes[0].error_text;
+            ASSERT_EQ(text.find_first_not_of('#'), std::string::npos)
+                << before << ": " << report.outcomes[0].error_text;
         }
     }
 }
 
 TEST_F(Engine, ARefusedConnectionIsTransientAndNotSent) {
     HttpClient client({std::chrono::milliseconds(2000), 32});
-    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel({"http://127.0.0.1:1/v21.0", kPhoneNumberId, kToken}), {{message(1), 1}}, never);
+    const auto report = send_deliveries(client, unlimited, fast(),
+                                        WhatsAppChannel({"http://127.0.0.1:1/v21.0", kPhoneNumberId, kToken}),
+                                        {{message(1), 1}}, never);
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
     EXPECT_TRUE(report.outcomes[0].attempted);
     EXPECT_EQ(report.outcomes[0].error_text.rfind("request not sent: ", 0), 0u) << report.outcomes[0].error_text;
@@ -237,10 +243,14 @@ TEST_F(Engine, KeepsManyRequestsInFlight) {
 TEST(Http2, MultiplexesConcurrentRequestsOnOneConnection) {
     char dir_template[] = "/tmp/cart_abandon_h2.XXXXXX";
     const std::string dir = mkdtemp(dir_template);
-    ASSERT_EQ(std::system(("mkdir -p " + dir + "/docroot/v21.0/1 && printf '%s' "
+    ASSERT_EQ(std::system(("mkdir -p " + dir +
+                           "/docroot/v21.0/1 && printf '%s' "
                            "'{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"+1\",\"wa_id\":\"1\"}],"
-                           "\"messages\":[{\"id\":\"wamid.h2\"}]}' > " + dir + "/docroot/v21.0/1/messages && "
-                           "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir + "/key.pem -out " + dir +
+                           "\"messages\":[{\"id\":\"wamid.h2\"}]}' > " +
+                           dir +
+                           "/docroot/v21.0/1/messages && "
+                           "openssl req -x509 -newkey rsa:2048 -nodes -keyout " +
+                           dir + "/key.pem -out " + dir +
                            "/cert.pem -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null")
                               .c_str()),
               0);
@@ -261,7 +271,8 @@ TEST(Http2, MultiplexesConcurrentRequestsOnOneConnection) {
     for (std::size_t i = 0; i < 10; ++i) client.start(i, {url, "{}", {}});
     std::vector<HttpResult> results;
     for (int polls = 0; results.size() < 10 && polls < 100; ++polls)
-        client.poll(std::chrono::milliseconds(100), [&](std::size_t, HttpResult&& r) { results.push_back(std::move(r)); });
+        client.poll(std::chrono::milliseconds(100),
+                    [&](std::size_t, HttpResult&& r) { results.push_back(std::move(r)); });
     kill(server, SIGTERM);
     waitpid(server, nullptr, 0);
     std::system(("rm -rf " + dir).c_str());
@@ -292,9 +303,9 @@ TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
     // their group too, and no delivery outside the journal was attempted.
     const auto started = std::chrono::steady_clock::now();
     RateLimiter limiter(200);
-    const auto report = send_deliveries(client, limiter, concurrency(4), WhatsAppChannel(endpoint()), batch,
-                                        [&] { return std::chrono::steady_clock::now() - started > std::chrono::milliseconds(150); },
-                                        &journal);
+    const auto report = send_deliveries(
+        client, limiter, concurrency(4), WhatsAppChannel(endpoint()), batch,
+        [&] { return std::chrono::steady_clock::now() - started > std::chrono::milliseconds(150); }, &journal);
     const auto keys = StartJournal::read(path, origin).keys;
     ASSERT_GE(keys.size(), kJournalGroup);
     EXPECT_LT(keys.size(), batch.size()) << "only the groups that started";
@@ -316,7 +327,8 @@ TEST_F(Engine, JournalsEveryRequestBeforeItStarts) {
 TEST_F(Engine, AJournalThatCannotBeWrittenStartsNothing) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
     StartJournal journal("/nonexistent-directory/journal", {});
-    const auto report = send_deliveries(client, unlimited, fast(), WhatsAppChannel(endpoint()), deliveries(3), never, &journal);
+    const auto report =
+        send_deliveries(client, unlimited, fast(), WhatsAppChannel(endpoint()), deliveries(3), never, &journal);
     EXPECT_NE(report.journal_error.find("/nonexistent-directory/journal"), std::string::npos);
     for (const auto& o : report.outcomes) EXPECT_FALSE(o.attempted);
     EXPECT_EQ(standin.control("GET", "/requests").size(), 0u);

@@ -23,7 +23,8 @@ TEST_F(Engine, WithoutTheProofAnAppThatRequiresItRefusesEveryCall) {
     standin.control("POST", "/account", {{"require_app_secret", true}});
     const auto report = send(client, deliveries(3), concurrency(1));
     EXPECT_TRUE(report.channel_halted) << "every request answered alike: the channel's";
-    EXPECT_NE(report.outcomes[0].error_text.find("appsecret_proof"), std::string::npos) << report.outcomes[0].error_text;
+    EXPECT_NE(report.outcomes[0].error_text.find("appsecret_proof"), std::string::npos)
+        << report.outcomes[0].error_text;
     EXPECT_EQ(standin.control("GET", "/requests")[0]["appsecret_proof"], "absent");
 }
 

@@ -71,10 +71,11 @@ public:
         curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
         curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
         if (method == "POST") curl_easy_setopt(easy, CURLOPT_POSTFIELDS, payload.c_str());
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
-            static_cast<std::string*>(u)->append(d, s * n);
-            return s * n;
-        });
+        curl_easy_setopt(
+            easy, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
+                static_cast<std::string*>(u)->append(d, s * n);
+                return s * n;
+            });
         curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer);
         curl_easy_perform(easy);
         curl_easy_cleanup(easy);
@@ -99,7 +100,9 @@ protected:
         return {standin.base() + "/v25.0", kPhoneNumberId, token};
     }
     static Notification message(int n) {
-        return {"+49151" + std::to_string(10000000 + n), "cart_abandonment_first", "en",
+        return {"+49151" + std::to_string(10000000 + n),
+                "cart_abandonment_first",
+                "en",
                 {"Anna", "cart_" + std::to_string(n), "https://shop.example/cart/recover/cart_" + std::to_string(n)}};
     }
     static std::vector<Notification> messages(int count) {

@@ -13,7 +13,8 @@ using namespace engine_test;
 
 TEST_F(Engine, RetriesATransientFailureWithinTheCall) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 500}, {"times", 1}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 500}, {"times", 1}}}));
     const auto report = send(client, {{message(1), 2}});
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
     EXPECT_EQ(report.outcomes[0].attempts, 2);
@@ -31,8 +32,12 @@ TEST_F(Engine, StopsRetryingWhenTheCallsAttemptsAreSpent) {
 
 TEST_F(Engine, HonoursRetryAfter) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
-                                                      {"headers", {{"Retry-After", "1"}}}, {"times", 1}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"},
+                                  {"code", 131000},
+                                  {"http_status", 503},
+                                  {"headers", {{"Retry-After", "1"}}},
+                                  {"times", 1}}}));
     const auto report = send(client, {{message(1), 2}});
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
     const auto requests = standin.control("GET", "/requests");
@@ -42,8 +47,12 @@ TEST_F(Engine, HonoursRetryAfter) {
 
 TEST_F(Engine, AnAccountRateLimitPausesEverySend) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 130429}, {"http_status", 429},
-                                                      {"headers", {{"Retry-After", "1"}}}, {"times", 1}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"},
+                                  {"code", 130429},
+                                  {"http_status", 429},
+                                  {"headers", {{"Retry-After", "1"}}},
+                                  {"times", 1}}}));
     const auto report = send(client, deliveries(4, 2), concurrency(1));
     for (const auto& o : report.outcomes) EXPECT_EQ(o.kind, OutcomeKind::Sent);
     const auto requests = standin.control("GET", "/requests");
@@ -56,8 +65,9 @@ TEST_F(Engine, AThrottleSpendsNoAttemptOfTheCall) {
     // Graph's rate limits (here 613, then 17) sent nothing: the delivery's one attempt is still
     // its own, and the limiter shared with other callers holds them too.
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 613}, {"times", 1}},
-                                                    {{"mode", "error"}, {"code", 17}, {"times", 1}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"}, {"code", 613}, {"times", 1}},
+                                 {{"mode", "error"}, {"code", 17}, {"times", 1}}}));
     SharedNextStart shared{0};
     RateLimiter limiter(10000), other(10000);
     limiter.share(&shared);
@@ -72,8 +82,8 @@ TEST_F(Engine, AThrottleSpendsNoAttemptOfTheCall) {
 
 TEST_F(Engine, AThrottleHoldsTheNumbersSharedStart) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 4}, {"times", 1},
-                                                     {"headers", {{"Retry-After", "1"}}}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"}, {"code", 4}, {"times", 1}, {"headers", {{"Retry-After", "1"}}}}}));
     SharedNextStart shared{0};
     RateLimiter limiter(10000), other(10000);
     limiter.share(&shared);
@@ -94,7 +104,8 @@ TEST_F(Engine, AThrottleHoldsTheNumbersSharedStart) {
 
 TEST_F(Engine, APairRateLimitDelaysOnlyThatRecipient) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131056}, {"to", "+4915110000000"}, {"times", 1}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"}, {"code", 131056}, {"to", "+4915110000000"}, {"times", 1}}}));
     const auto report = send(client, deliveries(3, 2), concurrency(1));
     for (const auto& o : report.outcomes) EXPECT_EQ(o.kind, OutcomeKind::Sent);
     const auto requests = standin.control("GET", "/requests");
@@ -106,8 +117,12 @@ TEST_F(Engine, APairRateLimitDelaysOnlyThatRecipient) {
 
 TEST_F(Engine, ALongRetryWaitIsLeftToALaterRun) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
-                                                      {"headers", {{"Retry-After", "120"}}}, {"times", 1}}}));
+    standin.control("POST", "/faults",
+                    json::array({{{"mode", "error"},
+                                  {"code", 131000},
+                                  {"http_status", 503},
+                                  {"headers", {{"Retry-After", "120"}}},
+                                  {"times", 1}}}));
     const auto report = send(client, {{message(1), 3}});
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Transient);
     EXPECT_EQ(report.outcomes[0].attempts, 1);
@@ -175,7 +190,7 @@ struct RetryAfterCase {
     std::string header;
     bool retried_in_call;
     double least_gap_seconds;  // between the two requests
-    long recorded;             // retry_after_seconds, when it was left to a later run
+    long recorded;  // retry_after_seconds, when it was left to a later run
 };
 
 TEST_F(Engine, RetryAfterInEveryFormIsHonouredOrLeftToALaterRun) {
@@ -201,9 +216,12 @@ TEST_F(Engine, RetryAfterInEveryFormIsHonouredOrLeftToALaterRun) {
     };
     for (const auto& c : cases) {
         standin.control("POST", "/reset", json::object());
-        standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
-                                                          {"headers", {{"Retry-After", c.header == "in 2 s" ? soon() : c.header}}},
-                                                          {"times", 1}}}));
+        standin.control("POST", "/faults",
+                        json::array({{{"mode", "error"},
+                                      {"code", 131000},
+                                      {"http_status", 503},
+                                      {"headers", {{"Retry-After", c.header == "in 2 s" ? soon() : c.header}}},
+                                      {"times", 1}}}));
         const auto report = send(client, {{message(1), 2}});
         const auto requests = standin.control("GET", "/requests");
         ASSERT_EQ(requests.size(), c.retried_in_call ? 2u : 1u) << c.header;
@@ -221,13 +239,19 @@ TEST_F(Engine, RetryAfterInEveryFormIsHonouredOrLeftToALaterRun) {
 // whose name only begins like it is another header.
 TEST_F(Engine, RetryAfterIsFoundByItsNameInAnyCase) {
     HttpClient client({std::chrono::milliseconds(5000), 32});
-    const std::pair<std::string, bool> headers[] = {
-        {"retry-after", true}, {"RETRY-AFTER", true}, {"Retry-After", true}, {"Retry-After-Extra", false}, {"X-Retry-After", false}};
+    const std::pair<std::string, bool> headers[] = {{"retry-after", true},
+                                                    {"RETRY-AFTER", true},
+                                                    {"Retry-After", true},
+                                                    {"Retry-After-Extra", false},
+                                                    {"X-Retry-After", false}};
     for (const auto& [name, counts] : headers) {
         standin.control("POST", "/reset", json::object());
-        standin.control("POST", "/faults", json::array({{{"mode", "error"}, {"code", 131000}, {"http_status", 503},
-                                                          {"headers", {{name, "  99999999999999999999 "}}},
-                                                          {"times", 1}}}));
+        standin.control("POST", "/faults",
+                        json::array({{{"mode", "error"},
+                                      {"code", 131000},
+                                      {"http_status", 503},
+                                      {"headers", {{name, "  99999999999999999999 "}}},
+                                      {"times", 1}}}));
         const auto report = send(client, {{message(1), 2}});
         ASSERT_EQ(standin.control("GET", "/requests").size(), counts ? 1u : 2u) << name;
         EXPECT_EQ(report.outcomes[0].retry_after_seconds, counts ? kMaxRetryAfterSeconds : -1) << name;

@@ -26,7 +26,8 @@ public:
     HttpRequest request(const Notification& n) const override {
         std::lock_guard<std::mutex> lock(mutex_);
         ++started_;
-        if (!accepted_) most_in_flight_before_acceptance_ = std::max(most_in_flight_before_acceptance_, started_ - answered_total_);
+        if (!accepted_)
+            most_in_flight_before_acceptance_ = std::max(most_in_flight_before_acceptance_, started_ - answered_total_);
         return {base_ + "/scripted/" + n.to, n.template_name, {"X-Scripted: yes"}};
     }
     DeliveryOutcome classify(const HttpResult& result) const override {
@@ -219,5 +220,6 @@ TEST_F(FakeChannel, ARecipientsSpacingHoldsItsRetry) {
     const auto elapsed = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(report.outcomes[0].kind, OutcomeKind::Sent);
     EXPECT_EQ(report.outcomes[1].kind, OutcomeKind::Sent);
-    EXPECT_GE(elapsed, std::chrono::milliseconds(400)) << "the retry waited the recipient's spacing, not the 1 ms backoff";
+    EXPECT_GE(elapsed, std::chrono::milliseconds(400))
+        << "the retry waited the recipient's spacing, not the 1 ms backoff";
 }

@@ -59,7 +59,7 @@ TEST(GraphVersions, AnUnnamedVersionIsBoundedByItsNamedNeighbours) {
     const auto life = graph_version_life("v23.0", utc(2026, 12, 7));
     EXPECT_EQ(life.served_until, std::nullopt);
     EXPECT_EQ(life.served_at_least_until, "2027-05-20");  // v22.0 ends first
-    EXPECT_EQ(life.served_at_most_until, "2028-07-29");   // v25.0 ends later
+    EXPECT_EQ(life.served_at_most_until, "2028-07-29");  // v25.0 ends later
     EXPECT_EQ(*life.days_left, 164);
     EXPECT_FALSE(life.expiring);
 }

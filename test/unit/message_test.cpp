@@ -28,8 +28,8 @@ std::string clean(const std::u32string& text, std::size_t max_chars = 60) {
 }
 
 const std::u32string kFamily = U"\U0001F468\u200D\U0001F469\u200D\U0001F467";  // 👨‍👩‍👧, 5 code points
-const std::u32string kThumbsUpMedium = U"\U0001F44D\U0001F3FD";                 // 👍🏽
-const std::u32string kGermanFlag = U"\U0001F1E9\U0001F1EA";                       // 🇩🇪
+const std::u32string kThumbsUpMedium = U"\U0001F44D\U0001F3FD";  // 👍🏽
+const std::u32string kGermanFlag = U"\U0001F1E9\U0001F1EA";  // 🇩🇪
 const std::u32string kEnglandFlag = U"\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F";
 
 }  // namespace
@@ -39,10 +39,18 @@ TEST(TemplateText, TurnsNewlinesTabsAndSpaceRunsIntoSingleSpaces) {
 }
 
 TEST(TemplateText, KeepsUnicodeAndDropsInvalidBytes) {
-    EXPECT_EQ(clean_template_text("\xe0\xa4\xb0\xe0\xa4\xbe\xe0\xa4\xae", 60), "\xe0\xa4\xb0\xe0\xa4\xbe\xe0\xa4\xae");  // राम
-    EXPECT_EQ(clean_template_text("Ann\xff\xfe" "a \xf0\x9f\x98\x80", 60), "Anna \xf0\x9f\x98\x80");
+    EXPECT_EQ(clean_template_text("\xe0\xa4\xb0\xe0\xa4\xbe\xe0\xa4\xae", 60),
+              "\xe0\xa4\xb0\xe0\xa4\xbe\xe0\xa4\xae");  // राम
+    EXPECT_EQ(clean_template_text("Ann\xff\xfe"
+                                  "a \xf0\x9f\x98\x80",
+                                  60),
+              "Anna \xf0\x9f\x98\x80");
     EXPECT_EQ(clean_template_text("\xc0\xafx", 60), "x") << "overlong encoding";
-    EXPECT_EQ(clean_template_text("a\xed\xa0\x80" "b", 60), "ab") << "an encoded surrogate";
+    EXPECT_EQ(clean_template_text("a\xed\xa0\x80"
+                                  "b",
+                                  60),
+              "ab")
+        << "an encoded surrogate";
 }
 
 TEST(TemplateText, CutsAtCharactersNotBytes) {
@@ -77,7 +85,8 @@ TEST(TemplateText, EveryUnicodeSpaceAndControlBecomesOneSpace) {
 
 TEST(TemplateText, BidiMarksGoAtTheStartMiddleAndEnd) {
     EXPECT_EQ(clean(U"\u200F\u202BAnna\u200E"), "Anna");
-    EXPECT_EQ(clean(U"Anna \u2068\u0645\u0631\u064A\u0645\u2069 Lopez\u202C"), utf8(U"Anna \u0645\u0631\u064A\u0645 Lopez"));
+    EXPECT_EQ(clean(U"Anna \u2068\u0645\u0631\u064A\u0645\u2069 Lopez\u202C"),
+              utf8(U"Anna \u0645\u0631\u064A\u0645 Lopez"));
     EXPECT_EQ(clean(U"An\u061Cna\u2066"), "Anna");
 }
 
@@ -191,8 +200,8 @@ TEST(CustomerName, FirstNonBlankNameElseTheFallback) {
 }
 
 TEST(CustomerName, InvisibleNamesFallBack) {
-    for (const char32_t* name : {U"\u200B\u200E", U"\u3000", U"\uFE0F", U"\u0301", U"\U0001F3FD",
-                                 U"\u200D\u200C", U"\U000E0067\U000E007F", U"\u00A0\u2028\u0085"})
+    for (const char32_t* name : {U"\u200B\u200E", U"\u3000", U"\uFE0F", U"\u0301", U"\U0001F3FD", U"\u200D\u200C",
+                                 U"\U000E0067\U000E007F", U"\u00A0\u2028\u0085"})
         EXPECT_EQ(choose_customer_name({utf8(name)}, " there\n"), "there");
     EXPECT_EQ(choose_customer_name({utf8(U"\u200B"), utf8(U"\u00A0Ravi\u200F")}, "there"), "Ravi");
 }

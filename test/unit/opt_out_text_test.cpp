@@ -7,9 +7,10 @@
 using namespace cart_abandon;
 
 TEST(OptOutText, TheWholeMessageAfterTrimmingAndFolding) {
-    for (const std::string text : {"STOP", "stop", "Stop", "stop.", " Stop ", "STOP!!!", "\tSTOP\r\n", "*STOP*", "\"stop\"",
-                                   "STOP 🙏", "STOP 🙏🏽", "stop ❤️", "🛑 STOP 🛑", "stop 👨‍👩‍👧", "STOP 🇩🇪", "(stop)",
-                                   "\u200Bstop\u200B", "\u00A0STOP\u3000", "stop #\uFE0F\u20E3"})
+    for (const std::string text :
+         {"STOP", "stop", "Stop", "stop.", " Stop ", "STOP!!!", "\tSTOP\r\n", "*STOP*", "\"stop\"", "STOP 🙏",
+          "STOP 🙏🏽", "stop ❤️", "🛑 STOP 🛑", "stop 👨‍👩‍👧", "STOP 🇩🇪", "(stop)",
+          "\u200Bstop\u200B", "\u00A0STOP\u3000", "stop #\uFE0F\u20E3"})
         EXPECT_TRUE(is_opt_out_text(text)) << text;
 }
 
@@ -28,12 +29,49 @@ TEST(OptOutText, EnglishCarrierKeywords) {
 }
 
 TEST(OptOutText, OtherLanguagesOfWhatsAppsLargeMarkets) {
-    for (const std::string text : {"PARAR", "Pare", "sair", "Cancelar", "descadastrar", "Parar promoções", "PARAR PROMOÇÕES",
-                                   "baja", "¡BAJA!", "dar de baja", "Detener", "ALTO", "Detener promociones", "Arrêt",
-                                   "ARRÊT", "arret", "Arrêter", "désabonner", "DESABONNER", "STOPP", "Stopp.",
-                                   "abmelden", "Abbestellen", "afmelden", "BASTA!", "Annulla", "berhenti",
-                                   "Berhenti langganan", "रोकें", "रोकें।", "रोको", "बंद करें", "band karo", "DUR",
-                                   "İPTAL", "iptal", "IPTAL", "СТОП", "стоп", "Отписаться", "توقف", "إلغاء", "الغاء"})
+    for (const std::string text : {"PARAR",
+                                   "Pare",
+                                   "sair",
+                                   "Cancelar",
+                                   "descadastrar",
+                                   "Parar promoções",
+                                   "PARAR PROMOÇÕES",
+                                   "baja",
+                                   "¡BAJA!",
+                                   "dar de baja",
+                                   "Detener",
+                                   "ALTO",
+                                   "Detener promociones",
+                                   "Arrêt",
+                                   "ARRÊT",
+                                   "arret",
+                                   "Arrêter",
+                                   "désabonner",
+                                   "DESABONNER",
+                                   "STOPP",
+                                   "Stopp.",
+                                   "abmelden",
+                                   "Abbestellen",
+                                   "afmelden",
+                                   "BASTA!",
+                                   "Annulla",
+                                   "berhenti",
+                                   "Berhenti langganan",
+                                   "रोकें",
+                                   "रोकें।",
+                                   "रोको",
+                                   "बंद करें",
+                                   "band karo",
+                                   "DUR",
+                                   "İPTAL",
+                                   "iptal",
+                                   "IPTAL",
+                                   "СТОП",
+                                   "стоп",
+                                   "Отписаться",
+                                   "توقف",
+                                   "إلغاء",
+                                   "الغاء"})
         EXPECT_TRUE(is_opt_out_text(text)) << text;
 }
 
@@ -49,7 +87,10 @@ TEST(OptOutText, FoldingCoversWidthAccentsAndFullCaseFolding) {
 TEST(OptOutText, InvalidUtf8InsideNeverMatches) {
     EXPECT_FALSE(is_opt_out_text("ST\xffOP"));
     EXPECT_FALSE(is_opt_out_text("S\xc3TOP"));
-    EXPECT_TRUE(is_opt_out_text("\xff" "STOP\xfe")) << "at the ends it is trimmed like a symbol";
+    EXPECT_TRUE(
+        is_opt_out_text("\xff"
+                        "STOP\xfe"))
+        << "at the ends it is trimmed like a symbol";
 }
 
 TEST(OptOutText, LongTextIsASentenceButLongDecorationIsTrimmed) {

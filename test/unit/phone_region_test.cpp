@@ -35,7 +35,7 @@ TEST(PhoneRegion, ReadsRegionLists) {
     EXPECT_EQ(region_list("us, br"), "US|BR");
     EXPECT_EQ(region_list("ca,us br\tDE"), "CA|US|BR|DE");
     EXPECT_EQ(region_list("us US, uS"), "US");  // duplicates once, first place kept
-    EXPECT_EQ(region_list(""), "");              // nothing blocked
+    EXPECT_EQ(region_list(""), "");  // nothing blocked
     EXPECT_EQ(region_list(" , ,, "), "");
 }
 

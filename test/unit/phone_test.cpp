@@ -16,12 +16,12 @@ std::string e164(const std::string& raw, const std::string& region) {
 
 TEST(Phone, NormalizesTheFormsShoppersType) {
     EXPECT_EQ(e164("+49 151 23456789", ""), "+4915123456789");
-    EXPECT_EQ(e164("0151-234 567 89", "de"), "+4915123456789");      // national leading 0
-    EXPECT_EQ(e164("0049 151 23456789", "de"), "+4915123456789");    // 00 international prefix
-    EXPECT_EQ(e164("0049 151 23456789", ""), "+4915123456789");      // 00 with no region known
-    EXPECT_EQ(e164("(98765) 43210", "IN"), "+919876543210");          // brackets, no country code
-    EXPECT_EQ(e164("  +91-98765-43210 ", "us"), "+919876543210");     // the + wins over the region
-    EXPECT_EQ(e164("(201) 555-0123", "us"), "+12015550123");          // US: fixed line or mobile
+    EXPECT_EQ(e164("0151-234 567 89", "de"), "+4915123456789");  // national leading 0
+    EXPECT_EQ(e164("0049 151 23456789", "de"), "+4915123456789");  // 00 international prefix
+    EXPECT_EQ(e164("0049 151 23456789", ""), "+4915123456789");  // 00 with no region known
+    EXPECT_EQ(e164("(98765) 43210", "IN"), "+919876543210");  // brackets, no country code
+    EXPECT_EQ(e164("  +91-98765-43210 ", "us"), "+919876543210");  // the + wins over the region
+    EXPECT_EQ(e164("(201) 555-0123", "us"), "+12015550123");  // US: fixed line or mobile
     EXPECT_EQ(e164("07400 123456", "gb"), "+447400123456");
 }
 
@@ -45,10 +45,8 @@ TEST(Phone, RefusesWhatCannotBeAWhatsAppRecipient) {
 }
 
 TEST(Phone, ChoosesTheFirstUsableInOrder) {
-    const auto choice = choose_phone({{"shipping", "", "de"},
-                                      {"billing", "12", "de"},
-                                      {"customer", "0151 23456789", "de"}},
-                                     "", {});
+    const auto choice =
+        choose_phone({{"shipping", "", "de"}, {"billing", "12", "de"}, {"customer", "0151 23456789", "de"}}, "", {});
     EXPECT_EQ(choice.e164, "+4915123456789");
     EXPECT_EQ(choice.source, "customer");
     EXPECT_EQ(choice.region, "DE");
@@ -122,8 +120,8 @@ TEST(Phone, SaysWhenTheCountryCodeIsUnknown) {
 // The region comes from where each number was typed: a UK number on a UK address stays British
 // whatever the other addresses say.
 TEST(Phone, ReadsEachNumberWithItsOwnAddressCountry) {
-    const auto choice = choose_phone(
-        {{"shipping", "12", "in"}, {"billing", "", "in"}, {"customer", "07400 123456", "gb"}}, "in", {});
+    const auto choice =
+        choose_phone({{"shipping", "12", "in"}, {"billing", "", "in"}, {"customer", "07400 123456", "gb"}}, "in", {});
     EXPECT_EQ(choice.e164, "+447400123456");
     EXPECT_EQ(choice.region, "GB");
     EXPECT_EQ(choice.source, "customer");

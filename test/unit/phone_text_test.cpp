@@ -69,7 +69,7 @@ TEST(PhoneText, IgnoresInvisibleCharactersWhereverTheySit) {
         EXPECT_EQ(e164("0151 2345" + c + "6789", "de"), "+4915123456789");
         EXPECT_EQ(e164("0151 23456789" + c, "de"), "+4915123456789");
         EXPECT_EQ(e164(c + "+" + c + "49 151 23456789" + c + c, ""), "+4915123456789");  // before the +, after it
-        EXPECT_EQ(e164("0" + c + "049 151 23456789", "us"), "+4915123456789");           // inside the 00
+        EXPECT_EQ(e164("0" + c + "049 151 23456789", "us"), "+4915123456789");  // inside the 00
     }
 }
 
@@ -82,11 +82,16 @@ TEST(PhoneText, ReadsANumberWrappedInBidiControls) {
 
 TEST(PhoneText, TurnsUnicodeSpacesAndControlsIntoOneSpace) {
     const Invisible spaces[] = {
-        {"NO-BREAK SPACE U+00A0", "\u00A0"},     {"NARROW NO-BREAK SPACE U+202F", "\u202F"},
-        {"FIGURE SPACE U+2007", "\u2007"},       {"IDEOGRAPHIC SPACE U+3000", "\u3000"},
-        {"LINE SEPARATOR U+2028", "\u2028"},     {"TAB", "\t"},
-        {"LINE FEED", "\n"},                     {"CARRIAGE RETURN", "\r"},
-        {"NEXT LINE U+0085", "\u0085"},          {"ESCAPE", "\x1B"},
+        {"NO-BREAK SPACE U+00A0", "\u00A0"},
+        {"NARROW NO-BREAK SPACE U+202F", "\u202F"},
+        {"FIGURE SPACE U+2007", "\u2007"},
+        {"IDEOGRAPHIC SPACE U+3000", "\u3000"},
+        {"LINE SEPARATOR U+2028", "\u2028"},
+        {"TAB", "\t"},
+        {"LINE FEED", "\n"},
+        {"CARRIAGE RETURN", "\r"},
+        {"NEXT LINE U+0085", "\u0085"},
+        {"ESCAPE", "\x1B"},
     };
     for (const auto& space : spaces) {
         SCOPED_TRACE(space.name);
@@ -96,16 +101,23 @@ TEST(PhoneText, TurnsUnicodeSpacesAndControlsIntoOneSpace) {
         EXPECT_EQ(e164("0151" + s + "234" + s + "56789", "de"), "+4915123456789");
         EXPECT_EQ(e164("0151 23456789" + s, "de"), "+4915123456789");
     }
-    EXPECT_EQ(cleaned(std::string("0151\0" "23456789", 13)), "0151 23456789");  // NUL
+    EXPECT_EQ(cleaned(std::string("0151\0"
+                                  "23456789",
+                                  13)),
+              "0151 23456789");  // NUL
 }
 
 TEST(PhoneText, RefusesInvalidUtf8) {
-    for (const char* bytes : {"\xFF" "0151 23456789",       // never in UTF-8
-                              "0151 \x80" "23456789",       // lone continuation byte
-                              "0151 23456789\xE2\x80",      // truncated sequence
-                              "\xC0\xB0" "151 23456789",    // overlong "0"
-                              "0151 \xED\xA0\x80" "23456789",  // surrogate U+D800
-                              "0151 \xF4\x90\x80\x80"}) {   // above U+10FFFF
+    for (const char* bytes : {"\xFF"
+                              "0151 23456789",  // never in UTF-8
+                              "0151 \x80"
+                              "23456789",  // lone continuation byte
+                              "0151 23456789\xE2\x80",  // truncated sequence
+                              "\xC0\xB0"
+                              "151 23456789",  // overlong "0"
+                              "0151 \xED\xA0\x80"
+                              "23456789",  // surrogate U+D800
+                              "0151 \xF4\x90\x80\x80"}) {  // above U+10FFFF
         SCOPED_TRACE(bytes);
         EXPECT_EQ(cleaned(bytes), "<not UTF-8>");
         EXPECT_EQ(e164(bytes, "de"), "refused: not a phone number");

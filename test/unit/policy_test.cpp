@@ -26,13 +26,9 @@ StageRecord sent(hours ago) {
 
 }  // namespace
 
-TEST(Policy, NothingBeforeTheFirstDelay) {
-    EXPECT_EQ(due_stage(idle_for(hours(23)), kTiming, kNow), 0);
-}
+TEST(Policy, NothingBeforeTheFirstDelay) { EXPECT_EQ(due_stage(idle_for(hours(23)), kTiming, kNow), 0); }
 
-TEST(Policy, FirstStageAtExactlyTheFirstDelay) {
-    EXPECT_EQ(due_stage(idle_for(hours(24)), kTiming, kNow), 1);
-}
+TEST(Policy, FirstStageAtExactlyTheFirstDelay) { EXPECT_EQ(due_stage(idle_for(hours(24)), kTiming, kNow), 1); }
 
 TEST(Policy, FirstStageFirstEvenWhenIdleBeyondTheSecondDelay) {
     EXPECT_EQ(due_stage(idle_for(hours(60)), kTiming, kNow), 1);

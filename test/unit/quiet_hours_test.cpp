@@ -53,10 +53,9 @@ std::string parse_error(const std::string& text) {
 ::testing::AssertionResult held_until(const QuietCheck& check, Timestamp expected) {
     if (!check.allowed && !check.never && check.opens_at == expected) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "allowed=" << check.allowed << " never=" << check.never
-                                         << " opens_at=" << check.opens_at.time_since_epoch().count()
-                                         << " expected " << expected.time_since_epoch().count()
-                                         << " (off by " << (check.opens_at - expected).count() / 60'000'000.0
-                                         << " min)";
+                                         << " opens_at=" << check.opens_at.time_since_epoch().count() << " expected "
+                                         << expected.time_since_epoch().count() << " (off by "
+                                         << (check.opens_at - expected).count() / 60'000'000.0 << " min)";
 }
 ::testing::AssertionResult allowed(const QuietCheck& check, Timestamp now) {
     if (check.allowed && !check.never && check.opens_at == now) return ::testing::AssertionSuccess();
@@ -114,8 +113,8 @@ TEST(QuietHoursParse, RefusesWhatIsNotAWindow) {
 // The example: a Kolkata cart idle since 02:30 IST is reminded after 09:00 IST.
 TEST(QuietHoursCheck, IndiaAtNightWaitsForNineInTheMorning) {
     ASSERT_EQ(recipient_time_zones("IN", ""), kIndia);
-    EXPECT_TRUE(held_until(check_quiet_hours(kDefault, kIndia, wall(2025, 6, 10, 2, 30, kIST)),
-                           wall(2025, 6, 10, 9, 0, kIST)));
+    EXPECT_TRUE(
+        held_until(check_quiet_hours(kDefault, kIndia, wall(2025, 6, 10, 2, 30, kIST)), wall(2025, 6, 10, 9, 0, kIST)));
     const Timestamp nine = wall(2025, 6, 10, 9, 0, kIST);
     EXPECT_TRUE(held_until(check_quiet_hours(kDefault, kIndia, nine - Microseconds(1)), nine));
     EXPECT_TRUE(allowed(check_quiet_hours(kDefault, kIndia, nine), nine));
@@ -126,8 +125,8 @@ TEST(QuietHoursCheck, IndiaEveningEndsAtNine) {
     EXPECT_TRUE(allowed(check_quiet_hours(kDefault, kIndia, last_minute), last_minute));
     const Timestamp just_before = wall(2025, 6, 10, 21, 0, kIST) - Microseconds(1);
     EXPECT_TRUE(allowed(check_quiet_hours(kDefault, kIndia, just_before), just_before));
-    EXPECT_TRUE(held_until(check_quiet_hours(kDefault, kIndia, wall(2025, 6, 10, 21, 0, kIST)),
-                           wall(2025, 6, 11, 9, 0, kIST)));
+    EXPECT_TRUE(
+        held_until(check_quiet_hours(kDefault, kIndia, wall(2025, 6, 10, 21, 0, kIST)), wall(2025, 6, 11, 9, 0, kIST)));
 }
 
 TEST(QuietHoursCheck, WindowNotWrappingMidnight) {
@@ -336,7 +335,8 @@ TEST(QuietHoursCheck, AgreesWithAMinuteByMinuteScan) {
                     const auto at = now.time_since_epoch().count();
                     EXPECT_EQ(got.allowed, expected.allowed) << country << " " << text << " at " << at;
                     EXPECT_EQ(got.never, expected.never) << country << " " << text << " at " << at;
-                    EXPECT_EQ(got.opens_at, expected.opens_at) << country << " " << text << " at " << at << ": off by "
+                    EXPECT_EQ(got.opens_at, expected.opens_at)
+                        << country << " " << text << " at " << at << ": off by "
                         << std::chrono::duration_cast<minutes>(got.opens_at - expected.opens_at).count() << " min";
                     ++compared;
                 }

@@ -58,8 +58,10 @@ std::vector<Clock::time_point> send_at_once(RateLimiterTable& table, int threads
             RateLimiter limiter(rate);
             limiter.share(&table.for_number("1234567890"));
             for (auto now = Clock::now(); now < end; now = Clock::now()) {
-                if (limiter.try_acquire(now)) starts[t].push_back(now);
-                else std::this_thread::sleep_for(200us);
+                if (limiter.try_acquire(now))
+                    starts[t].push_back(now);
+                else
+                    std::this_thread::sleep_for(200us);
             }
         });
     for (auto& caller : callers) caller.join();

@@ -99,7 +99,8 @@ void every_length_and_around_the_cut(const std::string& form, std::size_t max_by
         for (const std::size_t before : {std::size_t(0), room / 2, room}) check(before, room - before);
         if (length + 16 < max_bytes) continue;
         const std::size_t first = max_bytes - std::min(max_bytes, form.size() + 16);
-        for (std::size_t before = first; before <= std::min(room, max_bytes + 3); ++before) check(before, room - before);
+        for (std::size_t before = first; before <= std::min(room, max_bytes + 3); ++before)
+            check(before, room - before);
     }
 }
 
@@ -129,11 +130,12 @@ TEST(Redact, TellsWhetherATextHoldsASecret) {
 
 TEST(Recordable, TheSecretAtEveryPositionOfEveryLengthLeavesNothing) {
     for (const auto& [name, form] : token_forms())
-        every_length_and_position(form, kMaxErrorText, [&, &name = name, &form = form](std::size_t before, std::size_t after) {
-            const std::string text = std::string(before, kFiller) + form + std::string(after, kFiller);
-            ASSERT_EQ(recordable(text, kSecrets, kMaxErrorText), expected(before, after, kMaxErrorText))
-                << name << ", " << before << " bytes before it, " << after << " after";
-        });
+        every_length_and_position(
+            form, kMaxErrorText, [&, &name = name, &form = form](std::size_t before, std::size_t after) {
+                const std::string text = std::string(before, kFiller) + form + std::string(after, kFiller);
+                ASSERT_EQ(recordable(text, kSecrets, kMaxErrorText), expected(before, after, kMaxErrorText))
+                    << name << ", " << before << " bytes before it, " << after << " after";
+            });
 }
 
 TEST(Recordable, ACutNeverEndsInTheFirstCharactersOfASecret) {
@@ -146,8 +148,9 @@ TEST(Recordable, ACutNeverEndsInTheFirstCharactersOfASecret) {
                 << name << ": " << start;
             // This cut (at 297, before "...") falls after each of its characters in turn.
             for (std::size_t before_cut = 1; before_cut <= kept; ++before_cut)
-                ASSERT_EQ(recordable(std::string(297 - before_cut, kFiller) + start + std::string(20, 'x'), kSecrets, 300),
-                          std::string(297 - before_cut, kFiller) + "...")
+                ASSERT_EQ(
+                    recordable(std::string(297 - before_cut, kFiller) + start + std::string(20, 'x'), kSecrets, 300),
+                    std::string(297 - before_cut, kFiller) + "...")
                     << name << ": " << start << ", " << before_cut << " of it before the cut";
         }
     }
@@ -163,25 +166,28 @@ TEST(Recordable, CutsOnACharacter) {
 
 TEST(RecordedSurfaces, AnErrorAnswerEchoingTheTokenAnywhere) {
     for (const auto& [name, form] : token_forms()) {
-        every_length_and_around_the_cut(form, kMaxErrorText, [&, &name = name, &form = form](std::size_t before, std::size_t after) {
-            const std::string message = std::string(before, kFiller) + form + std::string(after, kFiller);
-            const auto outcome = classify_response(401, error_answer(message), kSecrets);
-            ASSERT_EQ(outcome.error_text, expected(before, after, kMaxErrorText)) << name << " at " << before;
-            ASSERT_EQ(channel_pause_reason(190, outcome.error_text),
-                      "channel paused by error 190: " + expected(before, after, kMaxErrorText));
-        });
+        every_length_and_around_the_cut(
+            form, kMaxErrorText, [&, &name = name, &form = form](std::size_t before, std::size_t after) {
+                const std::string message = std::string(before, kFiller) + form + std::string(after, kFiller);
+                const auto outcome = classify_response(401, error_answer(message), kSecrets);
+                ASSERT_EQ(outcome.error_text, expected(before, after, kMaxErrorText)) << name << " at " << before;
+                ASSERT_EQ(channel_pause_reason(190, outcome.error_text),
+                          "channel paused by error 190: " + expected(before, after, kMaxErrorText));
+            });
     }
 }
 
 TEST(RecordedSurfaces, AnAcceptanceEchoingTheToken) {
-    const std::string answer = json{{"contacts", {{{"wa_id", "49" + kToken}}}},
-                                    {"messages", {{{"id", "wamid." + percent_encoded(kToken)},
-                                                   {"message_status", std::string(290, kFiller) + kToken}}}}}
-                                   .dump();
+    const std::string answer =
+        json{{"contacts", {{{"wa_id", "49" + kToken}}}},
+             {"messages",
+              {{{"id", "wamid." + percent_encoded(kToken)}, {"message_status", std::string(290, kFiller) + kToken}}}}}
+            .dump();
     const auto outcome = classify_response(200, answer, kSecrets);
     EXPECT_EQ(outcome.kind, OutcomeKind::Unknown) << "an id holding the token is no id";
     EXPECT_EQ(outcome.provider_recipient_id, "");
-    const std::string paced = json{{"messages", {{{"id", "wamid.1"}, {"message_status", std::string(290, kFiller) + kToken}}}}}.dump();
+    const std::string paced =
+        json{{"messages", {{{"id", "wamid.1"}, {"message_status", std::string(290, kFiller) + kToken}}}}}.dump();
     EXPECT_EQ(classify_response(200, paced, kSecrets).message_status, expected(290, 0, kMaxErrorText));
 }
 
@@ -235,7 +241,8 @@ TEST(RecordedSurfaces, ARefusedWebhookQuotesNoSecret) {
             FAIL() << "refused";
         } catch (const Error& e) {
             const std::string message = e.what();
-            const std::string quoted = message.substr(message.find('"') + 1, message.find("\", not") - message.find('"') - 1);
+            const std::string quoted =
+                message.substr(message.find('"') + 1, message.find("\", not") - message.find('"') - 1);
             EXPECT_EQ(quoted, recordable(std::string(before, kFiller) + kRedacted + "...", {}, 40)) << before;
         }
     }

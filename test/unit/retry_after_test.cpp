@@ -52,8 +52,8 @@ TEST(RetryAfter, AFractionIsRoundedUp) {
 }
 
 TEST(RetryAfter, GarbageAndEmptyAreNoRetryAfter) {
-    for (const char* garbage : {"", "   ", "\r\n", "soon", "12abc", "120 seconds", "inf", "nan", "-nan", "+5", "0x10",
-                                "Tue", "-"})
+    for (const char* garbage :
+         {"", "   ", "\r\n", "soon", "12abc", "120 seconds", "inf", "nan", "-nan", "+5", "0x10", "Tue", "-"})
         EXPECT_EQ(parse_retry_after(garbage, kNow), -1) << '"' << garbage << '"';
 }
 

@@ -88,7 +88,7 @@ TEST(Selection, SkipsInTheRulesOrder) {
     no_phone.consent = true;
     const std::vector<DueCart> carts{erased, paid, bought, refused, newer, no_consent, no_phone};
     const auto d = f.judge(carts);
-    const SkipReason expected[] = {SkipReason::Erased,       SkipReason::Paid,       SkipReason::CustomerPurchased,
+    const SkipReason expected[] = {SkipReason::Erased,        SkipReason::Paid,       SkipReason::CustomerPurchased,
                                    SkipReason::RegionDeleted, SkipReason::Superseded, SkipReason::NoConsent,
                                    SkipReason::NoPhone};
     for (std::size_t i = 0; i < d.size(); ++i) {

@@ -65,11 +65,12 @@ TEST(Signature, AnyChangedHexDigitDoesNotMatch) {
 }
 
 TEST(Signature, MalformedHeadersAreFalseNotThrown) {
-    for (const std::string& header : {std::string(), std::string("   "), kHex, "sha1=" + kHex, "SHA256=" + kHex,
-                                      "sha256:" + kHex, "sha256 =" + kHex, "sha256= " + kHex, "sha256=" + kHex.substr(1),
-                                      "sha256=" + kHex.substr(0, 62), "sha256=" + kHex + "0", "sha256=" + kHex + kHex,
-                                      "sha256=" + kHex.substr(0, 63) + "g", "sha256=" + kHex.substr(0, 32) + " " + kHex.substr(32),
-                                      "sha256=" + kHex + ",sha256=" + kHex, std::string("sha256=\0", 8) + kHex}) {
+    for (const std::string& header :
+         {std::string(), std::string("   "), kHex, "sha1=" + kHex, "SHA256=" + kHex, "sha256:" + kHex,
+          "sha256 =" + kHex, "sha256= " + kHex, "sha256=" + kHex.substr(1), "sha256=" + kHex.substr(0, 62),
+          "sha256=" + kHex + "0", "sha256=" + kHex + kHex, "sha256=" + kHex.substr(0, 63) + "g",
+          "sha256=" + kHex.substr(0, 32) + " " + kHex.substr(32), "sha256=" + kHex + ",sha256=" + kHex,
+          std::string("sha256=\0", 8) + kHex}) {
         bool matched = true;
         EXPECT_NO_THROW(matched = signature_matches(kBody, header, kSecret)) << header;
         EXPECT_FALSE(matched) << header;

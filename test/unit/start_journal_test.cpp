@@ -106,17 +106,17 @@ TEST(StartJournalHeader, NoFileCannotVouch) {
 TEST(StartJournalHeader, AHeaderItCannotReadCannotVouch) {
     const std::string header = journal_header(kHere);
     const std::vector<std::string> unreadable = {
-        "",                                      // created, header not yet written (or lost)
-        header.substr(0, header.size() - 1),     // header cut short before its newline
-        header.substr(0, 30) + "\n",             // cut short mid-header
-        "11\n12\n",                              // written by 1.5 (keys, no header)
+        "",  // created, header not yet written (or lost)
+        header.substr(0, header.size() - 1),  // header cut short before its newline
+        header.substr(0, 30) + "\n",  // cut short mid-header
+        "11\n12\n",  // written by 1.5 (keys, no header)
         "cart_abandon start journal 2 system_identifier=7312345678901234567 timeline=3\n11\n",  // a later format
-        "cart_abandon start journal 1 system_identifier=07312345678901234567 timeline=3\n",    // leading zero
+        "cart_abandon start journal 1 system_identifier=07312345678901234567 timeline=3\n",  // leading zero
         "cart_abandon start journal 1 system_identifier=7312345678901234567 timeline=03\n",
         "cart_abandon start journal 1 system_identifier=-1 timeline=3\n",
         "cart_abandon start journal 1 system_identifier=7312345678901234567 timeline=-3\n",
         "cart_abandon start journal 1 system_identifier=7312345678901234567 timeline=4294967299\n",  // past uint32
-        "cart_abandon start journal 1 system_identifier=18446744073709551616 timeline=3\n",          // past uint64
+        "cart_abandon start journal 1 system_identifier=18446744073709551616 timeline=3\n",  // past uint64
         "cart_abandon start journal 1 system_identifier= timeline=3\n",
         "cart_abandon start journal 1 system_identifier=7312345678901234567 timeline=\n",
         "cart_abandon start journal 1 system_identifier=7312345678901234567 timeline=3 \n",
@@ -172,7 +172,7 @@ TEST_F(JournalDir, RecordClearAndPrepareAgainKeepTheHeader) {
     journal.remove();
     EXPECT_EQ(StartJournal::read(path, kHere).verdict, JournalVerdict::Missing);
     journal.remove();  // twice is fine
-    journal.clear();   // so is clearing none
+    journal.clear();  // so is clearing none
 }
 
 TEST_F(JournalDir, RecordWithoutPrepareStartsNothing) {

@@ -58,7 +58,8 @@ void expect_round_trip() {
 
 TEST(Vocabulary, TheSqlChecksListTheSameNames) {
     const std::string sql = tables_sql();
-    ASSERT_FALSE(sql.empty()) << "sql/parts/tables.sql not found from " << std::string(getenv("PWD") ? getenv("PWD") : "?");
+    ASSERT_FALSE(sql.empty()) << "sql/parts/tables.sql not found from "
+                              << std::string(getenv("PWD") ? getenv("PWD") : "?");
     EXPECT_EQ(check_list(sql, "CHECK (status IN ("), names_of<Status>());
     EXPECT_EQ(check_list(sql, "CHECK (origin IN ("), names_of<Origin>());
     EXPECT_EQ(check_list(sql, "CHECK (webhook_status IN ("), names_of<ProviderStatus>());

@@ -40,11 +40,14 @@ TEST(WebhookBatch, MixedEntriesAndChanges) {
     const json stop = json::parse(kInboundStop)["entry"][0]["changes"][0];
     json second_value = statuses(2);
     second_value["metadata"]["phone_number_id"] = "222";
-    second_value["messages"] = inbound({{"type", "text"}, {"text", {{"body", "Is the blue one in stock?"}}}})["messages"];
+    second_value["messages"] =
+        inbound({{"type", "text"}, {"text", {{"body", "Is the blue one in stock?"}}}})["messages"];
     const json entries = json::array({
         sent,
-        {{"id", "2"}, {"changes", {failed, preferences, change("account_update", {{"event", "VERIFIED_ACCOUNT"}}),
-                                   stop, change("messages", second_value)}}},
+        {{"id", "2"},
+         {"changes",
+          {failed, preferences, change("account_update", {{"event", "VERIFIED_ACCOUNT"}}), stop,
+           change("messages", second_value)}}},
         {{"id", "3"}, {"changes", json::array()}},
         {{"id", "4"}},
         "not an entry",
@@ -82,7 +85,8 @@ TEST(WebhookBatch, AThousandUpdatesAreTakenOneMoreIsRefused) {
     EXPECT_EQ(batch.updates(), kMaxWebhookUpdates);
 
     std::string message;
-    EXPECT_EQ(kind_of_failure(envelope("messages", statuses(kMaxWebhookUpdates + 1)), &message), ErrorKind::InvalidArgument);
+    EXPECT_EQ(kind_of_failure(envelope("messages", statuses(kMaxWebhookUpdates + 1)), &message),
+              ErrorKind::InvalidArgument);
     EXPECT_NE(message.find("1000"), std::string::npos) << message;
 }
 
@@ -100,7 +104,10 @@ TEST(WebhookBatch, IgnoredItemsAndEntriesCountTowardsTheLimit) {
     const json half = json::parse(envelope("messages", statuses(600)))["entry"][0];
     EXPECT_EQ(kind_of_failure(body({half, half}).dump()), ErrorKind::InvalidArgument);
     EXPECT_EQ(parse_webhook(body({json::parse(envelope("messages", statuses(500)))["entry"][0],
-                                  json::parse(envelope("messages", statuses(500)))["entry"][0]}).dump(), {}).updates(),
+                                  json::parse(envelope("messages", statuses(500)))["entry"][0]})
+                                .dump(),
+                            {})
+                  .updates(),
               kMaxWebhookUpdates);
 }
 

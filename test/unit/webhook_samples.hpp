@@ -93,13 +93,15 @@ inline const std::string kButtonStopPromotions = R"({
 
 // One change of `field` holding `value`, wrapped as Meta sends it.
 inline std::string envelope(const std::string& field, const json& value) {
-    return json{{"object", "whatsapp_business_account"},
-                {"entry", json::array({{{"id", "1"}, {"changes", json::array({{{"field", field}, {"value", value}}})}}})}}
+    return json{
+        {"object", "whatsapp_business_account"},
+        {"entry", json::array({{{"id", "1"}, {"changes", json::array({{{"field", field}, {"value", value}}})}}})}}
         .dump();
 }
 
 inline json status_item(const std::string& status, int n = 0) {
-    return {{"id", "wamid." + std::to_string(n)}, {"status", status}, {"timestamp", "1750263773"}, {"recipient_id", "491"}};
+    return {
+        {"id", "wamid." + std::to_string(n)}, {"status", status}, {"timestamp", "1750263773"}, {"recipient_id", "491"}};
 }
 
 inline json statuses(std::size_t count) {

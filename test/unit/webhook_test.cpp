@@ -76,7 +76,8 @@ TEST(Webhook, ErrorTextFallsBackOnMessageAndDetailsAndHasNoControls) {
     s = parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0);
     EXPECT_EQ(s.error_text, "stopped");
     item["errors"] = json::array({{{"code", "131050"}}});
-    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).error_code, 0) << "a string";
+    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {item}}}), {}).statuses.at(0).error_code, 0)
+        << "a string";
 }
 
 TEST(Webhook, AFailedStatusWithoutANumericCodeHasNoCode) {
@@ -166,14 +167,25 @@ TEST(Webhook, IdsThatAreNotMetasAreRefusedForeignCallbackDataDroppedAndNulsUnrea
     EXPECT_EQ(batch.statuses[0].callback_data, "");
     json long_recipient = status_item("read");
     long_recipient["recipient_id"] = std::string(kMaxWebhookIdBytes + 1, '4');
-    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {long_recipient}}}), {}).statuses.at(0).recipient_id, "");
+    EXPECT_EQ(parse_webhook(envelope("messages", {{"statuses", {long_recipient}}}), {}).statuses.at(0).recipient_id,
+              "");
 }
 
 TEST(Webhook, TimestampsAreDigitsOrNonNegativeIntegers) {
-    const std::pair<json, int64_t> cases[] = {
-        {"1750263773", 1750263773}, {1750263773, 1750263773}, {"0", 0}, {"", 0}, {"-5", 0}, {-5, 0},
-        {" 17", 0}, {"17a", 0}, {1.5e9, 0}, {"9999999999999999999", 0}, {"999999999999999999", 999999999999999999},
-        {json::array(), 0}, {nullptr, 0}, {18446744073709551615ULL, 0}};
+    const std::pair<json, int64_t> cases[] = {{"1750263773", 1750263773},
+                                              {1750263773, 1750263773},
+                                              {"0", 0},
+                                              {"", 0},
+                                              {"-5", 0},
+                                              {-5, 0},
+                                              {" 17", 0},
+                                              {"17a", 0},
+                                              {1.5e9, 0},
+                                              {"9999999999999999999", 0},
+                                              {"999999999999999999", 999999999999999999},
+                                              {json::array(), 0},
+                                              {nullptr, 0},
+                                              {18446744073709551615ULL, 0}};
     for (const auto& [timestamp, expected] : cases) {
         json item = status_item("sent");
         item["timestamp"] = timestamp;
@@ -252,14 +264,20 @@ TEST(Webhook, ButtonPayloadAndInteractiveRepliesCountToo) {
     for (const json& message :
          {json{{"type", "button"}, {"button", {{"payload", "STOP_PROMOTIONS"}, {"text", "Nein danke"}}}},
           json{{"type", "button"}, {"button", {{"text", "Parar promoções"}}}},
-          json{{"type", "interactive"}, {"interactive", {{"type", "button_reply"}, {"button_reply", {{"id", "b1"}, {"title", "Stop promotions"}}}}}},
-          json{{"type", "interactive"}, {"interactive", {{"type", "button_reply"}, {"button_reply", {{"id", "unsubscribe"}, {"title", "No thanks"}}}}}}}) {
+          json{{"type", "interactive"},
+               {"interactive",
+                {{"type", "button_reply"}, {"button_reply", {{"id", "b1"}, {"title", "Stop promotions"}}}}}},
+          json{{"type", "interactive"},
+               {"interactive",
+                {{"type", "button_reply"}, {"button_reply", {{"id", "unsubscribe"}, {"title", "No thanks"}}}}}}}) {
         const WebhookBatch batch = parse_webhook(envelope("messages", inbound(message)), {});
         ASSERT_EQ(batch.opt_outs.size(), 1u) << message.dump();
         EXPECT_EQ(batch.opt_outs[0].how, "button");
         EXPECT_EQ(batch.opt_outs[0].replied_to, "");
     }
-    const json list_reply = {{"type", "interactive"}, {"interactive", {{"type", "list_reply"}, {"list_reply", {{"id", "stop"}, {"title", "Stop"}}}}}};
+    const json list_reply = {
+        {"type", "interactive"},
+        {"interactive", {{"type", "list_reply"}, {"list_reply", {{"id", "stop"}, {"title", "Stop"}}}}}};
     EXPECT_EQ(parse_webhook(envelope("messages", inbound(list_reply)), {}).opt_outs.size(), 0u);
 }
 
@@ -282,8 +300,9 @@ TEST(Webhook, UserIdsAreReadBesideOrInsteadOfTheWaId) {
     EXPECT_EQ(batch.opt_outs[0].wa_id, "");
     EXPECT_EQ(batch.opt_outs[0].user_id, "DE.1000000000002");
 
-    const json items = json::array({{{"user_id", "DE.1000000000003"}, {"category", "marketing_messages"}, {"value", "stop"}},
-                                    {{"category", "marketing_messages"}, {"value", "stop"}}});
+    const json items =
+        json::array({{{"user_id", "DE.1000000000003"}, {"category", "marketing_messages"}, {"value", "stop"}},
+                     {{"category", "marketing_messages"}, {"value", "stop"}}});
     batch = parse_webhook(envelope("user_preferences", {{"user_preferences", items}}), {});
     ASSERT_EQ(batch.preferences.size(), 1u);
     EXPECT_EQ(batch.preferences[0].user_id, "DE.1000000000003");

@@ -17,7 +17,8 @@ using namespace cart_abandon;
 namespace {
 
 std::string status(const std::string& wamid, const std::string& recipient = "4915112345678") {
-    return R"({"id":")" + wamid + R"(","status":"delivered","timestamp":"1750263780","recipient_id":")" + recipient + "\"}";
+    return R"({"id":")" + wamid + R"(","status":"delivered","timestamp":"1750263780","recipient_id":")" + recipient +
+           "\"}";
 }
 
 // One change of field "messages" holding these raw statuses and messages.
@@ -71,7 +72,8 @@ TEST(WebhookUnreadable, EachBadStringCostsOnlyItsItem) {
 }
 
 TEST(WebhookUnreadable, APairedSurrogateAndOtherEscapesAreReadable) {
-    const std::string stop = R"({"from":"4915112345678","id":"wamid.IN","type":"text","text":{"body":"STOP \ud83d\ude4f"}})";
+    const std::string stop =
+        R"({"from":"4915112345678","id":"wamid.IN","type":"text","text":{"body":"STOP \ud83d\ude4f"}})";
     const WebhookBatch batch = parse_webhook(body({status(R"(wamid.\u0041\/\u00e9\"\\)")}, {stop}), {});
     ASSERT_EQ(batch.statuses.size(), 1u);
     EXPECT_EQ(batch.statuses[0].wamid, "wamid.A/\u00e9\"\\");
@@ -120,10 +122,16 @@ TEST(WebhookUnreadable, ADamagedFieldOrItemsKeyMakesItsChangeUnreadable) {
 }
 
 TEST(WebhookUnreadable, ReasonsNeverQuoteTheItem) {
-    const std::set<std::string> reasons = {kNul, kSurrogate, kNotUtf8, kControl, "not a JSON object",
-                                           "\"id\" is not a string", "\"status\" is not a string"};
+    const std::set<std::string> reasons = {kNul,
+                                           kSurrogate,
+                                           kNotUtf8,
+                                           kControl,
+                                           "not a JSON object",
+                                           "\"id\" is not a string",
+                                           "\"status\" is not a string"};
     const WebhookBatch batch = parse_webhook(
-        body({status("wamid.a", "4915199999999\\ud800"), R"({"id":4915199999999,"status":"read"})", "4915199999999"}), {});
+        body({status("wamid.a", "4915199999999\\ud800"), R"({"id":4915199999999,"status":"read"})", "4915199999999"}),
+        {});
     ASSERT_EQ(batch.unreadable.size(), 3u);
     for (const auto& item : batch.unreadable) {
         EXPECT_TRUE(reasons.count(item.reason)) << item.reason;
@@ -132,9 +140,10 @@ TEST(WebhookUnreadable, ReasonsNeverQuoteTheItem) {
 }
 
 TEST(WebhookUnreadable, WhatIsNotJsonOrNotMetasIsStillRefused) {
-    for (const std::string& payload : {std::string("not json \\ud800"), std::string("{\"object\":\"x\\ud800\",\"entry\":[]}"),
-                                       std::string("{\"object\":\"whatsapp_business_account\",\"entry\":[\xff]}"),
-                                       std::string("{\"object\":\"whatsapp_business_account\",\"entr\\u0000y\":[]}")}) {
+    for (const std::string& payload :
+         {std::string("not json \\ud800"), std::string("{\"object\":\"x\\ud800\",\"entry\":[]}"),
+          std::string("{\"object\":\"whatsapp_business_account\",\"entry\":[\xff]}"),
+          std::string("{\"object\":\"whatsapp_business_account\",\"entr\\u0000y\":[]}")}) {
         try {
             parse_webhook(payload, {});
             ADD_FAILURE() << payload;

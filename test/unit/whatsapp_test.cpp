@@ -12,8 +12,12 @@ using nlohmann::json;
 namespace {
 
 std::string error_body(long code) {
-    return json{{"error", {{"message", "(#" + std::to_string(code) + ") something"}, {"type", "OAuthException"},
-                           {"code", code}, {"fbtrace_id", "Atrace"}}}}.dump();
+    return json{{"error",
+                 {{"message", "(#" + std::to_string(code) + ") something"},
+                  {"type", "OAuthException"},
+                  {"code", code},
+                  {"fbtrace_id", "Atrace"}}}}
+        .dump();
 }
 
 OutcomeKind kind_of(long code, long status = 400) { return classify_response(status, error_body(code), {}).kind; }
@@ -21,8 +25,8 @@ OutcomeKind kind_of(long code, long status = 400) { return classify_response(sta
 }  // namespace
 
 TEST(Payload, IsTheCloudApiTemplateShape) {
-    const auto payload = json::parse(whatsapp_payload({"+4915123456789", "cart_abandonment_first", "en",
-                                                       {"Anna", "cart_1", "https://s.example/cart_1"}}));
+    const auto payload = json::parse(whatsapp_payload(
+        {"+4915123456789", "cart_abandonment_first", "en", {"Anna", "cart_1", "https://s.example/cart_1"}}));
     EXPECT_EQ(payload["messaging_product"], "whatsapp");
     EXPECT_EQ(payload["to"], "+4915123456789");
     EXPECT_EQ(payload["type"], "template");
@@ -35,9 +39,7 @@ TEST(Payload, IsTheCloudApiTemplateShape) {
     EXPECT_EQ(body["parameters"][2]["text"], "https://s.example/cart_1");
 }
 
-TEST(Payload, SurvivesInvalidUtf8) {
-    EXPECT_NO_THROW(json::parse(whatsapp_payload({"+1", "t", "en", {"\xff\xfe"}})));
-}
+TEST(Payload, SurvivesInvalidUtf8) { EXPECT_NO_THROW(json::parse(whatsapp_payload({"+1", "t", "en", {"\xff\xfe"}}))); }
 
 TEST(Url, JoinsBaseIdAndEndpoint) {
     EXPECT_EQ(whatsapp_messages_url("https://graph.facebook.com/v25.0/", "123"),
@@ -47,7 +49,10 @@ TEST(Url, JoinsBaseIdAndEndpoint) {
 }
 
 TEST(Classify, SuccessKeepsTheWamidAndWaId) {
-    const auto o = classify_response(200, R"({"messaging_product":"whatsapp","contacts":[{"input":"+4915123456789","wa_id":"4915123456789"}],"messages":[{"id":"wamid.HBgX"}]})", {});
+    const auto o = classify_response(
+        200,
+        R"({"messaging_product":"whatsapp","contacts":[{"input":"+4915123456789","wa_id":"4915123456789"}],"messages":[{"id":"wamid.HBgX"}]})",
+        {});
     EXPECT_EQ(o.kind, OutcomeKind::Sent);
     EXPECT_EQ(o.provider_message_id, "wamid.HBgX");
     EXPECT_EQ(o.provider_recipient_id, "4915123456789");
@@ -63,14 +68,14 @@ TEST(Classify, ByMetaErrorCodeNotByHttpStatus) {
     for (long code : {130429L, 131056L, 4L, 17L, 32L, 613L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L})
         EXPECT_EQ(kind_of(code), OutcomeKind::Transient) << code;
     // Per recipient or per message (Meta's table of June 2026).
-    for (long code : {131050L, 131026L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 130472L, 131062L, 137000L,
-                      999999L})
+    for (long code :
+         {131050L, 131026L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 130472L, 131062L, 137000L, 999999L})
         EXPECT_EQ(kind_of(code), OutcomeKind::Permanent) << code;
     EXPECT_EQ(kind_of(131049), OutcomeKind::Deferred);
     // Every request fails alike: token, account, permissions, templates, number registration.
-    for (long code : {190L, 0L, 3L, 10L, 200L, 250L, 299L, 368L, 131031L, 131042L, 131048L, 131005L, 131045L,
-                      133010L, 132000L, 132001L, 132005L, 132007L, 132012L, 132015L, 132016L, 132018L, 131063L,
-                      131064L, 131037L})
+    for (long code : {190L,    0L,      3L,      10L,     200L,    250L,    299L,    368L,    131031L,
+                      131042L, 131048L, 131005L, 131045L, 133010L, 132000L, 132001L, 132005L, 132007L,
+                      132012L, 132015L, 132016L, 132018L, 131063L, 131064L, 131037L})
         EXPECT_EQ(kind_of(code), OutcomeKind::ChannelFatal) << code;
     EXPECT_EQ(kind_of(130497), OutcomeKind::CountryRestricted) << "that country's, never the channel's";
     EXPECT_EQ(kind_of(131000, 500), OutcomeKind::Transient);
@@ -102,8 +107,11 @@ TEST(Classify, AdviceNamesWhatToChange) {
 }
 
 TEST(Classify, KeepsMessageStatusOfPacedTemplates) {
-    const auto o = classify_response(200, R"({"messaging_product":"whatsapp","contacts":[{"input":"+5511987654321","wa_id":"551187654321"}],)"
-                                          R"("messages":[{"id":"wamid.P","message_status":"held_for_quality_assessment"}]})", {});
+    const auto o = classify_response(
+        200,
+        R"({"messaging_product":"whatsapp","contacts":[{"input":"+5511987654321","wa_id":"551187654321"}],)"
+        R"("messages":[{"id":"wamid.P","message_status":"held_for_quality_assessment"}]})",
+        {});
     EXPECT_EQ(o.kind, OutcomeKind::Sent);
     EXPECT_EQ(o.message_status, "held_for_quality_assessment");
     EXPECT_EQ(o.provider_recipient_id, "551187654321");
@@ -115,9 +123,9 @@ TEST(MessageReference, NamesTheRowAndItsClaim) {
     ASSERT_TRUE(parsed);
     EXPECT_EQ(parsed->delivery_id, 42);
     EXPECT_EQ(parsed->claimed_at_us, 1764460800123456);
-    for (const char* other : {"", "cart_abandon:", "cart_abandon:42", "cart_abandon::1", "cart_abandon:4x:1",
-                              "other:42:1", "cart_abandon:42:1:2", "cart_abandon:-1:5",
-                              "cart_abandon:1234567890123456789:1"})
+    for (const char* other :
+         {"", "cart_abandon:", "cart_abandon:42", "cart_abandon::1", "cart_abandon:4x:1", "other:42:1",
+          "cart_abandon:42:1:2", "cart_abandon:-1:5", "cart_abandon:1234567890123456789:1"})
         EXPECT_FALSE(parse_message_reference(other)) << other;
     EXPECT_LE(message_reference(9223372036854775807LL, 9223372036854775807LL).size(), 512u) << "Meta's limit";
 }
@@ -152,7 +160,8 @@ TEST(Classify, TransportFailures) {
 }
 
 TEST(Classify, BoundsLongErrorText) {
-    const auto o = classify_response(400, json{{"error", {{"code", 100}, {"message", std::string(5000, 'x')}}}}.dump(), {});
+    const auto o =
+        classify_response(400, json{{"error", {{"code", 100}, {"message", std::string(5000, 'x')}}}}.dump(), {});
     EXPECT_LE(o.error_text.size(), 303u);
 }
 
@@ -163,7 +172,8 @@ TEST(Classify, GraphRateLimitsAreAccountThrottles) {
         EXPECT_EQ(o.kind, OutcomeKind::Transient) << code;
         EXPECT_TRUE(is_account_rate_limit(o)) << code;
     }
-    for (long code : {131056L, 131000L, 131026L}) EXPECT_FALSE(is_account_rate_limit(classify_response(400, error_body(code), {}))) << code;
+    for (long code : {131056L, 131000L, 131026L})
+        EXPECT_FALSE(is_account_rate_limit(classify_response(400, error_body(code), {}))) << code;
 }
 
 TEST(Classify, AnUnlistedCodeIsKnownAsSuch) {
@@ -199,13 +209,19 @@ TEST(Classify, NewCodesAdviceAndMeaning) {
 
 TEST(Classify, A100GraphMethodExceptionIsTheCallsNotTheMessages) {
     // Graph's answer to an app with "Require App Secret" and no (or a wrong) appsecret_proof.
-    const auto o = classify_response(400, R"({"error":{"message":"API calls from the server require an appsecret_proof argument",)"
-                                          R"("type":"GraphMethodException","code":100,"fbtrace_id":"A"}})", {});
+    const auto o =
+        classify_response(400,
+                          R"({"error":{"message":"API calls from the server require an appsecret_proof argument",)"
+                          R"("type":"GraphMethodException","code":100,"fbtrace_id":"A"}})",
+                          {});
     EXPECT_EQ(o.kind, OutcomeKind::ChannelFatal);
     EXPECT_NE(channel_pause_advice(100, 0).find("whatsapp_app_secret"), std::string::npos);
     EXPECT_EQ(channel_pause_advice(131009, 0).find("appsecret"), std::string::npos) << "only where it can be the cause";
-    EXPECT_EQ(classify_response(400, R"({"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}})", {}).kind,
-              OutcomeKind::Permanent) << "a message's parameter";
+    EXPECT_EQ(classify_response(
+                  400, R"({"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}})", {})
+                  .kind,
+              OutcomeKind::Permanent)
+        << "a message's parameter";
 }
 
 TEST(Classify, FillsWhatTheEngineAndTheRulesReadFromMetasTable) {
@@ -240,10 +256,10 @@ TEST(ErrorSummary, FixedWordsForEveryCodeInTheTable) {
     EXPECT_EQ(error_summary(250), "Meta error 250: permission denied");
     EXPECT_EQ(error_summary(0), "sending failed");
     // docs/whatsapp-cloud-api.md's error table, every code (200-299 as 200 and 299).
-    for (long code : {130429L, 131056L, 4L, 80007L, 1L, 2L, 131000L, 131016L, 133004L, 131057L, 131049L, 131050L,
-                      131026L, 130472L, 131021L, 131047L, 100L, 131008L, 131009L, 135000L, 132000L, 132001L,
-                      132005L, 132007L, 132012L, 132018L, 132015L, 132016L, 131063L, 131064L, 131005L, 10L, 200L,
-                      299L, 131045L, 133010L, 190L, 3L, 368L, 131031L, 131042L, 131048L}) {
+    for (long code : {130429L, 131056L, 4L,      80007L,  1L,      2L,      131000L, 131016L, 133004L, 131057L, 131049L,
+                      131050L, 131026L, 130472L, 131021L, 131047L, 100L,    131008L, 131009L, 135000L, 132000L, 132001L,
+                      132005L, 132007L, 132012L, 132018L, 132015L, 132016L, 131063L, 131064L, 131005L, 10L,     200L,
+                      299L,    131045L, 133010L, 190L,    3L,      368L,    131031L, 131042L, 131048L}) {
         const std::string prefix = "Meta error " + std::to_string(code) + ": ";
         const std::string summary = error_summary(code);
         ASSERT_EQ(summary.compare(0, prefix.size(), prefix), 0) << summary;

@@ -15,7 +15,11 @@ int currency_minor_units(const std::string& code) {
     // ICU answers 2 for a code it does not know: check that it knows it first.
     UEnumeration* all = ucurr_openISOCurrencies(UCURR_ALL, &status);
     bool known = false;
-    const std::string wanted = [&] { std::string s; upper.toUTF8String(s); return s; }();
+    const std::string wanted = [&] {
+        std::string s;
+        upper.toUTF8String(s);
+        return s;
+    }();
     for (const char* c; U_SUCCESS(status) && (c = uenum_next(all, nullptr, &status)) != nullptr;)
         if (wanted == c) known = true;
     uenum_close(all);

@@ -10,15 +10,13 @@ namespace cart_abandon {
 namespace {
 
 [[noreturn]] void reject(const std::string& what) {
-    throw Error(ErrorKind::InvalidText, "invalid cursor: " + what,
-                {}, "Pass NULL to start a scan, or a next_cursor value returned by cart_abandon_process.");
+    throw Error(ErrorKind::InvalidText, "invalid cursor: " + what, {},
+                "Pass NULL to start a scan, or a next_cursor value returned by cart_abandon_process.");
 }
 
 }  // namespace
 
-std::string encode_cursor(const std::string& cart_id) {
-    return base64_encode(nlohmann::json{{"id", cart_id}}.dump());
-}
+std::string encode_cursor(const std::string& cart_id) { return base64_encode(nlohmann::json{{"id", cart_id}}.dump()); }
 
 std::string decode_cursor(const std::string& cursor) {
     if (cursor.empty()) reject("it is empty");

@@ -24,8 +24,7 @@ std::string hmac_sha256(const std::string& key, const std::string& data) {
 
 std::string random_bytes(std::size_t size) {
     std::string bytes(size, '\0');
-    if (size > size_t(INT_MAX) ||
-        RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), int(size)) != 1)
+    if (size > size_t(INT_MAX) || RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), int(size)) != 1)
         throw Error(ErrorKind::Internal, "OpenSSL's random generator could not give a key");
     return bytes;
 }

@@ -93,8 +93,10 @@ private:
         int32_t next = int32_t(at);
         UChar32 character;
         U8_NEXT(reinterpret_cast<const uint8_t*>(in_.data()), next, int32_t(in_.size()), character);
-        if (character < 0) mark(StringDefect::NotUtf8, std::size_t(next) - at);
-        else out_.text.append(in_, at, std::size_t(next) - at);
+        if (character < 0)
+            mark(StringDefect::NotUtf8, std::size_t(next) - at);
+        else
+            out_.text.append(in_, at, std::size_t(next) - at);
         return std::size_t(next);
     }
 

@@ -16,16 +16,16 @@ namespace cart_abandon {
 // text is one: a \u0000 of the original is marked too).
 enum class StringDefect : char {
     None = 0,
-    Nul = 'N',            // \u0000
+    Nul = 'N',  // \u0000
     LoneSurrogate = 'S',  // \ud800..\udfff without its other half
-    NotUtf8 = 'U',        // a byte sequence that is not UTF-8
-    Control = 'C',        // a raw byte below 0x20 (JSON wants it escaped)
+    NotUtf8 = 'U',  // a byte sequence that is not UTF-8
+    Control = 'C',  // a raw byte below 0x20 (JSON wants it escaped)
 };
 
 struct MarkedText {
     struct Marker {
         std::size_t begin, end;  // where it stands in `text`
-        std::size_t grown;       // bytes `text` has gained up to its end
+        std::size_t grown;  // bytes `text` has gained up to its end
     };
     std::string text;
     std::vector<Marker> markers;  // in order: to map a position back

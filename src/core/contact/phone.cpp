@@ -51,10 +51,8 @@ bool can_receive_whatsapp(PhoneNumberUtil::PhoneNumberType type) {
         case PhoneNumberUtil::MOBILE:
         case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:  // e.g. the US, where the two cannot be told apart
         case PhoneNumberUtil::PERSONAL_NUMBER:
-        case PhoneNumberUtil::VOIP:
-            return true;
-        default:
-            return false;
+        case PhoneNumberUtil::VOIP: return true;
+        default: return false;
     }
 }
 
@@ -220,7 +218,7 @@ PhoneChoice choose_phone(const std::vector<PhoneCandidate>& candidates, const st
         if (!choice.detail.empty()) choice.detail += "; ";
         choice.detail += candidate.source + " phone: " + problem;
     }
-    choice.skip_reason = !any_typed     ? SkipReason::NoPhone
+    choice.skip_reason = !any_typed    ? SkipReason::NoPhone
                          : any_blocked ? SkipReason::BlockedRegion
                                        : SkipReason::InvalidPhone;
     if (!any_typed) choice.detail = "no phone number on the addresses or the customer";

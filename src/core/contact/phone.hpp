@@ -13,17 +13,17 @@ namespace cart_abandon {
 
 struct PhoneCandidate {
     std::string source;  // where it came from, for the skip detail: "shipping", "billing", "customer"
-    std::string raw;     // as typed
+    std::string raw;  // as typed
     std::string region;  // ISO 3166 alpha-2 in any case, or empty when unknown
 };
 
 struct PhoneChoice {
-    std::string e164;         // "+4915123456789" when usable, else empty
-    std::string region;       // the chosen number's own region ("DE"), empty when none is
-    std::string source;       // the chosen candidate's source
+    std::string e164;  // "+4915123456789" when usable, else empty
+    std::string region;  // the chosen number's own region ("DE"), empty when none is
+    std::string source;  // the chosen candidate's source
     // When e164 is empty: NoPhone, InvalidPhone or BlockedRegion.
     std::optional<SkipReason> skip_reason;
-    std::string detail;       // why each typed number was refused
+    std::string detail;  // why each typed number was refused
 };
 
 // Normalizes one number, read with `region` (the country where it was typed) unless it carries

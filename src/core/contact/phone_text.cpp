@@ -18,9 +18,7 @@ bool is_invisible(UChar32 c) {
 }
 
 // Spaces of any kind and control characters (tab, newline, NUL) separate digit groups.
-bool is_separator(UChar32 c) {
-    return (U_GET_GC_MASK(c) & (U_GC_Z_MASK | U_GC_CC_MASK)) != 0;
-}
+bool is_separator(UChar32 c) { return (U_GET_GC_MASK(c) & (U_GC_Z_MASK | U_GC_CC_MASK)) != 0; }
 
 bool is_digit(UChar32 c) { return c >= 0 && u_charType(c) == U_DECIMAL_DIGIT_NUMBER; }
 

@@ -18,8 +18,8 @@ bool clean_phone_text(const std::string& typed, std::string& cleaned);
 // How a cleaned number begins, seen from its first '+' or decimal digit: what comes before is
 // ignored, as libphonenumber does.
 struct NumberStart {
-    bool plus = false;                                   // '+' or '＋': a country code follows
-    std::size_t country_code_at = std::string::npos;    // after "00": where the digits go on
+    bool plus = false;  // '+' or '＋': a country code follows
+    std::size_t country_code_at = std::string::npos;  // after "00": where the digits go on
 };
 NumberStart number_start(const std::string& cleaned);
 

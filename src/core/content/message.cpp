@@ -28,14 +28,14 @@ constexpr UChar32 kCancelTag = 0xE007F;
 
 // What a code point is to the cleaner; ICU's properties decide, in this order.
 enum class Kind {
-    Space,    // Cc, Zs, Zl, Zp: becomes one space
-    Drop,     // noncharacter, Cf or default ignorable: goes
-    Joiner,   // ZWJ, ZWNJ: kept between two visible characters
+    Space,  // Cc, Zs, Zl, Zp: becomes one space
+    Drop,  // noncharacter, Cf or default ignorable: goes
+    Joiner,  // ZWJ, ZWNJ: kept between two visible characters
     TagSpec,  // part of an emoji tag sequence
-    TagEnd,   // CANCEL TAG, the end of one
-    Attach,   // combining mark, variation selector, emoji modifier: kept after a visible character
-    Lead,     // grapheme Prepend (e.g. U+0D4E): kept before a visible character
-    Base,     // visible: letters, digits, symbols, emoji, private use, unassigned
+    TagEnd,  // CANCEL TAG, the end of one
+    Attach,  // combining mark, variation selector, emoji modifier: kept after a visible character
+    Lead,  // grapheme Prepend (e.g. U+0D4E): kept before a visible character
+    Base,  // visible: letters, digits, symbols, emoji, private use, unassigned
 };
 
 Kind kind_of(UChar32 c) {
@@ -100,9 +100,7 @@ public:
                 after_ = After::Space;
                 break;
             case Kind::Drop:
-            case Kind::TagEnd:
-                after_ = After::Removed;
-                break;
+            case Kind::TagEnd: after_ = After::Removed; break;
             case Kind::Joiner:
             case Kind::TagSpec:
                 if (after_ == After::Visible && (kind == Kind::Joiner || emoji_base_)) {
@@ -302,7 +300,8 @@ std::string cart_link(const std::string& pattern, const std::string& cart_id) {
     static const std::string kPlaceholder = "{cart_id}";
     std::string link;
     std::size_t from = 0;
-    for (std::size_t at; (at = trimmed.find(kPlaceholder, from)) != std::string::npos; from = at + kPlaceholder.size()) {
+    for (std::size_t at; (at = trimmed.find(kPlaceholder, from)) != std::string::npos;
+         from = at + kPlaceholder.size()) {
         append_uri_text(link, trimmed.substr(from, at - from));
         link += encoded;
     }

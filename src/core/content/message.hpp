@@ -38,5 +38,4 @@ std::string choose_customer_name(const std::vector<std::string>& names_in_order,
 // The result is printable ASCII with no space.
 std::string cart_link(const std::string& pattern, const std::string& cart_id);
 
-
 }  // namespace cart_abandon

@@ -19,9 +19,9 @@
 namespace cart_abandon {
 
 struct Notification {
-    std::string to;             // the recipient's address on the channel (E.164 with '+' on WhatsApp)
+    std::string to;  // the recipient's address on the channel (E.164 with '+' on WhatsApp)
     std::string template_name;  // the provider's template
-    std::string language;       // its language code
+    std::string language;  // its language code
     std::vector<std::string> data;  // the template's parameters, in order ({{1}}, {{2}}, ...)
     // Echoed by the provider with every status of the message, so that a status can be tied to its
     // ledger row even when the send's answer was lost (core/delivery/reference.hpp). No personal

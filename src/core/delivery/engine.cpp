@@ -13,7 +13,7 @@ namespace {
 using Clock = RateLimiter::Clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kLongestPoll{100};         // how often should_stop is checked while waiting
+constexpr milliseconds kLongestPoll{100};  // how often should_stop is checked while waiting
 
 struct Slot {
     int attempts_made = 0;
@@ -40,7 +40,8 @@ milliseconds retry_wait(milliseconds backoff_base, int retry, double jitter, con
     const double scaled = double(ceiling.count()) * (jitter >= 0 ? std::min(jitter, 1.0) : 0.0);
     milliseconds wait = scaled < double(ceiling.count()) ? milliseconds(static_cast<long long>(scaled)) : ceiling;
     if (answer.retry_after_seconds >= 0)
-        wait = std::max<milliseconds>(wait, std::chrono::seconds(std::min(answer.retry_after_seconds, kMaxRetryAfterSeconds)));
+        wait = std::max<milliseconds>(
+            wait, std::chrono::seconds(std::min(answer.retry_after_seconds, kMaxRetryAfterSeconds)));
     wait = std::max(wait, answer.recipient_spacing);
     return wait;
 }
@@ -82,8 +83,7 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
     auto as_channel_fatal = [&](DeliveryOutcome& o) {
         if (o.kind != OutcomeKind::Permanent || o.error_code != alike_code || alike_count < alike_needed) return;
         o.kind = OutcomeKind::ChannelFatal;
-        if (o.error_text.rfind("every request", 0) != 0)
-            o.error_text = "every request answered alike: " + o.error_text;
+        if (o.error_text.rfind("every request", 0) != 0) o.error_text = "every request answered alike: " + o.error_text;
     };
     // A request that gets no answer, in the channel's words.
     auto unanswered = [&](const std::string& why, bool request_sent, bool error_cut) {
@@ -139,7 +139,8 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
                                slot.attempts_made - slot.throttled < deliveries[i].attempts_allowed &&
                                !report.channel_halted;
         if (may_retry) {
-            const milliseconds wait = retry_wait(options.backoff_base, slot.attempts_made, half_to_full(random), outcome);
+            const milliseconds wait =
+                retry_wait(options.backoff_base, slot.attempts_made, half_to_full(random), outcome);
             if (wait <= std::min(options.max_retry_wait, kLongestRetryWait)) {
                 const auto at = Clock::now() + wait;
                 if (throttle) {
@@ -200,8 +201,9 @@ SendReport send_deliveries(HttpClient& client, RateLimiter& limiter, const Engin
 
         const auto wait = next_event - Clock::now();
         const bool nothing_in_flight = client.in_flight() == 0;
-        client.poll(nothing_in_flight ? milliseconds(0)
-                                      : std::clamp(std::chrono::ceil<milliseconds>(wait), milliseconds(1), kLongestPoll),
+        client.poll(nothing_in_flight
+                        ? milliseconds(0)
+                        : std::clamp(std::chrono::ceil<milliseconds>(wait), milliseconds(1), kLongestPoll),
                     on_done);
         if (nothing_in_flight && remaining > 0 && wait > Clock::duration::zero()) {
             // Nothing was in flight, so poll did not wait, and nothing could start: sleep until

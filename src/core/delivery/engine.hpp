@@ -23,7 +23,7 @@ namespace cart_abandon {
 
 struct EngineOptions {
     int max_concurrency = 32;
-    std::chrono::milliseconds backoff_base{500};      // first retry after 0.5-1x this, doubling
+    std::chrono::milliseconds backoff_base{500};  // first retry after 0.5-1x this, doubling
     std::chrono::milliseconds max_retry_wait{30000};  // a longer wait is left to a later run
     // The channel was paused: one request at a time until one is accepted, so that a cause not
     // yet fixed costs one request, not a batch.
@@ -40,7 +40,7 @@ constexpr int kAlikeAnswers = 3;
 struct Delivery {
     Notification notification;
     int attempts_allowed = 1;  // requests this call may make for it (at least 1)
-    std::string journal_key;   // what the start journal records for it (the ledger row id)
+    std::string journal_key;  // what the start journal records for it (the ledger row id)
 };
 
 // Keys are journaled this many deliveries at a time (at least max_concurrency): one durable
@@ -49,10 +49,10 @@ constexpr std::size_t kJournalGroup = 16;
 
 struct SendReport {
     std::vector<DeliveryOutcome> outcomes;  // one per delivery, same order; attempts filled in
-    bool channel_halted = false;            // a channel-fatal answer stopped further sends
-    bool probe_accepted = false;            // probe_first: a request was accepted, the pause is over
-    bool interrupted = false;               // should_stop ended the call
-    std::string journal_error;              // the start journal failed: nothing more was started
+    bool channel_halted = false;  // a channel-fatal answer stopped further sends
+    bool probe_accepted = false;  // probe_first: a request was accepted, the pause is over
+    bool interrupted = false;  // should_stop ended the call
+    std::string journal_error;  // the start journal failed: nothing more was started
 };
 
 // With a journal, no request starts before its delivery's key is durably in it; a journal that

@@ -47,8 +47,7 @@ void RateLimiter::hold_until(Clock::time_point at) {
     const int64_t until = nanoseconds(at);
     SharedNextStart& next_start = sequence();
     int64_t next = next_start.load(std::memory_order_relaxed);
-    while (next < until && !next_start.compare_exchange_weak(next, until, std::memory_order_relaxed)) {
-    }
+    while (next < until && !next_start.compare_exchange_weak(next, until, std::memory_order_relaxed)) {}
 }
 
 }  // namespace cart_abandon

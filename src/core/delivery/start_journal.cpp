@@ -21,7 +21,8 @@ constexpr char kHeaderStart[] = "cart_abandon start journal 1 system_identifier=
 constexpr char kTimeline[] = " timeline=";
 
 [[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
-    throw Error(ErrorKind::Internal, "could not " + what + " the start journal \"" + path + "\": " + std::strerror(error),
+    throw Error(ErrorKind::Internal,
+                "could not " + what + " the start journal \"" + path + "\": " + std::strerror(error),
                 "No reminder is claimed or started that the journal cannot vouch for.");
 }
 
@@ -60,19 +61,16 @@ void write_all(int fd, const std::string& text, const std::string& path) {
 }  // namespace
 
 std::string journal_header(const JournalOrigin& origin) {
-    return kHeaderStart + std::to_string(origin.system_identifier) + kTimeline + std::to_string(origin.timeline) +
-           "\n";
+    return kHeaderStart + std::to_string(origin.system_identifier) + kTimeline + std::to_string(origin.timeline) + "\n";
 }
 
 std::string JournalReading::why_not() const {
     switch (verdict) {
-        case JournalVerdict::Vouches:
-            return "";
+        case JournalVerdict::Vouches: return "";
         case JournalVerdict::Missing:
             return "its session's start journal is missing (after a failover, the old primary's journal stays "
                    "behind)";
-        case JournalVerdict::Unreadable:
-            return "its session's start journal has no readable header";
+        case JournalVerdict::Unreadable: return "its session's start journal has no readable header";
         case JournalVerdict::OtherSystem:
             return "its session's start journal was written by another cluster (system identifier)";
         case JournalVerdict::OtherTimeline:
@@ -182,9 +180,9 @@ JournalReading StartJournal::parse(bool exists, const std::string& content, cons
     uint64_t timeline = 0;
     if (!parse_number(header.substr(sizeof kHeaderStart - 1, timeline_at - (sizeof kHeaderStart - 1)), UINT64_MAX,
                       written.system_identifier) ||
-        !parse_number(header.substr(timeline_at + sizeof kTimeline - 1,
-                                    header.size() - 1 - (timeline_at + sizeof kTimeline - 1)),
-                      UINT32_MAX, timeline))
+        !parse_number(
+            header.substr(timeline_at + sizeof kTimeline - 1, header.size() - 1 - (timeline_at + sizeof kTimeline - 1)),
+            UINT32_MAX, timeline))
         return reading;
     written.timeline = uint32_t(timeline);
     if (journal_header(written) != header) return reading;  // only the form it writes (no leading zeros)

@@ -31,10 +31,10 @@ struct JournalOrigin {
 std::string journal_header(const JournalOrigin& origin);
 
 enum class JournalVerdict {
-    Vouches,        // written here: its keys are every request of its session that may have left
-    Missing,        // no file (a promoted standby's data directory, or created after the claims)
-    Unreadable,     // no header it can read (cut short, damaged, or written before 1.6)
-    OtherSystem,    // written under another system identifier (another cluster)
+    Vouches,  // written here: its keys are every request of its session that may have left
+    Missing,  // no file (a promoted standby's data directory, or created after the claims)
+    Unreadable,  // no header it can read (cut short, damaged, or written before 1.6)
+    OtherSystem,  // written under another system identifier (another cluster)
     OtherTimeline,  // written under another timeline (before a promotion or a point-in-time recovery)
 };
 

@@ -26,20 +26,20 @@ struct StageRow {
 struct DueCart {
     std::string cart_id;
     CartTimeline timeline;  // as the ledger has it; the previous system's stages not yet applied
-    StageRow rows[2];       // stage 1, stage 2
+    StageRow rows[2];  // stage 1, stage 2
     Timestamp last_change;  // latest change of the cart, its addresses or its customer
     std::string notifications;  // cart.metadata.notifications as JSON text, when an object
-    std::string customer_id;    // who the shopper is, for the purchases check
-    std::string email;          // the cart's email, else the customer's, lower-cased
-    bool consent = false;       // cart or customer metadata holds the consent key as true
+    std::string customer_id;  // who the shopper is, for the purchases check
+    std::string email;  // the cart's email, else the customer's, lower-cased
+    bool consent = false;  // cart or customer metadata holds the consent key as true
     std::vector<PhoneCandidate> phones;  // shipping, billing, customer
     std::vector<std::string> provinces;  // of the address each phone was typed on
-    std::vector<std::string> names;      // customer, shipping, billing first names
-    bool paid = false;                   // its payment was authorized or captured
+    std::vector<std::string> names;  // customer, shipping, billing first names
+    bool paid = false;  // its payment was authorized or captured
     // Why Medusa refuses to complete the cart (SalesChannelDisabled, SalesChannelDeleted,
     // RegionDeleted); nullopt when it does not.
     std::optional<SkipReason> refused;
-    std::string superseded_by;     // the same person's newest open cart made after this one, if any
+    std::string superseded_by;  // the same person's newest open cart made after this one, if any
     bool customer_erased = false;  // its customer was deleted (Medusa's soft delete: erasure)
 };
 

@@ -35,14 +35,11 @@ double take_hours(const std::string& key, const json& value) {
 int take_batch_size(const std::string& key, const json& value) {
     if (!value.is_number_integer()) bad_option(key, "must be an integer");
     const auto size = value.get<long long>();
-    if (size < 1 || size > kMaxBatchSize)
-        bad_option(key, "must be between 1 and " + std::to_string(kMaxBatchSize));
+    if (size < 1 || size > kMaxBatchSize) bad_option(key, "must be between 1 and " + std::to_string(kMaxBatchSize));
     return int(size);
 }
 
-std::chrono::seconds hours_to_seconds(double hours) {
-    return std::chrono::seconds(std::llround(hours * 3600.0));
-}
+std::chrono::seconds hours_to_seconds(double hours) { return std::chrono::seconds(std::llround(hours * 3600.0)); }
 
 std::string describe(std::chrono::seconds s) {
     if (s.count() % 3600 == 0) return std::to_string(s.count() / 3600) + " h";
@@ -92,16 +89,22 @@ RunOptions parse_run_options(const std::string& json_text) {
     if (parsed.is_discarded()) throw Error(ErrorKind::InvalidArgument, "options are not valid JSON");
     if (parsed.is_null()) return options;
     if (!parsed.is_object())
-        throw Error(ErrorKind::InvalidArgument, "options must be a JSON object",
-                    {}, std::string("Known options: ") + kKnownOptions + ".");
+        throw Error(ErrorKind::InvalidArgument, "options must be a JSON object", {},
+                    std::string("Known options: ") + kKnownOptions + ".");
 
     for (const auto& [key, value] : parsed.items()) {
-        if (key == "batchSize") options.batch_size = take_batch_size(key, value);
-        else if (key == "firstNotificationDelayHours") options.first_delay_hours = take_hours(key, value);
-        else if (key == "secondNotificationDelayHours") options.second_delay_hours = take_hours(key, value);
-        else if (key == "enableWhatsApp") options.enable_whatsapp = take_bool(key, value);
-        else if (key == "enableEmail") options.enable_email = take_bool(key, value);
-        else if (key == "dryRun") options.dry_run = take_bool(key, value);
+        if (key == "batchSize")
+            options.batch_size = take_batch_size(key, value);
+        else if (key == "firstNotificationDelayHours")
+            options.first_delay_hours = take_hours(key, value);
+        else if (key == "secondNotificationDelayHours")
+            options.second_delay_hours = take_hours(key, value);
+        else if (key == "enableWhatsApp")
+            options.enable_whatsapp = take_bool(key, value);
+        else if (key == "enableEmail")
+            options.enable_email = take_bool(key, value);
+        else if (key == "dryRun")
+            options.dry_run = take_bool(key, value);
         else
             throw Error(ErrorKind::InvalidArgument, "unknown option \"" + key + "\"", {},
                         std::string("Known options: ") + kKnownOptions + ".");
@@ -124,10 +127,11 @@ RunConfig resolve_run_config(const Settings& settings, const RunOptions& options
         throw Error(ErrorKind::InvalidArgument, "the first reminder delay must be greater than 0");
     if (t.second_delay <= t.first_delay)
         throw Error(ErrorKind::InvalidArgument,
-                    "the second reminder delay (" + describe(t.second_delay) +
-                        ") must be greater than the first (" + describe(t.first_delay) + ")",
-                    {}, "Check cart_abandon.first_delay and cart_abandon.second_delay, or the "
-                        "firstNotificationDelayHours and secondNotificationDelayHours options.");
+                    "the second reminder delay (" + describe(t.second_delay) + ") must be greater than the first (" +
+                        describe(t.first_delay) + ")",
+                    {},
+                    "Check cart_abandon.first_delay and cart_abandon.second_delay, or the "
+                    "firstNotificationDelayHours and secondNotificationDelayHours options.");
     if (t.second_delay >= t.max_age)
         throw Error(ErrorKind::InvalidArgument,
                     "the second reminder delay (" + describe(t.second_delay) +
@@ -135,13 +139,14 @@ RunConfig resolve_run_config(const Settings& settings, const RunOptions& options
                     "Carts idle longer than max_age are never reminded, so that stage could never be due.");
 
     if (options.enable_email.value_or(settings.enable_email))
-        throw Error(ErrorKind::NotSupported, "the email channel is not available yet (cart_abandon sends WhatsApp only)",
-                    {}, "Turn off cart_abandon.enable_email (or pass \"enableEmail\": false).");
+        throw Error(ErrorKind::NotSupported,
+                    "the email channel is not available yet (cart_abandon sends WhatsApp only)", {},
+                    "Turn off cart_abandon.enable_email (or pass \"enableEmail\": false).");
     if (config.dry_run) return config;
     if (!config.whatsapp)
-        throw Error(ErrorKind::MissingConfiguration, "every channel is disabled, so there is nothing to send",
-                    {}, "Enable WhatsApp (cart_abandon.enable_whatsapp or \"enableWhatsApp\": true), "
-                        "or pass \"dryRun\": true to see what would be sent.");
+        throw Error(ErrorKind::MissingConfiguration, "every channel is disabled, so there is nothing to send", {},
+                    "Enable WhatsApp (cart_abandon.enable_whatsapp or \"enableWhatsApp\": true), "
+                    "or pass \"dryRun\": true to see what would be sent.");
     check_sending_settings(settings);
     return config;
 }

@@ -32,7 +32,7 @@ struct Settings {
     // with "Require App Secret" demand; only its HMAC of the token ever leaves.
     std::string whatsapp_app_secret;
     std::string whatsapp_endpoint;  // messages or marketing_messages (Meta's Marketing Messages API)
-    bool allow_insecure_http{};     // http:// API URLs, for a local stand-in only
+    bool allow_insecure_http{};  // http:// API URLs, for a local stand-in only
     std::string template_first;
     std::string template_second;
     std::string template_language;

@@ -16,15 +16,15 @@ namespace cart_abandon {
 struct StatusEvent {
     std::string provider_message_id;  // Meta's wamid
     ProviderStatus status = ProviderStatus::Sent;
-    Timestamp at{};                 // the provider's time
-    std::string recipient;          // the provider's id of the person (Meta's wa_id)
+    Timestamp at{};  // the provider's time
+    std::string recipient;  // the provider's id of the person (Meta's wa_id)
     std::string recipient_user_id;  // Meta's business-scoped user id, "" when absent
     std::optional<int64_t> delivery_id;  // the ledger row the message's callback data names
     std::optional<Timestamp> claimed_at;  // the claim it names
     std::optional<FailureAction> action;  // Failed: what it does to the stage
     long error_code = 0;
     std::string error_text;
-    std::string metadata_error;            // what public cart metadata may say of it
+    std::string metadata_error;  // what public cart metadata may say of it
     std::optional<Timestamp> received_at;  // a kept status: when its webhook came
 };
 

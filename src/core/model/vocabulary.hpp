@@ -25,15 +25,15 @@ enum class Action { Sent, Failed, Retry, Skipped, Held, Imported, WouldSend };
 
 // Why a stage was closed without a message (deliveries.skip_reason).
 enum class SkipReason {
-    NoPhone,        // no number typed anywhere
-    InvalidPhone,   // none of the typed numbers is a valid one
+    NoPhone,  // no number typed anywhere
+    InvalidPhone,  // none of the typed numbers is a valid one
     BlockedRegion,  // the only valid numbers are in cart_abandon.blocked_regions
-    NoConsent,      // cart_abandon.require_consent and no consent recorded
-    Erased,         // the customer or the number was erased
-    OptedOut,       // the number is on the opt-out list
-    Paid,           // the cart's payment went through
+    NoConsent,  // cart_abandon.require_consent and no consent recorded
+    Erased,  // the customer or the number was erased
+    OptedOut,  // the number is on the opt-out list
+    Paid,  // the cart's payment went through
     CustomerPurchased,  // the same person bought since
-    Superseded,     // the same person has a newer open cart
+    Superseded,  // the same person has a newer open cart
     SalesChannelDisabled,
     SalesChannelDeleted,
     RegionDeleted,
@@ -41,12 +41,12 @@ enum class SkipReason {
 
 // Why a stage waits until not_before (deliveries.hold_reason).
 enum class HoldReason {
-    QuietHours,         // night at the recipient
-    FrequencyCap,       // the person was messaged within cart_abandon.frequency_cap
-    MessagingLimit,     // the provider's unique-people-per-24-h limit is reached
-    TemplatePaused,     // the provider paused or disabled the template
+    QuietHours,  // night at the recipient
+    FrequencyCap,  // the person was messaged within cart_abandon.frequency_cap
+    MessagingLimit,  // the provider's unique-people-per-24-h limit is reached
+    TemplatePaused,  // the provider paused or disabled the template
     CountryRestricted,  // the provider refuses the business in the recipient's country
-    MetaMarketingCap,   // Meta's per-user marketing cap (131049): try again after 24 h
+    MetaMarketingCap,  // Meta's per-user marketing cap (131049): try again after 24 h
 };
 
 // cart_abandon.runs.status.
@@ -57,11 +57,11 @@ enum class ProviderStatus { Sent, Delivered, Read, Played, Failed };
 
 // What a failed status does to its stage (the webhook's word for it, kept with a kept status).
 enum class FailureAction {
-    Close,    // the stage failed for good
-    Defer,    // held a day (Meta's 131049)
-    Retry,    // due again, an attempt spent
-    Pause,    // the channel's fault: the channel pauses, the stage keeps its attempt
-    OptOut,   // the person stopped: opted out, the stage closed
+    Close,  // the stage failed for good
+    Defer,  // held a day (Meta's 131049)
+    Retry,  // due again, an attempt spent
+    Pause,  // the channel's fault: the channel pauses, the stage keeps its attempt
+    OptOut,  // the person stopped: opted out, the stage closed
     Recheck,  // a code the provider's table does not name: the stage's first is a free retry
 };
 
@@ -106,7 +106,7 @@ struct WordNames<SkipReason> {
 };
 template <>
 struct WordNames<HoldReason> {
-    static constexpr std::array<const char*, 6> names{"quiet_hours",    "frequency_cap",      "messaging_limit",
+    static constexpr std::array<const char*, 6> names{"quiet_hours",     "frequency_cap",      "messaging_limit",
                                                       "template_paused", "country_restricted", "meta_marketing_cap"};
 };
 template <>
@@ -144,8 +144,8 @@ std::optional<Word> parse_word(std::string_view text) {
 
 // A skip for want of data that a change of the cart, its addresses or its customer may lift.
 constexpr bool lifted_by_change(SkipReason reason) {
-    return reason == SkipReason::NoPhone || reason == SkipReason::InvalidPhone ||
-           reason == SkipReason::BlockedRegion || reason == SkipReason::NoConsent;
+    return reason == SkipReason::NoPhone || reason == SkipReason::InvalidPhone || reason == SkipReason::BlockedRegion ||
+           reason == SkipReason::NoConsent;
 }
 
 }  // namespace cart_abandon

@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-
 namespace cart_abandon {
 
 Judgement judge_outcome(const Decision& d, const ClaimedStage& claim, const DeliveryOutcome& o,

@@ -20,9 +20,9 @@ struct Judgement {
 
 // The call's circumstances an answer is judged in.
 struct OutcomeContext {
-    int max_attempts = 3;      // the reminder's attempts in all (Timing::max_attempts)
+    int max_attempts = 3;  // the reminder's attempts in all (Timing::max_attempts)
     bool channel_halted = false;  // the call stopped sending (a channel-fatal answer)
-    std::string halt_reason;      // why, for the rows left unsent
+    std::string halt_reason;  // why, for the rows left unsent
     Timestamp now{};
 };
 

@@ -38,8 +38,7 @@ std::optional<Timestamp> parse_iso8601(const std::string& text) {
                     &second, &consumed) != 7 ||
         consumed != 19 || (separator != 'T' && separator != ' '))
         return std::nullopt;
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-        return std::nullopt;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
     std::size_t at = 19;
     long micros = 0;
     if (at < text.size() && text[at] == '.') {
@@ -60,8 +59,8 @@ std::optional<Timestamp> parse_iso8601(const std::string& text) {
         return std::nullopt;  // a time without a zone is no instant
     }
     if (at != text.size()) return std::nullopt;
-    const long long seconds = (long long)days_from_civil(year, unsigned(month), unsigned(day)) * 86400 +
-                              hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    const long long seconds = (long long)days_from_civil(year, unsigned(month), unsigned(day)) * 86400 + hour * 3600 +
+                              minute * 60 + second - offset_minutes * 60;
     return Timestamp(Microseconds(seconds * 1000000 + micros));
 }
 

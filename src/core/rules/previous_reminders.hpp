@@ -13,8 +13,8 @@ namespace cart_abandon {
 
 struct PreviousReminders {
     bool first_sent = false;
-    bool second_sent = false;            // implies the first was sent too
-    std::optional<Timestamp> first_at;   // absent: no time, or one that does not parse
+    bool second_sent = false;  // implies the first was sent too
+    std::optional<Timestamp> first_at;  // absent: no time, or one that does not parse
     std::optional<Timestamp> second_at;
 };
 

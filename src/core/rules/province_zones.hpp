@@ -12,8 +12,8 @@ namespace cart_abandon {
 
 struct ProvinceZone {
     const char* region;  // ISO 3166 alpha-2, upper case
-    const char* zone;    // IANA name as in tzdata's zone.tab
-    const char* names;   // '|'-separated ISO 3166-2 codes (without the country) and names
+    const char* zone;  // IANA name as in tzdata's zone.tab
+    const char* names;  // '|'-separated ISO 3166-2 codes (without the country) and names
 };
 
 const std::vector<ProvinceZone>& province_zone_table();

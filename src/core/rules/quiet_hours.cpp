@@ -162,7 +162,8 @@ bool parse_quiet_hours(const std::string& text, QuietHours& out, std::string& er
         problem = "start and end are equal, which is an empty or a whole-day window ('' turns quiet hours off)";
     if (problem != nullptr) {
         std::string shown = value;  // kept to one line
-        std::replace_if(shown.begin(), shown.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
+        std::replace_if(
+            shown.begin(), shown.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }, ' ');
         error = "\"" + shown + "\" is not a window such as \"21:00-09:00\": " + problem;
         return false;
     }
@@ -178,7 +179,7 @@ std::vector<std::string> recipient_time_zones(const std::string& region, const s
     std::transform(code.begin(), code.end(), code.begin(), [](unsigned char c) { return char(std::toupper(c)); });
     // Regions libphonenumber numbers belong to that have no zone of their own in ICU.
     if (code == "AC" || code == "TA") code = "SH";  // Ascension, Tristan da Cunha: St Helena's GMT
-    if (code == "XK") code = "RS";                  // Kosovo keeps Serbia's time (Europe/Belgrade)
+    if (code == "XK") code = "RS";  // Kosovo keeps Serbia's time (Europe/Belgrade)
 
     std::vector<std::string> zones = country_zones(code);
     if (zones.size() > 1) {

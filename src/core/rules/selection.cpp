@@ -93,8 +93,9 @@ Decision judge_cart(const DueCart& cart, const Settings& settings, const Timing&
         skip(d, SkipReason::Superseded,
              "the same person (customer or email) has a newer open cart: its reminders are the ones sent");
     } else if (settings.require_consent && !cart.consent) {
-        skip(d, SkipReason::NoConsent, "neither the cart's nor the customer's metadata holds \"" +
-                                           settings.consent_key + "\": true (cart_abandon.require_consent)");
+        skip(d, SkipReason::NoConsent,
+             "neither the cart's nor the customer's metadata holds \"" + settings.consent_key +
+                 "\": true (cart_abandon.require_consent)");
     } else if (choice.e164.empty()) {
         skip(d, choice.skip_reason.value_or(SkipReason::NoPhone), choice.detail);
     } else {
@@ -241,9 +242,7 @@ std::vector<Claim> claims_of(const std::vector<Decision>& decisions) {
         claim.recipient = d.kind == Kind::Skip ? "" : d.recipient;
         claim.detail = d.detail;
         switch (d.kind) {
-            case Kind::Send:
-                claim.status = Status::Claimed;
-                break;
+            case Kind::Send: claim.status = Status::Claimed; break;
             case Kind::Hold:
                 claim.status = Status::Held;
                 claim.hold_reason = d.hold_reason;

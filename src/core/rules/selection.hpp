@@ -70,7 +70,7 @@ std::vector<std::string> recipients_of(const std::vector<Decision>& decisions);
 // The provider's messaging window: unique people reached in the last 24 h.
 struct MessagingWindow {
     int64_t people = 0;
-    std::set<std::string> reached;    // of the addresses asked about, those already in the window
+    std::set<std::string> reached;  // of the addresses asked about, those already in the window
     std::optional<Timestamp> frees_at;  // the earliest contact + 24 h
 };
 

@@ -5,8 +5,7 @@ namespace cart_abandon {
 namespace {
 
 bool may_attempt(const StageRecord& stage, int max_attempts) {
-    return stage.state == StageState::None ||
-           (stage.state == StageState::Retry && stage.attempts < max_attempts);
+    return stage.state == StageState::None || (stage.state == StageState::Retry && stage.attempts < max_attempts);
 }
 
 }  // namespace
@@ -27,8 +26,7 @@ int due_stage(const CartTimeline& cart, const Timing& timing, Timestamp now) {
     return 2;
 }
 
-bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts, Timestamp now,
-                bool consent_required) {
+bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts, Timestamp now, bool consent_required) {
     if (!row.status) return true;
     if (*row.status == Status::Retry) return row.attempts < max_attempts;
     if (*row.status == Status::Held) return row.not_before && *row.not_before <= now;
@@ -38,13 +36,14 @@ bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts,
     return reason == SkipReason::NoConsent && !consent_required;
 }
 
-bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerStage& first,
-                   const LedgerStage& second, const Timing& timing, Timestamp now, bool consent_required) {
+bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerStage& first, const LedgerStage& second,
+                   const Timing& timing, Timestamp now, bool consent_required) {
     if (last_activity < now - timing.max_age || last_activity > now - timing.first_delay) return false;
     if (stage_open(first, last_change, timing.max_attempts, now, consent_required)) return true;
     if (first.status != Status::Sent) return false;
     const Timestamp first_sent = first.sent_at.value_or(Timestamp::min());
-    return first_sent <= now - (timing.second_delay - timing.first_delay) && last_activity <= now - timing.second_delay &&
+    return first_sent <= now - (timing.second_delay - timing.first_delay) &&
+           last_activity <= now - timing.second_delay &&
            stage_open(second, last_change, timing.max_attempts, now, consent_required);
 }
 

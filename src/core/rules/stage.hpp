@@ -27,10 +27,10 @@ struct Timing {
 
 // The ledger's view of one stage of one cart on the channel being used.
 enum class StageState {
-    None,     // never attempted
-    Retry,    // a transient failure; may be attempted again while attempts < max_attempts
-    Sent,     // accepted by the provider
-    Closed,   // failed, skipped, unknown outcome, or claimed by a run in flight: never again
+    None,  // never attempted
+    Retry,  // a transient failure; may be attempted again while attempts < max_attempts
+    Sent,  // accepted by the provider
+    Closed,  // failed, skipped, unknown outcome, or claimed by a run in flight: never again
 };
 
 struct StageRecord {
@@ -52,9 +52,9 @@ int due_stage(const CartTimeline& cart, const Timing& timing, Timestamp now);
 struct LedgerStage {
     std::optional<Status> status;
     int attempts = 0;
-    std::optional<Timestamp> sent_at;          // sent (an imported one may have none: long ago)
-    std::optional<Timestamp> not_before;       // held
-    std::optional<SkipReason> skip_reason;     // skipped (nullopt: a reason this version does not know)
+    std::optional<Timestamp> sent_at;  // sent (an imported one may have none: long ago)
+    std::optional<Timestamp> not_before;  // held
+    std::optional<SkipReason> skip_reason;  // skipped (nullopt: a reason this version does not know)
     std::optional<Timestamp> cart_changed_at;  // a skip for want of data: the cart's latest change then
 };
 
@@ -62,14 +62,13 @@ struct LedgerStage {
 // its time come; or a skip for want of data (no_phone, invalid_phone, blocked_region,
 // no_consent) that a change of the cart, its addresses or its customer since (`last_change`,
 // Medusa's clock) may lift; a no_consent skip also once consent is no longer required.
-bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts, Timestamp now,
-                bool consent_required);
+bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts, Timestamp now, bool consent_required);
 
 // The selection's filter (the batch holds only carts with work to do; due_stage then decides):
 // activity inside [first_delay, max_age] ago, and the first stage open, or the first sent at
 // least the gap ago (an imported one without a time long ago), the second delay passed and the
 // second stage open.
-bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerStage& first,
-                   const LedgerStage& second, const Timing& timing, Timestamp now, bool consent_required);
+bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerStage& first, const LedgerStage& second,
+                   const Timing& timing, Timestamp now, bool consent_required);
 
 }  // namespace cart_abandon

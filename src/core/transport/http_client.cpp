@@ -56,7 +56,7 @@ struct HttpClient::Impl {
     HttpClientOptions options;
     CURLM* multi = nullptr;
     std::map<std::size_t, std::unique_ptr<Transfer>> transfers;  // in flight, by tag
-    std::vector<std::unique_ptr<Transfer>> refused;             // never started; reported at poll
+    std::vector<std::unique_ptr<Transfer>> refused;  // never started; reported at poll
     // Easy handles keep their connection cache entry warm between requests: reuse them.
     std::vector<CURL*> idle_handles;
 
@@ -80,7 +80,8 @@ struct HttpClient::Impl {
 
     void configure(Transfer& transfer, const HttpRequest& request) {
         CURL* easy = transfer.easy;
-        for (const auto& header : request.headers) transfer.headers = curl_slist_append(transfer.headers, header.c_str());
+        for (const auto& header : request.headers)
+            transfer.headers = curl_slist_append(transfer.headers, header.c_str());
         transfer.headers = curl_slist_append(transfer.headers, "Content-Type: application/json");
         transfer.headers = curl_slist_append(transfer.headers, "Expect:");  // no 100-continue round trip
         curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());

@@ -22,16 +22,16 @@ struct HttpRequest {
 };
 
 struct HttpResult {
-    bool started = false;       // the request was handed to libcurl
-    bool completed = false;     // a whole HTTP answer arrived
-    long status = 0;            // HTTP status when completed
-    std::string body;           // at most kMaxResponseBytes
+    bool started = false;  // the request was handed to libcurl
+    bool completed = false;  // a whole HTTP answer arrived
+    long status = 0;  // HTTP status when completed
+    std::string body;  // at most kMaxResponseBytes
     long retry_after_seconds = -1;  // Retry-After in seconds from the answer (0..kMaxRetryAfterSeconds), -1: none
     bool request_sent = false;  // the whole request left this machine (see classify_transport_failure)
-    std::string error;          // what went wrong when !completed
-    bool error_cut = false;     // libcurl's message filled its buffer: it may end mid-word
-    long http_version = 0;      // CURL_HTTP_VERSION_1_1, CURL_HTTP_VERSION_2_0, ... when completed
-    long new_connections = 0;   // connections opened for it (0 when it rode an existing one)
+    std::string error;  // what went wrong when !completed
+    bool error_cut = false;  // libcurl's message filled its buffer: it may end mid-word
+    long http_version = 0;  // CURL_HTTP_VERSION_1_1, CURL_HTTP_VERSION_2_0, ... when completed
+    long new_connections = 0;  // connections opened for it (0 when it rode an existing one)
 };
 
 struct HttpClientOptions {

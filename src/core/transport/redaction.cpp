@@ -83,11 +83,12 @@ std::size_t written_to(const std::string& text, std::size_t from, const Secret& 
                 std::size_t n = 0;
                 // Escapes' hex digits and letters in either case; the byte itself exactly.
                 while (n < writing.size && at + n < text.size() &&
-                       (w == 0 ? writing.bytes[n] == text[at + n]
-                               : folded(writing.bytes[n]) == folded(text[at + n])))
+                       (w == 0 ? writing.bytes[n] == text[at + n] : folded(writing.bytes[n]) == folded(text[at + n])))
                     ++n;
-                if (n == writing.size) next.push_back(at + n);
-                else if (at + n == text.size()) runs_out = true;
+                if (n == writing.size)
+                    next.push_back(at + n);
+                else if (at + n == text.size())
+                    runs_out = true;
             }
         }
         std::sort(next.begin(), next.end());

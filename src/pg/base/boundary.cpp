@@ -31,16 +31,13 @@ char message_buffer[1024];
 char detail_buffer[1024];
 char hint_buffer[1024];
 
-void copy_text(char* buffer, std::size_t size, const char* text) {
-    snprintf(buffer, size, "%s", text ? text : "");
-}
+void copy_text(char* buffer, std::size_t size, const char* text) { snprintf(buffer, size, "%s", text ? text : ""); }
 
 }  // namespace
 
 MemoryContext error_copy_context() {
     static MemoryContext context = nullptr;
-    if (!context)
-        context = AllocSetContextCreate(TopMemoryContext, "cart_abandon caught errors", ALLOCSET_SMALL_SIZES);
+    if (!context) context = AllocSetContextCreate(TopMemoryContext, "cart_abandon caught errors", ALLOCSET_SMALL_SIZES);
     return context;
 }
 
@@ -74,9 +71,9 @@ Datum run_entry(FunctionCallInfo fcinfo, Datum (*body)(FunctionCallInfo)) {
     }
     // No C++ object is alive past this point: longjmp is safe again.
     if (pg_error) ReThrowError(pg_error);
-    ereport(ERROR, (errcode(sqlstate), errmsg("%s", message_buffer),
-                    detail_buffer[0] ? errdetail("%s", detail_buffer) : 0,
-                    hint_buffer[0] ? errhint("%s", hint_buffer) : 0));
+    ereport(ERROR,
+            (errcode(sqlstate), errmsg("%s", message_buffer), detail_buffer[0] ? errdetail("%s", detail_buffer) : 0,
+             hint_buffer[0] ? errhint("%s", hint_buffer) : 0));
     pg_unreachable();
 }
 

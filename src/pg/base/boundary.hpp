@@ -44,8 +44,10 @@ auto guarded(F&& body) -> decltype(body()) {
     PG_TRY();
     {
         try {
-            if constexpr (std::is_void_v<Result>) body();
-            else result.emplace(body());
+            if constexpr (std::is_void_v<Result>)
+                body();
+            else
+                result.emplace(body());
         } catch (...) {
             cpp_error = std::current_exception();  // never unwind through PG_TRY's frame
         }

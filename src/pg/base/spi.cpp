@@ -13,8 +13,7 @@ namespace pg {
 
 namespace {
 
-constexpr int64_t kUnixToPostgresEpochMicros =
-    int64_t(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+constexpr int64_t kUnixToPostgresEpochMicros = int64_t(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
 
 std::string expand_schema(const char* sql, const std::string& quoted_schema) {
     static const std::string kPlaceholder = "@medusa@";
@@ -43,17 +42,15 @@ void as_role(Oid role, bool restricted, F&& body) {
     // lives until the end of the call: about 1 KB per message of a long run.
     MemoryContext caller_memory = CurrentMemoryContext;
     const int nest_level = NewGUCNestLevel();
-    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
-                            0, false);
+    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                            false);
     // These queries return a batch at most; on a large shop their cost estimate passes
     // jit_above_cost, and JIT compilation would cost a second per call for nothing.
     (void)set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-    SetUserIdAndSecContext(role, caller_context | (restricted ? SECURITY_RESTRICTED_OPERATION
-                                                              : SECURITY_LOCAL_USERID_CHANGE));
+    SetUserIdAndSecContext(
+        role, caller_context | (restricted ? SECURITY_RESTRICTED_OPERATION : SECURITY_LOCAL_USERID_CHANGE));
     PG_TRY();
-    {
-        body();
-    }
+    { body(); }
     PG_CATCH();
     {
         SetUserIdAndSecContext(caller, caller_context);  // the nest level goes with the (sub)transaction's abort
@@ -66,10 +63,10 @@ void as_role(Oid role, bool restricted, F&& body) {
 }
 
 // Medusa's tables that cart_abandon reads or writes (cart_abandon.missing_medusa_tables).
-const char* const kMedusaTables[] = {"cart",     "cart_address", "cart_line_item", "cart_shipping_method",
-                                     "customer", "customer_address", "order", "order_address", "order_cart",
-                                     "cart_payment_collection", "payment_collection", "payment_session", "payment",
-                                     "sales_channel", "region"};
+const char* const kMedusaTables[] = {
+    "cart",    "cart_address",  "cart_line_item", "cart_shipping_method",    "customer",           "customer_address",
+    "order",   "order_address", "order_cart",     "cart_payment_collection", "payment_collection", "payment_session",
+    "payment", "sales_channel", "region"};
 
 struct TableFacts {
     Oid relation = InvalidOid;
@@ -116,8 +113,7 @@ Oid find_medusa_owner(const std::string& schema) {
                         "Set cart_abandon.medusa_schema to the schema that holds Medusa's tables, or run Medusa's "
                         "migrations first.");
         if (facts.kind != RELKIND_RELATION && facts.kind != RELKIND_PARTITIONED_TABLE)
-            throw Error(ErrorKind::InsufficientPrivilege,
-                        "\"" + schema + "." + name + "\" is not a table",
+            throw Error(ErrorKind::InsufficientPrivilege, "\"" + schema + "." + name + "\" is not a table",
                         "cart_abandon reads and writes Medusa's tables; a view or foreign table in a table's place "
                         "is code another role chose.",
                         "Point cart_abandon.medusa_schema at the schema of Medusa's own tables.");
@@ -159,15 +155,13 @@ Datum array_of(const std::vector<T>& values, Oid element_type, Datum (*to_datum)
         bool by_value;
         char alignment;
         get_typlenbyvalalign(element_type, &length, &by_value, &alignment);
-        return PointerGetDatum(construct_array(datums.data(), int(datums.size()), element_type, length, by_value,
-                                               alignment));
+        return PointerGetDatum(
+            construct_array(datums.data(), int(datums.size()), element_type, length, by_value, alignment));
     });
 }
 
 Datum cell(uint64_t row, int column, bool* is_null) {
-    return guarded([&] {
-        return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column + 1, is_null);
-    });
+    return guarded([&] { return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column + 1, is_null); });
 }
 
 }  // namespace
@@ -176,9 +170,10 @@ void use_extension_owner() {
     medusa_owner = InvalidOid;
     guarded([] {
         // Operators qualified: the caller's search_path must not pick what this query means.
-        const int rc = SPI_execute("SELECT extowner FROM pg_catalog.pg_extension "
-                                   "WHERE extname OPERATOR(pg_catalog.=) 'cart_abandon'",
-                                   true, 1);
+        const int rc = SPI_execute(
+            "SELECT extowner FROM pg_catalog.pg_extension "
+            "WHERE extname OPERATOR(pg_catalog.=) 'cart_abandon'",
+            true, 1);
         if (rc != SPI_OK_SELECT || SPI_processed != 1)
             elog(ERROR, "cart_abandon: the extension is not installed in this database");
         bool is_null;
@@ -211,7 +206,8 @@ uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
         throw cart_abandon::Error(cart_abandon::ErrorKind::Internal,
                                   "cart_abandon: a statement names both Medusa's tables and cart_abandon's");
     const std::string schema = medusa_schema();
-    if (!OidIsValid(extension_owner)) guarded([] { elog(ERROR, "cart_abandon: use_extension_owner() was not called"); });
+    if (!OidIsValid(extension_owner))
+        guarded([] { elog(ERROR, "cart_abandon: use_extension_owner() was not called"); });
     const Oid role = over_medusa ? current_medusa_owner(schema) : extension_owner;
     if (!plan_ || schema != prepared_for_schema_) {
         const std::string quoted = guarded([&] { return std::string(quote_identifier(schema.c_str())); });
@@ -232,8 +228,10 @@ uint64_t Statement::execute(const std::vector<std::optional<Datum>>& values) {
     std::vector<Datum> datums(values.size());
     std::string nulls(values.size(), ' ');
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (values[i]) datums[i] = *values[i];
-        else nulls[i] = 'n';
+        if (values[i])
+            datums[i] = *values[i];
+        else
+            nulls[i] = 'n';
     }
     return guarded([&] {
         as_role(role, over_medusa, [&] {
@@ -294,8 +292,8 @@ Datum nullable_array(const std::vector<std::optional<T>>& values, Oid element_ty
         get_typlenbyvalalign(element_type, &length, &by_value, &alignment);
         int dims[1] = {int(datums.size())};
         int lower_bounds[1] = {1};
-        return PointerGetDatum(construct_md_array(datums.data(), raw_nulls, 1, dims, lower_bounds, element_type,
-                                                  length, by_value, alignment));
+        return PointerGetDatum(construct_md_array(datums.data(), raw_nulls, 1, dims, lower_bounds, element_type, length,
+                                                  by_value, alignment));
     });
 }
 
@@ -306,7 +304,8 @@ Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts) 
 }
 
 Datum nullable_timestamp_array(const std::vector<std::optional<cart_abandon::Timestamp>>& values) {
-    return nullable_array(values, TIMESTAMPTZOID, [](const cart_abandon::Timestamp& at) { return timestamp_value(at); });
+    return nullable_array(values, TIMESTAMPTZOID,
+                          [](const cart_abandon::Timestamp& at) { return timestamp_value(at); });
 }
 
 Datum int_array(const std::vector<int>& values) {
@@ -318,9 +317,8 @@ Datum int8_array(const std::vector<int64_t>& values) {
 }
 
 Datum timestamp_array(const std::vector<cart_abandon::Timestamp>& values) {
-    return array_of<cart_abandon::Timestamp>(values, TIMESTAMPTZOID, [](const cart_abandon::Timestamp& at) {
-        return timestamp_value(at);
-    });
+    return array_of<cart_abandon::Timestamp>(values, TIMESTAMPTZOID,
+                                             [](const cart_abandon::Timestamp& at) { return timestamp_value(at); });
 }
 
 Datum bool_array(const std::vector<bool>& values) {

@@ -33,8 +33,10 @@ auto in_subtransaction(F&& body) -> decltype(body()) {
     using Result = decltype(body());
     std::conditional_t<std::is_void_v<Result>, bool, std::optional<Result>> result{};
     try {
-        if constexpr (std::is_void_v<Result>) body();
-        else result.emplace(body());
+        if constexpr (std::is_void_v<Result>)
+            body();
+        else
+            result.emplace(body());
     } catch (...) {
         guarded([] { RollbackAndReleaseCurrentSubTransaction(); });
         back_to_caller();

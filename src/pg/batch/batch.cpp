@@ -87,9 +87,8 @@ struct PreparedBatch {
 // batches, whether it returns or throws.
 template <typename F>
 auto in_batch_context(F&& body) {
-    MemoryContext batch_context = guarded([] {
-        return AllocSetContextCreate(CurrentMemoryContext, "cart_abandon batch", ALLOCSET_DEFAULT_SIZES);
-    });
+    MemoryContext batch_context = guarded(
+        [] { return AllocSetContextCreate(CurrentMemoryContext, "cart_abandon batch", ALLOCSET_DEFAULT_SIZES); });
     MemoryContext caller_context = MemoryContextSwitchTo(batch_context);
     try {
         auto result = body();
@@ -116,8 +115,8 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     // tables): in a subtransaction, so that a cancel meanwhile leaves the transaction usable for
     // recording the batch in flight (run_batches) and takes this batch's claims with it.
     in_subtransaction([&] {
-        batch.carts = due.next(state.call.config.timing, now, state.call.config.batch_size, state.call.settings.consent_key,
-                               state.call.settings.require_consent);
+        batch.carts = due.next(state.call.config.timing, now, state.call.config.batch_size,
+                               state.call.settings.consent_key, state.call.settings.require_consent);
         if (batch.carts.empty()) return;
         batch.decisions = decide(batch.carts, state.call, state.selection, now);
         if (!state.call.config.dry_run)
@@ -135,9 +134,8 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
 
     for (const auto& d : batch.decisions) {
         auto& row = batch.rows[d.cart->cart_id];
-        const bool taken =
-            state.call.config.dry_run || d.kind == Decision::Kind::NotDue ||
-            batch.claimed.count(claim_key(d.cart->cart_id, d.stage));
+        const bool taken = state.call.config.dry_run || d.kind == Decision::Kind::NotDue ||
+                           batch.claimed.count(claim_key(d.cart->cart_id, d.stage));
         using cart_abandon::Action;
         if (!taken) {
             row.action = Action::Skipped;
@@ -237,15 +235,18 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         using cart_abandon::Action;
         const Decision& d = *batch.to_send[i];
         const auto& o = report.outcomes[i];
-        auto judged =
-            cart_abandon::judge_outcome(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), o, context);
+        auto judged = cart_abandon::judge_outcome(d, batch.claimed.at(claim_key(d.cart->cart_id, d.stage)), o, context);
         auto& row = batch.rows[d.cart->cart_id];
         row.action = judged.action;
         row.detail = judged.action == Action::Sent ? o.provider_message_id : judged.ledger.error_message.value_or("");
-        if (judged.action == Action::Sent) ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
-        else if (judged.action == Action::Retry) ++state.totals.retry;
-        else if (o.kind == OutcomeKind::CountryRestricted) ++state.totals.held;
-        else ++state.totals.failed;  // a 131049 deferral held included, as it spends an attempt
+        if (judged.action == Action::Sent)
+            ++(d.stage == 1 ? state.totals.sent_first : state.totals.sent_second);
+        else if (judged.action == Action::Retry)
+            ++state.totals.retry;
+        else if (o.kind == OutcomeKind::CountryRestricted)
+            ++state.totals.held;
+        else
+            ++state.totals.failed;  // a 131049 deferral held included, as it spends an attempt
         judged.ledger.opt_out = o.recipient_opted_out;
         outcomes.push_back(std::move(judged.ledger));
     }
@@ -267,8 +268,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
 
     // A cancel from here on (it may have arrived while sending) is kept in the result and raised
     // by the caller once it has released what else it claimed.
-    RecordedBatch recorded{{}, std::move(metadata_pending), halted_now, any_sent, std::move(restricted),
-                           std::move(restriction_text)};
+    RecordedBatch recorded{{},       std::move(metadata_pending), halted_now,
+                           any_sent, std::move(restricted),       std::move(restriction_text)};
     for (const auto& [key, claim] : batch.claimed) recorded.claims.push_back(claim.id);
     follow_up_outcomes(state, std::move(recorded), result, commit, outcomes_written);
     if (any_sent) state.channel.paused_code.reset();  // the pause is over: no more probing
@@ -279,8 +280,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
 }  // namespace
 
 void warn_channel_paused(const RunState& state, bool whole_run) {
-    const std::string message =
-        std::string("cart_abandon: ") + state.call.channel->display_name() + " sending paused: " + state.channel.halt_reason;
+    const std::string message = std::string("cart_abandon: ") + state.call.channel->display_name() +
+                                " sending paused: " + state.channel.halt_reason;
     std::string hint = state.channel.halt_advice.empty() ? "Fix the cause. " : state.channel.halt_advice + " ";
     hint += "The next call probes with one request and resumes when it is accepted; no cart was closed for it";
     hint += whole_run ? " and the carts not sent stay due." : ".";

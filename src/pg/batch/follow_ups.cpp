@@ -30,8 +30,10 @@ void follow_up_outcomes(RunState& state, RecordedBatch&& recorded, BatchResult& 
                 std::chrono::time_point_cast<cart_abandon::Microseconds>(
                     std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds)),
                 recorded.restriction_text);
-            if (recorded.halted_now) record_channel_paused(state.channel.halt_code, state.channel.halt_reason);
-            else if (recorded.any_sent && state.channel.paused_code) record_channel_sending();
+            if (recorded.halted_now)
+                record_channel_paused(state.channel.halt_code, state.channel.halt_reason);
+            else if (recorded.any_sent && state.channel.paused_code)
+                record_channel_sending();
             outcomes_written(result);
             make_commit_durable();  // what follows from a send is as durable as the send's record
         });

@@ -14,12 +14,12 @@
 namespace pg {
 
 struct RecordedBatch {
-    std::vector<int64_t> claims;            // the batch's ledger rows
+    std::vector<int64_t> claims;  // the batch's ledger rows
     std::vector<int64_t> metadata_pending;  // rows whose cart metadata is to be written
-    bool halted_now = false;                // a channel-fatal answer in this batch paused the channel
-    bool any_sent = false;                  // Meta accepted one of its messages
-    std::vector<std::string> restricted;    // regions Meta refused for the sending number (130497)
-    std::string restriction_text;           // Meta's words for it
+    bool halted_now = false;  // a channel-fatal answer in this batch paused the channel
+    bool any_sent = false;  // Meta accepted one of its messages
+    std::vector<std::string> restricted;  // regions Meta refused for the sending number (130497)
+    std::string restriction_text;  // Meta's words for it
 };
 
 // In subtransactions, `commit` after each step: an error (a cancel) is kept in

@@ -29,7 +29,8 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     state.limiter.set_rate(max_per_second());
     state.call.config = cart_abandon::resolve_run_config(state.call.settings, options);
     if (!state.call.config.dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
-    if (!state.call.config.dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
+    if (!state.call.config.dry_run && state.call.config.whatsapp)
+        require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
 
     spi_connect(autonomous);
     // A worker has no portal to keep the snapshot SPI needs between commits (a procedure's

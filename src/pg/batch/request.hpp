@@ -14,7 +14,7 @@ namespace pg {
 struct BatchRequest {
     int batch_size = 0;
     std::string after_cart_id;  // the cursor, decoded ("" from the start)
-    std::string options_json;   // "" when NULL
+    std::string options_json;  // "" when NULL
 };
 
 // Runs the batch. `autonomous`: commit the claims before anything is sent and the outcomes in

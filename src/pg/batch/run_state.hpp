@@ -25,7 +25,7 @@ struct CallSettings {
     cart_abandon::Settings settings;
     cart_abandon::RunConfig config;
     std::optional<int64_t> run_id;  // set for cart_abandon_run
-    CandidateScan scan;             // full unless a run chose incremental
+    CandidateScan scan;  // full unless a run chose incremental
     std::shared_ptr<const cart_abandon::Channel> channel;  // what it sends on (pg/channels.hpp)
 };
 
@@ -50,7 +50,6 @@ struct SelectionMemory {
 };
 
 using cart_abandon::RunTotals;
-
 
 struct RunState {
     CallSettings call;

@@ -56,7 +56,7 @@ void forget_started() {
 }
 
 BackgroundSend::BackgroundSend(RunState& state, const SendPlan& plan,
-                           const std::vector<cart_abandon::Delivery>& deliveries) {
+                               const std::vector<cart_abandon::Delivery>& deliveries) {
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);

@@ -49,8 +49,8 @@ void notice_graph_version_expiring() {
                   *life.served_at_least_until +
                   (*life.days_left < 0 ? "" : " (" + std::to_string(*life.days_left) + " days)")
             : "it is older than every version whose end cart_abandon knows: Meta may no longer serve it";
-    const std::string message = "cart_abandon: the Graph API version " + life.version +
-                                " of cart_abandon.whatsapp_api_url is ending: " + when;
+    const std::string message =
+        "cart_abandon: the Graph API version " + life.version + " of cart_abandon.whatsapp_api_url is ending: " + when;
     guarded([&] {
         ereport(NOTICE, (errmsg("%s", message.c_str()),
                          errdetail("Once a version is no longer served, Meta routes its calls to the next oldest "
@@ -65,7 +65,5 @@ void notice_graph_version_expiring() {
 
 extern "C" {
 PG_FUNCTION_INFO_V1(cart_abandon_graph_api);
-Datum cart_abandon_graph_api(PG_FUNCTION_ARGS) {
-    return pg::run_entry(fcinfo, pg::graph_api_body);
-}
+Datum cart_abandon_graph_api(PG_FUNCTION_ARGS) { return pg::run_entry(fcinfo, pg::graph_api_body); }
 }

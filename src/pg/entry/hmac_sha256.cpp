@@ -27,7 +27,5 @@ Datum hmac_sha256_body(FunctionCallInfo fcinfo) {
 
 extern "C" {
 PG_FUNCTION_INFO_V1(cart_abandon_hmac_sha256);
-Datum cart_abandon_hmac_sha256(PG_FUNCTION_ARGS) {
-    return pg::run_entry(fcinfo, pg::hmac_sha256_body);
-}
+Datum cart_abandon_hmac_sha256(PG_FUNCTION_ARGS) { return pg::run_entry(fcinfo, pg::hmac_sha256_body); }
 }

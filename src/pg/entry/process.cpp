@@ -63,7 +63,5 @@ Datum process_body(FunctionCallInfo fcinfo) {
 
 extern "C" {
 PG_FUNCTION_INFO_V1(cart_abandon_process);
-Datum cart_abandon_process(PG_FUNCTION_ARGS) {
-    return pg::run_entry(fcinfo, pg::process_body);
-}
+Datum cart_abandon_process(PG_FUNCTION_ARGS) { return pg::run_entry(fcinfo, pg::process_body); }
 }

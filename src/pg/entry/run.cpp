@@ -29,8 +29,7 @@ using cart_abandon::Error;
 using cart_abandon::ErrorKind;
 
 bool is_nonatomic_call(FunctionCallInfo fcinfo) {
-    return fcinfo->context && IsA(fcinfo->context, CallContext) &&
-           !castNode(CallContext, fcinfo->context)->atomic;
+    return fcinfo->context && IsA(fcinfo->context, CallContext) && !castNode(CallContext, fcinfo->context)->atomic;
 }
 
 void pause_between_batches(std::chrono::milliseconds pause) {
@@ -54,14 +53,14 @@ std::string summary(const RunState& state, int64_t run_id, int batches, double s
     char timing[32];
     snprintf(timing, sizeof timing, "%.1f s", seconds);
     if (state.call.config.dry_run)
-        return "cart_abandon dry run: " + std::to_string(t.examined) + " carts examined in " +
-               std::to_string(batches) + " batches; " + std::to_string(t.would_send) + " would be sent, " +
-               std::to_string(t.skipped) + " skipped, " + std::to_string(t.held) + " held; " + timing;
+        return "cart_abandon dry run: " + std::to_string(t.examined) + " carts examined in " + std::to_string(batches) +
+               " batches; " + std::to_string(t.would_send) + " would be sent, " + std::to_string(t.skipped) +
+               " skipped, " + std::to_string(t.held) + " held; " + timing;
     return "cart_abandon run " + std::to_string(run_id) + ": " + std::to_string(t.examined) + " carts examined in " +
            std::to_string(batches) + " batches; sent " + std::to_string(t.sent_first) + " first and " +
            std::to_string(t.sent_second) + " second reminders; " + std::to_string(t.failed) + " failed, " +
-           std::to_string(t.retry) + " to retry, " + std::to_string(t.skipped) + " skipped, " +
-           std::to_string(t.held) + " held, " + std::to_string(t.imported) + " imported; " + timing +
+           std::to_string(t.retry) + " to retry, " + std::to_string(t.skipped) + " skipped, " + std::to_string(t.held) +
+           " held, " + std::to_string(t.imported) + " imported; " + timing +
            (state.metadata.waiting ? "; the metadata of " + std::to_string(state.metadata.waiting) +
                                          (state.metadata.waiting == 1 ? " cart waits" : " carts wait") +
                                          " for its row's lock (written by a later run)"
@@ -73,8 +72,8 @@ std::string summary(const RunState& state, int64_t run_id, int batches, double s
 void notice_missing_indexes() {
     const std::string missing = missing_recommended_indexes();
     if (missing.empty()) return;
-    const std::string message = "cart_abandon: recommended indexes missing in schema \"" + medusa_schema() +
-                                "\": " + missing;
+    const std::string message =
+        "cart_abandon: recommended indexes missing in schema \"" + medusa_schema() + "\": " + missing;
     guarded([&] {
         ereport(NOTICE, (errmsg("%s", message.c_str()),
                          errdetail("Without them a run reads Medusa's tables by scans, once per batch, instead "
@@ -97,7 +96,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
     const bool dry_run = state.call.config.dry_run;
     if (!dry_run) refuse_on_standby("cart_abandon_run()");
     if (!dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
-    if (!dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
+    if (!dry_run && state.call.config.whatsapp)
+        require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
     const bool nonatomic = is_nonatomic_call(fcinfo);
     if (!nonatomic && !dry_run)
         throw Error(ErrorKind::TransactionState,
@@ -131,7 +131,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
         // Before the first selection: every batch's own `now` is later.
         const auto scan_from =
             std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
-        const std::string key = scan_key(medusa_schema(), state.call.config.timing, state.call.settings.require_consent);
+        const std::string key =
+            scan_key(medusa_schema(), state.call.config.timing, state.call.settings.require_consent);
         state.call.scan = choose_scan(key, scan_from, full_scan_interval());
         run_id = start_run(options_json, state.call.scan, scan_from, key);
         state.call.run_id = run_id;
@@ -144,7 +145,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
     if (dry_run) {
         DueCartQueue due("", state.call.scan);
         for (;;) {
-            const auto result = process_batch(state, due, [] {}, [] {}, [](const BatchResult&) {});
+            const auto result = process_batch(
+                state, due, [] {}, [] {}, [](const BatchResult&) {});
             if (result.rows.empty()) break;
             ++batches;
             check_for_interrupts();
@@ -162,8 +164,9 @@ Datum run_body(FunctionCallInfo fcinfo) {
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!dry_run) {
-        finish_run(run_id, state.channel.halted ? cart_abandon::RunStatus::ChannelPaused : cart_abandon::RunStatus::Succeeded, state.totals, batches,
-                   state.channel.halt_reason);
+        finish_run(run_id,
+                   state.channel.halted ? cart_abandon::RunStatus::ChannelPaused : cart_abandon::RunStatus::Succeeded,
+                   state.totals, batches, state.channel.halt_reason);
         spi_commit();
         retire_journal();  // every claim of the run has its outcome
         record_recoveries(run_id);
@@ -189,7 +192,5 @@ Datum run_body(FunctionCallInfo fcinfo) {
 
 extern "C" {
 PG_FUNCTION_INFO_V1(cart_abandon_run);
-Datum cart_abandon_run(PG_FUNCTION_ARGS) {
-    return pg::run_entry(fcinfo, pg::run_body);
-}
+Datum cart_abandon_run(PG_FUNCTION_ARGS) { return pg::run_entry(fcinfo, pg::run_body); }
 }

@@ -39,7 +39,8 @@ void hold_restricted_countries(const std::vector<cart_abandon::StatusUpdate>& st
     std::map<std::string, std::vector<std::string>> regions;  // by phone_number_id
     std::string text;
     for (const auto& s : statuses) {
-        if (s.status != cart_abandon::ProviderStatus::Failed || s.error_code != 130497 || s.phone_number_id.empty()) continue;
+        if (s.status != cart_abandon::ProviderStatus::Failed || s.error_code != 130497 || s.phone_number_id.empty())
+            continue;
         const std::string region = cart_abandon::phone_region("+" + s.recipient_id);
         if (region.empty()) continue;
         regions[s.phone_number_id].push_back(region);
@@ -123,7 +124,8 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     warn_metadata_failures(metadata);
 
     nlohmann::json unreadable_items = nlohmann::json::array();
-    for (const auto& item : batch.unreadable) unreadable_items.push_back({{"path", item.path}, {"reason", item.reason}});
+    for (const auto& item : batch.unreadable)
+        unreadable_items.push_back({{"path", item.path}, {"reason", item.reason}});
     const nlohmann::json result = {
         {"statuses", statuses.size()},
         {"statuses_applied", applied.changed},
@@ -151,7 +153,5 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
 
 extern "C" {
 PG_FUNCTION_INFO_V1(cart_abandon_webhook);
-Datum cart_abandon_webhook(PG_FUNCTION_ARGS) {
-    return pg::run_entry(fcinfo, pg::webhook_body);
-}
+Datum cart_abandon_webhook(PG_FUNCTION_ARGS) { return pg::run_entry(fcinfo, pg::webhook_body); }
 }

@@ -43,7 +43,8 @@ bool check_parsed(char** newval, Parse&& parse, const char* hint) {
 bool check_region_list(char** newval, void**, GucSource) {
     std::vector<std::string> regions;
     return check_parsed(
-        newval, [&](const std::string& value, std::string& error) {
+        newval,
+        [&](const std::string& value, std::string& error) {
             return cart_abandon::parse_region_list(value, regions, error);
         },
         "; a list of ISO 3166 alpha-2 country codes such as 'US' or 'US, BR', or ''.");
@@ -52,7 +53,8 @@ bool check_region_list(char** newval, void**, GucSource) {
 bool check_quiet_hours(char** newval, void**, GucSource) {
     cart_abandon::QuietHours hours;
     return check_parsed(
-        newval, [&](const std::string& value, std::string& error) {
+        newval,
+        [&](const std::string& value, std::string& error) {
             return cart_abandon::parse_quiet_hours(value, hours, error);
         },
         "");
@@ -71,8 +73,7 @@ void define_audience_settings() {
                   "No reminder inside this window of the recipient's local time, 'HH:MM-HH:MM'; '' for none.",
                   &quiet_hours_value, PGC_USERSET, 0, check_quiet_hours);
     define_bool("cart_abandon.require_consent",
-                "Remind only carts whose cart or customer metadata holds consent_key as true.",
-                &require_consent_value);
+                "Remind only carts whose cart or customer metadata holds consent_key as true.", &require_consent_value);
     define_string("cart_abandon.consent_key", "The metadata key that records WhatsApp marketing consent.",
                   &consent_key_value, PGC_USERSET, 0, check_not_empty);
     define_string("cart_abandon.whatsapp_blocked_regions",

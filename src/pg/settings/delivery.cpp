@@ -29,8 +29,8 @@ void define_delivery_settings() {
     using settings::define_int;
     define_int("cart_abandon.http_timeout", "Time limit of one WhatsApp request.", nullptr, &http_timeout_ms, 100,
                300000, PGC_USERSET, GUC_UNIT_MS);
-    define_int("cart_abandon.max_concurrency", "WhatsApp requests in flight at once.", nullptr,
-               &max_concurrency_value, 1, 1024);
+    define_int("cart_abandon.max_concurrency", "WhatsApp requests in flight at once.", nullptr, &max_concurrency_value,
+               1, 1024);
     define_int("cart_abandon.max_per_second",
                "Most WhatsApp requests started per second from the sending number, by every call together "
                "(by each call alone when cart_abandon is not in shared_preload_libraries).",

@@ -14,8 +14,8 @@ void define_bool(const char* name, const char* description, bool* variable, GucC
 
 void define_int(const char* name, const char* description, const char* details, int* variable, int min, int max,
                 GucContext context, int flags) {
-    DefineCustomIntVariable(name, description, details, variable, *variable, min, max, context, flags, nullptr,
-                            nullptr, nullptr);
+    DefineCustomIntVariable(name, description, details, variable, *variable, min, max, context, flags, nullptr, nullptr,
+                            nullptr);
 }
 
 void define_seconds(const char* name, const char* description, int* variable) {

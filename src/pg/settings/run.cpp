@@ -51,8 +51,7 @@ void define_run_settings() {
     define_int("cart_abandon.batch_size", "Carts per batch of cart_abandon_run.", nullptr, &batch_size_value, 1,
                cart_abandon::kMaxBatchSize);
     define_seconds("cart_abandon.first_delay", "Idle time after which the first reminder is due.", &first_delay_s);
-    define_seconds("cart_abandon.second_delay", "Idle time after which the second reminder is due.",
-                   &second_delay_s);
+    define_seconds("cart_abandon.second_delay", "Idle time after which the second reminder is due.", &second_delay_s);
     define_seconds("cart_abandon.max_age", "Carts idle longer than this are never reminded.", &max_age_s);
     define_bool("cart_abandon.enable_whatsapp", "Send reminders over WhatsApp.", &enable_whatsapp_value);
     define_bool("cart_abandon.enable_email", "Send reminders by email (not available yet).", &enable_email_value);
@@ -61,13 +60,13 @@ void define_run_settings() {
                "message, so an unknown reminder is never due again on a timer.",
                "Kept so that configurations that set it still load.", &reconcile_after_s, 60, INT_MAX, PGC_USERSET,
                GUC_UNIT_S);
-    define_int("cart_abandon.batch_pause", "Pause between two batches of cart_abandon_run.", nullptr,
-               &batch_pause_ms, 0, 60000, PGC_USERSET, GUC_UNIT_MS);
+    define_int("cart_abandon.batch_pause", "Pause between two batches of cart_abandon_run.", nullptr, &batch_pause_ms,
+               0, 60000, PGC_USERSET, GUC_UNIT_MS);
     define_int("cart_abandon.max_attempts", "Attempts per reminder before it is closed as failed.", nullptr,
                &max_attempts_value, 1, 100);
     define_int("cart_abandon.claim_timeout",
-               "A claim older than this with no outcome is marked unknown (never resent).", nullptr,
-               &claim_timeout_s, 60, INT_MAX, PGC_USERSET, GUC_UNIT_S);
+               "A claim older than this with no outcome is marked unknown (never resent).", nullptr, &claim_timeout_s,
+               60, INT_MAX, PGC_USERSET, GUC_UNIT_S);
     define_int("cart_abandon.full_scan_interval",
                "How often cart_abandon_run examines every cart active in the max-age window; "
                "the runs between only examine carts that can have come due since the last "

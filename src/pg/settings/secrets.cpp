@@ -51,15 +51,15 @@ const char* show_app_secret() { return app_secret_value && app_secret_value[0] ?
 void define_secret_settings() {
     using settings::define_string;
     preloaded = process_shared_preload_libraries_in_progress;
-    define_string("cart_abandon.whatsapp_token", "WhatsApp Cloud API access token (secret).", &token_value,
-                  PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, show_token);
+    define_string("cart_abandon.whatsapp_token", "WhatsApp Cloud API access token (secret).", &token_value, PGC_SUSET,
+                  GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, show_token);
     define_string("cart_abandon.whatsapp_token_file",
                   "File holding the access token, read by the server's OS user when whatsapp_token is empty.",
                   &token_file_value, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
     // Whoever knows the app secret can forge Meta's webhooks (deliveries, opt-outs).
     define_string("cart_abandon.whatsapp_app_secret", "Meta app secret that signs webhooks (secret).",
-                  &app_secret_value, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
-                  nullptr, show_app_secret);
+                  &app_secret_value, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr,
+                  show_app_secret);
     define_string("cart_abandon.whatsapp_app_secret_file",
                   "File holding the app secret, read by the server's OS user when whatsapp_app_secret is empty.",
                   &app_secret_file_value, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
@@ -90,8 +90,7 @@ cart_abandon::Secrets readable_secrets() {
         if (!file || !file[0]) return;
         try {
             secrets.push_back(read_secret_file(file_setting, file));
-        } catch (const cart_abandon::Error&) {
-        }
+        } catch (const cart_abandon::Error&) {}
     };
     add(token_value, "cart_abandon.whatsapp_token_file", token_file_value);
     add(app_secret_value, "cart_abandon.whatsapp_app_secret_file", app_secret_file_value);
@@ -120,12 +119,14 @@ void require_unexposed(const char* setting) {
         if (name != setting) continue;
         throw cart_abandon::Error(
             cart_abandon::ErrorKind::MissingConfiguration,
-            std::string(setting) + " is set in a configuration file while cart_abandon is not in "
-                                   "shared_preload_libraries",
+            std::string(setting) +
+                " is set in a configuration file while cart_abandon is not in "
+                "shared_preload_libraries",
             "Until a session loads the library, the setting is a plain placeholder that any role can read "
             "with SHOW; nothing is sent with a secret that may have been read.",
             std::string("Add cart_abandon to shared_preload_libraries and restart, or move the secret to a file "
-                        "named by ") + setting + "_file (mode 600, owned by the server's user).");
+                        "named by ") +
+                setting + "_file (mode 600, owned by the server's user).");
     }
 }
 

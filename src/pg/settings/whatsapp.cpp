@@ -27,8 +27,8 @@ const struct config_enum_entry endpoint_options[] = {
 void define_whatsapp_settings() {
     using namespace settings;
     // Superuser-only: whoever sets the URL decides where the token is sent.
-    define_string("cart_abandon.whatsapp_api_url", "WhatsApp Cloud API base URL, version included.",
-                  &api_url_value, PGC_SUSET);
+    define_string("cart_abandon.whatsapp_api_url", "WhatsApp Cloud API base URL, version included.", &api_url_value,
+                  PGC_SUSET);
     define_string("cart_abandon.whatsapp_phone_number_id", "Meta's id of the sending phone number.",
                   &phone_number_id_value, PGC_SUSET);
     DefineCustomEnumVariable("cart_abandon.whatsapp_endpoint",
@@ -39,8 +39,7 @@ void define_whatsapp_settings() {
     define_bool("cart_abandon.allow_insecure_http",
                 "Accept an http:// whatsapp_api_url (a local stand-in; never in production).",
                 &allow_insecure_http_value, PGC_SUSET, GUC_SUPERUSER_ONLY);
-    define_string("cart_abandon.template_first", "Template of the first reminder.", &template_first_value,
-                  PGC_USERSET);
+    define_string("cart_abandon.template_first", "Template of the first reminder.", &template_first_value, PGC_USERSET);
     define_string("cart_abandon.template_second", "Template of the second reminder.", &template_second_value,
                   PGC_USERSET);
     define_string("cart_abandon.template_language", "Language code of both templates.", &template_language_value,

@@ -31,7 +31,8 @@ void set_up_memory() {
     LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
     bool found = false;
     void* memory = ShmemInitStruct("cart_abandon rate limits", sizeof(cart_abandon::RateLimiterTable), &found);
-    table = found ? static_cast<cart_abandon::RateLimiterTable*>(memory) : new (memory) cart_abandon::RateLimiterTable();
+    table =
+        found ? static_cast<cart_abandon::RateLimiterTable*>(memory) : new (memory) cart_abandon::RateLimiterTable();
     LWLockRelease(AddinShmemInitLock);
 }
 
@@ -59,7 +60,6 @@ Datum cart_abandon_rate_limit_scope(PG_FUNCTION_ARGS);
 
 // 'sending_number' (shared by every caller of the cluster) or 'call' (each call alone).
 extern "C" Datum cart_abandon_rate_limit_scope(PG_FUNCTION_ARGS) {
-    return pg::run_entry(fcinfo, [](FunctionCallInfo) {
-        return pg::text_value(pg::rate_limit_shared() ? "sending_number" : "call");
-    });
+    return pg::run_entry(
+        fcinfo, [](FunctionCallInfo) { return pg::text_value(pg::rate_limit_shared() ? "sending_number" : "call"); });
 }

@@ -28,13 +28,12 @@ SELECT d.id, d.cart_id, d.metadata_pending_since,
  ORDER BY d.id
  LIMIT $3
 )SQL",
-    {INT8ARRAYOID, INT8OID, INT4OID}, Statement::Planning::PerValues);
+                            {INT8ARRAYOID, INT8OID, INT4OID}, Statement::Planning::PerValues);
 
 // The carts of a chunk that no other transaction holds, locked for the write that follows
 // (SKIP LOCKED: a cart a shopper holds is left for a later call, never waited for).
-Statement lock_statement(
-    "SELECT c.id FROM @medusa@.cart c WHERE c.id = ANY ($1::text[]) FOR UPDATE SKIP LOCKED", {TEXTARRAYOID},
-    Statement::Planning::PerValues);
+Statement lock_statement("SELECT c.id FROM @medusa@.cart c WHERE c.id = ANY ($1::text[]) FOR UPDATE SKIP LOCKED",
+                         {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // The patches merged into cart.metadata.notifications of the locked carts: only that key is
 // read and written, in this one statement, so other keys a concurrent writer sets survive; a
@@ -60,7 +59,7 @@ UPDATE @medusa@.cart c
          GROUP BY u.cart_id) p
  WHERE c.id = p.cart_id
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                          {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement existing_statement("SELECT c.id FROM @medusa@.cart c WHERE c.id = ANY ($1::text[])", {TEXTARRAYOID},
                              Statement::Planning::PerValues);
@@ -72,7 +71,7 @@ UPDATE cart_abandon.deliveries d
   FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, since)
  WHERE d.id = u.id AND d.metadata_pending_since = u.since
 )SQL",
-    {INT8ARRAYOID, TIMESTAMPTZARRAYOID}, Statement::Planning::PerValues);
+                           {INT8ARRAYOID, TIMESTAMPTZARRAYOID}, Statement::Planning::PerValues);
 
 Statement failed_statement(R"SQL(
 UPDATE cart_abandon.deliveries d
@@ -80,7 +79,7 @@ UPDATE cart_abandon.deliveries d
   FROM unnest($1::bigint[], $2::text[]) AS u(id, error)
  WHERE d.id = u.id AND d.metadata_pending_since IS NOT NULL
 )SQL",
-    {INT8ARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                           {INT8ARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 struct Pending {
     int64_t id;
@@ -121,8 +120,8 @@ std::set<std::string> write(const std::vector<Pending>& rows, std::map<std::stri
             for (uint64_t row = 0; row < count; ++row) locked.insert(cell_text_or_empty(row, 0));
             release_result();
             if (!locked.empty())
-                write_statement.run({text_array(cart_ids), text_array(patches),
-                                     text_array({locked.begin(), locked.end()})});
+                write_statement.run(
+                    {text_array(cart_ids), text_array(patches), text_array({locked.begin(), locked.end()})});
             return locked;
         });
     };

@@ -19,7 +19,7 @@ namespace pg {
 struct MetadataWrites {
     uint64_t written = 0;  // carts whose metadata now shows their ledger rows
     uint64_t waiting = 0;  // carts held by another transaction: a later call writes them
-    uint64_t failed = 0;   // carts whose write failed (first_failure says why)
+    uint64_t failed = 0;  // carts whose write failed (first_failure says why)
     std::string first_failed_cart;
     std::string first_failure;
 

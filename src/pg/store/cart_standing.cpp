@@ -55,7 +55,7 @@ SELECT s.n,
   LEFT JOIN @medusa@.region r ON r.id = c.region_id
  ORDER BY s.n
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+                             {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 }  // namespace
 

@@ -70,7 +70,8 @@ touched AS (
 )
 SELECT id FROM touched ORDER BY id LIMIT $4
 )SQL",
-    {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID}, Statement::Planning::PerValues);
+                                      {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID},
+                                      Statement::Planning::PerValues);
 
 Statement candidates_statement(R"SQL(
 SELECT id FROM (
@@ -89,9 +90,9 @@ SELECT id FROM (
 ) touched
 ORDER BY id LIMIT $8
 )SQL",
-    {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, BOOLOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID,
-     TEXTARRAYOID},
-    Statement::Planning::PerValues);
+                               {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, BOOLOID, TIMESTAMPTZOID,
+                                TIMESTAMPTZOID, INT4OID, TEXTARRAYOID},
+                               Statement::Planning::PerValues);
 
 // The open carts of a slice of candidates ($3, sorted) whose last activity is inside the window
 // [$1, $2], each with its position in the slice. Last activity = the greatest change time of the
@@ -143,7 +144,7 @@ SELECT t.n, o.id, o.last_activity, o.last_change
     OFFSET 0) o
  ORDER BY t.n
 )SQL",
-    {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                             {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // The ledger rows of the first and second stage of these carts on the channel.
 Statement ledger_statement(R"SQL(
@@ -152,7 +153,7 @@ SELECT d.cart_id, d.stage, d.status, d.attempts, d.sent_at, d.updated_at, d.orig
   FROM cart_abandon.deliveries d
  WHERE d.cart_id = ANY ($1::text[]) AND d.channel = $2
 )SQL",
-    {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
+                           {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 // What the decision needs of the carts chosen ($1, in order): who, which phones, consent, names.
 Statement details_statement(R"SQL(
@@ -177,7 +178,7 @@ SELECT s.n, c.id,
                       ORDER BY ca.is_default_shipping DESC, ca.created_at LIMIT 1) cda ON true
  ORDER BY s.n
 )SQL",
-    {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
+                            {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 Statement missing_tables_statement(
     "SELECT array_to_string(cart_abandon.missing_medusa_tables($1), ', '), "
@@ -205,12 +206,17 @@ cart_abandon::StageRecord stage_record(const cart_abandon::LedgerStage& row, boo
     if (!row.status) return record;
     const Status status = *row.status;
     record.attempts = row.attempts;
-    if (status == Status::Retry) record.state = StageState::Retry;
-    else if (status == Status::Sent) record.state = StageState::Sent;
-    else if (status == Status::Held || status == Status::Skipped) record.state = StageState::None;
-    else record.state = StageState::Closed;
+    if (status == Status::Retry)
+        record.state = StageState::Retry;
+    else if (status == Status::Sent)
+        record.state = StageState::Sent;
+    else if (status == Status::Held || status == Status::Skipped)
+        record.state = StageState::None;
+    else
+        record.state = StageState::Closed;
     // An imported reminder without a time was sent long ago.
-    if (with_sent_at && record.state == StageState::Sent) record.sent_at = row.sent_at.value_or(cart_abandon::Timestamp{});
+    if (with_sent_at && record.state == StageState::Sent)
+        record.sent_at = row.sent_at.value_or(cart_abandon::Timestamp{});
     return record;
 }
 
@@ -249,11 +255,11 @@ void require_medusa_tables() {
     const std::string version = cell_text_or_empty(0, 1);
     release_result();
     if (version != kSchemaVersion)
-        throw cart_abandon::Error(cart_abandon::ErrorKind::MissingConfiguration,
-                                  "the cart_abandon extension is at version " + version + " but its library is " +
-                                      kSchemaVersion,
-                                  "The library was upgraded; the extension's tables and functions were not.",
-                                  "Run ALTER EXTENSION cart_abandon UPDATE;");
+        throw cart_abandon::Error(
+            cart_abandon::ErrorKind::MissingConfiguration,
+            "the cart_abandon extension is at version " + version + " but its library is " + kSchemaVersion,
+            "The library was upgraded; the extension's tables and functions were not.",
+            "Run ALTER EXTENSION cart_abandon UPDATE;");
     if (!missing.empty())
         throw cart_abandon::Error(cart_abandon::ErrorKind::MissingTable,
                                   "Medusa tables not found in schema \"" + schema + "\": " + missing,
@@ -320,8 +326,8 @@ void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_a
     if (!candidates_.empty()) last_collected_ = candidates_.back();
 }
 
-std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now,
-                                        int limit, const std::string& consent_key, bool consent_required) {
+std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
+                                        const std::string& consent_key, bool consent_required) {
     std::vector<DueCart> carts;
     // A slice as long as the carts still wanted: with a backlog nearly every candidate is due.
     // It doubles after each slice that yields fewer, so that an idle scan takes few statements.
@@ -347,7 +353,8 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
         const auto rows = activity_statement.execute(
             {timestamp_value(now - timing.max_age), timestamp_value(now - timing.first_delay), text_array(slice)});
         for (uint64_t row = 0; row < rows; ++row) {
-            Active a{std::size_t(cell_int(row, 0).value_or(0)), cell_text_or_empty(row, 1), *cell_timestamp(row, 2), {}};
+            Active a{
+                std::size_t(cell_int(row, 0).value_or(0)), cell_text_or_empty(row, 1), *cell_timestamp(row, 2), {}};
             a.last_change = cell_timestamp(row, 3).value_or(a.last_activity);
             active.push_back(std::move(a));
         }

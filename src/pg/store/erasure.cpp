@@ -21,7 +21,7 @@ INSERT INTO cart_abandon.erasure_key (key)
 SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM cart_abandon.erasure_key)
 ON CONFLICT DO NOTHING
 )SQL",
-    {BYTEAOID});
+                               {BYTEAOID});
 
 Statement since_statement(
     "SELECT clock_timestamp(), k.customers_checked_at - interval '1 hour' FROM cart_abandon.erasure_key k", {});
@@ -34,7 +34,8 @@ SELECT cu.id, cu.deleted_at FROM @medusa@.customer cu
  ORDER BY cu.deleted_at, cu.id
  LIMIT $4
 )SQL",
-    {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, INT4OID}, Statement::Planning::PerValues);
+                                     {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, INT4OID},
+                                     Statement::Planning::PerValues);
 
 // Everything of these customers that can reach them: their carts (removed ones too) and every
 // number on their record, saved addresses and carts' addresses, with the country it was typed in.
@@ -54,14 +55,14 @@ SELECT 'phone', ad.phone, ad.country_code
   FROM @medusa@.cart c JOIN @medusa@.cart_address ad ON ad.id IN (c.shipping_address_id, c.billing_address_id)
  WHERE c.customer_id = ANY ($1::text[]) AND ad.phone IS NOT NULL
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+                           {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement add_erased_statement(R"SQL(
 INSERT INTO cart_abandon.erased_phones (phone_hmac)
 SELECT DISTINCT cart_abandon.phone_hmac(p) FROM unnest($1::text[]) AS p
 ON CONFLICT (phone_hmac) DO NOTHING
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+                               {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // The ledger keeps status, stage, times and codes (the figures); who it was goes, with the
 // opt-out and preference rows that would name the number or the WhatsApp user.
@@ -91,7 +92,7 @@ UPDATE cart_abandon.deliveries d SET phone = NULL, wa_id = NULL, user_id = NULL,
  WHERE d.id = t.id
    AND (d.phone IS NOT NULL OR d.wa_id IS NOT NULL OR d.user_id IS NOT NULL OR d.error_message IS NOT NULL)
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                          {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement checked_statement("UPDATE cart_abandon.erasure_key SET customers_checked_at = $1", {TIMESTAMPTZOID});
 
@@ -99,7 +100,7 @@ Statement erased_statement(R"SQL(
 SELECT p FROM unnest($1::text[]) AS p
  WHERE EXISTS (SELECT 1 FROM cart_abandon.erased_phones e WHERE e.phone_hmac = cart_abandon.phone_hmac(p))
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+                           {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 void erase(const std::vector<std::string>& customer_ids, const std::string& default_region) {
     std::vector<std::string> carts, phones;

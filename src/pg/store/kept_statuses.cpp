@@ -29,12 +29,12 @@ RETURNING k.id, k.wamid, k.status, k.at, coalesce(k.recipient, ''), k.delivery_i
           coalesce(k.action, ''), coalesce(k.error_code, 0), coalesce(k.error_text, ''),
           coalesce(k.metadata_error, ''), k.received_at, coalesce(k.recipient_user_id, '')
 )SQL",
-    {TEXTOID, INT8ARRAYOID});
+                         {TEXTOID, INT8ARRAYOID});
 
 Statement expire_statement(R"SQL(
 DELETE FROM cart_abandon.kept_statuses WHERE received_at < clock_timestamp() - interval '7 days'
 )SQL",
-    {});
+                           {});
 
 // Meta's largest body: the apply statement's inputs stay that size.
 constexpr std::size_t kChunk = 1000;
@@ -68,7 +68,8 @@ StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
     StatusResult result;
     for (std::size_t from = 0; from < taken.size(); from += kChunk) {
         std::vector<StatusRow> chunk;
-        for (std::size_t i = from; i < std::min(taken.size(), from + kChunk); ++i) chunk.push_back(std::move(taken[i].second));
+        for (std::size_t i = from; i < std::min(taken.size(), from + kChunk); ++i)
+            chunk.push_back(std::move(taken[i].second));
         result.add(apply_statuses(chunk, max_attempts));
         store_user_ids(chunk);
     }

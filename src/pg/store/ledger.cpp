@@ -2,7 +2,6 @@
 #include <string>
 #include <vector>
 
-
 #include "pg/store/due_carts.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/uncertain_claims.hpp"
@@ -23,9 +22,9 @@ namespace {
 // run that took it first changed both. (ON CONFLICT DO UPDATE ... WHERE would lock every
 // conflicting row until commit, and deadlock against the run recording those rows.) Right
 // before, still_open_statement re-checks that each cart is still open and no order links to it.
-#define CLAIM_VALUES \
+#define CLAIM_VALUES                                                                             \
     "unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], " \
-    "$10::timestamptz[], $11::bool[], $12::timestamptz[], $13::timestamptz[])" \
+    "$10::timestamptz[], $11::bool[], $12::timestamptz[], $13::timestamptz[])"                   \
     " AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, imported, sent_at, changed_at)"
 // Of these carts, those still open with no order linked (read as Medusa's tables' owner).
 Statement still_open_statement(R"SQL(
@@ -33,7 +32,7 @@ SELECT u.id FROM unnest($1::text[]) AS u(id)
  WHERE EXISTS (SELECT 1 FROM @medusa@.cart c WHERE c.id = u.id AND c.completed_at IS NULL AND c.deleted_at IS NULL)
    AND NOT EXISTS (SELECT 1 FROM @medusa@.order_cart oc WHERE oc.cart_id = u.id AND oc.deleted_at IS NULL)
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+                               {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement claim_new_statement(
     "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, "
@@ -42,11 +41,12 @@ Statement claim_new_statement(
     "CASE WHEN u.status <> 'sent' THEN nullif(u.detail, '') END, nullif(u.hold_reason, ''), u.not_before, "
     "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp(), "
     "CASE WHEN u.status = 'claimed' THEN $14 END "
-    "FROM " CLAIM_VALUES " ORDER BY u.cart_id, u.stage "
+    "FROM " CLAIM_VALUES
+    " ORDER BY u.cart_id, u.stage "
     "ON CONFLICT (cart_id, stage, channel) DO NOTHING "
     "RETURNING cart_id, stage, status, attempts, id, claimed_at, unlisted_answer_at IS NOT NULL",
-    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
-     TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
+    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, TEXTARRAYOID,
+     TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
 
 Statement claim_existing_statement(
@@ -69,9 +69,9 @@ Statement claim_existing_statement(
     "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
     "AND d.status = u.seen_status AND d.updated_at = u.seen_at"
     " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at, d.unlisted_answer_at IS NOT NULL",
-    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID,
-     TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
-     TIMESTAMPTZARRAYOID, TEXTOID},
+    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, TEXTARRAYOID,
+     TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
+     TEXTOID},
     Statement::Planning::PerValues);
 
 // Outcomes of this call's claims. Each first finds its open row by the unique key (OFFSET 0
@@ -112,10 +112,10 @@ UPDATE cart_abandon.deliveries d
  WHERE d.id = o.id
 RETURNING d.id, o.write_metadata
 )SQL",
-    {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, BOOLARRAYOID, TEXTARRAYOID,
-     BOOLARRAYOID},
-    Statement::Planning::PerValues);
+                           {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                            INT4ARRAYOID, TEXTARRAYOID, BOOLARRAYOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+                            TIMESTAMPTZARRAYOID, BOOLARRAYOID, TEXTARRAYOID, BOOLARRAYOID},
+                           Statement::Planning::PerValues);
 
 // Opt-outs the outcomes marked: inserted, marks cleared, in one statement.
 Statement add_pending_opt_outs_statement(R"SQL(
@@ -130,7 +130,7 @@ SELECT DISTINCT m.phone, 'whatsapp_131050', 'the user stopped marketing messages
  WHERE m.phone IS NOT NULL
 ON CONFLICT (phone) DO NOTHING
 )SQL",
-    {});
+                                         {});
 
 // A claim must survive a crash before its message leaves, and an outcome once Meta has it:
 // where the server runs with synchronous_commit = off, this transaction commits durably anyway
@@ -147,7 +147,7 @@ Statement lock_people_statement(R"SQL(
 SELECT count(pg_catalog.pg_advisory_xact_lock(1667325808, pg_catalog.hashtext(p)))
   FROM (SELECT DISTINCT p FROM unnest($1::text[]) AS p ORDER BY p) people
 )SQL",
-    {TEXTARRAYOID});
+                                {TEXTARRAYOID});
 
 Statement latest_contacts_statement(R"SQL(
 SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
@@ -156,7 +156,7 @@ SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
    AND (d.phone = ANY ($1) OR d.wa_id = ANY ($2))
  GROUP BY d.phone, d.wa_id
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
+                                    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
 
 // A person is a number or the wa_id Meta returned for it: an opt-out by wa_id (a webhook names
 // the user by wa_id only) covers every number that wa_id was returned for.
@@ -172,7 +172,7 @@ SELECT p FROM unnest($1::text[]) AS p
     OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.user_id = d.user_id
                 WHERE d.phone = p AND d.user_id IS NOT NULL)
 )SQL",
-    {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
+                              {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 Statement channel_paused_statement(R"SQL(
 INSERT INTO cart_abandon.channel_status AS s (channel, paused, error_code, error_message, changed_at)
@@ -183,7 +183,7 @@ ON CONFLICT (channel) DO UPDATE
        changed_at = CASE WHEN s.paused AND s.error_code IS NOT DISTINCT FROM EXCLUDED.error_code
                          THEN s.changed_at ELSE EXCLUDED.changed_at END
 )SQL",
-    {TEXTOID, INT4OID, TEXTOID});
+                                   {TEXTOID, INT4OID, TEXTOID});
 
 Statement channel_paused_code_statement(
     "SELECT coalesce(error_code, 0) FROM cart_abandon.channel_status WHERE channel = $1 AND paused", {TEXTOID});
@@ -194,7 +194,7 @@ UPDATE cart_abandon.channel_status
    SET paused = false, changed_at = clock_timestamp()
  WHERE channel = $1 AND paused
 )SQL",
-    {TEXTOID});
+                                    {TEXTOID});
 
 }  // namespace
 
@@ -232,11 +232,19 @@ std::vector<ClaimedStage> claim_stages(const std::vector<Claim>& claims, std::op
             seen_ats.push_back(claim.seen.updated_at);
         }
         if (cart_ids.empty()) continue;
-        std::vector<std::optional<Datum>> values = {
-            text_array(cart_ids), int_array(stages), text_array(statuses), text_array(phones), text_array(reasons),
-            run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt, text_array(details),
-            text_value(kWhatsAppChannel), text_array(hold_reasons), nullable_timestamp_array(not_befores),
-            bool_array(imported), nullable_timestamp_array(sent_ats), nullable_timestamp_array(changed_ats)};
+        std::vector<std::optional<Datum>> values = {text_array(cart_ids),
+                                                    int_array(stages),
+                                                    text_array(statuses),
+                                                    text_array(phones),
+                                                    text_array(reasons),
+                                                    run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt,
+                                                    text_array(details),
+                                                    text_value(kWhatsAppChannel),
+                                                    text_array(hold_reasons),
+                                                    nullable_timestamp_array(not_befores),
+                                                    bool_array(imported),
+                                                    nullable_timestamp_array(sent_ats),
+                                                    nullable_timestamp_array(changed_ats)};
         if (existing) {
             values.push_back(text_array(seen_statuses));
             values.push_back(nullable_timestamp_array(seen_ats));
@@ -279,7 +287,8 @@ std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector
         auto [it, inserted] = latest.emplace(phone, at);
         if (!inserted && it->second < at) it->second = at;
     };
-    const auto rows = latest_contacts_statement.execute({text_array(phones), text_array(wa_ids), timestamp_value(since)});
+    const auto rows =
+        latest_contacts_statement.execute({text_array(phones), text_array(wa_ids), timestamp_value(since)});
     std::set<std::string> asked(phones.begin(), phones.end());
     for (uint64_t row = 0; row < rows; ++row) {
         const auto at = *cell_timestamp(row, 2);
@@ -349,9 +358,7 @@ void record_channel_paused(long error_code, const std::string& error_message) {
     channel_paused_statement.run({text_value(kWhatsAppChannel), int_value(int(error_code)), text_value(error_message)});
 }
 
-void record_channel_sending() {
-    channel_sending_statement.run({text_value(kWhatsAppChannel)});
-}
+void record_channel_sending() { channel_sending_statement.run({text_value(kWhatsAppChannel)}); }
 
 std::optional<long> channel_paused_code() {
     std::optional<long> code;

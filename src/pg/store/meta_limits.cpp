@@ -15,7 +15,7 @@ ON CONFLICT (phone_number_id, region) DO UPDATE
    SET until = greatest(r.until, EXCLUDED.until), error_message = EXCLUDED.error_message,
        since = CASE WHEN r.until < clock_timestamp() THEN clock_timestamp() ELSE r.since END
 )SQL",
-    {TEXTOID, TEXTARRAYOID, TIMESTAMPTZOID, TEXTOID});
+                           {TEXTOID, TEXTARRAYOID, TIMESTAMPTZOID, TEXTOID});
 
 Statement held_statement(
     "SELECT region, until FROM cart_abandon.restricted_countries WHERE phone_number_id = $1 AND until > $2",
@@ -50,8 +50,9 @@ released AS (
 )
 SELECT (SELECT count(*) FROM applied), (SELECT count(*) FROM released)
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID},
-    Statement::Planning::PerValues);
+                                     {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                                      TIMESTAMPTZARRAYOID},
+                                     Statement::Planning::PerValues);
 
 Statement stopped_templates_statement(
     "SELECT name || '/' || language FROM cart_abandon.template_status "
@@ -72,7 +73,7 @@ WITH reached AS (
 SELECT (SELECT count(*) FROM reached), (SELECT min(first_at) + interval '24 hours' FROM reached), r.phone
   FROM (SELECT NULL::text AS phone UNION ALL SELECT phone FROM reached WHERE phone = ANY ($1)) r
 )SQL",
-    {TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
+                           {TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
 
 }  // namespace
 
@@ -119,16 +120,15 @@ std::set<std::string> stopped_templates() {
 void record_country_restrictions(const std::string& phone_number_id, const std::vector<std::string>& regions,
                                  cart_abandon::Timestamp until, const std::string& error_message) {
     if (regions.empty()) return;
-    record_statement.run({text_value(phone_number_id), text_array(regions), timestamp_value(until),
-                          text_value(error_message)});
+    record_statement.run(
+        {text_value(phone_number_id), text_array(regions), timestamp_value(until), text_value(error_message)});
 }
 
 std::map<std::string, cart_abandon::Timestamp> country_restrictions(const std::string& phone_number_id,
                                                                     cart_abandon::Timestamp now) {
     std::map<std::string, cart_abandon::Timestamp> held;
     const auto rows = held_statement.execute({text_value(phone_number_id), timestamp_value(now)});
-    for (uint64_t row = 0; row < rows; ++row)
-        held[cell_text_or_empty(row, 0)] = cell_timestamp(row, 1).value_or(now);
+    for (uint64_t row = 0; row < rows; ++row) held[cell_text_or_empty(row, 0)] = cell_timestamp(row, 1).value_or(now);
     release_result();
     return held;
 }

@@ -48,7 +48,7 @@ SELECT placed.at, o.customer_id, lower(coalesce(o.email, cu.email)),
  WHERE greatest(o.created_at, o.updated_at) >= $1 AND placed.at >= $1  -- the first by cart_abandon_order_changes
    AND o.deleted_at IS NULL AND o.canceled_at IS NULL AND o.status NOT IN ('canceled', 'draft') AND NOT o.is_draft_order
 )SQL",
-    {TIMESTAMPTZOID}, Statement::Planning::PerValues);
+                              {TIMESTAMPTZOID}, Statement::Planning::PerValues);
 
 }  // namespace
 

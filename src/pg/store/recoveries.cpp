@@ -16,13 +16,14 @@ Statement since_statement(R"SQL(
 SELECT clock_timestamp(), max(r.recoveries_checked_at) - interval '1 hour'
   FROM cart_abandon.runs r WHERE r.recoveries_checked_at IS NOT NULL
 )SQL",
-    {});
+                          {});
 
 // An order made from the cart was canceled (Medusa sets status 'canceled' and canceled_at): the
 // cart is no recovery, nor its value.
-#define ORDER_CANCELED(cart_id)                                                                   \
+#define ORDER_CANCELED(cart_id)                                                                     \
     "EXISTS (SELECT 1 FROM @medusa@.order_cart oc JOIN @medusa@.\"order\" o ON o.id = oc.order_id " \
-    "WHERE oc.cart_id = " cart_id " AND oc.deleted_at IS NULL AND (o.status = 'canceled' OR o.canceled_at IS NOT NULL))"
+    "WHERE oc.cart_id = " cart_id                                                                   \
+    " AND oc.deleted_at IS NULL AND (o.status = 'canceled' OR o.canceled_at IS NOT NULL))"
 
 // Completions from $1 (NULL: all), after ($2, $3) in (completed_at, id) order ($2 NULL: from
 // the first), with the live items' subtotal at completion; and whether their order was canceled.
@@ -37,7 +38,7 @@ SELECT c.id, c.completed_at, lower(c.currency_code),
  ORDER BY c.completed_at, c.id
  LIMIT $4
 )SQL",
-    {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, INT4OID}, Statement::Planning::PerValues);
+                                {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, INT4OID}, Statement::Planning::PerValues);
 
 Statement insert_statement(R"SQL(
 INSERT INTO cart_abandon.recovered_carts (cart_id, completed_at, currency_code, value)
@@ -47,7 +48,8 @@ SELECT u.cart_id, u.completed_at, u.currency_code, u.value::numeric
                           WHERE d.cart_id = u.cart_id AND d.status = 'sent' AND d.origin = 'cart_abandon')
 ON CONFLICT (cart_id) DO NOTHING
 )SQL",
-    {TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                           {TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID},
+                           Statement::Planning::PerValues);
 
 Statement recorded_statement(
     "SELECT r.cart_id FROM cart_abandon.recovered_carts r WHERE r.cart_id > $1 ORDER BY r.cart_id LIMIT $2",
@@ -60,7 +62,7 @@ SELECT u.id FROM unnest($1::text[]) AS u(id)
  WHERE NOT EXISTS (SELECT 1 FROM @medusa@.cart c WHERE c.id = u.id AND c.deleted_at IS NULL AND c.completed_at IS NOT NULL)
     OR )SQL" ORDER_CANCELED("u.id") R"SQL(
 )SQL",
-    {TEXTARRAYOID}, Statement::Planning::PerValues);
+                                        {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement forget_statement("DELETE FROM cart_abandon.recovered_carts WHERE cart_id = ANY ($1::text[])", {TEXTARRAYOID},
                            Statement::Planning::PerValues);
@@ -79,10 +81,10 @@ void record_recoveries(int64_t run_id) {
     std::optional<cart_abandon::Timestamp> after_at;
     std::string after_id;
     for (;;) {
-        const auto rows = completions_statement.execute(
-            {since ? std::optional<Datum>(timestamp_value(*since)) : std::nullopt,
-             after_at ? std::optional<Datum>(timestamp_value(*after_at)) : std::nullopt, text_value(after_id),
-             int_value(kChunk)});
+        const auto rows =
+            completions_statement.execute({since ? std::optional<Datum>(timestamp_value(*since)) : std::nullopt,
+                                           after_at ? std::optional<Datum>(timestamp_value(*after_at)) : std::nullopt,
+                                           text_value(after_id), int_value(kChunk)});
         std::vector<std::string> ids, currencies, values;
         std::vector<cart_abandon::Timestamp> completed;
         std::optional<cart_abandon::Timestamp> last_at;
@@ -99,7 +101,8 @@ void record_recoveries(int64_t run_id) {
         release_result();
         if (rows == 0) break;
         std::vector<std::optional<std::string>> nullable_values;
-        for (const auto& v : values) nullable_values.push_back(v.empty() ? std::nullopt : std::optional<std::string>(v));
+        for (const auto& v : values)
+            nullable_values.push_back(v.empty() ? std::nullopt : std::optional<std::string>(v));
         if (!ids.empty())
             insert_statement.run({text_array(ids), timestamp_array(completed), text_array(currencies),
                                   nullable_text_array(nullable_values)});

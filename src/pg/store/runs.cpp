@@ -20,7 +20,7 @@ UPDATE cart_abandon.runs r
         OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
                         WHERE a.pid = r.pid AND a.backend_start <= r.started_at))
 )SQL",
-    {});
+                                    {});
 
 Statement start_statement(R"SQL(
 INSERT INTO cart_abandon.runs (options, scan, scan_from, scan_since, scan_key, started_by)
@@ -29,13 +29,13 @@ VALUES (coalesce(nullif($1, '')::jsonb, '{}'), $2, $3, $4, $5,
            FROM pg_catalog.pg_stat_get_activity(pg_catalog.pg_backend_pid()) a))
 RETURNING id
 )SQL",
-    {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID});
+                          {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID});
 
 Statement last_scans_statement(R"SQL(
 SELECT (SELECT max(scan_from) FROM cart_abandon.runs WHERE status = 'succeeded' AND scan_key = $1),
        (SELECT max(scan_from) FROM cart_abandon.runs WHERE status = 'succeeded' AND scan_key = $1 AND scan = 'full')
 )SQL",
-    {TEXTOID});
+                               {TEXTOID});
 
 Statement progress_statement(R"SQL(
 UPDATE cart_abandon.runs
@@ -43,7 +43,8 @@ UPDATE cart_abandon.runs
        failed = $6, retry = $7, skipped = $8, last_cursor = $9, held = $10, imported = $11
  WHERE id = $1
 )SQL",
-    {INT8OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID, INT4OID, INT4OID});
+                             {INT8OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID, INT4OID,
+                              INT4OID});
 
 Statement finish_statement(R"SQL(
 UPDATE cart_abandon.runs
@@ -52,7 +53,8 @@ UPDATE cart_abandon.runs
        detail = nullif($10, ''), held = $11, imported = $12
  WHERE id = $1
 )SQL",
-    {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID, INT4OID, INT4OID});
+                           {INT8OID, TEXTOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, TEXTOID,
+                            INT4OID, INT4OID});
 
 // Open carts (not completed or deleted, a live item, no order linked), of them the abandoned
 // (idle at least the first delay, $1 seconds) and those abandoned inside max_age ($2), with last
@@ -83,29 +85,29 @@ SELECT count(*),
                           AND last_activity >= now() - $2 * interval '1 second')
   FROM open_cart
 )SQL",
-    {INT8OID, INT8OID});
+                                {INT8OID, INT8OID});
 
 Statement record_counts_statement(R"SQL(
 UPDATE cart_abandon.runs
    SET open_carts = $2, abandoned_carts = $3, abandoned_carts_in_window = $4, carts_counted_at = clock_timestamp()
  WHERE id = $1
 )SQL",
-    {INT8OID, INT8OID, INT8OID, INT8OID});
+                                  {INT8OID, INT8OID, INT8OID, INT8OID});
 
 }  // namespace
 
-void close_abandoned_runs() {
-    close_abandoned_statement.run({});
-}
+void close_abandoned_runs() { close_abandoned_statement.run({}); }
 
 std::string scan_key(const std::string& medusa_schema, const cart_abandon::Timing& timing, bool consent_required) {
     // "1.1": a 1.0 run did not look for what 1.1 examines (held stages, changed addresses and
     // customers), so the first 1.1 run is full; so is the first after consent stops being required.
-    return std::string("1.1/") + (consent_required ? "consent/" : "") + medusa_schema + "/" + std::to_string(timing.first_delay.count()) + "/" +
-           std::to_string(timing.second_delay.count()) + "/" + std::to_string(timing.max_age.count());
+    return std::string("1.1/") + (consent_required ? "consent/" : "") + medusa_schema + "/" +
+           std::to_string(timing.first_delay.count()) + "/" + std::to_string(timing.second_delay.count()) + "/" +
+           std::to_string(timing.max_age.count());
 }
 
-CandidateScan choose_scan(const std::string& key, cart_abandon::Timestamp now, std::chrono::seconds full_scan_interval) {
+CandidateScan choose_scan(const std::string& key, cart_abandon::Timestamp now,
+                          std::chrono::seconds full_scan_interval) {
     last_scans_statement.execute({text_value(key)});
     const auto last_complete = cell_timestamp(0, 0);
     const auto last_full = cell_timestamp(0, 1);
@@ -130,17 +132,17 @@ int64_t start_run(const std::string& options_json, const CandidateScan& scan, ca
     return id;
 }
 
-void record_run_progress(int64_t run_id, const cart_abandon::RunTotals& t, int batches, const std::string& last_cursor) {
-    progress_statement.run({int8_value(run_id), int_value(batches), int_value(t.examined),
-                            int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
-                            int_value(t.retry), int_value(t.skipped), text_value(last_cursor), int_value(t.held),
-                            int_value(t.imported)});
+void record_run_progress(int64_t run_id, const cart_abandon::RunTotals& t, int batches,
+                         const std::string& last_cursor) {
+    progress_statement.run({int8_value(run_id), int_value(batches), int_value(t.examined), int_value(t.sent_first),
+                            int_value(t.sent_second), int_value(t.failed), int_value(t.retry), int_value(t.skipped),
+                            text_value(last_cursor), int_value(t.held), int_value(t.imported)});
 }
 
 void finish_run(int64_t run_id, cart_abandon::RunStatus status, const cart_abandon::RunTotals& t, int batches,
                 const std::string& detail) {
-    finish_statement.run({int8_value(run_id), text_value(cart_abandon::name(status)), int_value(batches), int_value(t.examined),
-                          int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
+    finish_statement.run({int8_value(run_id), text_value(cart_abandon::name(status)), int_value(batches),
+                          int_value(t.examined), int_value(t.sent_first), int_value(t.sent_second), int_value(t.failed),
                           int_value(t.retry), int_value(t.skipped), text_value(detail), int_value(t.held),
                           int_value(t.imported)});
 }
@@ -196,7 +198,5 @@ Datum count_carts_body(FunctionCallInfo fcinfo) {
 
 extern "C" {
 PG_FUNCTION_INFO_V1(cart_abandon_count_carts);
-Datum cart_abandon_count_carts(PG_FUNCTION_ARGS) {
-    return pg::run_entry(fcinfo, pg::count_carts_body);
-}
+Datum cart_abandon_count_carts(PG_FUNCTION_ARGS) { return pg::run_entry(fcinfo, pg::count_carts_body); }
 }

@@ -28,14 +28,15 @@ CandidateScan choose_scan(const std::string& key, cart_abandon::Timestamp now, s
 int64_t start_run(const std::string& options_json, const CandidateScan& scan, cart_abandon::Timestamp scan_from,
                   const std::string& key);
 
-void record_run_progress(int64_t run_id, const cart_abandon::RunTotals& totals, int batches, const std::string& last_cursor);
+void record_run_progress(int64_t run_id, const cart_abandon::RunTotals& totals, int batches,
+                         const std::string& last_cursor);
 
 void finish_run(int64_t run_id, cart_abandon::RunStatus status, const cart_abandon::RunTotals& totals, int batches,
                 const std::string& detail);
 
 struct CartCounts {
     int64_t open = 0;
-    int64_t abandoned = 0;            // idle at least the first delay
+    int64_t abandoned = 0;  // idle at least the first delay
     int64_t abandoned_in_window = 0;  // of those, inside max_age
 };
 

@@ -30,13 +30,13 @@ UPDATE cart_abandon.deliveries
        error_message = 'outcome unknown: the run that claimed this reminder stopped before recording an answer; not resent'
  WHERE status = 'claimed' AND claimed_at < clock_timestamp() - make_interval(secs => $1)
 )SQL",
-    {FLOAT8OID});
+                           {FLOAT8OID});
 
 Statement dead_sessions_statement(R"SQL(
 SELECT DISTINCT claim_session FROM cart_abandon.deliveries
  WHERE status = 'claimed' AND claim_session IS NOT NULL AND NOT cart_abandon.session_alive(claim_session)
 )SQL",
-    {});
+                                  {});
 
 Statement settle_session_statement(R"SQL(
 UPDATE cart_abandon.deliveries
@@ -49,7 +49,7 @@ UPDATE cart_abandon.deliveries
  WHERE status = 'claimed' AND claim_session = $1
 RETURNING status = 'unknown'
 )SQL",
-    {TEXTOID, INT8ARRAYOID});
+                                   {TEXTOID, INT8ARRAYOID});
 
 // The journal cannot say which of them left: none is released.
 Statement unvouched_session_statement(R"SQL(
@@ -60,7 +60,7 @@ UPDATE cart_abandon.deliveries
        updated_at = clock_timestamp()
  WHERE status = 'claimed' AND claim_session = $1
 )SQL",
-    {TEXTOID, TEXTOID});
+                                      {TEXTOID, TEXTOID});
 
 // Journals of sessions that are gone and hold no claim: nothing left for them to vouch for.
 Statement spent_journals_statement(R"SQL(
@@ -68,14 +68,14 @@ SELECT s FROM unnest($1::text[]) AS s
  WHERE NOT cart_abandon.session_alive(s)
    AND NOT EXISTS (SELECT 1 FROM cart_abandon.deliveries d WHERE d.status = 'claimed' AND d.claim_session = s)
 )SQL",
-    {TEXTARRAYOID});
+                                   {TEXTARRAYOID});
 
 // Databases, named by the journals of the cluster's directory, that no longer exist.
 Statement dropped_databases_statement(R"SQL(
 SELECT o FROM unnest($1::text[]) AS o
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database d WHERE d.oid::text = o)
 )SQL",
-    {TEXTARRAYOID});
+                                      {TEXTARRAYOID});
 
 constexpr char kJournalDirectory[] = "cart_abandon_journal";  // relative to the data directory
 
@@ -84,14 +84,14 @@ constexpr char kJournalDirectory[] = "cart_abandon_journal";  // relative to the
 void refuse_on_standby(const char* call) {
     guarded([&] {
         if (!RecoveryInProgress()) return;
-        ereport(ERROR, (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-                        errmsg("cart_abandon cannot send from a hot standby"),
-                        errdetail("%s claims reminders and records what it sent; this server is a standby in "
-                                  "recovery, read-only. Nothing was claimed or sent.",
-                                  call),
-                        errhint("Run it on the primary (this standby's pg_stat_wal_receiver names it as "
-                                "sender_host). cart_abandon_stats() and dry runs ('{\"dryRun\": true}') "
-                                "work on a standby.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION), errmsg("cart_abandon cannot send from a hot standby"),
+                 errdetail("%s claims reminders and records what it sent; this server is a standby in "
+                           "recovery, read-only. Nothing was claimed or sent.",
+                           call),
+                 errhint("Run it on the primary (this standby's pg_stat_wal_receiver names it as "
+                         "sender_host). cart_abandon_stats() and dry runs ('{\"dryRun\": true}') "
+                         "work on a standby.")));
     });
 }
 
@@ -115,8 +115,10 @@ cart_abandon::JournalOrigin journal_origin() {
         cart_abandon::JournalOrigin origin;
         origin.system_identifier = GetSystemIdentifier();
         TimeLineID timeline = 0;
-        if (RecoveryInProgress()) (void)GetXLogReplayRecPtr(&timeline);
-        else timeline = GetWALInsertionTimeLine();
+        if (RecoveryInProgress())
+            (void)GetXLogReplayRecPtr(&timeline);
+        else
+            timeline = GetWALInsertionTimeLine();
         origin.timeline = timeline;
         return origin;
     });
@@ -143,7 +145,8 @@ static void remove_spent_journals() {
     for (const auto& name : cart_abandon::StartJournal::names_in(kJournalDirectory)) {
         if (name.compare(0, journal_prefix().size(), journal_prefix()) == 0)
             names.push_back(name.substr(journal_prefix().size()));
-        else databases.push_back(name.substr(0, name.find('.')));
+        else
+            databases.push_back(name.substr(0, name.find('.')));
     }
     if (!databases.empty()) {
         std::vector<std::string> dropped;

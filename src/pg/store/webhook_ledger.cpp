@@ -170,9 +170,10 @@ SELECT (SELECT count(*) FROM matched),
        (SELECT array_agg(id) FROM changed WHERE fails OR (status = 'sent' AND old_status <> 'sent')),
        (SELECT count(*) FROM to_keep)
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
-     TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT4OID, TEXTOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID},
-    Statement::Planning::PerValues);
+                                   {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                                    TIMESTAMPTZARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                                    INT4OID, TEXTOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID},
+                                   Statement::Planning::PerValues);
 
 // user_preferences: the newest event per person decides (an older one arriving late changes
 // nothing); a stop adds the person, a resume removes only what Meta's marketing preference put
@@ -223,7 +224,8 @@ removed AS (
 )
 SELECT (SELECT count(*) FROM added WHERE inserted), (SELECT count(*) FROM removed), (SELECT count(*) FROM newer)
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                                      {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID},
+                                      Statement::Planning::PerValues);
 
 // A "STOP" reply or the "Stop promotions" button: a written request to the business, kept until
 // the shop lifts it (a later resume of the marketing preference does not).
@@ -247,7 +249,7 @@ ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.r
     OR (o.source = 'whatsapp_reply' AND o.phone_number_id IS DISTINCT FROM EXCLUDED.phone_number_id)
 RETURNING (xmax = 0) AS inserted
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                                       {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // part 5: the business-scoped user id a status named its recipient by, kept beside the wa_id
 // (after apply_statuses: a row matched by its callback data has its wamid by then).
@@ -258,7 +260,7 @@ UPDATE cart_abandon.deliveries d SET user_id = u.user_id
  WHERE d.wamid = u.wamid AND d.channel = $3 AND d.user_id IS DISTINCT FROM u.user_id
    AND d.phone IS NOT NULL  -- an erased person's row stays without identifiers
 )SQL",
-    {TEXTARRAYOID, TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
+                                   {TEXTARRAYOID, TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 // Every signed webhook proves the path works; statuses also say how far Meta has spoken.
 Statement note_webhook_statement(R"SQL(
@@ -268,7 +270,7 @@ ON CONFLICT (channel) DO UPDATE
    SET last_webhook_at = EXCLUDED.last_webhook_at,
        webhook_covers = greatest(s.webhook_covers, EXCLUDED.webhook_covers)
 )SQL",
-    {TEXTOID, TIMESTAMPTZOID});
+                                 {TEXTOID, TIMESTAMPTZOID});
 
 // Webhook calls apply one at a time: each statement then reads what the previous call committed,
 // so a body delivered twice at once cannot apply a failure twice.
@@ -319,12 +321,11 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
         error_texts.push_back(row.error_text);
         metadata_errors.push_back(row.metadata_error);
     }
-    apply_statuses_statement.execute({text_array(wamids), text_array(statuses), timestamp_array(ats),
-                                      text_array(recipients), text_array(delivery_ids),
-                                      nullable_timestamp_array(claimed_ats), text_array(actions),
-                                      int_array(error_codes), text_array(error_texts), text_array(metadata_errors),
-                                      int_value(max_attempts), text_value(kWhatsAppChannel),
-                                      nullable_timestamp_array(received_ats), text_array(user_ids)});
+    apply_statuses_statement.execute(
+        {text_array(wamids), text_array(statuses), timestamp_array(ats), text_array(recipients),
+         text_array(delivery_ids), nullable_timestamp_array(claimed_ats), text_array(actions), int_array(error_codes),
+         text_array(error_texts), text_array(metadata_errors), int_value(max_attempts), text_value(kWhatsAppChannel),
+         nullable_timestamp_array(received_ats), text_array(user_ids)});
     result.matched = uint64_t(cell_int(0, 0).value_or(0));
     result.changed = uint64_t(cell_int(0, 1).value_or(0));
     result.opt_outs_added = uint64_t(cell_int(0, 2).value_or(0));
@@ -351,8 +352,8 @@ PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
         user_ids.push_back(row.user_id);
         numbers.push_back(row.phone_number_id);
     }
-    apply_preferences_statement.execute({text_array(wa_ids), text_array(values), timestamp_array(ats),
-                                         text_array(user_ids), text_array(numbers)});
+    apply_preferences_statement.execute(
+        {text_array(wa_ids), text_array(values), timestamp_array(ats), text_array(user_ids), text_array(numbers)});
     result.added = uint64_t(cell_int(0, 0).value_or(0));
     result.removed = uint64_t(cell_int(0, 1).value_or(0));
     result.applied = uint64_t(cell_int(0, 2).value_or(0));
@@ -367,7 +368,8 @@ void store_user_ids(const std::vector<StatusRow>& rows) {
         wamids.push_back(row.provider_message_id);
         user_ids.push_back(row.recipient_user_id);
     }
-    if (!wamids.empty()) store_user_ids_statement.run({text_array(wamids), text_array(user_ids), text_value(kWhatsAppChannel)});
+    if (!wamids.empty())
+        store_user_ids_statement.run({text_array(wamids), text_array(user_ids), text_value(kWhatsAppChannel)});
 }
 
 uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies) {
@@ -387,8 +389,8 @@ uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies) {
 }
 
 void note_webhook(std::optional<cart_abandon::Timestamp> covers) {
-    note_webhook_statement.run({text_value(kWhatsAppChannel),
-                                covers ? std::optional<Datum>(timestamp_value(*covers)) : std::nullopt});
+    note_webhook_statement.run(
+        {text_value(kWhatsAppChannel), covers ? std::optional<Datum>(timestamp_value(*covers)) : std::nullopt});
 }
 
 }  // namespace pg

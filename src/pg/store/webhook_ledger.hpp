@@ -16,7 +16,7 @@ using StatusRow = cart_abandon::StatusEvent;
 
 struct StatusResult {
     uint64_t matched = 0;  // statuses of messages the ledger knows
-    uint64_t kept = 0;     // statuses of no recorded message yet: kept to apply later
+    uint64_t kept = 0;  // statuses of no recorded message yet: kept to apply later
     uint64_t changed = 0;  // statuses whose message's row changed (0 for a body applied before)
     uint64_t opt_outs_added = 0;
     std::optional<cart_abandon::Timestamp> covers;  // the latest claim a status spoke of
@@ -41,7 +41,7 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
 void store_user_ids(const std::vector<StatusRow>& rows);
 
 struct PreferenceRow {
-    std::string wa_id;    // "" when Meta sent the user id alone
+    std::string wa_id;  // "" when Meta sent the user id alone
     std::string value;  // stop, resume
     cart_abandon::Timestamp at{};
     std::string user_id;  // the business-scoped user id, "" when absent

@@ -103,8 +103,8 @@ extern "C" void cart_abandon_batch_worker(Datum main_arg) {
     // From here on, the worker's errors, warnings and notices go to the caller.
     pq_redirect_to_shm_mq(segment, shm_mq_attach(queue, segment, nullptr));
 
-    BackgroundWorkerInitializeConnectionByOid(pg::request_fixed->database_id,
-                                              pg::request_fixed->authenticated_user_id, 0);
+    BackgroundWorkerInitializeConnectionByOid(pg::request_fixed->database_id, pg::request_fixed->authenticated_user_id,
+                                              0);
     SetCurrentStatementStartTimestamp();
     StartTransactionCommand();
     RestoreGUCState(guc_state);
@@ -116,9 +116,7 @@ extern "C" void cart_abandon_batch_worker(Datum main_arg) {
     pgstat_report_activity(STATE_RUNNING, "cart_abandon_process batch");
 
     PG_TRY();
-    {
-        pg::run_entry(nullptr, pg::batch_body);
-    }
+    { pg::run_entry(nullptr, pg::batch_body); }
     PG_CATCH();
     {
         // To the caller (who raises it with its SQLSTATE) and to the log, as an ERROR.

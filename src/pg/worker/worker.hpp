@@ -44,7 +44,7 @@ struct Fixed {
 constexpr Size kQueueBytes = 256 * 1024;
 
 // Messages on the queue besides the protocol's own 'E' (error) and 'N' (notice, warning).
-constexpr char kRow = 'D';   // int32 stage, then cart id, action, detail: int32 length + bytes
+constexpr char kRow = 'D';  // int32 stage, then cart id, action, detail: int32 length + bytes
 constexpr char kDone = 'C';  // the batch's outcomes are committed and every row was sent
 
 }  // namespace batch_worker

@@ -15,7 +15,7 @@ namespace cart_abandon {
 struct WhatsAppEndpoint {
     std::string api_url;
     std::string phone_number_id;
-    std::string token;                  // secret: only ever placed in the Authorization header
+    std::string token;  // secret: only ever placed in the Authorization header
     std::string endpoint = "messages";  // or marketing_messages
     // Secret: when set, every request's URL carries appsecret_proof (its HMAC of the token),
     // never the secret itself.
@@ -37,9 +37,9 @@ public:
     std::string pause_advice(long code, long subcode) const override;
 
 private:
-    std::string url_;            // with ?appsecret_proof= when an app secret is set
+    std::string url_;  // with ?appsecret_proof= when an app secret is set
     std::string authorization_;  // "Authorization: Bearer <token>"
-    Secrets secrets_;            // the token, the app secret, the proof, and the other secrets
+    Secrets secrets_;  // the token, the app secret, the proof, and the other secrets
 };
 
 }  // namespace cart_abandon

@@ -85,7 +85,8 @@ DeliveryOutcome read_response(long http_status, const std::string& body, const S
             if (code != error->end() && code->is_number_integer()) {
                 outcome.error_code = code->get<long>();
                 const auto subcode = error->find("error_subcode");
-                if (subcode != error->end() && subcode->is_number_integer()) outcome.error_subcode = subcode->get<long>();
+                if (subcode != error->end() && subcode->is_number_integer())
+                    outcome.error_subcode = subcode->get<long>();
                 outcome.kind = classify_error_code(outcome.error_code, outcome.error_subcode);
                 // 100 as a GraphMethodException is the call's, not the message's (a missing or
                 // wrong appsecret_proof, an object the token cannot use): every request gets it.
@@ -138,9 +139,9 @@ DeliveryOutcome classify_transport_failure(const std::string& error, bool reques
                                            bool error_cut) {
     DeliveryOutcome outcome;
     outcome.kind = request_sent ? OutcomeKind::Unknown : OutcomeKind::Transient;
-    outcome.error_text = recordable((request_sent ? "no complete answer after the request was sent: "
-                                                  : "request not sent: ") + error,
-                                    secrets, kMaxErrorText, error_cut);
+    outcome.error_text =
+        recordable((request_sent ? "no complete answer after the request was sent: " : "request not sent: ") + error,
+                   secrets, kMaxErrorText, error_cut);
     return annotated(std::move(outcome));
 }
 

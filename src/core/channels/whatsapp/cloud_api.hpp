@@ -37,5 +37,4 @@ DeliveryOutcome classify_response(long http_status, const std::string& body, con
 DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent, const Secrets& secrets,
                                            bool error_cut = false);
 
-
 }  // namespace cart_abandon

@@ -8,16 +8,38 @@ OutcomeKind kind_for_code(long code, long subcode) {
     switch (code) {
         case 130429:  // throughput cap
         case 131056:  // pair rate limit (this recipient only)
-        case 4: case 17: case 32: case 613: case 80007:  // Graph's app / user / page / per-call / account limits
-        case 1: case 2: case 131000: case 131016: case 133004:  // temporary service errors
+        case 4:
+        case 17:
+        case 32:
+        case 613:
+        case 80007:  // Graph's app / user / page / per-call / account limits
+        case 1:
+        case 2:
+        case 131000:
+        case 131016:
+        case 133004:  // temporary service errors
         case 131057:  // account in maintenance
             return OutcomeKind::Transient;
         case 190:  // token expired or invalid
-        case 0: case 3: case 10: case 131005:  // auth / permission
-        case 368: case 131031: case 131042: case 131048:  // blocked, locked, billing, spam rate
-        case 131045: case 133010:  // business number not registered
+        case 0:
+        case 3:
+        case 10:
+        case 131005:  // auth / permission
+        case 368:
+        case 131031:
+        case 131042:
+        case 131048:  // blocked, locked, billing, spam rate
+        case 131045:
+        case 133010:  // business number not registered
         // Template and account configuration: the same answer for every message.
-        case 132000: case 132001: case 132005: case 132007: case 132012: case 132015: case 132016: case 132018:
+        case 132000:
+        case 132001:
+        case 132005:
+        case 132007:
+        case 132012:
+        case 132015:
+        case 132016:
+        case 132018:
         case 131063:  // marketing disabled on /messages: use the Marketing Messages API
         case 131064:  // account-wide limit after template-category violations
         case 131037:  // the display name of a 555 number is not approved yet
@@ -51,11 +73,18 @@ std::string channel_pause_reason(long code, const std::string& error_text, bool 
 
 bool is_ambiguous_code(long code) {
     switch (code) {
-        case 100: case 131008: case 131009: case 135000:
-            return true;
+        case 100:
+        case 131008:
+        case 131009:
+        case 135000: return true;
         // Meta's answers about this recipient or this message alone.
-        case 131026: case 131021: case 130472: case 131047: case 131049: case 131050: case 137000:
-            return false;
+        case 131026:
+        case 131021:
+        case 130472:
+        case 131047:
+        case 131049:
+        case 131050:
+        case 137000: return false;
         default:
             // Anything Meta's table does not name: treated like a parameter error.
             return kind_for_code(code, 0) == OutcomeKind::Permanent;
@@ -77,10 +106,8 @@ std::string channel_pause_advice(long code, long subcode) {
         case 132018:
             return "A template parameter holds a newline, a tab or more than 4 spaces in a row: check "
                    "cart_abandon.cart_url and default_customer_name.";
-        case 132015:
-            return "Meta paused the template for low quality (3 h, then 6 h); the next run probes again.";
-        case 132016:
-            return "Meta disabled the template: set cart_abandon.template_first/_second to an approved one.";
+        case 132015: return "Meta paused the template for low quality (3 h, then 6 h); the next run probes again.";
+        case 132016: return "Meta disabled the template: set cart_abandon.template_first/_second to an approved one.";
         case 132001:
             return "No approved template of that name in that language: check cart_abandon.template_first, "
                    "template_second and template_language against WhatsApp Manager.";
@@ -94,8 +121,7 @@ std::string channel_pause_advice(long code, long subcode) {
         case 190:
             return "The access token expired or is invalid: replace it (cart_abandon.whatsapp_token_file, or "
                    "cart_abandon.whatsapp_token).";
-        default:
-            break;
+        default: break;
     }
     if (is_ambiguous_code(code))
         return "Every request got the same error: check the templates' parameters against WhatsApp Manager, "
@@ -105,7 +131,12 @@ std::string channel_pause_advice(long code, long subcode) {
 
 bool is_account_rate_limit(const DeliveryOutcome& outcome) {
     switch (outcome.error_code) {
-        case 130429: case 4: case 17: case 32: case 613: case 80007: return true;
+        case 130429:
+        case 4:
+        case 17:
+        case 32:
+        case 613:
+        case 80007: return true;
         case 0: return outcome.kind == OutcomeKind::Transient && outcome.error_text.rfind("HTTP 429", 0) == 0;
         default: return false;
     }
@@ -113,24 +144,61 @@ bool is_account_rate_limit(const DeliveryOutcome& outcome) {
 
 bool is_listed_code(long code) {
     switch (code) {
-        case 0: case 1: case 2: case 3: case 4: case 10: case 17: case 32: case 100: case 190: case 368: case 613:
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+        case 4:
+        case 10:
+        case 17:
+        case 32:
+        case 100:
+        case 190:
+        case 368:
+        case 613:
         case 80007:
-        case 130429: case 130472: case 130497:
-        case 131000: case 131005: case 131008: case 131009: case 131016: case 131021: case 131026: case 131031:
-        case 131037: case 131042: case 131045: case 131047: case 131048: case 131049: case 131050: case 131056:
-        case 131057: case 131062: case 131063: case 131064:
-        case 132000: case 132001: case 132005: case 132007: case 132012: case 132015: case 132016: case 132018:
-        case 133004: case 133010: case 135000: case 137000:
-            return true;
-        default:
-            return code >= 200 && code <= 299;
+        case 130429:
+        case 130472:
+        case 130497:
+        case 131000:
+        case 131005:
+        case 131008:
+        case 131009:
+        case 131016:
+        case 131021:
+        case 131026:
+        case 131031:
+        case 131037:
+        case 131042:
+        case 131045:
+        case 131047:
+        case 131048:
+        case 131049:
+        case 131050:
+        case 131056:
+        case 131057:
+        case 131062:
+        case 131063:
+        case 131064:
+        case 132000:
+        case 132001:
+        case 132005:
+        case 132007:
+        case 132012:
+        case 132015:
+        case 132016:
+        case 132018:
+        case 133004:
+        case 133010:
+        case 135000:
+        case 137000: return true;
+        default: return code >= 200 && code <= 299;
     }
 }
 
 bool is_unlisted_failure(const DeliveryOutcome& outcome) {
     return outcome.kind == OutcomeKind::Permanent && outcome.error_code != 0 && !is_listed_code(outcome.error_code);
 }
-
 
 namespace {
 

@@ -44,7 +44,6 @@ bool is_unlisted_failure(const DeliveryOutcome& outcome);
 // whether it came in the send's answer or in a failed status webhook.
 OutcomeKind classify_error_code(long code, long subcode = 0);
 
-
 // What the channel's pause records (channel status, run log, WARNING) for `code` and the error
 // text of its answer (already recordable); `by_webhook`: a failed status said so.
 std::string channel_pause_reason(long code, const std::string& error_text, bool by_webhook = false);

@@ -64,14 +64,18 @@ GraphVersionLife graph_version_life(const std::string& version, std::chrono::sys
     const Known* older = nullptr;  // the newest named version not newer than this one
     const Known* newer = nullptr;  // the oldest named version newer than this one
     for (const auto& known : kKnown) {
-        if (std::make_pair(known.major, known.minor) <= *number) older = &known;
-        else if (!newer) newer = &known;
+        if (std::make_pair(known.major, known.minor) <= *number)
+            older = &known;
+        else if (!newer)
+            newer = &known;
     }
     const bool named = older && std::make_pair(older->major, older->minor) == *number;
     if (named) life.served_until = older->served_until;
     if (older) life.served_at_least_until = older->served_until;
-    if (named) life.served_at_most_until = older->served_until;
-    else if (newer) life.served_at_most_until = newer->served_until;
+    if (named)
+        life.served_at_most_until = older->served_until;
+    else if (newer)
+        life.served_at_most_until = newer->served_until;
     if (life.served_at_least_until) {
         life.days_left = days_until(*life.served_at_least_until, today);
         life.expiring = *life.days_left <= kGraphVersionWarningDays;

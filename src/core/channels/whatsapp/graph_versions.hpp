@@ -16,7 +16,7 @@ namespace cart_abandon {
 constexpr int kGraphVersionWarningDays = 90;
 
 struct GraphVersionLife {
-    std::string version;                      // "v25.0"
+    std::string version;  // "v25.0"
     std::optional<std::string> served_until;  // "YYYY-MM-DD" when Meta's table names the version
     // Bounds for a version the table does not name, from the named ones around it (versions end
     // in order): served at least until the newest named older one ends, at most until the oldest

@@ -23,24 +23,66 @@ namespace {
 constexpr std::string_view kOptOutWords[] = {
     // English: the carrier keywords of the CTIA guidelines and Twilio's defaults, and the label
     // of Meta's marketing opt-out button ("Stop promotions").
-    "STOP", "STOP ALL", "STOPALL", "STOP PROMOTIONS", "STOP PROMOTION", "UNSUBSCRIBE", "CANCEL", "END",
-    "QUIT", "REVOKE", "OPT OUT", "OPTOUT",
+    "STOP",
+    "STOP ALL",
+    "STOPALL",
+    "STOP PROMOTIONS",
+    "STOP PROMOTION",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPT OUT",
+    "OPTOUT",
     // Portuguese (Brazil): "envie SAIR" is the usual instruction.
-    "PARAR", "PARE", "SAIR", "CANCELAR", "DESCADASTRAR", "PARAR PROMOÇÕES", "PARAR PROMOCOES",
+    "PARAR",
+    "PARE",
+    "SAIR",
+    "CANCELAR",
+    "DESCADASTRAR",
+    "PARAR PROMOÇÕES",
+    "PARAR PROMOCOES",
     // Spanish (Mexico, Colombia, Argentina, Spain): "responde BAJA".
-    "BAJA", "DAR DE BAJA", "DETENER", "ALTO", "DETENER PROMOCIONES",
+    "BAJA",
+    "DAR DE BAJA",
+    "DETENER",
+    "ALTO",
+    "DETENER PROMOCIONES",
     // French: "STOP" is the legal SMS keyword; ARRÊT is its French form.
-    "ARRÊT", "ARRET", "ARRÊTER", "ARRETER", "DÉSABONNER", "DESABONNER",
+    "ARRÊT",
+    "ARRET",
+    "ARRÊTER",
+    "ARRETER",
+    "DÉSABONNER",
+    "DESABONNER",
     // German, Dutch, Italian.
-    "STOPP", "ABMELDEN", "ABBESTELLEN", "AFMELDEN", "BASTA", "ANNULLA",
+    "STOPP",
+    "ABMELDEN",
+    "ABBESTELLEN",
+    "AFMELDEN",
+    "BASTA",
+    "ANNULLA",
     // Indonesian and Malay.
-    "BERHENTI", "BERHENTI LANGGANAN",
+    "BERHENTI",
+    "BERHENTI LANGGANAN",
     // Hindi (Devanagari and typed in Latin letters).
-    "रोकें", "रोको", "बंद करें", "बंद करो", "BAND KARO", "BAND KAREN",
+    "रोकें",
+    "रोको",
+    "बंद करें",
+    "बंद करो",
+    "BAND KARO",
+    "BAND KAREN",
     // Turkish: the dotted capital İ folds to i + U+0307, so both capitals are listed.
-    "DUR", "İPTAL", "IPTAL",
+    "DUR",
+    "İPTAL",
+    "IPTAL",
     // Russian, Arabic (with and without the hamza).
-    "СТОП", "ОТПИСАТЬСЯ", "توقف", "إلغاء", "الغاء",
+    "СТОП",
+    "ОТПИСАТЬСЯ",
+    "توقف",
+    "إلغاء",
+    "الغاء",
 };
 
 // Longer than any keyword with generous inner spacing: such a message is a sentence.
@@ -53,16 +95,27 @@ constexpr std::size_t kMaxKeywordBytes = 128;
 bool is_edge(UChar32 c) {
     if (c < 0) return true;
     switch (u_charType(c)) {
-        case U_SPACE_SEPARATOR: case U_LINE_SEPARATOR: case U_PARAGRAPH_SEPARATOR:
-        case U_CONTROL_CHAR: case U_FORMAT_CHAR: case U_UNASSIGNED: case U_PRIVATE_USE_CHAR: case U_SURROGATE:
-        case U_DASH_PUNCTUATION: case U_START_PUNCTUATION: case U_END_PUNCTUATION:
-        case U_CONNECTOR_PUNCTUATION: case U_OTHER_PUNCTUATION:
-        case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION:
-        case U_MATH_SYMBOL: case U_CURRENCY_SYMBOL: case U_MODIFIER_SYMBOL: case U_OTHER_SYMBOL:
-        case U_ENCLOSING_MARK:
-            return true;
-        default:
-            return u_hasBinaryProperty(c, UCHAR_VARIATION_SELECTOR) || u_isUWhiteSpace(c);
+        case U_SPACE_SEPARATOR:
+        case U_LINE_SEPARATOR:
+        case U_PARAGRAPH_SEPARATOR:
+        case U_CONTROL_CHAR:
+        case U_FORMAT_CHAR:
+        case U_UNASSIGNED:
+        case U_PRIVATE_USE_CHAR:
+        case U_SURROGATE:
+        case U_DASH_PUNCTUATION:
+        case U_START_PUNCTUATION:
+        case U_END_PUNCTUATION:
+        case U_CONNECTOR_PUNCTUATION:
+        case U_OTHER_PUNCTUATION:
+        case U_INITIAL_PUNCTUATION:
+        case U_FINAL_PUNCTUATION:
+        case U_MATH_SYMBOL:
+        case U_CURRENCY_SYMBOL:
+        case U_MODIFIER_SYMBOL:
+        case U_OTHER_SYMBOL:
+        case U_ENCLOSING_MARK: return true;
+        default: return u_hasBinaryProperty(c, UCHAR_VARIATION_SELECTOR) || u_isUWhiteSpace(c);
     }
 }
 

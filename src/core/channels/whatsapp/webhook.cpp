@@ -224,7 +224,8 @@ private:
                 keep(batch_.templates, std::move(*update));
         } else if (field == "account_update") {
             if (first_defect(*value) != StringDefect::None) return unreadable(at, defect_reason(first_defect(*value)));
-            if (auto update = read_account_update(*value, entry_time_, secrets_)) keep(batch_.accounts, std::move(*update));
+            if (auto update = read_account_update(*value, entry_time_, secrets_))
+                keep(batch_.accounts, std::move(*update));
         }
         if (batch_.updates() == before) ignore();  // another field, or nothing in it
     }
@@ -242,7 +243,8 @@ private:
         } else if (value != nullptr && !value->is_object()) {
             problem = "\"value\" is not a JSON object";
         } else {
-            StringDefect defect = field != nullptr ? defect_in(field->get_ref<const std::string&>()) : StringDefect::None;
+            StringDefect defect =
+                field != nullptr ? defect_in(field->get_ref<const std::string&>()) : StringDefect::None;
             if (value != nullptr)
                 for (auto it = value->begin(); it != value->end() && defect == StringDefect::None; ++it)
                     defect = defect_in(it.key());

@@ -27,29 +27,30 @@ constexpr std::size_t kMaxWebhookErrorText = 300;
 
 // One entry of value.statuses[] (field "messages"): what became of a message this number sent.
 struct StatusUpdate {
-    std::string wamid;          // id
+    std::string wamid;  // id
     ProviderStatus status = ProviderStatus::Sent;  // Meta's word, lower-case as Meta sends it
-    int64_t timestamp = 0;      // unix seconds (Meta sends a string of digits; a number is accepted); 0 when absent
-    std::string recipient_id;   // the wa_id; "" when absent
+    int64_t timestamp = 0;  // unix seconds (Meta sends a string of digits; a number is accepted); 0 when absent
+    std::string recipient_id;  // the wa_id; "" when absent
     // recipient_user_id: the business-scoped user id (BSUID, since 2026); "" when absent. Users
     // with a WhatsApp username may come with it alone, without recipient_id.
     std::string recipient_user_id;
     std::string callback_data;  // biz_opaque_callback_data, "" when absent or longer than the sender could have sent
-    long error_code = 0;        // errors[0].code of a failed status, else 0
+    long error_code = 0;  // errors[0].code of a failed status, else 0
     // Whether errors[0].code was a number: a failed status without one (no errors, a code given as
     // text, out of range) has no code, which is not Meta's code 0 (an authentication failure).
     bool has_error_code = false;
-    std::string error_text;     // errors[0] title or message, then error_data.details; at most 300 bytes, valid UTF-8, redacted
+    std::string
+        error_text;  // errors[0] title or message, then error_data.details; at most 300 bytes, valid UTF-8, redacted
     std::string phone_number_id;  // value.metadata.phone_number_id, "" when absent
 };
 
 // One entry of value.user_preferences[] (field "user_preferences"): the user stopped or resumed
 // marketing messages from this business in WhatsApp itself.
 struct PreferenceUpdate {
-    std::string wa_id;    // "" when Meta named the user by user_id alone
+    std::string wa_id;  // "" when Meta named the user by user_id alone
     std::string user_id;  // the business-scoped user id, "" when absent; one of the two is set
     std::string category;  // always "marketing_messages": other categories are ignored
-    std::string value;     // "stop" or "resume"
+    std::string value;  // "stop" or "resume"
     int64_t timestamp = 0;  // unix seconds, 0 when absent
     std::string phone_number_id;  // value.metadata.phone_number_id: the number it applies to; "" when absent
 };
@@ -57,11 +58,11 @@ struct PreferenceUpdate {
 // An inbound message (value.messages[]) that asks to stop: a text such as "STOP" (see
 // is_opt_out_text), or a tap on a button such as "Stop promotions".
 struct InboundOptOut {
-    std::string wa_id;       // from; "" when Meta named the user by from_user_id alone
-    std::string user_id;     // from_user_id (business-scoped user id), "" when absent; one of the two is set
-    std::string wamid;       // the inbound message's id
-    int64_t timestamp = 0;   // unix seconds, 0 when absent
-    std::string how;         // "text" or "button"
+    std::string wa_id;  // from; "" when Meta named the user by from_user_id alone
+    std::string user_id;  // from_user_id (business-scoped user id), "" when absent; one of the two is set
+    std::string wamid;  // the inbound message's id
+    int64_t timestamp = 0;  // unix seconds, 0 when absent
+    std::string how;  // "text" or "button"
     std::string replied_to;  // context.id: the wamid replied to; "" when absent
     std::string phone_number_id;  // value.metadata.phone_number_id: the number asked; "" when absent
 };

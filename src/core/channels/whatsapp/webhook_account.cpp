@@ -20,7 +20,8 @@ std::string text_at(const json& object, const char* key) {
 
 // Texts for a record: no control character (PostgreSQL text cannot hold a NUL), redacted, cut.
 std::string recorded(std::string text, const Secrets& secrets, std::size_t max) {
-    std::replace_if(text.begin(), text.end(), [](char c) { return uint8_t(c) < 0x20 || c == 0x7F; }, ' ');
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return uint8_t(c) < 0x20 || c == 0x7F; }, ' ');
     return recordable(std::move(text), secrets, max);
 }
 
@@ -45,9 +46,10 @@ std::optional<TemplateUpdate> read_template_update(const json& value, bool quali
         update.event = text_at(value, "event");
         if (update.event.empty()) return std::nullopt;
         std::string reason = text_at(value, "reason");
-        const std::string description = value.contains("other_info") ? text_at(value["other_info"], "description")
-                                                                       : std::string();
-        if (!description.empty()) reason = reason.empty() || reason == "NONE" ? description : reason + ": " + description;
+        const std::string description =
+            value.contains("other_info") ? text_at(value["other_info"], "description") : std::string();
+        if (!description.empty())
+            reason = reason.empty() || reason == "NONE" ? description : reason + ": " + description;
         update.reason = recorded(std::move(reason), secrets, kMaxReasonBytes);
     }
     update.name = recorded(std::move(update.name), secrets, kMaxNameBytes);

@@ -18,11 +18,11 @@
 namespace cart_abandon {
 
 struct TemplateUpdate {
-    std::string name;      // message_template_name
+    std::string name;  // message_template_name
     std::string language;  // message_template_language ("" when absent: every language)
-    std::string event;     // status: PAUSED, DISABLED, APPROVED, ... ; "" for a quality update
-    std::string quality;   // quality: new_quality_score (GREEN, YELLOW, RED, UNKNOWN); "" for a status
-    std::string reason;    // reason, or other_info.description; recordable, at most 300 bytes
+    std::string event;  // status: PAUSED, DISABLED, APPROVED, ... ; "" for a quality update
+    std::string quality;  // quality: new_quality_score (GREEN, YELLOW, RED, UNKNOWN); "" for a status
+    std::string reason;  // reason, or other_info.description; recordable, at most 300 bytes
     int64_t timestamp = 0;  // entry.time, unix seconds; 0 when absent
 };
 
@@ -30,9 +30,9 @@ struct TemplateUpdate {
 bool template_event_stops_sending(const std::string& event);
 
 struct AccountUpdate {
-    std::string event;        // ACCOUNT_RESTRICTION, ACCOUNT_VIOLATION, DISABLED_UPDATE, ACCOUNT_BANNED, ...
+    std::string event;  // ACCOUNT_RESTRICTION, ACCOUNT_VIOLATION, DISABLED_UPDATE, ACCOUNT_BANNED, ...
     bool stops_marketing = false;  // business-initiated messaging restricted, or the account banned/disabled
-    std::string reason;       // what the pause records: the event and its restriction or ban, recordable
+    std::string reason;  // what the pause records: the event and its restriction or ban, recordable
     int64_t timestamp = 0;
 };
 

@@ -13,7 +13,8 @@ FailureAction failure_action(long code) {
     if (!is_listed_code(code)) return FailureAction::Recheck;
     switch (classify_error_code(code)) {
         case OutcomeKind::Deferred: return FailureAction::Defer;
-        case OutcomeKind::Transient: case OutcomeKind::CountryRestricted: return FailureAction::Retry;
+        case OutcomeKind::Transient:
+        case OutcomeKind::CountryRestricted: return FailureAction::Retry;
         case OutcomeKind::ChannelFatal: return FailureAction::Pause;
         default: return FailureAction::Close;
     }
