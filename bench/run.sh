@@ -571,9 +571,9 @@ shop_ledger=$(value -d shop_tpl -c "SELECT count(*) FROM cart_abandon.deliveries
 shop_window=$(value -d shop_tpl -c "SELECT count(*) FROM cart WHERE completed_at IS NULL AND deleted_at IS NULL AND updated_at >= now() - interval '7 days'")
 # FILE_COPY: a checkpoint and a file copy, not gigabytes of WAL per clone.
 shop_clone() { sql -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE shop_tpl STRATEGY = FILE_COPY"; }
-# A run at 128 in flight, its progress sampled every 100 ms into FILE and its statements over
-# 50 ms logged with their plans (auto_explain without ANALYZE: nothing measured per node).
-shop_run() {  # database output_prefix -> "seconds sent examined skipped_or_held"
+# A run at 128 in flight, its progress sampled every 100 ms into PREFIX.progress and its statements over
+# 50 ms, with their plans, into PREFIX.statements.txt (auto_explain without ANALYZE: no per-node timing).
+shop_run() {  # database PREFIX -> "seconds sent examined skipped_or_held"
     local mark client
     mark=$(wc -l < "$PG_LOG")
     { echo "SET auto_explain.log_min_duration = '50ms';"; echo "SET auto_explain.log_nested_statements = on;"
