@@ -4,6 +4,7 @@
 # throughput.png, the plans and the profile, and prints the table.
 #   BENCH_SCALE=full   (default) 10k/100k/1M carts, 10,000 due carts, ... about 15 minutes on 2 cores
 #   BENCH_SCALE=smoke  the same steps at small sizes, in about a minute (run by the test command)
+#   BENCH_ONLY=shop    only the sections named (see want() below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
@@ -17,6 +18,11 @@ else
     SIZES=(10000 100000 1000000); DUE=10000; SLOW_DUE=500; MEM_SMALL=1000; MEM_BIG=100000; RATE_CARTS=2400
     IMPACT_DUE=30000; LOOP_DUE=700; PGBENCH_SECONDS=20; IMPACT_REPEATS=3; IDLE_REPEATS=15; CONCURRENCIES=(1 8 32 64 128); WRK_SECONDS=5
 fi
+if [ "$SCALE" = smoke ]; then SHOP_CARTS=10000; SHOP_DUE=300; else SHOP_CARTS=1000000; SHOP_DUE=10000; fi
+SHOP_IDLE_REPEATS=5
+# BENCH_ONLY=shop (or a comma-separated list of idle, throughput, rate, memory, impact, webhooks,
+# backlog, loop, shop) runs those sections only; the stand-in's ceiling is always measured.
+want() { [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
 
 scripts/install-deps.sh
 SUDO=""
@@ -135,6 +141,7 @@ statement_ms() {  # database statement [setup]
     psql -X -d "$1" ${3:+-c "$3"} -c '\timing on' -c "$2" 2>/dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
 }
 
+if want idle; then
 # ---------------------------------------------------------------- 1. the idle hourly run
 idle_rows=(); stats_rows=()
 for size in "${SIZES[@]}"; do
@@ -145,7 +152,7 @@ for size in "${SIZES[@]}"; do
     sql -d "$db" -v carts="$size" -f bench/sql/generate.sql
     generate_s=$(calc "$(date +%s.%N) - $started")
     # The largest shop as generated, before the extension and its indexes: section 8's backlog.
-    [ "$size" = "${SIZES[-1]}" ] && sql -c "CREATE DATABASE backlog_tpl TEMPLATE $db"
+    if [ "$size" = "${SIZES[-1]}" ] && want backlog; then sql -c "CREATE DATABASE backlog_tpl TEMPLATE $db"; fi
     install_extension "$db"
     window=$(value -d "$db" -c "SELECT count(*) FROM cart WHERE completed_at IS NULL AND deleted_at IS NULL AND updated_at >= now() - interval '7 days'")
     # The catch-up run a new install makes once, then the state every later hour starts from.
@@ -192,7 +199,9 @@ for size in "${SIZES[@]}"; do
     idle_large=$median
     sql -c "DROP DATABASE $db"
 done
+fi
 
+if want throughput; then
 # ---------------------------------------------------------------- 2 and 3. throughput
 log "throughput: $DUE due carts"
 due_database due_tpl "$DUE"
@@ -241,7 +250,9 @@ if perf record -e cpu-clock -a -g -o "$OUT/perf.data" -- true > /dev/null 2>&1; 
     profile_note="see profile_*.txt"
 fi
 sql -c "DROP DATABASE tp"
+fi
 
+if want rate; then
 # ---------------------------------------------------------------- 4. rate limit accuracy
 log "rate limit: max_per_second = 80, $RATE_CARTS carts, stand-in at 100 ms"
 due_database due_rate "$RATE_CARTS"
@@ -295,7 +306,9 @@ as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart -l "$PG_LOG" >
 record "\"rate_two_callers\": {\"preloaded\": $two_json, \"not_preloaded\": $two_alone_json}"
 sql -c "DROP DATABASE due_rate_a" -c "DROP DATABASE due_rate_b"
 log "two callers: preloaded $two_json; not preloaded $two_alone_json"
+fi
 
+if want memory; then
 # ---------------------------------------------------------------- 5. memory
 # Peak resident memory of the backend: VmHWM counts the shared buffers it touched too (the same
 # pages every backend shares), so the private part (RssAnon) is sampled every 20 ms as well.
@@ -322,7 +335,9 @@ read -r small_hwm small_anon small_s small_sent _ <<< "$(memory_run "$MEM_SMALL"
 read -r big_hwm big_anon big_s big_sent _ <<< "$(memory_run "$MEM_BIG")"
 record "\"memory\": {\"small_messages\": $small_sent, \"small_vmhwm_kb\": $small_hwm, \"small_peak_anon_kb\": $small_anon, \"big_messages\": $big_sent, \"big_vmhwm_kb\": $big_hwm, \"big_peak_anon_kb\": $big_anon}"
 log "memory: $small_sent messages: VmHWM $small_hwm kB, RssAnon $small_anon kB; $big_sent messages: VmHWM $big_hwm kB, RssAnon $big_anon kB"
+fi
 
+if want impact; then
 # ---------------------------------------------------------------- 6. impact on the shop
 # p99 of 20 s of pgbench is its 40th slowest transaction, and one sample moves the ratio by about
 # 0.3; so 6 to 6d (quiet, then during each kind of run) are measured IMPACT_REPEATS times,
@@ -433,7 +448,9 @@ fi
 record "\"impact\": {\"repeats\": [$(IFS=,; echo "${impact_pairs[*]}")], \"full_speed_ratios\": [$(IFS=,; echo "${full_ratios[*]}")], \"default_paced_ratios\": [$(IFS=,; echo "${paced_ratios[*]}")], \"rate300_ratios\": [$(IFS=,; echo "${rate300_ratios[*]}")], \"calibration_ratios\": [$(IFS=,; echo "${bursts_ratios[*]}")], \"pinned_quiet\": $pinned_quiet_json, \"pinned_during_run\": $pinned_busy_json}"
 log "impact: full speed ratios ${full_ratios[*]}; default pace ${paced_ratios[*]}; 300/s ${rate300_ratios[*]}; calibration, no run: ${bursts_ratios[*]}; pinned: quiet $pinned_quiet_json, during a run $pinned_busy_json"
 sql -c "DROP DATABASE imp" -c "DROP DATABASE due_impact"
+fi
 
+if want webhooks; then
 # ---------------------------------------------------------------- 7. webhook ingestion
 # 10,000 accepted messages; Meta reports their delivery, then their reading, in bodies of 1,000
 # statuses (its largest batch), each verified and applied by cart_abandon_webhook.
@@ -454,13 +471,19 @@ webhook_applied=$(value -d webhooks -c "SELECT count(*) FROM cart_abandon.delive
 record "\"webhooks\": {\"delivered_ms\": $webhook_delivered_ms, \"read_ms\": $webhook_read_ms, \"read_again_ms\": $webhook_again_ms}"
 sql -c "DROP DATABASE webhooks"
 log "webhooks: delivered $webhook_delivered_ms ms, read $webhook_read_ms ms, read again $webhook_again_ms ms"
+fi
 
+if want backlog; then
 # ---------------------------------------------------------------- 8. the backlog without the recommended indexes
 # The largest shop's catch-up backlog (every cart due in its 7-day window), sent at concurrency 128
 # through 100 ms answers, once without the recommended indexes (a shop that skipped that step) and
 # once with them. The run's time is from its start to its last outcome (the cart count it makes
 # afterwards is section 1's last column).
 log "backlog at ${SIZES[-1]} carts, without and with the recommended indexes"
+if [ -z "$(value -c "SELECT 1 FROM pg_database WHERE datname = 'backlog_tpl'")" ]; then  # section 1 skipped
+    new_database backlog_tpl
+    sql -d backlog_tpl -v carts="${SIZES[-1]}" -f bench/sql/generate.sql
+fi
 standin_delay 100
 backlog_run() {  # with_indexes(0/1) -> "seconds sent"
     clone backlog_tpl bl > /dev/null
@@ -478,7 +501,9 @@ sql -c "DROP DATABASE backlog_tpl"
 noidx_rate=$(calc "$noidx_sent / $noidx_s"); idx_rate=$(calc "$idx_sent / $idx_s")
 record "\"backlog_indexes\": {\"carts\": ${SIZES[-1]}, \"without_sent\": $noidx_sent, \"without_s\": $noidx_s, \"with_sent\": $idx_sent, \"with_s\": $idx_s}"
 log "backlog: without indexes $noidx_sent in $noidx_s s = $noidx_rate/s; with them $idx_sent in $idx_s s = $idx_rate/s"
+fi
 
+if want loop; then
 # ---------------------------------------------------------------- 10. a loop of process calls
 # A PL/pgSQL loop paging with cart_abandon_process's cursor, the natural way to call it, at the
 # default pace (70/s, 32 in flight) through a 100 ms stand-in, while shoppers write to the same
@@ -516,7 +541,107 @@ loop_quiet_max=$(num "$loop_quiet_json" max_ms); loop_busy_max=$(num "$loop_busy
 record "\"process_loop\": {\"due\": $LOOP_DUE, \"sent\": $loop_sent, \"seconds\": $loop_took, \"quiet\": $loop_quiet_json, \"beside_loop\": $loop_busy_json, \"empty_call_median_ms\": $empty_call_ms}"
 sql -c "DROP DATABASE loopdb" -c "DROP DATABASE due_loop"
 log "process loop: $loop_sent sent in $loop_took s; cart writes beside it $loop_busy_json, quiet $loop_quiet_json; a call with nothing due: $empty_call_ms ms"
+fi
 
+if want shop; then
+# ---------------------------------------------------------------- 11. a shop's shape at scale
+# SHOP_CARTS carts over six months (70% never completed, the rest orders), SHOP_DUE of them due for
+# their first reminder, and the ledger of the hourly runs that reminded the rest (up to 2 per cart,
+# over a million rows at full size); the recommended indexes. Measured on clones of it, all at
+# concurrency 128 through 100 ms answers:
+#   a. the SHOP_DUE due carts (created 27 to 42 hours ago with valid numbers, as sections 2 and 3's;
+#      the rest of the shop reminded, as after every hourly run);
+#   b. the backlog of a shop whose runs stopped a week ago (the window's ledger rows removed),
+#      without the recommended indexes, then with them;
+#   c. right after b with them, the idle hourly run in fresh sessions;
+#   d. where the time goes: the run's progress sampled from cart_abandon.runs (its batches), the
+#      run's slow statements (auto_explain, nested, over 50 ms) with their plans, and EXPLAIN
+#      ANALYZE of a dry run's.
+log "shop: $SHOP_CARTS carts over 6 months, $SHOP_DUE due, a ledger of earlier runs"
+started=$(date +%s.%N)
+new_database shop_tpl
+sql -d shop_tpl -v carts="$((SHOP_CARTS - SHOP_DUE))" -v span_hours=4380 -v prefix=h -f bench/sql/generate.sql
+sql -d shop_tpl -v carts="$SHOP_DUE" -v span_hours=15 -v offset_hours=27 -v completed_pct=0 -v messy=0 -v prefix=d \
+    -v first="$((SHOP_CARTS - SHOP_DUE + 1))" -f bench/sql/generate.sql
+install_extension shop_tpl
+sql -d shop_tpl -v due=d -f bench/sql/shop_history.sql
+sql -d shop_tpl -c "VACUUM ANALYZE"
+shop_generate_s=$(calc "$(date +%s.%N) - $started" 0)
+shop_ledger=$(value -d shop_tpl -c "SELECT count(*) FROM cart_abandon.deliveries")
+shop_window=$(value -d shop_tpl -c "SELECT count(*) FROM cart WHERE completed_at IS NULL AND deleted_at IS NULL AND updated_at >= now() - interval '7 days'")
+# FILE_COPY: a checkpoint and a file copy, not gigabytes of WAL per clone.
+shop_clone() { sql -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE shop_tpl STRATEGY = FILE_COPY"; }
+# A run at 128 in flight, its progress sampled every 100 ms into PREFIX.progress and its statements over
+# 50 ms, with their plans, into PREFIX.statements.txt (auto_explain without ANALYZE: no per-node timing).
+shop_run() {  # database PREFIX -> "seconds sent examined skipped_or_held"
+    local mark client
+    mark=$(wc -l < "$PG_LOG")
+    { echo "SET auto_explain.log_min_duration = '50ms';"; echo "SET auto_explain.log_nested_statements = on;"
+      run_settings 128 10000 1024; echo "CALL cart_abandon_run();"; } | sql -d "$1" 2>/dev/null &
+    client=$!
+    while kill -0 "$client" 2>/dev/null; do
+        value -d "$1" -F ' ' -c "SELECT extract(epoch FROM clock_timestamp()), extract(epoch FROM started_at), batches, examined, sent_first + sent_second FROM cart_abandon.runs ORDER BY id DESC LIMIT 1" 2>/dev/null || true
+        sleep 0.1
+    done > "$2.progress"
+    wait "$client"
+    python3 bench/lib/analyze.py statements "$PG_LOG" "$mark" > "$2.statements.txt"
+    read -r seconds sent _ <<< "$(last_run "$1")"
+    echo "$seconds $sent $(value -d "$1" -F ' ' -c "SELECT examined, skipped + held FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")"
+}
+standin_delay 100
+# a. SHOP_DUE due carts in the shop
+shop_clone shop_a
+read -r shop_a_s shop_a_sent shop_a_examined shop_a_skipped <<< "$(shop_run shop_a "$OUT/shop_a")"
+shop_a_rate=$(calc "$shop_a_sent / $shop_a_s")
+log "shop a: $shop_a_sent in $shop_a_s s = $shop_a_rate/s ($shop_a_examined examined, $shop_a_skipped skipped or held)"
+sql -c "DROP DATABASE shop_a"
+# b. the week's backlog, without the recommended indexes, then with them
+shop_backlog() {  # database with_indexes(0/1)
+    shop_clone "$1"
+    sql -d "$1" -c "DELETE FROM cart_abandon.deliveries WHERE coalesce(sent_at, claimed_at) >= now() - interval '7 days'"
+    [ "$2" = 1 ] || value -d "$1" -c "SELECT format('DROP INDEX %I;', name) FROM cart_abandon.recommended_index_list()" | sql -d "$1"
+    sql -d "$1" -c "VACUUM ANALYZE"
+}
+shop_backlog shop_b 0
+read -r shop_noidx_s shop_noidx_sent _ _ <<< "$(shop_run shop_b "$OUT/shop_b_without_indexes")"
+sql -c "DROP DATABASE shop_b"
+shop_backlog shop_b 1
+read -r shop_idx_s shop_idx_sent shop_idx_examined _ <<< "$(shop_run shop_b "$OUT/shop_b_with_indexes")"
+shop_backlog_ratio=$(calc "$shop_noidx_s / $shop_idx_s" 2)
+log "shop b: backlog without indexes $shop_noidx_sent in $shop_noidx_s s; with them $shop_idx_sent in $shop_idx_s s: ${shop_backlog_ratio}x"
+standin_delay 0
+# c. the idle run right after, each in a session of its own; then its candidate query's plan
+shop_idle_times=()
+for _ in $(seq "$SHOP_IDLE_REPEATS"); do shop_idle_times+=("$(statement_ms shop_b 'CALL cart_abandon_run()')"); done
+shop_idle=$(median "${shop_idle_times[@]}")
+# The same call in a session that has made one already: what the fresh session adds.
+shop_idle_warm=$(statement_ms shop_b 'CALL cart_abandon_run()' 'CALL cart_abandon_run()')
+shop_idle_scans=$(value -d shop_b -c "SELECT string_agg(DISTINCT scan, ',') FROM (SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT $SHOP_IDLE_REPEATS) r")
+mark=$(wc -l < "$PG_LOG")
+psql -X -q -d shop_b -c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_analyze = on" \
+    -c "SET auto_explain.log_buffers = on" -c "SET auto_explain.log_nested_statements = on" \
+    -c "CALL cart_abandon_run()" > /dev/null 2>&1
+python3 bench/lib/analyze.py statements "$PG_LOG" "$mark" > "$OUT/shop_c_idle.statements.txt"
+shop_ledger_after=$(value -d shop_b -c "SELECT count(*) FROM cart_abandon.deliveries")
+log "shop c: idle run after the backlog: median $shop_idle ms (${shop_idle_times[*]}; $shop_idle_scans), in a used session $shop_idle_warm ms; ledger $shop_ledger_after rows"
+sql -c "DROP DATABASE shop_b"
+# d. EXPLAIN ANALYZE of a run's statements over 20 ms: a dry run over a's due carts in the template
+# (it sends and writes nothing, and runs in the caller's session, where auto_explain is set).
+mark=$(wc -l < "$PG_LOG")
+psql -X -q -d shop_tpl -c "SET auto_explain.log_min_duration = '20ms'" -c "SET auto_explain.log_analyze = on" \
+    -c "SET auto_explain.log_buffers = on" -c "SET auto_explain.log_nested_statements = on" \
+    -c "SET cart_abandon.batch_size = 1024" -c "CALL cart_abandon_run('{\"dryRun\": true}')" > /dev/null 2>&1
+python3 bench/lib/analyze.py statements "$PG_LOG" "$mark" > "$OUT/shop_d_dry_run.statements.txt"
+sql -c "DROP DATABASE shop_tpl"
+# d. per batch: what the sampled progress says
+shop_a_batches=$(python3 bench/lib/analyze.py progress "$OUT/shop_a.progress")
+shop_idx_batches=$(python3 bench/lib/analyze.py progress "$OUT/shop_b_with_indexes.progress")
+shop_noidx_batches=$(python3 bench/lib/analyze.py progress "$OUT/shop_b_without_indexes.progress")
+log "shop d: batches of a $shop_a_batches; of b with the indexes $shop_idx_batches; without $shop_noidx_batches"
+record "\"shop\": {\"carts\": $SHOP_CARTS, \"generate_s\": $shop_generate_s, \"open_in_window\": $shop_window, \"ledger_rows\": $shop_ledger, \"due_sent\": $shop_a_sent, \"due_s\": $shop_a_s, \"due_examined\": $shop_a_examined, \"backlog_examined\": $shop_idx_examined, \"backlog_without_sent\": $shop_noidx_sent, \"backlog_without_s\": $shop_noidx_s, \"backlog_with_sent\": $shop_idx_sent, \"backlog_with_s\": $shop_idx_s, \"idle_after_ms\": [$(IFS=,; echo "${shop_idle_times[*]}")], \"idle_after_used_session_ms\": $shop_idle_warm, \"due_batches\": $shop_a_batches, \"backlog_with_batches\": $shop_idx_batches, \"backlog_without_batches\": $shop_noidx_batches}"
+fi
+
+if want throughput; then
 # ---------------------------------------------------------------- the chart
 gnuplot <<GNUPLOT
 set terminal pngcairo size 900,560 font "sans,11" noenhanced
@@ -535,52 +660,72 @@ plot "$OUT/throughput.tsv" using (\$1 == 0 ? \$2 : 1/0):5 with linespoints lw 2 
      [1:128] x / 0.1 with lines dt 2 lc rgb "gray" title "bound at 100 ms: concurrency / 0.1 s", \
      1000 with lines dt 3 lc rgb "red" title "target at 128: 1,000/s"
 GNUPLOT
+fi
 
 # ---------------------------------------------------------------- the results
 verdict() { if [ "$1" = 1 ]; then echo "met"; else echo "**not met**"; fi; }
-t1=$(holds "$idle_large < 100 && $idle_large <= 2 * $idle_small")
-t2=$(holds "$tp_100_c128 >= 1000 && $tp_100_c128 >= 50 * $tp_100_c1")
-t3=$(holds "$tp_0_c128 >= 2000")
-busiest=$(num "$rate_json" busiest_window); average=$(num "$rate_json" average_per_second)
-t4=$(holds "$busiest <= 80 && $average >= 76 && $average <= 84")
-two_busiest=$(num "$two_json" busiest_window); two_average=$(num "$two_json" average_per_second)
-two_alone_busiest=$(num "$two_alone_json" busiest_window); two_alone_average=$(num "$two_alone_json" average_per_second)
-t4b=$(holds "$two_busiest <= 81")
-t5=$(holds "$big_anon - $small_anon <= 32768")
-if [ "$pinned_busy_json" != null ]; then
-    pinned_quiet_p99=$(num "$pinned_quiet_json" p99_ms); pinned_busy_p99=$(num "$pinned_busy_json" p99_ms)
-    pinned_figure="$pinned_busy_p99 ms vs $pinned_quiet_p99 ms (ratio $(calc "$pinned_busy_p99 / $pinned_quiet_p99" 2))"
-else
-    pinned_figure="n/a (one core)"
+if want idle; then
+    t1=$(holds "$idle_large < 100 && $idle_large <= 2 * $idle_small")
+    t9=$(holds "$stats_large < 50")
 fi
-t6=$(holds "$ratio < 1.5")
-t7=$(holds "$webhook_delivered_ms < 2000 && $webhook_read_ms < 2000")
-t6_paced=$(holds "$paced_ratio < 1.5")
-t8=$(holds "$noidx_rate * 3 >= $idx_rate")
-t9=$(holds "$stats_large < 50")
-t10=$(holds "$loop_busy_max < 100")
+if want throughput; then
+    t2=$(holds "$tp_100_c128 >= 1000 && $tp_100_c128 >= 50 * $tp_100_c1")
+    t3=$(holds "$tp_0_c128 >= 2000")
+fi
+if want rate; then
+    busiest=$(num "$rate_json" busiest_window); average=$(num "$rate_json" average_per_second)
+    t4=$(holds "$busiest <= 80 && $average >= 76 && $average <= 84")
+    two_busiest=$(num "$two_json" busiest_window); two_average=$(num "$two_json" average_per_second)
+    two_alone_busiest=$(num "$two_alone_json" busiest_window); two_alone_average=$(num "$two_alone_json" average_per_second)
+    t4b=$(holds "$two_busiest <= 81")
+fi
+want memory && t5=$(holds "$big_anon - $small_anon <= 32768")
+if want impact; then
+    if [ "$pinned_busy_json" != null ]; then
+        pinned_quiet_p99=$(num "$pinned_quiet_json" p99_ms); pinned_busy_p99=$(num "$pinned_busy_json" p99_ms)
+        pinned_figure="$pinned_busy_p99 ms vs $pinned_quiet_p99 ms (ratio $(calc "$pinned_busy_p99 / $pinned_quiet_p99" 2))"
+    else
+        pinned_figure="n/a (one core)"
+    fi
+    t6=$(holds "$ratio < 1.5")
+    t6_paced=$(holds "$paced_ratio < 1.5")
+fi
+want webhooks && t7=$(holds "$webhook_delivered_ms < 2000 && $webhook_read_ms < 2000")
+want backlog && t8=$(holds "$noidx_rate * 3 >= $idx_rate")
+want loop && t10=$(holds "$loop_busy_max < 100")
+if want shop; then
+    t11a=$(holds "$shop_a_rate >= 900")
+    t11b=$(holds "$shop_backlog_ratio <= 2")
+    t11c=$(holds "$shop_idle < 20")
+fi
 {
     cat "$OUT/machine.md"
     echo "## Targets"
     echo
     echo "| # | measurement | figure | target | |"
     echo "|---|---|---|---|---|"
-    echo "| 1 | idle hourly run, fresh session, median | ${SIZES[0]} carts: $idle_small ms; ${SIZES[-1]} carts: $idle_large ms | < 100 ms and <= 2x | $(verdict "$t1") |"
-    echo "| 2 | 100 ms stand-in: concurrency 128 vs 1 | $tp_100_c128/s vs $tp_100_c1/s ($(calc "$tp_100_c128 / $tp_100_c1" 0)x) | >= 1,000/s and >= 50x | $(verdict "$t2") |"
-    echo "| 3 | instant stand-in, concurrency 128 | $tp_0_c128/s (stand-in alone: $ceiling_0/s) | >= 2,000/s | $(verdict "$t3") |"
-    echo "| 4 | max_per_second = 80 | busiest 1-s window $busiest; average $average/s | <= 80; 76 to 84 | $(verdict "$t4") |"
-    echo "| 4b | two concurrent callers (a run in each of two databases, one number), max_per_second = 80 | busiest 1-s window $two_busiest; average $two_average/s together (one caller: $busiest, $average/s; two without the preload: $two_alone_busiest, $two_alone_average/s) | <= 81 (the limit + 1) | $(verdict "$t4b") |"
-    echo "| 5 | backend private memory (RssAnon peak) | $small_sent messages: $((small_anon / 1024)) MB; $big_sent messages: $((big_anon / 1024)) MB (VmHWM with shared buffers: $((small_hwm / 1024)) / $((big_hwm / 1024)) MB) | within 32 MB | $(verdict "$t5") |"
-    echo "| 6 | pgbench cart updates p99, during a full-speed run (concurrency 128, 100 ms answers) vs quiet, median of $IMPACT_REPEATS | ratios ${full_ratios[*]}: **$ratio** (quiet p99 median $quiet_p99 ms) | < 1.5 | $(verdict "$t6") |"
-    echo "| 6b | the same during a run at the default settings (32, 70/s, batches of 100) | ratios ${paced_ratios[*]}: **$paced_ratio** | < 1.5 | $(verdict "$t6_paced") |"
-    echo "| 6c | the same during a run at 300/s (128, 100 ms answers, batches of 1,000) | ratios ${rate300_ratios[*]}: **$rate300_ratio** | < 1.5 | $(verdict "$(holds "$rate300_ratio < 1.5")") |"
-    echo "| 6d | calibration, no run: a process as busy as the run's backend in 6 (median $run_cpu% of a core, in 10 ms cycles) | ratios ${bursts_ratios[*]}: **$bursts_ratio** | | |"
-    echo "| 6e | 6 with the run and the stand-in on one core, PostgreSQL's other processes and pgbench on the other (both phases pinned) | $pinned_figure | | |"
-    echo "| 7 | cart_abandon_webhook: 10,000 statuses in 10 signed calls of 1,000 | delivered $webhook_delivered_ms ms; read $webhook_read_ms ms; the read bodies again (nothing to change) $webhook_again_ms ms | < 2,000 ms | $(verdict "$t7") |"
-    echo "| 8 | ${SIZES[-1]}-cart backlog (100 ms answers, concurrency 128): without the recommended indexes vs with | $noidx_rate/s ($noidx_sent in $noidx_s s) vs $idx_rate/s ($idx_sent in $idx_s s): $(calc "$idx_rate / $noidx_rate" 2)x | without <= 3x slower | $(verdict "$t8") |"
-    echo "| 9 | cart_abandon_stats(), fresh session, median, with the indexes | ${SIZES[0]} carts: $stats_small ms; ${SIZES[-1]} carts: $stats_large ms | < 50 ms at ${SIZES[-1]} | $(verdict "$t9") |"
-    echo "| 10 | a shopper's cart write beside a loop of cart_abandon_process calls ($loop_sent sent in $loop_took s, 100 ms stand-in): worst wait | $loop_busy_max ms (p99 $(num "$loop_busy_json" p99_ms) ms); quiet: $loop_quiet_max ms (p99 $(num "$loop_quiet_json" p99_ms) ms); a call with nothing due: $empty_call_ms ms | < 100 ms | $(verdict "$t10") |"
+    want idle && echo "| 1 | idle hourly run, fresh session, median | ${SIZES[0]} carts: $idle_small ms; ${SIZES[-1]} carts: $idle_large ms | < 100 ms and <= 2x | $(verdict "$t1") |"
+    want throughput && echo "| 2 | 100 ms stand-in: concurrency 128 vs 1 | $tp_100_c128/s vs $tp_100_c1/s ($(calc "$tp_100_c128 / $tp_100_c1" 0)x) | >= 1,000/s and >= 50x | $(verdict "$t2") |"
+    want throughput && echo "| 3 | instant stand-in, concurrency 128 | $tp_0_c128/s (stand-in alone: $ceiling_0/s) | >= 2,000/s | $(verdict "$t3") |"
+    want rate && echo "| 4 | max_per_second = 80 | busiest 1-s window $busiest; average $average/s | <= 80; 76 to 84 | $(verdict "$t4") |"
+    want rate && echo "| 4b | two concurrent callers (a run in each of two databases, one number), max_per_second = 80 | busiest 1-s window $two_busiest; average $two_average/s together (one caller: $busiest, $average/s; two without the preload: $two_alone_busiest, $two_alone_average/s) | <= 81 (the limit + 1) | $(verdict "$t4b") |"
+    want memory && echo "| 5 | backend private memory (RssAnon peak) | $small_sent messages: $((small_anon / 1024)) MB; $big_sent messages: $((big_anon / 1024)) MB (VmHWM with shared buffers: $((small_hwm / 1024)) / $((big_hwm / 1024)) MB) | within 32 MB | $(verdict "$t5") |"
+    want impact && echo "| 6 | pgbench cart updates p99, during a full-speed run (concurrency 128, 100 ms answers) vs quiet, median of $IMPACT_REPEATS | ratios ${full_ratios[*]}: **$ratio** (quiet p99 median $quiet_p99 ms) | < 1.5 | $(verdict "$t6") |"
+    want impact && echo "| 6b | the same during a run at the default settings (32, 70/s, batches of 100) | ratios ${paced_ratios[*]}: **$paced_ratio** | < 1.5 | $(verdict "$t6_paced") |"
+    want impact && echo "| 6c | the same during a run at 300/s (128, 100 ms answers, batches of 1,000) | ratios ${rate300_ratios[*]}: **$rate300_ratio** | < 1.5 | $(verdict "$(holds "$rate300_ratio < 1.5")") |"
+    want impact && echo "| 6d | calibration, no run: a process as busy as the run's backend in 6 (median $run_cpu% of a core, in 10 ms cycles) | ratios ${bursts_ratios[*]}: **$bursts_ratio** | | |"
+    want impact && echo "| 6e | 6 with the run and the stand-in on one core, PostgreSQL's other processes and pgbench on the other (both phases pinned) | $pinned_figure | | |"
+    want webhooks && echo "| 7 | cart_abandon_webhook: 10,000 statuses in 10 signed calls of 1,000 | delivered $webhook_delivered_ms ms; read $webhook_read_ms ms; the read bodies again (nothing to change) $webhook_again_ms ms | < 2,000 ms | $(verdict "$t7") |"
+    want backlog && echo "| 8 | ${SIZES[-1]}-cart backlog (100 ms answers, concurrency 128): without the recommended indexes vs with | $noidx_rate/s ($noidx_sent in $noidx_s s) vs $idx_rate/s ($idx_sent in $idx_s s): $(calc "$idx_rate / $noidx_rate" 2)x | without <= 3x slower | $(verdict "$t8") |"
+    want idle && echo "| 9 | cart_abandon_stats(), fresh session, median, with the indexes | ${SIZES[0]} carts: $stats_small ms; ${SIZES[-1]} carts: $stats_large ms | < 50 ms at ${SIZES[-1]} | $(verdict "$t9") |"
+    want loop && echo "| 10 | a shopper's cart write beside a loop of cart_abandon_process calls ($loop_sent sent in $loop_took s, 100 ms stand-in): worst wait | $loop_busy_max ms (p99 $(num "$loop_busy_json" p99_ms) ms); quiet: $loop_quiet_max ms (p99 $(num "$loop_quiet_json" p99_ms) ms); a call with nothing due: $empty_call_ms ms | < 100 ms | $(verdict "$t10") |"
+    if want shop; then
+        echo "| 11a | $SHOP_CARTS-cart shop (six months, 70% never completed, a ledger of $shop_ledger rows): its $SHOP_DUE due carts, 100 ms answers, concurrency 128 | $shop_a_rate/s ($shop_a_sent in $shop_a_s s; stand-in alone: $ceiling_100/s) | >= 900/s | $(verdict "$t11a") |"
+        echo "| 11b | that shop's week of backlog (runs stopped 7 days ago): without the recommended indexes vs with | $shop_noidx_sent in $shop_noidx_s s vs $shop_idx_sent in $shop_idx_s s: ${shop_backlog_ratio}x | <= 2x | $(verdict "$t11b") |"
+        echo "| 11c | the idle hourly run right after that backlog, fresh session, median of $SHOP_IDLE_REPEATS | $shop_idle ms (${shop_idle_times[*]}; $shop_idle_scans); in a session that made one before: $shop_idle_warm ms | < 20 ms | $(verdict "$t11c") |"
+    fi
     echo
+    if want idle; then
     echo "## 1. Idle hourly run"
     echo
     echo "| carts | open, active in the 7-day window | generated in | catch-up run (first install) | idle run median | worst | scan | candidate query | its buffers | full scan |"
@@ -595,6 +740,8 @@ t10=$(holds "$loop_busy_max < 100")
     echo "|---|---|---|---|---|"
     printf '%s\n' "${stats_rows[@]}"
     echo
+    fi
+    if want throughput; then
     echo "## 2 and 3. Throughput ($DUE due carts; against 100 ms answers, $SLOW_DUE at concurrency 1 and $((SLOW_DUE * 2)) at 8)"
     echo
     echo "| stand-in latency | max_concurrency | batch_size | messages | seconds | messages/s |"
@@ -603,18 +750,38 @@ t10=$(holds "$loop_busy_max < 100")
     echo
     echo "Stand-in ceiling (wrk, 128 connections): $ceiling_0 requests/s answering at once; $ceiling_100 at 100 ms. Profile: $profile_note."
     echo
+    fi
+    if want rate; then
     echo "## 4. Rate limit"
     echo
     echo "\`$rate_json\`"
     echo
     echo "Two concurrent callers, preloaded: \`$two_json\`; not preloaded: \`$two_alone_json\`"
     echo
+    fi
+    if want impact; then
     echo "## 6. Impact"
     echo
     printf -- '- round: `%s`\n' "${impact_pairs[@]}"
     echo "- pinned (the run's backend and the stand-in on core 1, the rest of PostgreSQL and pgbench on core 0): quiet \`$pinned_quiet_json\`, during the full-speed run \`$pinned_busy_json\`"
+    echo
+    fi
+    if want shop; then
+    echo "## 11. A $SHOP_CARTS-cart shop"
+    echo
+    echo "Generated in $shop_generate_s s: $shop_window open carts active in the 7-day window, $shop_ledger ledger rows."
+    echo "a: $shop_a_examined examined, $shop_a_skipped skipped or held. b with the indexes: $shop_idx_examined examined."
+    echo
+    echo "| run | batches, sampled from cart_abandon.runs every 100 ms |"
+    echo "|---|---|"
+    echo "| a. $SHOP_DUE due | \`$shop_a_batches\` |"
+    echo "| b. backlog, without the indexes | \`$shop_noidx_batches\` |"
+    echo "| b. backlog, with them | \`$shop_idx_batches\` |"
+    echo
+    echo "Statements over 50 ms in each run, by statement, with their plans: \`shop_*.statements.txt\`; EXPLAIN ANALYZE of a dry run's: \`shop_d_dry_run.statements.txt\`."
+    fi
 } > "$OUT/results.md"
 ( IFS=,; echo "{${json_rows[*]}}" ) > "$OUT/results.json"
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$OUT/results.json"
-sed -n '/^## Targets/,/^## 1\./p' "$OUT/results.md" | head -n -1
+sed -n '/^## Targets/,/^## [0-9]/p' "$OUT/results.md" | head -n -1
 echo "bench: results in $OUT/results.md"

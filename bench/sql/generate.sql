@@ -8,6 +8,8 @@
 --   completed_pct  carts that became orders (30: the real ~70% abandonment rate)
 --   messy          1: phone numbers typed every way, some missing or invalid; 0: all valid
 --   prefix         cart id prefix, so several generations can share a database
+--   first          the first cart's number (1): generations that share a database take disjoint
+--                  ranges, so their random picks (phone numbers among them) differ
 --
 -- Shape: ids are ULID-like and time-ordered as Medusa's are; 1 to 5 line items per cart (about
 -- 1 in 9 carts with a soft-deleted one), a shipping method on a third, an address on 9 in 10;
@@ -20,6 +22,7 @@
 \if :{?completed_pct} \else \set completed_pct 30 \endif
 \if :{?messy} \else \set messy 1 \endif
 \if :{?prefix} \else \set prefix 'b' \endif
+\if :{?first} \else \set first 1 \endif
 
 SET client_min_messages = warning;
 SET jit = off;
@@ -45,7 +48,7 @@ SELECT i,
                hashint4(i * 3 + 1) & 2147483647 AS r1,
                hashint4(i * 5 + 2) & 2147483647 AS r2,
                hashint4(i * 7 + 3) & 2147483647 AS r3
-          FROM generate_series(1, :carts) AS i) AS g;
+          FROM generate_series(:first, :first + :carts - 1) AS i) AS g;
 
 -- Registered customers: one per ten registered carts, each coming back for several carts.
 INSERT INTO customer (id, first_name, last_name, email, phone, has_account, created_at, updated_at)
