@@ -138,7 +138,7 @@ clean: clean-unit
 clean-unit:
 	rm -rf build
 
-# ---- benchmarks: every figure of bench/RESULTS.md in one command (about 12 minutes on 2 cores);
+# ---- benchmarks: every figure of bench/RESULTS.md in one command (about 25 minutes on 2 cores);
 # BENCH_SCALE=smoke runs the same steps at small sizes (the test command does).
 .PHONY: bench
 bench:
