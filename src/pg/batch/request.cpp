@@ -24,10 +24,7 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     options.batch_size = request.batch_size;
 
     RunState state;
-    state.call.settings = current_settings();
-    state.call.channel = call_channel(state.call.settings);
-    state.limiter.set_rate(max_per_second());
-    state.call.config = cart_abandon::resolve_run_config(state.call.settings, options);
+    start_call(state, options);
     if (!state.call.config.dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
     if (!state.call.config.dry_run && state.call.config.whatsapp)
         require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof

@@ -57,9 +57,14 @@ struct RunState {
     SelectionMemory selection;
     RunTotals totals;
     // Paces every start of the call, across its batches, with every other caller of the number
-    // when preloaded; its rate is the call's max_per_second (start_call sets it).
+    // when preloaded; its rate is cart_abandon.max_per_second (start_call sets it).
     cart_abandon::RateLimiter limiter{1};
     MetadataWrites metadata;  // cart metadata written, waiting for a shopper's lock, failed
 };
+
+// A call's start: its settings as they are now, the channel they name, the limiter at
+// cart_abandon.max_per_second, and the configuration `options` make of them. Errors: those of
+// resolve_run_config (22023 naming the option or setting).
+void start_call(RunState& state, const cart_abandon::RunOptions& options);
 
 }  // namespace pg

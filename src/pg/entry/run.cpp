@@ -89,10 +89,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     const auto options = options_argument(fcinfo, 0, options_json);
 
     RunState state;
-    state.call.settings = current_settings();
-    state.call.channel = call_channel(state.call.settings);
-    state.limiter.set_rate(max_per_second());
-    state.call.config = cart_abandon::resolve_run_config(state.call.settings, options);
+    start_call(state, options);
     const bool dry_run = state.call.config.dry_run;
     if (!dry_run) refuse_on_standby("cart_abandon_run()");
     if (!dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
