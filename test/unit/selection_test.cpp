@@ -249,11 +249,11 @@ TEST(Selection, ClaimsCarryWhatTheLedgerNeeds) {
     EXPECT_EQ(claims[1].cart_changed_at, kNow - hours(2));  // a change may lift it
 }
 
-TEST(Selection, PurchasesAreReadOnceForTheBatch) {
+TEST(Selection, EachDueCartAsksForPurchasesAndNoOtherDoes) {
     Fixture f;
     const std::vector<DueCart> carts{due_cart("a"), due_cart("b")};
     f.judge(carts);
-    EXPECT_EQ(f.purchase_reads, 2);  // asked per cart; the caller keeps what it read
+    EXPECT_EQ(f.purchase_reads, 2);  // asked per due cart; the caller (pg) reads once and keeps it
 }
 
 TEST(Selection, UtcText) { EXPECT_EQ(utc_text(kNow), "2027-01-15T08:00:00Z"); }
