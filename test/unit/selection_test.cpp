@@ -251,7 +251,7 @@ TEST(Selection, ClaimsCarryWhatTheLedgerNeeds) {
 
 TEST(Selection, EachDueCartAsksForPurchasesAndNoOtherDoes) {
     Fixture f;
-    const std::vector<DueCart> carts{due_cart("a"), due_cart("b")};
+    const std::vector<DueCart> carts{due_cart("a"), due_cart("b"), due_cart("early", hours(2))};
     f.judge(carts);
     EXPECT_EQ(f.purchase_reads, 2);  // asked per due cart; the caller (pg) reads once and keeps it
 }
