@@ -166,6 +166,6 @@ if [ "$unit_status" -ne 0 ] || [ "$sql_status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
     [ "$sql_status" -ne 0 ] && [ "$sql_failed" -eq 0 ] && echo "a pgTAP file stopped early (see above)"
 fi
-echo "unit: ${unit_passed:-0} passed (+${sanitized_passed:-0} under sanitizers); fuzz targets: $fuzz_passed clean; sql: ${sql_total:-0} run in ${#files[@]} files; medusa e2e: ${e2e_total:-0} run"
+echo "unit: ${unit_passed:-0} passed (+${sanitized_passed:-0} under sanitizers); fuzz targets: $fuzz_passed clean; stand-in self-test: ${standin_total:-0} run; sql: ${sql_total:-0} run in ${#files[@]} files; medusa e2e: ${e2e_total:-0} run"
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
