@@ -21,7 +21,6 @@ public:
 
     std::map<std::string, std::vector<DeliveryOutcome>> script;
 
-    ChannelKind kind() const override { return ChannelKind::Email; }  // any kind but WhatsApp's
     const char* display_name() const override { return "Scripted"; }
     HttpRequest request(const Notification& n) const override {
         std::lock_guard<std::mutex> lock(mutex_);

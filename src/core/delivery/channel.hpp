@@ -13,7 +13,6 @@
 
 #include "core/delivery/outcome.hpp"
 #include "core/transport/http_client.hpp"
-#include "core/model/vocabulary.hpp"
 #include "core/transport/redaction.hpp"
 
 namespace cart_abandon {
@@ -33,7 +32,6 @@ class Channel {
 public:
     virtual ~Channel() = default;
 
-    virtual ChannelKind kind() const = 0;
     // The channel's name in messages to people ("WhatsApp").
     virtual const char* display_name() const = 0;
     // The provider's request that sends `notification`. Never throws.

@@ -21,9 +21,12 @@ bool same_region(std::string a, std::string b) {
     return !a.empty() && upper(std::move(a)) == upper(std::move(b));
 }
 
+// A skip closes the stage: a hold decided earlier (phase 1) no longer stands.
 void skip(Decision& d, SkipReason reason, std::string detail) {
     d.kind = Kind::Skip;
     d.skip_reason = reason;
+    d.hold_reason.reset();
+    d.not_before.reset();
     d.detail = std::move(detail);
 }
 
@@ -183,14 +186,10 @@ void apply_contacts(std::vector<Decision>& decisions, const ContactFacts& facts,
     for (auto& d : decisions) {
         if (d.kind != Kind::Send && d.kind != Kind::Hold) continue;
         if (facts.erased.count(d.recipient)) {
-            d.hold_reason.reset();
-            d.not_before.reset();
             skip(d, SkipReason::Erased, "the phone number is an erased customer's: never messaged again");
             continue;
         }
         if (facts.opted_out.count(d.recipient)) {
-            d.hold_reason.reset();
-            d.not_before.reset();
             skip(d, SkipReason::OptedOut, "the phone number is on the opt-out list");
             continue;
         }

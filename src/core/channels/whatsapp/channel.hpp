@@ -28,7 +28,6 @@ class WhatsAppChannel final : public Channel {
 public:
     explicit WhatsAppChannel(WhatsAppEndpoint endpoint);
 
-    ChannelKind kind() const override { return ChannelKind::WhatsApp; }
     const char* display_name() const override { return "WhatsApp"; }
     HttpRequest request(const Notification& notification) const override;
     DeliveryOutcome classify(const HttpResult& result) const override;
