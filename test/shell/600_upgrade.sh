@@ -10,11 +10,12 @@ set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
 source "$(dirname "$0")/lib/schema.sh"
 from="${1:-}"
+current=$(sed -n "s/^default_version = '\(.*\)'$/\1/p" cart_abandon.control)
 
 # A shop running 1.0 upgrades in place: CREATE EXTENSION ... VERSION '1.0', a ledger, opt-outs and
 # runs as 1.0 wrote them, then ALTER EXTENSION cart_abandon UPDATE. Nothing is lost, nothing is
 # re-sent, 1.0's same-batch duplicates become held stages, and the upgraded schema (1.0 -> 1.1 ->
-# 1.2 -> 1.3 -> 1.4 -> 1.5 -> 1.6) is the one a fresh install of the current version makes.
+# 1.2 -> 1.3 -> 1.4 -> 1.5 -> 1.6 -> ...) is the one a fresh install of the current version makes.
 from_1_0() {
 is "$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1 | grep -o 'ALTER EXTENSION cart_abandon UPDATE' | head -1)" \
    "ALTER EXTENSION cart_abandon UPDATE" "the current library refuses a 1.0 schema and says how to upgrade"
@@ -47,7 +48,7 @@ INSERT INTO cart_abandon.channel_status (channel, paused) VALUES ('whatsapp', fa
 before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.1, 1.2, 1.3, 1.4 and 1.5)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")" \
    "$before" "every ledger row kept with its attempts, numbers, wamids, times and errors"
 is "$(q "SELECT count(*) FROM cart_abandon.opt_outs") $(q "SELECT count(*) FROM cart_abandon.runs")" "1 1" "opt-outs and runs kept"
@@ -67,13 +68,13 @@ is "$(q "SELECT scan FROM cart_abandon.runs ORDER BY id DESC LIMIT 1")" "full" "
 
 }
 
-# A shop running 1.1 upgrades (to 1.2, 1.3, 1.4, 1.5, then 1.6) in place: its ledger, opt-outs, runs and paused channel kept;
+# A shop running 1.1 upgrades (to 1.2, 1.3, 1.4, 1.5, 1.6 ...) in place: its ledger, opt-outs, runs and paused channel kept;
 # the stages 1.1 closed for a template or account error (132001, ...) reopened with their attempts
 # given back, other failures left closed; the current library sends what is due and nothing else;
 # the upgraded schema is the fresh one.
 from_1_1() {
 refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.1 but its library is 1.6' <<< "$refusal") $(grep -o 'ALTER EXTENSION cart_abandon UPDATE' <<< "$refusal" | head -1)" \
+is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.1 but its library is $current" <<< "$refusal") $(grep -o 'ALTER EXTENSION cart_abandon UPDATE' <<< "$refusal" | head -1)" \
    "1 ALTER EXTENSION cart_abandon UPDATE" "the current library refuses a 1.1 schema and says how to upgrade"
 
 # What 1.1 wrote: a sent reminder with its wa_id, a stage closed by 132001 (a misspelt template),
@@ -98,7 +99,7 @@ INSERT INTO cart_abandon.channel_status (channel, paused, error_code, error_mess
 before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, phone, wamid, wa_id, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.2, 1.3, 1.4 and 1.5)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, phone, wamid, wa_id, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")" \
    "$before" "every ledger row kept with its numbers, wamids, wa_ids, times, origins and holds"
 is "$(q "SELECT status || '/' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'v_tmpl'")" "retry/0" \
@@ -122,7 +123,7 @@ is "$(q "SELECT paused FROM cart_abandon.channel_status")" "f" "the accepted pro
 # the stats' cart and recovered figures wait for the first run; the upgraded schema is the fresh one.
 from_1_2() {
 refusal=$(psql -X -qtA -c "SELECT cart_abandon_stats()" -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.2 but its library is 1.6' <<< "$refusal")" "1" \
+is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.2 but its library is $current" <<< "$refusal")" "1" \
    "the current library refuses to process with a 1.2 schema"
 
 # What 1.2 wrote: a sent reminder with Meta's delivery, a held stage, runs, an opt-out by wa_id,
@@ -153,7 +154,7 @@ fingerprint() {
 before=$(fingerprint)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.3, 1.4 and 1.5)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 is "$(fingerprint)" "$before" "every ledger row, run, opt-out, preference and channel status kept"
 is "$(q "SELECT count(*) FROM cart_abandon.runs WHERE started_by IS NULL AND carts_counted_at IS NULL AND open_carts IS NULL")" "2" \
    "1.2's runs: who started them and the cart counts unknown"
@@ -177,7 +178,7 @@ is "$(q "SELECT (cart_abandon_stats() ->> 'recovered_carts') || ' ' || (cart_aba
 # schema is the fresh one.
 from_1_3() {
 refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.3 but its library is 1.6' <<< "$refusal")" "1" \
+is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.3 but its library is $current" <<< "$refusal")" "1" \
    "the current library refuses to process with a 1.3 schema"
 
 # What 1.3 wrote: a reminder delivered and read, a completion it recorded as recovered, runs with
@@ -211,7 +212,7 @@ before=$(fingerprint)
 stats_before=$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.4 and 1.5)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 is "$(fingerprint)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
 is "$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets' - 'cart_metadata' - 'kept_statuses' - 'graph_api' - 'replication'")" "$stats_before" "the stats read the same (1.5 adds cart_metadata; 1.6 kept_statuses, graph_api, replication)"
 # 1.3's rows, three hours old: on today's or yesterday's line of the UTC calendar.
@@ -240,8 +241,8 @@ fingerprint_since_1_4() {
 # sends what is due and nothing twice; the upgraded schema is the fresh one.
 from_1_4() {
 refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.4 but its library is 1.6' <<< "$refusal")" "1" \
-   "the 1.6 library refuses to process with a 1.4 schema"
+is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.4 but its library is $current" <<< "$refusal")" "1" \
+   "the $current library refuses to process with a 1.4 schema"
 
 # What 1.4 wrote: a reminder sent with its metadata, a failure, a run, a recovered cart, an opt-out.
 q "SELECT fixture.make_cart('w_sent', '30 hours', phone => '0151 8500000' || 1, metadata => '{\"notifications\": {\"firstSent\": true, \"secondSent\": false}}')" > /dev/null
@@ -260,7 +261,7 @@ INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at) VALUE
 before=$(fingerprint_since_1_4)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6 (through 1.5)"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 is "$(fingerprint_since_1_4)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
 is "$(q "SELECT count(*) FILTER (WHERE metadata_pending_since IS NOT NULL OR opt_out_pending) FROM cart_abandon.deliveries")" 0 \
    "nothing pending after 1.4: it wrote cart metadata with each outcome"
@@ -273,18 +274,18 @@ is "$(q "SELECT cart_abandon_stats() -> 'cart_metadata'")" '{"failing": 0, "pend
 q "SELECT fixture.standin_reset()" > /dev/null
 q "CALL cart_abandon_run()" > /dev/null 2>&1
 is "$(q "SELECT string_agg(cart_id || ':' || status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" \
-   "w_due:sent,w_failed:failed,w_sent:sent" "the 1.6 library sends what was due, and only that"
+   "w_due:sent,w_failed:failed,w_sent:sent" "the $current library sends what was due, and only that"
 is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.standin_requests()")" "+4915185000003" "nothing re-sent after the upgrade"
 }
 
-# A shop running 1.5 upgrades to 1.6 in place: every ledger row, run, recovered cart, opt-out and
+# A shop running 1.5 upgrades (to 1.6 ...) in place: every ledger row, run, recovered cart, opt-out and
 # channel status kept; 1.6 keeps the statuses that come before their message is recorded
 # (cart_abandon.kept_statuses) and never makes an unknown reminder due again on silence: an
 # unknown claim of 1.5 stays unknown until its status comes. The upgraded schema is the fresh one.
 from_1_5() {
 refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c 'ERROR:  the cart_abandon extension is at version 1.5 but its library is 1.6' <<< "$refusal")" "1" \
-   "the 1.6 library refuses to process with a 1.5 schema"
+is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.5 but its library is $current" <<< "$refusal")" "1" \
+   "the $current library refuses to process with a 1.5 schema"
 
 # What 1.5 wrote: a reminder sent, a failure, an unknown one (its answer lost hours ago, while
 # later messages got statuses), a run, a recovered cart, an opt-out.
@@ -304,7 +305,7 @@ INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webho
 before=$(fingerprint_since_1_4)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "1.6" "updated to 1.6"
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 q "UPDATE cart_abandon.opt_outs SET phone = '+5215512345678' WHERE phone = '+525512345678'" > /dev/null  # for the fingerprint
 is "$(fingerprint_since_1_4)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
 q "UPDATE cart_abandon.opt_outs SET phone = '+525512345678' WHERE phone = '+5215512345678'" > /dev/null
@@ -314,7 +315,7 @@ q "SELECT fixture.make_cart('u_mx', '30 hours', phone => '+52 1 55 1234 5678', c
 q "SELECT fixture.standin_reset()" > /dev/null
 PGOPTIONS="-c client_min_messages=warning" q "CALL cart_abandon_run()" > /dev/null
 is "$(q "SELECT string_agg(cart_id || ':' || status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" \
-   "u_1:sent,u_2:failed,u_3:unknown,u_4:sent,u_mx:skipped" "the 1.6 library sends what was due; 1.5's unknown stays unknown"
+   "u_1:sent,u_2:failed,u_3:unknown,u_4:sent,u_mx:skipped" "the $current library sends what was due; 1.5's unknown stays unknown"
 is "$(q "SELECT skip_reason FROM cart_abandon.deliveries WHERE cart_id = 'u_mx'")" "opted_out" \
    "a Mexican mobile that opted out under 1.5's form (+521...) stays out under 1.6's (+52...)"
 is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.standin_requests()")" "+4915186000004" "nothing re-sent after the upgrade"
@@ -329,6 +330,98 @@ is "$(q "SELECT status || ' ' || wamid || ' ' || webhook_status FROM cart_abando
    "... and settles it"
 }
 
+# What 1.6 wrote, as one hash, read by either version's column names (1.7 names the ledger's
+# recipient, provider message id and provider recipient id, and the opt-outs' address, where 1.6
+# said phone, wamid and wa_id).
+fingerprint_since_1_6() {
+    q "SELECT md5((SELECT string_agg(concat_ws('|', id, cart_id, stage, channel, status, attempts,
+                            coalesce(j ->> 'recipient', j ->> 'phone'), coalesce(j ->> 'provider_message_id', j ->> 'wamid'),
+                            coalesce(j ->> 'provider_recipient_id', j ->> 'wa_id'), user_id, sent_at, claimed_at, error_code,
+                            error_message, message_status, webhook_status, delivered_at, hold_reason, not_before, claim_session),
+                            ',' ORDER BY id) FROM cart_abandon.deliveries d, to_jsonb(d) j)
+               || (SELECT string_agg(concat_ws('|', coalesce(j ->> 'address', j ->> 'phone'), source, reason, wa_id, user_id,
+                                     phone_number_id, created_at), ',' ORDER BY created_at, source) FROM cart_abandon.opt_outs o, to_jsonb(o) j)
+               || (SELECT string_agg(concat_ws('|', id, channel, coalesce(j ->> 'provider_message_id', j ->> 'wamid'), status, at,
+                                     recipient, recipient_user_id, received_at), ',' ORDER BY id) FROM cart_abandon.kept_statuses k, to_jsonb(k) j)
+               || (SELECT string_agg(concat_ws('|', wa_id, value, at), ',' ORDER BY wa_id) FROM cart_abandon.whatsapp_preferences)
+               || (SELECT string_agg(concat_ws('|', phone_number_id, region, until), ',') FROM cart_abandon.restricted_countries)
+               || (SELECT string_agg(concat_ws('|', name, language, status, at), ',') FROM cart_abandon.template_status)
+               || (SELECT count(*)::text FROM cart_abandon.erased_phones)
+               || (SELECT string_agg(concat_ws('|', id, status, started_at, scan_key, sent_first, started_by), ',' ORDER BY id) FROM cart_abandon.runs)
+               || (SELECT string_agg(concat_ws('|', cart_id, completed_at, currency_code, value), ',') FROM cart_abandon.recovered_carts)
+               || (SELECT string_agg(concat_ws('|', channel, paused, last_webhook_at, webhook_covers), ',') FROM cart_abandon.channel_status))"
+}
+
+# A signed WhatsApp status webhook: the message's wamid, its status, Meta's time, callback data.
+status_webhook() {
+    local body signature
+    body="{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"1\",\"phone_number_id\":\"$STANDIN_PHONE_NUMBER_ID\"},\"statuses\":[{\"id\":\"$1\",\"status\":\"$2\",\"timestamp\":\"$3\",\"recipient_id\":\"$4\"${5:+,\"biz_opaque_callback_data\":\"$5\"}}]}}]}]}"
+    signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$(cat "$STANDIN_APP_SECRET_FILE")" | sed 's/^.*= //')"
+    q "SELECT cart_abandon_webhook(\$b\$$body\$b\$, '$signature')"
+}
+
+# A shop running 1.6 upgrades to 1.7 in place: every ledger row, opt-out, kept status, preference,
+# restriction, template status, erasure, run and channel status kept under 1.7's channel-neutral
+# names; the current library sends what is due and nothing twice, a late status finds 1.6's
+# message by its id, a kept status stays kept, an opt-out by number still holds.
+from_1_6() {
+refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
+is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.6 but its library is $current" <<< "$refusal")" "1" \
+   "the current library refuses to process with a 1.6 schema"
+
+# What 1.6 wrote: a reminder sent and delivered (wa_id and business-scoped user id), an unknown
+# one, a held one, an opt-out by number, one by user id, a STOP preference, a status kept for a
+# message of another system, a restricted country, a paused template, an erased number, a run.
+for i in 1 2 3 4 5; do q "SELECT fixture.make_cart('x_$i', '30 hours', phone => '0151 8700000$i')" > /dev/null; done
+q "
+INSERT INTO cart_abandon.runs (status, started_at, finished_at, scan, scan_from, scan_key, examined, sent_first, started_by, recoveries_checked_at)
+VALUES ('succeeded', now() - interval '3 hours', now() - interval '3 hours', 'full', now() - interval '3 hours', 'k', 3, 1, 'pg_cron', now() - interval '3 hours');
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, wamid, wa_id, user_id, sent_at, claimed_at, run_id,
+                                     message_status, webhook_status, delivered_at, hold_reason, not_before, error_message, claim_session)
+VALUES ('x_1', 1, 'whatsapp', 'sent', 1, '+4915187000001', 'wamid.x1', '4915187000001', 'DE.123', now() - interval '3 hours', now() - interval '3 hours', 1,
+        'accepted', 'delivered', now() - interval '170 minutes', NULL, NULL, NULL, '1.6'),
+       ('x_2', 1, 'whatsapp', 'unknown', 1, '+4915187000002', NULL, NULL, NULL, NULL, '2026-12-01 10:00:00+00', 1,
+        NULL, NULL, NULL, NULL, NULL, 'outcome unknown', '1.6'),
+       ('x_3', 1, 'whatsapp', 'held', 0, '+4915187000003', NULL, NULL, NULL, NULL, now() - interval '3 hours', 1,
+        NULL, NULL, NULL, 'frequency_cap', now() + interval '5 hours', NULL, '1.6');
+INSERT INTO cart_abandon.opt_outs (phone, source, reason, wa_id, phone_number_id, created_at)
+VALUES ('+4915187000004', 'whatsapp_reply', 'STOP', '4915187000004', NULL, now() - interval '2 days'),
+       ('+4915187000098', 'whatsapp', 'stop', '4915187000098', '$STANDIN_PHONE_NUMBER_ID', now() - interval '1 day');
+INSERT INTO cart_abandon.opt_outs (phone, source, reason, user_id, created_at) VALUES ('+4915187000099', 'manual', 'asked', 'DE.999', now());
+INSERT INTO cart_abandon.whatsapp_preferences (wa_id, value, at) VALUES ('4915187000098', 'stop', now() - interval '1 day');
+INSERT INTO cart_abandon.kept_statuses (channel, wamid, status, at, recipient) VALUES ('whatsapp', 'wamid.elsewhere', 'delivered', now() - interval '1 hour', '4915100000000');
+INSERT INTO cart_abandon.restricted_countries (phone_number_id, region, until) VALUES ('$STANDIN_PHONE_NUMBER_ID', 'US', now() + interval '1 day');
+INSERT INTO cart_abandon.template_status (name, language, status, at) VALUES ('some_other_template', '', 'PAUSED', now() - interval '1 hour');
+INSERT INTO cart_abandon.erased_phones (phone_hmac) VALUES (sha256('not a number'));
+INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '3 hours');
+" > /dev/null
+before=$(fingerprint_since_1_6)
+stats_before=$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")
+
+q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
+is "$(fingerprint_since_1_6)" "$before" \
+   "every ledger row, opt-out, kept status, preference, restriction, template status, erasure, run and channel status kept"
+is "$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")" "$stats_before" "the stats read the same"
+
+q "SELECT fixture.standin_reset()" > /dev/null
+PGOPTIONS="-c client_min_messages=warning" q "CALL cart_abandon_run()" > /dev/null
+is "$(q "SELECT string_agg(cart_id || ':' || status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" \
+   "x_1:sent,x_2:unknown,x_3:held,x_4:skipped,x_5:sent" "the current library sends what was due; 1.6's unknown and held stay so"
+is "$(q "SELECT skip_reason FROM cart_abandon.deliveries WHERE cart_id = 'x_4'")" "opted_out" "1.6's opt-out by number still holds"
+is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.standin_requests()")" "+4915187000005" "nothing re-sent after the upgrade"
+
+# Late statuses of 1.6's messages: one named by its wamid alone, one by the callback data.
+is "$(status_webhook wamid.x1 read 1764583300 4915187000001 | jq -r .statuses_applied)" "1" "a late status finds 1.6's message by its id"
+is "$(q "SELECT webhook_status FROM cart_abandon.deliveries WHERE cart_id = 'x_1'")" "read" "... and applies"
+id=$(q "SELECT id FROM cart_abandon.deliveries WHERE cart_id = 'x_2'")
+status_webhook wamid.x2 delivered 1764583300 4915187000002 \
+    "cart_abandon:$id:$(q "SELECT (extract(epoch FROM claimed_at) * 1000000)::bigint FROM cart_abandon.deliveries WHERE id = $id")" > /dev/null
+is "$(q "SELECT status || ' ' || webhook_status FROM cart_abandon.deliveries WHERE id = $id")" "sent delivered" \
+   "1.6's unknown message settles when its status comes"
+is "$(q "SELECT cart_abandon_stats() -> 'kept_statuses' ->> 'count'")" "1" "the status kept for another system's message stays kept"
+}
+
 case "$from" in
     1.0) plan 12 ;;
     1.1) plan 12 ;;
@@ -336,6 +429,7 @@ case "$from" in
     1.3) plan 9 ;;
     1.4) plan 10 ;;
     1.5) plan 11 ;;
+    1.6) plan 13 ;;
     # A released version without its case fails alone, and the files after it still run.
     *) plan 1; ok 1 "an upgrade case for version '$from' (a released version such as 1.5)"; exit 1 ;;
 esac

@@ -188,7 +188,7 @@ Statement missing_tables_statement(
 Statement missing_indexes_statement("SELECT array_to_string(cart_abandon.missing_indexes($1), ', ')", {TEXTOID});
 
 // The SQL objects this library's statements expect.
-const char* const kSchemaVersion = "1.6";
+const char* const kSchemaVersion = "1.7";
 
 // A stage's ledger row as the selection read it.
 struct LedgerRow {
