@@ -56,7 +56,7 @@ include $(PGXS)
 # SQL-language body calls come first (PostgreSQL checks such bodies when they are created).
 SQL_FUNCTIONS_FIRST = sql/functions/phone_of_wa_id.sql
 SQL_FUNCTIONS = $(SQL_FUNCTIONS_FIRST) $(filter-out $(SQL_FUNCTIONS_FIRST),$(sort $(wildcard sql/functions/*.sql)))
-SQL_PARTS_AFTER_FUNCTIONS = sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql sql/parts/privileges.sql
+SQL_PARTS_AFTER_FUNCTIONS = sql/parts/erasure.sql sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql sql/parts/privileges.sql
 # One blank line between the files, as between the functions of a hand-written script.
 SQL_CONCAT = awk 'FNR == 1 && NR > 1 { print "" } { print }'
 

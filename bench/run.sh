@@ -457,7 +457,7 @@ if want webhooks; then
 log "webhooks: 10,000 statuses in 10 calls of 1,000, twice (delivered, then read)"
 new_database webhooks
 install_extension webhooks
-sql -d webhooks -c "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, wamid, wa_id, claimed_at, sent_at)
+sql -d webhooks -c "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, provider_message_id, provider_recipient_id, claimed_at, sent_at)
     SELECT 'cart_' || n, 1, 'whatsapp', 'sent', 1, '+4915100' || lpad(n::text, 6, '0'), 'wamid.bench' || n,
            '4915100' || lpad(n::text, 6, '0'), now() - interval '1 hour', now() - interval '1 hour'
       FROM generate_series(1, 10000) AS n" -c "VACUUM ANALYZE cart_abandon.deliveries"

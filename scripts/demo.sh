@@ -50,26 +50,26 @@ echo "== The hourly job: CALL cart_abandon_run()"
 sql -c "CALL cart_abandon_run()"
 
 echo; echo "== One voice per person, and the previous system's reminders"
-sql -c "SELECT cart_id, stage, status, origin, coalesce(hold_reason || ' until ' || not_before, wamid, 'sent by the previous system') AS detail
+sql -c "SELECT cart_id, stage, status, origin, coalesce(hold_reason || ' until ' || not_before, provider_message_id, 'sent by the previous system') AS detail
           FROM cart_abandon.deliveries WHERE cart_id IN ('cart_twice_a', 'cart_twice_b', 'cart_seed_first', 'cart_seed_both')
          ORDER BY cart_id, stage"
 
 echo; echo "== What the run did, cart by cart"
-sql -c "SELECT d.cart_id, d.stage, d.status, d.origin, coalesce(d.skip_reason || ': ' || d.error_message, d.wamid, d.error_message) AS detail,
-               d.phone FROM cart_abandon.deliveries d ORDER BY d.cart_id, d.stage"
+sql -c "SELECT d.cart_id, d.stage, d.status, d.origin, coalesce(d.skip_reason || ': ' || d.error_message, d.provider_message_id, d.error_message) AS detail,
+               d.recipient FROM cart_abandon.deliveries d ORDER BY d.cart_id, d.stage"
 
 echo "== Meta's webhooks arrive (the stand-in signs them like Meta): delivered and read, a shopper's STOP"
 sql -c "SELECT fixture.standin_post('/inbound', jsonb_build_object('type', 'text', 'text', 'Stop',
-            'from', (SELECT phone FROM cart_abandon.deliveries WHERE status = 'sent' AND phone IS NOT NULL ORDER BY cart_id LIMIT 1)))" > /dev/null
+            'from', (SELECT recipient FROM cart_abandon.deliveries WHERE status = 'sent' AND recipient IS NOT NULL ORDER BY cart_id LIMIT 1)))" > /dev/null
 sql -c "SELECT fixture.deliver_webhooks() AS \"what cart_abandon_webhook applied\""
 sql -c "SELECT cart_id, stage, webhook_status, delivered_at, read_at FROM cart_abandon.deliveries
          WHERE webhook_status IS NOT NULL ORDER BY cart_id LIMIT 5"
-sql -c "SELECT phone, source, reason FROM cart_abandon.opt_outs"
+sql -c "SELECT kind, address, source, reason FROM cart_abandon.opt_outs"
 
 echo "== A day later (simulated): the same job sends the second reminders that are due"
 sql -c "SELECT fixture.age_all(interval '1 day')" > /dev/null
 sql -c "CALL cart_abandon_run()"
-sql -c "SELECT cart_id, stage, status, wamid FROM cart_abandon.deliveries WHERE stage = 2 ORDER BY cart_id LIMIT 10"
+sql -c "SELECT cart_id, stage, status, provider_message_id FROM cart_abandon.deliveries WHERE stage = 2 ORDER BY cart_id LIMIT 10"
 sql -c "SELECT fixture.deliver_webhooks() -> 'statuses_applied' AS \"their statuses, applied\""
 
 echo "== Some shoppers come back and buy"

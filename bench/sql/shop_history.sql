@@ -32,7 +32,8 @@ SELECT c.id AS cart_id, a.phone, greatest(c.updated_at, li.changed, sm.changed) 
          ON sm.cart_id = c.id
  WHERE c.completed_at IS NULL AND c.deleted_at IS NULL AND c.id NOT LIKE 'cart_' || :'due' || '%';
 
-INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, wamid, wa_id, skip_reason,
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, provider_message_id,
+                                     provider_recipient_id, skip_reason,
                                      claimed_at, sent_at, webhook_status, delivered_at, read_at, webhook_at,
                                      cart_changed_at, created_at, updated_at)
 SELECT r.cart_id, s.stage, 'whatsapp',

@@ -159,9 +159,9 @@ DECLARE
     top bigint;
 BEGIN
     IF random() < inbound_rate THEN
-        SELECT d.phone INTO phone FROM cart_abandon.deliveries d
+        SELECT d.recipient INTO phone FROM cart_abandon.deliveries d
          WHERE d.id >= (SELECT max(m.id) - floor(random() * 2000) FROM cart_abandon.deliveries m)
-           AND d.status = 'sent' AND d.phone IS NOT NULL ORDER BY d.id LIMIT 1;
+           AND d.status = 'sent' AND d.recipient IS NOT NULL ORDER BY d.id LIMIT 1;
         IF phone IS NOT NULL THEN
             kind := (ARRAY['stop_reply', 'stop_button', 'preference_stop', 'question'])[1 + floor(random() * 4)::int];
             PERFORM fixture.standin_post('/inbound', CASE kind
@@ -225,18 +225,18 @@ CREATE VIEW soak.duplicates AS
 -- An accepted message whose ledger row does not say sent with its wamid (failed is right only
 -- when Meta reported it failed after accepting it: failed_at).
 CREATE VIEW soak.unrecorded AS
-    SELECT r.cart_id, r.stage, r.wamid, d.id AS ledger_id, d.status, d.wamid AS ledger_wamid
+    SELECT r.cart_id, r.stage, r.wamid, d.id AS ledger_id, d.status, d.provider_message_id AS ledger_wamid
       FROM soak.requests r LEFT JOIN cart_abandon.deliveries d ON d.id = r.ledger_id
      WHERE r.accepted
        AND (d.id IS NULL OR d.cart_id IS DISTINCT FROM r.cart_id OR d.stage IS DISTINCT FROM r.stage
-            OR d.wamid IS DISTINCT FROM r.wamid
+            OR d.provider_message_id IS DISTINCT FROM r.wamid
             OR NOT (d.status = 'sent' OR (d.status = 'failed' AND d.failed_at IS NOT NULL)));
 
 -- A ledger row that says sent with no accepted message of that wamid.
 CREATE VIEW soak.phantoms AS
-    SELECT d.id, d.cart_id, d.stage, d.wamid FROM cart_abandon.deliveries d
+    SELECT d.id, d.cart_id, d.stage, d.provider_message_id FROM cart_abandon.deliveries d
      WHERE d.status = 'sent' AND d.origin = 'cart_abandon'
-       AND NOT EXISTS (SELECT FROM soak.requests r WHERE r.accepted AND r.wamid = d.wamid);
+       AND NOT EXISTS (SELECT FROM soak.requests r WHERE r.accepted AND r.wamid = d.provider_message_id);
 
 CREATE VIEW soak.left_claimed AS
     SELECT id, cart_id, stage, claimed_at, claim_session FROM cart_abandon.deliveries WHERE status = 'claimed';
@@ -257,7 +257,7 @@ CREATE VIEW soak.after_purchase AS
      WHERE r.accepted AND r.at > c.completed_at + interval '30 s';
 CREATE VIEW soak.after_opt_out AS
     SELECT r.cart_id, r.stage, r.to_phone, r.at, o.created_at AS opted_out_at FROM soak.requests r
-      JOIN cart_abandon.opt_outs o ON o.phone = r.to_phone
+      JOIN cart_abandon.opt_outs o ON o.kind = 'phone' AND o.address = r.to_phone
      WHERE r.accepted AND r.at > o.created_at + interval '30 s';
 
 -- Every body taken from the stand-in applied; applying one again changed nothing (unless its
@@ -271,26 +271,26 @@ CREATE VIEW soak.replays_that_changed AS
         OR ((w.result ->> 'statuses_kept')::int = 0 AND (p.result ->> 'statuses_applied')::int > 0)
         OR (p.result ->> 'opt_outs_added')::int > 0 OR (p.result ->> 'opt_outs_removed')::int > 0;
 CREATE VIEW soak.unapplied_statuses AS
-    SELECT k.id, k.wamid, k.status, k.delivery_id, k.received_at FROM cart_abandon.kept_statuses k
-     WHERE k.delivery_id IS NOT NULL OR EXISTS (SELECT FROM cart_abandon.deliveries d WHERE d.wamid = k.wamid);
+    SELECT k.id, k.provider_message_id, k.status, k.delivery_id, k.received_at FROM cart_abandon.kept_statuses k
+     WHERE k.delivery_id IS NOT NULL OR EXISTS (SELECT FROM cart_abandon.deliveries d WHERE d.provider_message_id = k.provider_message_id);
 
 -- The ledger after every webhook: each message sent stands at read (the stand-in's plan: sent,
 -- delivered, read), each to a failing number failed with 131026.
 CREATE VIEW soak.webhook_outcomes AS
-    SELECT d.id, d.cart_id, d.stage, d.phone, d.status, d.webhook_status, d.error_code
+    SELECT d.id, d.cart_id, d.stage, d.recipient, d.status, d.webhook_status, d.error_code
       FROM cart_abandon.deliveries d
-     WHERE d.origin = 'cart_abandon' AND d.wamid IS NOT NULL
-       AND CASE WHEN d.phone LIKE '+4915200000%'
+     WHERE d.origin = 'cart_abandon' AND d.provider_message_id IS NOT NULL
+       AND CASE WHEN d.recipient LIKE '+4915200000%'
                 THEN NOT (d.status = 'failed' AND d.error_code IS NOT DISTINCT FROM 131026)
                 ELSE NOT (d.status = 'sent' AND d.webhook_status IS NOT DISTINCT FROM 'read') END;
 
 -- Opt-outs are exactly the numbers whose shoppers said stop (a question is none).
 CREATE VIEW soak.opt_out_mismatches AS
     SELECT i.phone, 'said stop, not opted out' AS problem FROM soak.inbound i
-     WHERE i.opts_out AND NOT EXISTS (SELECT FROM cart_abandon.opt_outs o WHERE o.phone = i.phone)
+     WHERE i.opts_out AND NOT EXISTS (SELECT FROM cart_abandon.opt_outs o WHERE o.kind = 'phone' AND o.address = i.phone)
     UNION ALL
-    SELECT o.phone, 'opted out (' || o.source || ') without saying stop' FROM cart_abandon.opt_outs o
-     WHERE NOT EXISTS (SELECT FROM soak.inbound i WHERE i.opts_out AND i.phone = o.phone);
+    SELECT o.address, 'opted out (' || o.source || ') without saying stop' FROM cart_abandon.opt_outs o
+     WHERE NOT EXISTS (SELECT FROM soak.inbound i WHERE i.opts_out AND i.phone = o.address);
 
 -- The shop's metadata next to ours: every cart keeps its own key, a locked cart the key its
 -- session wrote, and each sent stage is in the metadata.

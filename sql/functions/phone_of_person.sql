@@ -4,7 +4,7 @@ CREATE OR REPLACE FUNCTION cart_abandon.phone_of_person(wa_id text, user_id text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE WHEN nullif(phone_of_person.wa_id, '') IS NOT NULL
                 THEN cart_abandon.phone_of_wa_id(phone_of_person.wa_id)
-                ELSE (SELECT d.phone FROM cart_abandon.deliveries d
-                       WHERE d.user_id = nullif(phone_of_person.user_id, '') AND d.phone IS NOT NULL
+                ELSE (SELECT d.recipient FROM cart_abandon.deliveries d
+                       WHERE d.user_id = nullif(phone_of_person.user_id, '') AND d.recipient IS NOT NULL
                        ORDER BY d.id DESC LIMIT 1) END
 $$;

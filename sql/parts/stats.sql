@@ -93,18 +93,18 @@ BEGIN
                          WHERE status = 'held' GROUP BY hold_reason) s), '{}'::jsonb),
         'reminded_carts', count(DISTINCT cart_id) FILTER (WHERE status = 'sent' AND origin = 'cart_abandon'),
         -- Meta's side (status webhooks): accepted = every message Meta took, failed later or not.
-        'accepted', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND wamid IS NOT NULL),
-                                       'second', count(*) FILTER (WHERE stage = 2 AND wamid IS NOT NULL)),
+        'accepted', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND provider_message_id IS NOT NULL),
+                                       'second', count(*) FILTER (WHERE stage = 2 AND provider_message_id IS NOT NULL)),
         'delivered', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND delivered_at IS NOT NULL),
                                         'second', count(*) FILTER (WHERE stage = 2 AND delivered_at IS NOT NULL)),
         'read', jsonb_build_object('first', count(*) FILTER (WHERE stage = 1 AND read_at IS NOT NULL),
                                    'second', count(*) FILTER (WHERE stage = 2 AND read_at IS NOT NULL)),
-        'delivery_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+        'delivery_rate', CASE WHEN count(*) FILTER (WHERE provider_message_id IS NOT NULL) > 0
                               THEN round(count(*) FILTER (WHERE delivered_at IS NOT NULL)::numeric
-                                         / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
-        'read_rate', CASE WHEN count(*) FILTER (WHERE wamid IS NOT NULL) > 0
+                                         / count(*) FILTER (WHERE provider_message_id IS NOT NULL), 4) ELSE 0 END,
+        'read_rate', CASE WHEN count(*) FILTER (WHERE provider_message_id IS NOT NULL) > 0
                           THEN round(count(*) FILTER (WHERE read_at IS NOT NULL)::numeric
-                                     / count(*) FILTER (WHERE wamid IS NOT NULL), 4) ELSE 0 END,
+                                     / count(*) FILTER (WHERE provider_message_id IS NOT NULL), 4) ELSE 0 END,
         'failed_after_acceptance', coalesce((SELECT jsonb_object_agg(coalesce(error_code, 0)::text, n) FROM (
                         SELECT error_code, count(*) AS n FROM cart_abandon.deliveries
                          WHERE failed_at IS NOT NULL GROUP BY error_code) f), '{}'::jsonb),
@@ -114,7 +114,7 @@ BEGIN
       FROM cart_abandon.deliveries;
 
     -- Recovered: completed after cart_abandon sent a reminder, as the latest run recorded them
-    -- (src/pg/recoveries.cpp); value per currency, rounded to its minor units (ICU).
+    -- (src/pg/store/recoveries.cpp); value per currency, rounded to its minor units (ICU).
     -- NULL before the first run has looked.
     SELECT CASE WHEN max(r.recoveries_checked_at) IS NULL
                 THEN jsonb_build_object('recovered_carts', NULL, 'recovered_value', NULL, 'recoveries_checked_at', NULL)

@@ -37,10 +37,14 @@ CREATE TABLE cart_abandon.deliveries (
                   CONSTRAINT deliveries_status_check
                   CHECK (status IN ('claimed', 'sent', 'retry', 'failed', 'skipped', 'unknown', 'held')),
     attempts      integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-    phone         text,
+    -- Whom the channel addresses (1.7, channel-neutral): an E.164 number for WhatsApp (and SMS),
+    -- an email address for email. NULL: none found, or erased.
+    recipient     text,
     run_id        bigint,
-    wamid         text,
-    wa_id         text,
+    -- The provider's id of the accepted message (WhatsApp: Meta's wamid), and its id of the
+    -- recipient (WhatsApp: the wa_id, which differs from the number in Brazil and Mexico).
+    provider_message_id   text,
+    provider_recipient_id text,
     skip_reason   text,
     error_code    integer,
     error_message text,
@@ -49,7 +53,7 @@ CREATE TABLE cart_abandon.deliveries (
     created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     -- 'imported': a reminder the shop's previous system sent (cart.metadata notifications); no
-    -- wamid, and no sent_at when the metadata had no time.
+    -- provider message id, and no sent_at when the metadata had no time.
     origin        text        NOT NULL DEFAULT 'cart_abandon',
     -- 'held': due, but not now (quiet hours at the recipient, the per-person frequency cap):
     -- no attempt made, nothing closed; it may go from not_before. Also 'meta_marketing_cap':
@@ -93,8 +97,8 @@ CREATE TABLE cart_abandon.deliveries (
     user_id                text,
     CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
     CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
-    CONSTRAINT deliveries_sent_has_wamid
-        CHECK (status <> 'sent' OR origin = 'imported' OR (wamid IS NOT NULL AND sent_at IS NOT NULL)),
+    CONSTRAINT deliveries_sent_has_provider_id
+        CHECK (status <> 'sent' OR origin = 'imported' OR (provider_message_id IS NOT NULL AND sent_at IS NOT NULL)),
     CONSTRAINT deliveries_held_has_time
         CHECK (status <> 'held' OR (not_before IS NOT NULL AND hold_reason IS NOT NULL))
 );
@@ -104,24 +108,26 @@ CREATE INDEX deliveries_run_idx ON cart_abandon.deliveries (run_id);
 CREATE INDEX deliveries_first_sent_idx ON cart_abandon.deliveries (sent_at) WHERE stage = 1 AND status = 'sent';
 -- Held stages whose time has come (the incremental scan looks them up by time).
 CREATE INDEX deliveries_held_idx ON cart_abandon.deliveries (not_before) WHERE status = 'held';
--- The frequency cap: a person's latest contact, by number and by Meta's wa_id.
-CREATE INDEX deliveries_contact_phone_idx ON cart_abandon.deliveries (phone, (coalesce(sent_at, claimed_at)))
+-- The frequency cap: a person's latest contact, by recipient and by the provider's id of them.
+CREATE INDEX deliveries_contact_recipient_idx ON cart_abandon.deliveries (recipient, (coalesce(sent_at, claimed_at)))
     WHERE status IN ('claimed', 'sent', 'unknown');
--- Status webhooks name the message by its wamid.
-CREATE INDEX deliveries_wamid_idx ON cart_abandon.deliveries (wamid) WHERE wamid IS NOT NULL;
+-- Status webhooks name the message by the provider's id of it.
+CREATE INDEX deliveries_provider_message_id_idx ON cart_abandon.deliveries (provider_message_id) WHERE provider_message_id IS NOT NULL;
 CREATE INDEX deliveries_metadata_pending_idx ON cart_abandon.deliveries (id) WHERE metadata_pending_since IS NOT NULL;
 CREATE INDEX deliveries_opt_out_pending_idx ON cart_abandon.deliveries (id) WHERE opt_out_pending;
-CREATE INDEX deliveries_contact_wa_id_idx ON cart_abandon.deliveries (wa_id, (coalesce(sent_at, claimed_at)))
-    WHERE wa_id IS NOT NULL AND status IN ('claimed', 'sent', 'unknown');
+CREATE INDEX deliveries_contact_provider_recipient_idx ON cart_abandon.deliveries (provider_recipient_id, (coalesce(sent_at, claimed_at)))
+    WHERE provider_recipient_id IS NOT NULL AND status IN ('claimed', 'sent', 'unknown');
 
--- People who must never be messaged: an E.164 number (with '+') and, when Meta named them,
--- their wa_id (Brazilian and Mexican wa_ids differ from the number). Sources: 'manual' (the
+-- People who must never be messaged, by the kind of their address and the address (1.7): a
+-- 'phone' is an E.164 number (with '+'), an 'email' an address as cart_abandon normalizes it
+-- (lower case); when Meta named them, their wa_id too (Brazilian and Mexican wa_ids differ from
+-- the number). A number's opt-out holds for every channel that reaches that number. Sources: 'manual' (the
 -- shop), 'whatsapp' (the user's marketing preference: a user_preferences stop webhook),
 -- 'whatsapp_131050' (Meta refused a message: the user stopped marketing), 'whatsapp_reply' (a
 -- "STOP" reply or the "Stop promotions" button). A user_preferences resume removes only the
 -- first two: a written request to stop is lifted by the shop alone.
 CREATE TABLE cart_abandon.opt_outs (
-    phone      text PRIMARY KEY CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    address    text        NOT NULL,
     source     text        NOT NULL DEFAULT 'manual',
     reason     text,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -131,7 +137,11 @@ CREATE TABLE cart_abandon.opt_outs (
     -- part 5: the sending number (Meta's phone-number id) a WhatsApp stop came through: it holds
     -- for that number only. NULL: every number (the shop's own entries, 131050, and a person who
     -- stopped two numbers).
-    phone_number_id text
+    phone_number_id text,
+    kind       text        NOT NULL DEFAULT 'phone' CHECK (kind IN ('phone', 'email')),  -- 1.7
+    CONSTRAINT opt_outs_pkey PRIMARY KEY (kind, address),
+    CONSTRAINT opt_outs_address_check CHECK (CASE kind WHEN 'phone' THEN address ~ '^\+[1-9][0-9]{6,14}$'
+                                                       ELSE address ~ '^[^@\s]+@[^@\s]+$' AND address = lower(address) END)
 );
 CREATE INDEX opt_outs_wa_id_idx ON cart_abandon.opt_outs (wa_id) WHERE wa_id IS NOT NULL;
 CREATE INDEX opt_outs_user_id_idx ON cart_abandon.opt_outs (user_id) WHERE user_id IS NOT NULL;  -- part 5
@@ -255,7 +265,7 @@ CREATE TABLE cart_abandon.recovered_carts (
 CREATE TABLE cart_abandon.kept_statuses (
     id             bigserial   PRIMARY KEY,
     channel        text        NOT NULL,
-    wamid          text        NOT NULL,
+    provider_message_id text   NOT NULL,
     status         text        NOT NULL,
     at             timestamptz NOT NULL,
     recipient      text,
@@ -268,7 +278,7 @@ CREATE TABLE cart_abandon.kept_statuses (
     received_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     recipient_user_id text  -- the business-scoped user id the status named (part 5)
 );
-CREATE UNIQUE INDEX kept_statuses_once_idx ON cart_abandon.kept_statuses (channel, wamid, status, at);
+CREATE UNIQUE INDEX kept_statuses_once_idx ON cart_abandon.kept_statuses (channel, provider_message_id, status, at);
 CREATE INDEX kept_statuses_delivery_idx ON cart_abandon.kept_statuses (delivery_id) WHERE delivery_id IS NOT NULL;
 CREATE INDEX kept_statuses_received_idx ON cart_abandon.kept_statuses (received_at);
 
@@ -303,34 +313,5 @@ CREATE TABLE cart_abandon.erased_phones (
 );
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erasure_key', '');
 SELECT pg_catalog.pg_extension_config_dump('cart_abandon.erased_phones', '');
--- Erased people stay erased whoever writes afterwards (a late webhook naming the number or the
--- WhatsApp user): a ledger row that names no number never gains a wa_id (only erasure leaves a
--- row that reached Meta without one), and no opt-out or preference row is kept for an erased
--- number (cart_abandon.erased_phones keeps it unmessaged already). SECURITY DEFINER: the operator
--- adds opt-outs, and only the extension's owner reads the key and the hashes.
-CREATE FUNCTION cart_abandon.deliveries_keep_erased() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    NEW.wa_id := NULL;
-    RETURN NEW;
-END
-$$;
-CREATE TRIGGER deliveries_keep_erased BEFORE UPDATE ON cart_abandon.deliveries FOR EACH ROW
-    WHEN (OLD.phone IS NULL AND OLD.wa_id IS NULL AND NEW.phone IS NULL AND NEW.wa_id IS NOT NULL)
-    EXECUTE FUNCTION cart_abandon.deliveries_keep_erased();
--- The row's number: its phone, or the digits of its wa_id (the number but in Brazil and Mexico).
-CREATE FUNCTION cart_abandon.keep_erased_number_out() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM cart_abandon.erased_phones e
-                WHERE e.phone_hmac = cart_abandon.phone_hmac(CASE TG_ARGV[0] WHEN 'phone' THEN to_jsonb(NEW) ->> 'phone'
-                                                             ELSE '+' || (to_jsonb(NEW) ->> 'wa_id') END)) THEN
-        RETURN NULL;
-    END IF;
-    RETURN NEW;
-END
-$$;
-CREATE TRIGGER opt_outs_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.opt_outs FOR EACH ROW
-    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('phone');
-CREATE TRIGGER whatsapp_preferences_keep_erased BEFORE INSERT OR UPDATE ON cart_abandon.whatsapp_preferences FOR EACH ROW
-    EXECUTE FUNCTION cart_abandon.keep_erased_number_out('wa_id');
+-- Erased people stay erased whoever writes afterwards: sql/parts/erasure.sql (its triggers' functions
+-- are in sql/functions/).

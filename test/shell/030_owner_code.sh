@@ -122,7 +122,7 @@ q "TRUNCATE attack.log" > /dev/null
 add_item own_4
 as_role "$OP" "SELECT count(*) FROM cart_abandon_process(10, NULL)" > /dev/null
 is "$(q "SELECT status FROM cart_abandon.deliveries WHERE cart_id = 'own_4'")" sent "the operator's batch sends"
-body="{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"statuses\":[{\"id\":\"$(q "SELECT wamid FROM cart_abandon.deliveries WHERE cart_id = 'own_2'")\",\"status\":\"failed\",\"timestamp\":\"$(date +%s)\",\"recipient_id\":\"4915131000002\",\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\"}]}]}}]}]}"
+body="{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"statuses\":[{\"id\":\"$(q "SELECT provider_message_id FROM cart_abandon.deliveries WHERE cart_id = 'own_2'")\",\"status\":\"failed\",\"timestamp\":\"$(date +%s)\",\"recipient_id\":\"4915131000002\",\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\"}]}]}}]}]}"
 signature=$(q "SELECT fixture.sign('$body')")
 as_role "$HOOK" "SELECT cart_abandon_webhook('$body', '$signature')" > /dev/null
 is "$(q "SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart WHERE id = 'own_2'")" \

@@ -52,7 +52,7 @@ is "$(q "SELECT count(*) FROM (SELECT to_phone FROM fixture.standin_requests() G
    "never two to one number"
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'held' AND hold_reason = 'frequency_cap' AND cart_id LIKE 'pair_%'")" "20" \
    "the other cart of each person is held, not skipped"
-is "$(q "SELECT count(*) FROM cart_abandon.deliveries d JOIN cart_abandon.deliveries s ON s.phone = d.phone AND s.status = 'sent'
+is "$(q "SELECT count(*) FROM cart_abandon.deliveries d JOIN cart_abandon.deliveries s ON s.recipient = d.recipient AND s.status = 'sent'
           WHERE d.status = 'held' AND d.cart_id LIKE 'pair_%' AND d.not_before >= s.sent_at + interval '16 hours' - interval '1 minute'")" "20" \
    "each held until 16 h after its person's message"
 

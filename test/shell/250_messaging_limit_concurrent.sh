@@ -30,7 +30,7 @@ for round in 1 2 3; do
         psql -X -qtA -c "$barrier" -c "SELECT count(*) FROM cart_abandon_process(100, '$cursor')" >> "$log" 2>&1 &
     done
     wait
-    reached=$(q "SELECT count(DISTINCT phone) FROM cart_abandon.deliveries WHERE status IN ('sent', 'unknown', 'claimed')")
+    reached=$(q "SELECT count(DISTINCT recipient) FROM cart_abandon.deliveries WHERE status IN ('sent', 'unknown', 'claimed')")
     echo "# round $round: six concurrent callers, messaging_limit 200: $reached people reached"
     is "$reached $(q "SELECT count(*) FROM fixture.standin_requests()")" "200 200" \
        "round $round: six concurrent callers reach exactly the limit's 200 people, 200 requests"

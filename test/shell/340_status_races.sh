@@ -49,7 +49,7 @@ is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'sent' AND 
            AND delivered_at IS NOT NULL AND read_at IS NOT NULL")" "$((CARTS - 3))" \
    "every other message is delivered and read, as Meta reported"
 is "$(q "SELECT d.status || ' ' || d.error_code || ' ' || o.source FROM cart_abandon.deliveries d
-           JOIN cart_abandon.opt_outs o ON o.phone = d.phone WHERE d.cart_id = 'rc_01'")" "failed 131050 whatsapp_131050" \
+           JOIN cart_abandon.opt_outs o ON o.address = d.recipient WHERE d.cart_id = 'rc_01'")" "failed 131050 whatsapp_131050" \
    "131050 reported before its send was recorded: the stage failed and the person opted out"
 is "$(q "SELECT status || ' ' || hold_reason || ' ' || (not_before = failed_at + interval '24 hours') FROM cart_abandon.deliveries
            WHERE cart_id = 'rc_02'")" "held meta_marketing_cap true" "131049: held 24 h from Meta's time"

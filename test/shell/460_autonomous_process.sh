@@ -126,7 +126,7 @@ is "$(q "SELECT metadata -> 'notifications' ->> 'firstSent' FROM public.cart WHE
 # answers 131050: adding it would wait for the caller. The outcome is recorded first.
 q "SELECT fixture.make_cart('lk2', '30 hours', phone => '0151 72000002')" > /dev/null
 q "SELECT fixture.standin_faults('[{\"mode\": \"error\", \"code\": 131050, \"to\": \"+4915172000002\"}]')" > /dev/null
-out=$(psql -X -qtA -v VERBOSITY=verbose -c "BEGIN" -c "INSERT INTO cart_abandon.opt_outs (phone, reason) VALUES ('+4915172000002', 'asked by email')" \
+out=$(psql -X -qtA -v VERBOSITY=verbose -c "BEGIN" -c "INSERT INTO cart_abandon.opt_outs (address, reason) VALUES ('+4915172000002', 'asked by email')" \
       -c "SELECT count(*) FROM cart_abandon_process(10, NULL)" -c "ROLLBACK" 2>&1)
 q "SELECT fixture.standin_faults('[]')" > /dev/null
 ok "$(grep -q 'ERROR:  40P01: cart_abandon_process: its batch waits for a lock held by the calling transaction' <<< "$out"; echo $?)" \
@@ -134,7 +134,7 @@ ok "$(grep -q 'ERROR:  40P01: cart_abandon_process: its batch waits for a lock h
 is "$(q "SELECT status || '|' || error_code || '|' || opt_out_pending::text FROM cart_abandon.deliveries WHERE cart_id = 'lk2'")" "failed|131050|true" \
    "what it sent is recorded, the opt-out marked"
 q "CALL cart_abandon_run()" > /dev/null 2>&1
-is "$(q "SELECT source FROM cart_abandon.opt_outs WHERE phone = '+4915172000002'")|$(q "SELECT opt_out_pending::text FROM cart_abandon.deliveries WHERE cart_id = 'lk2'")" \
+is "$(q "SELECT source FROM cart_abandon.opt_outs WHERE address = '+4915172000002'")|$(q "SELECT opt_out_pending::text FROM cart_abandon.deliveries WHERE cart_id = 'lk2'")" \
    "whatsapp_131050|false" "the next run adds the opt-out the caller's rollback left out"
 
 # ---- the caller's settings, identity and errors ----

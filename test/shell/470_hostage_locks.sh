@@ -53,7 +53,7 @@ q "CREATE FUNCTION public.refuse_one() RETURNS trigger LANGUAGE plpgsql AS \$\$
    CREATE TRIGGER refuse_one BEFORE UPDATE ON public.cart FOR EACH ROW EXECUTE FUNCTION public.refuse_one()" > /dev/null
 q "SELECT fixture.make_cart('f' || lpad(n::text, 2, '0'), '30 hours', phone => '0151 670000' || lpad(n::text, 2, '0')) FROM generate_series(1, 10) AS n" > /dev/null
 out=$(full -c "CALL cart_abandon_run('{\"batchSize\": 10}')")
-is "$(q "SELECT count(*) FILTER (WHERE status = 'sent' AND wamid IS NOT NULL) FROM cart_abandon.deliveries WHERE cart_id LIKE 'f%'")" 10 \
+is "$(q "SELECT count(*) FILTER (WHERE status = 'sent' AND provider_message_id IS NOT NULL) FROM cart_abandon.deliveries WHERE cart_id LIKE 'f%'")" 10 \
    "all ten reminders recorded sent with Meta's wamid"
 is "$(q "SELECT count(*) FROM public.cart WHERE id LIKE 'f%' AND metadata -> 'notifications' ->> 'firstSent' = 'true'")" 9 \
    "nine carts' metadata written"

@@ -70,7 +70,7 @@ q "UPDATE cart_abandon.deliveries SET claimed_at = claimed_at + interval '5 hour
 q "SELECT sum((cart_abandon_webhook(body, signature) ->> 'statuses_applied')::int) FROM backlog" > /dev/null
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE status = 'unknown'")" "$((unknown - in_flight))" \
    "the statuses, hours late, settle the $in_flight messages that were in flight"
-is "$(q "SELECT count(*) FROM cart_abandon.deliveries d JOIN fixture.standin_requests() r ON r.wamid = d.wamid WHERE d.status = 'sent'")" \
+is "$(q "SELECT count(*) FROM cart_abandon.deliveries d JOIN fixture.standin_requests() r ON r.wamid = d.provider_message_id WHERE d.status = 'sent'")" \
    "$(q "SELECT count(*) FROM fixture.standin_requests() WHERE accepted")" "every accepted message is recorded sent under its wamid"
 
 # ---- 2. an answer cut by http_timeout; Meta accepted the message; its status never comes ----

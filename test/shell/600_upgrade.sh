@@ -11,6 +11,12 @@ source "$(dirname "$0")/lib/tap.sh"
 source "$(dirname "$0")/lib/schema.sh"
 from="${1:-}"
 current=$(sed -n "s/^default_version = '\(.*\)'$/\1/p" cart_abandon.control)
+# Columns 1.7 renamed, read under either name (rows aliased d and o): a fingerprint reads the same
+# values before and after an upgrade.
+RECIPIENT="coalesce(to_jsonb(d) ->> 'recipient', to_jsonb(d) ->> 'phone')"
+PROVIDER_MESSAGE_ID="coalesce(to_jsonb(d) ->> 'provider_message_id', to_jsonb(d) ->> 'wamid')"
+PROVIDER_RECIPIENT_ID="coalesce(to_jsonb(d) ->> 'provider_recipient_id', to_jsonb(d) ->> 'wa_id')"
+ADDRESS="coalesce(to_jsonb(o) ->> 'address', to_jsonb(o) ->> 'phone')"
 
 # A shop running 1.0 upgrades in place: CREATE EXTENSION ... VERSION '1.0', a ledger, opt-outs and
 # runs as 1.0 wrote them, then ALTER EXTENSION cart_abandon UPDATE. Nothing is lost, nothing is
@@ -45,11 +51,11 @@ UPDATE public.cart SET metadata = '{\"notifications\": {\"firstSent\": true, \"s
 INSERT INTO cart_abandon.opt_outs (phone, reason) VALUES ('+4915181000006', 'asked by email');
 INSERT INTO cart_abandon.channel_status (channel, paused) VALUES ('whatsapp', false);
 " > /dev/null
-before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")
+before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, $RECIPIENT, $PROVIDER_MESSAGE_ID, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries d")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
-is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, phone, wamid, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")" \
+is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, attempts, $RECIPIENT, $PROVIDER_MESSAGE_ID, sent_at, error_code, error_message), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries d")" \
    "$before" "every ledger row kept with its attempts, numbers, wamids, times and errors"
 is "$(q "SELECT count(*) FROM cart_abandon.opt_outs") $(q "SELECT count(*) FROM cart_abandon.runs")" "1 1" "opt-outs and runs kept"
 is "$(q "SELECT status || '/' || hold_reason FROM cart_abandon.deliveries WHERE cart_id = 'up_dup_b'")" "held/frequency_cap" \
@@ -96,11 +102,11 @@ VALUES ('v_sent', 1, 'whatsapp', 'sent', 1, '+4915182000001', 'wamid.v1', '49151
 INSERT INTO cart_abandon.opt_outs (phone, source, reason) VALUES ('+4915182000099', 'whatsapp_131050', 'stopped');
 INSERT INTO cart_abandon.channel_status (channel, paused, error_code, error_message) VALUES ('whatsapp', true, 190, 'channel paused by error 190');
 " > /dev/null
-before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, phone, wamid, wa_id, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")
+before=$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, $RECIPIENT, $PROVIDER_MESSAGE_ID, $PROVIDER_RECIPIENT_ID, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries d")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
-is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, phone, wamid, wa_id, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries")" \
+is "$(q "SELECT md5(string_agg(concat_ws('|', cart_id, stage, channel, $RECIPIENT, $PROVIDER_MESSAGE_ID, $PROVIDER_RECIPIENT_ID, sent_at, origin, hold_reason, not_before), ',' ORDER BY cart_id, stage)) FROM cart_abandon.deliveries d")" \
    "$before" "every ledger row kept with its numbers, wamids, wa_ids, times, origins and holds"
 is "$(q "SELECT status || '/' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'v_tmpl'")" "retry/0" \
    "a stage 1.1 closed for a template error is due again, its attempt given back"
@@ -145,9 +151,9 @@ INSERT INTO cart_abandon.whatsapp_preferences (wa_id, value, at) VALUES ('491518
 INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '3 hours');
 " > /dev/null
 fingerprint() {
-    q "SELECT md5((SELECT string_agg(concat_ws('|', cart_id, stage, status, attempts, phone, wamid, wa_id, sent_at, message_status, webhook_status, delivered_at, claim_session, hold_reason, not_before), ',' ORDER BY id) FROM cart_abandon.deliveries)
+    q "SELECT md5((SELECT string_agg(concat_ws('|', cart_id, stage, status, attempts, $RECIPIENT, $PROVIDER_MESSAGE_ID, $PROVIDER_RECIPIENT_ID, sent_at, message_status, webhook_status, delivered_at, claim_session, hold_reason, not_before), ',' ORDER BY id) FROM cart_abandon.deliveries d)
                || (SELECT string_agg(concat_ws('|', id, status, started_at, finished_at, scan, scan_key, examined, sent_first), ',' ORDER BY id) FROM cart_abandon.runs)
-               || (SELECT string_agg(concat_ws('|', phone, source, wa_id), ',') FROM cart_abandon.opt_outs)
+               || (SELECT string_agg(concat_ws('|', $ADDRESS, source, wa_id), ',') FROM cart_abandon.opt_outs o)
                || (SELECT string_agg(concat_ws('|', wa_id, value, at), ',') FROM cart_abandon.whatsapp_preferences)
                || (SELECT string_agg(concat_ws('|', channel, paused, last_webhook_at, webhook_covers), ',') FROM cart_abandon.channel_status))"
 }
@@ -202,10 +208,10 @@ INSERT INTO cart_abandon.opt_outs (phone, source, reason, wa_id) VALUES ('+49151
 INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '3 hours');
 " > /dev/null
 fingerprint() {
-    q "SELECT md5((SELECT string_agg(concat_ws('|', cart_id, stage, status, attempts, phone, wamid, wa_id, sent_at, message_status, webhook_status, delivered_at, read_at, claim_session), ',' ORDER BY id) FROM cart_abandon.deliveries)
+    q "SELECT md5((SELECT string_agg(concat_ws('|', cart_id, stage, status, attempts, $RECIPIENT, $PROVIDER_MESSAGE_ID, $PROVIDER_RECIPIENT_ID, sent_at, message_status, webhook_status, delivered_at, read_at, claim_session), ',' ORDER BY id) FROM cart_abandon.deliveries d)
                || (SELECT string_agg(concat_ws('|', id, status, started_at, finished_at, scan, scan_key, examined, sent_first, started_by, open_carts, carts_counted_at, recoveries_checked_at), ',' ORDER BY id) FROM cart_abandon.runs)
                || (SELECT string_agg(concat_ws('|', cart_id, completed_at, currency_code, value, recorded_at), ',') FROM cart_abandon.recovered_carts)
-               || (SELECT string_agg(concat_ws('|', phone, source, wa_id), ',') FROM cart_abandon.opt_outs)
+               || (SELECT string_agg(concat_ws('|', $ADDRESS, source, wa_id), ',') FROM cart_abandon.opt_outs o)
                || (SELECT string_agg(concat_ws('|', channel, paused, last_webhook_at, webhook_covers), ',') FROM cart_abandon.channel_status))"
 }
 before=$(fingerprint)
@@ -228,10 +234,10 @@ is "$(q "SELECT count(*) FROM fixture.standin_requests()")" "0" "nothing re-sent
 
 # What 1.4 and 1.5 wrote, as one hash: ledger rows, runs, recovered carts, opt-outs, channel status.
 fingerprint_since_1_4() {
-    q "SELECT md5((SELECT string_agg(concat_ws('|', id, cart_id, stage, status, attempts, phone, wamid, wa_id, sent_at, error_code, error_message, claim_session), ',' ORDER BY id) FROM cart_abandon.deliveries)
+    q "SELECT md5((SELECT string_agg(concat_ws('|', id, cart_id, stage, status, attempts, $RECIPIENT, $PROVIDER_MESSAGE_ID, $PROVIDER_RECIPIENT_ID, sent_at, error_code, error_message, claim_session), ',' ORDER BY id) FROM cart_abandon.deliveries d)
                || (SELECT string_agg(concat_ws('|', id, status, started_at, scan_key, sent_first, started_by, recoveries_checked_at), ',' ORDER BY id) FROM cart_abandon.runs)
                || (SELECT string_agg(concat_ws('|', cart_id, completed_at, currency_code, value, recorded_at), ',') FROM cart_abandon.recovered_carts)
-               || (SELECT string_agg(concat_ws('|', phone, source, reason), ',') FROM cart_abandon.opt_outs)
+               || (SELECT string_agg(concat_ws('|', $ADDRESS, source, reason), ',') FROM cart_abandon.opt_outs o)
                || (SELECT string_agg(concat_ws('|', channel, paused, last_webhook_at), ',') FROM cart_abandon.channel_status))"
 }
 
@@ -306,9 +312,9 @@ before=$(fingerprint_since_1_4)
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
-q "UPDATE cart_abandon.opt_outs SET phone = '+5215512345678' WHERE phone = '+525512345678'" > /dev/null  # for the fingerprint
+q "UPDATE cart_abandon.opt_outs SET address = '+5215512345678' WHERE address = '+525512345678'" > /dev/null  # for the fingerprint
 is "$(fingerprint_since_1_4)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
-q "UPDATE cart_abandon.opt_outs SET phone = '+525512345678' WHERE phone = '+5215512345678'" > /dev/null
+q "UPDATE cart_abandon.opt_outs SET address = '+525512345678' WHERE address = '+5215512345678'" > /dev/null
 is "$(q "SELECT cart_abandon_stats() -> 'kept_statuses'")" '{"count": 0, "oldest_received_at": null}' "no status kept yet"
 q "SELECT fixture.make_cart('u_mx', '30 hours', phone => '+52 1 55 1234 5678', country => 'mx')" > /dev/null
 
@@ -326,7 +332,7 @@ secret=$(cat "$STANDIN_APP_SECRET_FILE")
 body="{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{\"display_phone_number\":\"1\",\"phone_number_id\":\"$STANDIN_PHONE_NUMBER_ID\"},\"statuses\":[{\"id\":\"wamid.u3\",\"status\":\"delivered\",\"timestamp\":\"1764583300\",\"recipient_id\":\"4915186000003\",\"biz_opaque_callback_data\":\"cart_abandon:$id:$(q "SELECT (extract(epoch FROM claimed_at) * 1000000)::bigint FROM cart_abandon.deliveries WHERE id = $id")\"}]}}]}]}"
 signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" | sed 's/^.*= //')"
 is "$(q "SELECT cart_abandon_webhook(\$b\$$body\$b\$, '$signature') ->> 'statuses_applied'")" "1" "a late status of 1.5's unknown message applies"
-is "$(q "SELECT status || ' ' || wamid || ' ' || webhook_status FROM cart_abandon.deliveries WHERE id = $id")" "sent wamid.u3 delivered" \
+is "$(q "SELECT status || ' ' || provider_message_id || ' ' || webhook_status FROM cart_abandon.deliveries WHERE id = $id")" "sent wamid.u3 delivered" \
    "... and settles it"
 }
 

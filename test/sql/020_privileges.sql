@@ -63,8 +63,8 @@ SELECT is((SELECT string_agg(cart_id || ':' || action, ',' ORDER BY cart_id) FRO
           'priv_1:sent,priv_2:skipped', 'operator: process sends (SECURITY DEFINER), and its search_path is pinned');
 RESET search_path;
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries), 2, 'operator: reads the ledger');
-SELECT lives_ok($$INSERT INTO cart_abandon.opt_outs (phone, reason) VALUES ('+4915190000009', 'asked')$$, 'operator: adds an opt-out');
-SELECT lives_ok($$DELETE FROM cart_abandon.opt_outs WHERE phone = '+4915190000009'$$, 'operator: removes an opt-out');
+SELECT lives_ok($$INSERT INTO cart_abandon.opt_outs (address, reason) VALUES ('+4915190000009', 'asked')$$, 'operator: adds an opt-out');
+SELECT lives_ok($$DELETE FROM cart_abandon.opt_outs WHERE address = '+4915190000009'$$, 'operator: removes an opt-out');
 SELECT throws_ok($$UPDATE cart_abandon.deliveries SET status = 'retry'$$, '42501', 'permission denied for table deliveries', 'operator: cannot rewrite the ledger');
 SELECT throws_ok($$SHOW cart_abandon.whatsapp_token$$, '42501', 'must be superuser or have privileges of pg_read_all_settings to examine "cart_abandon.whatsapp_token"', 'operator: cannot read the token');
 SELECT throws_ok($$SET cart_abandon.whatsapp_api_url = 'https://evil.example/v25.0'$$, '42501', 'permission denied to set parameter "cart_abandon.whatsapp_api_url"', 'operator: cannot redirect the API');

@@ -79,7 +79,7 @@ SELECT is(decided('c_guest'), '1:skipped:customer_purchased: the same person (cu
 
 -- the opt-out list
 SELECT fixture.make_cart('c_opted', '30 hours', phone => '0151 99999999');
-INSERT INTO cart_abandon.opt_outs (phone, reason) VALUES ('+4915199999999', 'asked us');
+INSERT INTO cart_abandon.opt_outs (address, reason) VALUES ('+4915199999999', 'asked us');
 SELECT is(decided('c_opted'), '1:skipped:opted_out: the phone number is on the opt-out list', 'an opted-out number is skipped');
 
 -- phones: shipping, then billing, then customer; normalized with the address country

@@ -2,7 +2,7 @@
 -- again through any cart, address or phone of theirs; the ledger keeps only what the figures need;
 -- the numbers are kept as keyed hashes only.
 -- No BEGIN: runs commit (this file runs in a database of its own).
-SELECT plan(27);
+SELECT plan(28);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text) RETURNS text
@@ -31,9 +31,9 @@ VALUES ('cuaddr_gone', 'cus_gone', true, 'de', '0151 44440002');
 SELECT fixture.make_cart('gone_reminded', '30 hours', phone => '+49 151 44440003', customer_id => 'cus_gone', first_name => 'Greta');
 SELECT fixture.standin_reset();
 SELECT is((SELECT action FROM cart_abandon_process(10000, NULL) WHERE cart_id = 'gone_reminded'), 'sent', 'reminded before the erasure');
-SELECT is((SELECT phone || ' ' || wa_id FROM cart_abandon.deliveries WHERE cart_id = 'gone_reminded'), '+4915144440003 4915144440003',
+SELECT is((SELECT recipient || ' ' || provider_recipient_id FROM cart_abandon.deliveries WHERE cart_id = 'gone_reminded'), '+4915144440003 4915144440003',
           'the ledger names the number and the WhatsApp user');
-INSERT INTO cart_abandon.opt_outs (phone, source) VALUES ('+4915144440002', 'manual');
+INSERT INTO cart_abandon.opt_outs (address, source) VALUES ('+4915144440002', 'manual');
 SELECT fixture.make_cart('gone_open', '30 hours', phone => '0151 44440009', customer_id => 'cus_gone');
 SELECT fixture.make_cart('someone_else', '30 hours', phone => '0151 55550001');
 SELECT cart_abandon_stats() -> 'first_sent' AS sent_before \gset
@@ -41,7 +41,7 @@ SELECT cart_abandon_stats() -> 'first_sent' AS sent_before \gset
 -- Meta named the person by a business-scoped user id too, and a status of theirs waits for its
 -- message (kept).
 UPDATE cart_abandon.deliveries SET user_id = 'DE.bsuid-gone' WHERE cart_id = 'gone_reminded';
-INSERT INTO cart_abandon.kept_statuses (channel, wamid, status, at, recipient, recipient_user_id)
+INSERT INTO cart_abandon.kept_statuses (channel, provider_message_id, status, at, recipient, recipient_user_id)
 VALUES ('whatsapp', 'wamid.gone-late', 'read', now(), '4915144440003', 'DE.bsuid-gone');
 
 -- The erasure: Medusa soft-deletes the customer.
@@ -49,14 +49,14 @@ UPDATE public.customer SET deleted_at = now() WHERE id = 'cus_gone';
 SELECT is(decided('gone_open'), '1:skipped:erased', 'a cart of a deleted customer is not reminded, before any run looked');
 SELECT is((SELECT count(*)::int FROM cart_abandon.erased_phones), 0, 'a dry run erases nothing (it writes nothing)');
 CALL cart_abandon_run();
-SELECT is((SELECT status || ':' || skip_reason || ':' || coalesce(phone, 'no phone') FROM cart_abandon.deliveries WHERE cart_id = 'gone_open'),
+SELECT is((SELECT status || ':' || skip_reason || ':' || coalesce(recipient, 'no phone') FROM cart_abandon.deliveries WHERE cart_id = 'gone_open'),
           'skipped:erased:no phone', 'the run closes it as erased, without a number');
 SELECT is(holding('44440003'), 'none', 'after the run no table of cart_abandon holds the cart''s number');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE user_id = 'DE.bsuid-gone')
           + (SELECT count(*)::int FROM cart_abandon.kept_statuses WHERE recipient_user_id = 'DE.bsuid-gone'), 0,
           'nor its business-scoped user id, in the ledger or a kept status');
 SELECT is(holding('44440002') || ' ' || holding('44440001'), 'none none', 'nor the saved address''s (its opt-out row went) nor the customer''s own');
-SELECT is((SELECT coalesce(phone, '-') || ' ' || coalesce(wa_id, '-') || ' ' || status || ' ' || (sent_at IS NOT NULL)
+SELECT is((SELECT coalesce(recipient, '-') || ' ' || coalesce(provider_recipient_id, '-') || ' ' || status || ' ' || (sent_at IS NOT NULL)
              FROM cart_abandon.deliveries WHERE cart_id = 'gone_reminded'), '- - sent true',
           'the reminded cart''s row keeps its status and time, not the number or wa_id');
 SELECT is((cart_abandon_stats() ->> 'first_sent')::int, :'sent_before'::int + 1,
@@ -78,10 +78,17 @@ SELECT ok(NOT has_table_privilege('cart_abandon_operator', 'cart_abandon.erasure
 SELECT fixture.standin_post('/inbound', '{"type": "text", "from": "+4915144440003", "text": "STOP"}');
 SELECT fixture.standin_post('/inbound', '{"type": "user_preferences", "from": "+4915144440001", "value": "stop"}');
 SELECT ok((fixture.deliver_webhooks() ->> 'statuses_applied')::int > 0, 'late webhooks arrive (statuses applied)');
-SELECT is((SELECT coalesce(wa_id, '-') || ' ' || coalesce(webhook_status, 'no status') FROM cart_abandon.deliveries WHERE cart_id = 'gone_reminded'),
+SELECT is((SELECT coalesce(provider_recipient_id, '-') || ' ' || coalesce(webhook_status, 'no status') FROM cart_abandon.deliveries WHERE cart_id = 'gone_reminded'),
           '- read', 'the erased row takes the status (the figures) but not the wa_id back');
 SELECT is(holding('44440003') || ' ' || holding('44440001'), 'none none',
           'no opt-out or preference row names an erased number (the suppression holds them)');
+
+-- The shop writes opt-outs by hand: an erased number's is not kept, an email address's is.
+INSERT INTO cart_abandon.opt_outs (address, source) VALUES ('+4915144440003', 'manual');
+INSERT INTO cart_abandon.opt_outs (kind, address, source) VALUES ('email', 'gone@example.com', 'manual');
+SELECT is((SELECT string_agg(kind || ' ' || address, ',') FROM cart_abandon.opt_outs WHERE source = 'manual'),
+          'email gone@example.com', 'an opt-out naming an erased number is not kept; one of another kind is');
+DELETE FROM cart_abandon.opt_outs WHERE kind = 'email';
 
 -- Later carts of the same numbers, without the customer: never messaged.
 SELECT fixture.make_cart('later_guest', '30 hours', phone => '0049 151 4444 0003', email => 'new@example.com');
@@ -94,7 +101,7 @@ SELECT is(decided('someone_else'), 'not examined', 'someone else was reminded as
 CALL cart_abandon_run();
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone LIKE '+4915144440%'), 1,
           'the stand-in received one message for those numbers: the one before the erasure');
-SELECT is((SELECT string_agg(cart_id || ':' || skip_reason || ':' || coalesce(phone, 'no phone'), ',' ORDER BY cart_id)
+SELECT is((SELECT string_agg(cart_id || ':' || skip_reason || ':' || coalesce(recipient, 'no phone'), ',' ORDER BY cart_id)
              FROM cart_abandon.deliveries WHERE cart_id LIKE 'later_%'),
           'later_address_phone:erased:no phone,later_customer_phone:erased:no phone,later_guest:erased:no phone',
           'recorded as erased, without the number');

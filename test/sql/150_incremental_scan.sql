@@ -17,10 +17,10 @@ SELECT fixture.make_cart('inc_address', '30 hours', phone => '0151 71000006');  
 UPDATE public.cart_address SET updated_at = now() - interval '24 hours 5 minutes' WHERE id = 'caaddr_inc_address';
 SELECT fixture.make_cart('inc_fresh', '3 hours', phone => '0151 71000007');                 -- not due at all
 
-INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, wamid, claimed_at, sent_at) VALUES
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, provider_message_id, claimed_at, sent_at) VALUES
     ('inc_second_gap', 1, 'whatsapp', 'sent', 1, '+4915171000003', 'wamid.gap', now() - interval '24 hours 5 minutes', now() - interval '24 hours 5 minutes'),
     ('inc_second_idle', 1, 'whatsapp', 'sent', 1, '+4915171000004', 'wamid.idle', now() - interval '30 hours', now() - interval '30 hours');
-INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, claimed_at, error_code)
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, claimed_at, error_code)
 VALUES ('inc_retry', 1, 'whatsapp', 'retry', 1, '+4915171000005', now() - interval '2 hours', 131000);
 
 -- the last complete run began ten minutes ago; a later one that did not finish does not count
@@ -73,7 +73,7 @@ RESET cart_abandon.full_scan_interval;
 CREATE TEMP TABLE kept_runs AS SELECT id, scan_from FROM cart_abandon.runs;
 SELECT fixture.make_cart('inc_paused', '25 hours', phone => '0151 71000008');
 UPDATE cart_abandon.runs r SET scan_from = k.scan_from FROM kept_runs k WHERE k.id = r.id;
-INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, phone, claimed_at, error_code)
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, claimed_at, error_code)
 VALUES ('inc_paused', 1, 'whatsapp', 'retry', 1, '+4915171000008', now() - interval '2 hours', 131000);
 SELECT fixture.standin_faults('[{"mode": "error", "code": 190, "http_status": 401, "rate": 1}]');
 CALL cart_abandon_run();

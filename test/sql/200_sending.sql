@@ -26,7 +26,7 @@ CREATE TEMP TABLE c1_before AS SELECT updated_at FROM public.cart WHERE id = 'c1
 SELECT count(*) AS first_row_count, max(action) AS c1_action, max(detail) AS c1_detail FROM run_once() \gset
 SELECT pg_current_wal_flush_lsn() >= pg_current_wal_insert_lsn() AS first_commit_durable \gset
 SELECT is(:'first_row_count' || ' ' || :'c1_action', '1 sent', 'the due cart is sent');
-SELECT is(:'c1_detail'::text, (SELECT wamid FROM cart_abandon.deliveries WHERE cart_id = 'c1'),
+SELECT is(:'c1_detail'::text, (SELECT provider_message_id FROM cart_abandon.deliveries WHERE cart_id = 'c1'),
           'the row''s detail is the wamid');
 SELECT results_eq(
     $$SELECT to_phone, template, language, params, auth_ok FROM fixture.standin_requests()$$,
@@ -35,9 +35,9 @@ SELECT results_eq(
     'Meta gets one template message: E.164 to, first template, name, cart id and link, bearer token');
 SELECT is((ledger('c1')).status, 'sent', 'ledger: sent');
 SELECT is((ledger('c1')).attempts, 1, 'ledger: one attempt');
-SELECT is((ledger('c1')).phone, '+4915110000001', 'ledger: the E.164 number');
-SELECT alike((ledger('c1')).wamid, 'wamid.%', 'ledger: the wamid');
-SELECT is((ledger('c1')).wa_id, '4915110000001', 'ledger: the wa_id');
+SELECT is((ledger('c1')).recipient, '+4915110000001', 'ledger: the E.164 number');
+SELECT alike((ledger('c1')).provider_message_id, 'wamid.%', 'ledger: the wamid');
+SELECT is((ledger('c1')).provider_recipient_id, '4915110000001', 'ledger: the wa_id');
 SELECT isnt((ledger('c1')).sent_at, NULL, 'ledger: sent_at');
 SELECT is(notes('c1') - 'firstSentAt', '{"firstSent": true, "secondSent": false}', 'metadata.notifications in the seed''s layout');
 SELECT matches(notes('c1') ->> 'firstSentAt', '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$', 'firstSentAt is an ISO 8601 UTC time');
@@ -125,7 +125,7 @@ SELECT is(notes('c_undeliverable') ->> 'firstError', 'Meta error 131026: message
 SELECT is(notes('c_undeliverable') ->> 'firstSent', 'false', 'metadata: firstSent false');
 SELECT is((SELECT action FROM answer_rows WHERE cart_id = 'c_transient'), 'retry', '131000: retry later');
 SELECT is((SELECT action FROM answer_rows WHERE cart_id = 'c_optout'), 'failed', '131050: failed');
-SELECT is((SELECT count(*)::int FROM cart_abandon.opt_outs WHERE phone = '+4915120000003'), 1, '131050: the number is on the opt-out list');
+SELECT is((SELECT count(*)::int FROM cart_abandon.opt_outs WHERE address = '+4915120000003'), 1, '131050: the number is on the opt-out list');
 SELECT alike((SELECT action || ' ' || detail FROM answer_rows WHERE cart_id = 'c_same_phone'),
           'held frequency_cap: this number was messaged at %',
           'a second cart of the same number in one batch is held, not messaged too');

@@ -117,7 +117,7 @@ CREATE TEMP TABLE recipients AS SELECT * FROM run_once();
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM recipients WHERE cart_id LIKE 'r%'),
           '{failed,failed,failed,failed,sent}', 'per-recipient codes close their stage only');
 SELECT is((channel() ->> 'paused')::boolean, false, '... and pause nothing');
-SELECT is((SELECT source FROM cart_abandon.opt_outs WHERE phone = '+4915140000054'), 'whatsapp_131050', '131050 opts the number out');
+SELECT is((SELECT source FROM cart_abandon.opt_outs WHERE address = '+4915140000054'), 'whatsapp_131050', '131050 opts the number out');
 
 -- ---- 131049: not delivered, wait 24 h; the attempt counts ----
 SELECT fixture.standin_reset();
@@ -147,7 +147,7 @@ SELECT fixture.standin_reset();
 SELECT fixture.standin_post('/pacing', '{"cart_abandonment_first": "held_for_quality_assessment"}');
 SELECT fixture.make_cart('w1', '30 hours', phone => '+52 55 1234 5678', country => 'mx');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'w1'), 'sent', 'a Mexican number is sent');
-SELECT is((SELECT message_status || ' ' || wa_id FROM cart_abandon.deliveries WHERE cart_id = 'w1'),
+SELECT is((SELECT message_status || ' ' || provider_recipient_id FROM cart_abandon.deliveries WHERE cart_id = 'w1'),
           'held_for_quality_assessment 5215512345678', 'message_status and the wa_id (521...) are recorded');
 
 SELECT * FROM finish();

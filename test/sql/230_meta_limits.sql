@@ -92,17 +92,17 @@ RESET cart_abandon.attempts_per_run;
 SELECT fixture.standin_reset();
 SELECT fixture.make_cart('w1', '30 hours', phone => '0151 45000001');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'w1'), 'sent', 'w1 sent');
-SELECT hook(failed_body((row_of('w1')).wamid, '4915145000001', '{"code": 999998, "title": "New"}'));
+SELECT hook(failed_body((row_of('w1')).provider_message_id, '4915145000001', '{"code": 999998, "title": "New"}'));
 SELECT is((SELECT status || ' ' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'w1'), 'retry 0',
           'a failed status with an unlisted code: a retry, its attempt given back');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'w1'), 'sent', 'w1 sent again');
-SELECT hook(failed_body((row_of('w1')).wamid, '4915145000001', '{"code": 999998, "title": "New"}'));
+SELECT hook(failed_body((row_of('w1')).provider_message_id, '4915145000001', '{"code": 999998, "title": "New"}'));
 SELECT is((SELECT status || ' ' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'w1'), 'failed 1',
           'a second one fails the stage');
 -- 130497 by webhook: the recipient's country is held
 SELECT fixture.make_cart('w3', '30 hours', phone => '+44 7400 123456', country => 'gb');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'w3'), 'sent', 'w3 (GB) sent');
-SELECT hook(failed_body((row_of('w3')).wamid, '447400123456', '{"code": 130497, "title": "Restricted"}'));
+SELECT hook(failed_body((row_of('w3')).provider_message_id, '447400123456', '{"code": 130497, "title": "Restricted"}'));
 SELECT ok(EXISTS (SELECT 1 FROM cart_abandon.restricted_countries WHERE region = 'GB' AND until > now()),
           '130497 in a failed status holds GB');
 SELECT is((channel() ->> 'paused')::boolean, false, '... and pauses nothing');
@@ -113,9 +113,9 @@ SELECT fixture.make_cart('z1', '30 hours', phone => '0151 46000001');
 SELECT fixture.make_cart('z2', '30 hours', phone => '0151 46000002');
 SELECT fixture.make_cart('z3', '30 hours', phone => '0151 46000003');
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once() WHERE cart_id LIKE 'z%'), '{sent,sent,sent}', 'z1 to z3 sent');
-SELECT hook(failed_body((row_of('z1')).wamid, '4915146000001', '{"title": "Something odd", "code": "131026"}'));
-SELECT hook(failed_body((row_of('z2')).wamid, '4915146000002', '{"title": "No code at all"}'));
-SELECT hook(replace(failed_body((row_of('z3')).wamid, '4915146000003', '{}'), ', "errors": [{}]', ''));
+SELECT hook(failed_body((row_of('z1')).provider_message_id, '4915146000001', '{"title": "Something odd", "code": "131026"}'));
+SELECT hook(failed_body((row_of('z2')).provider_message_id, '4915146000002', '{"title": "No code at all"}'));
+SELECT hook(replace(failed_body((row_of('z3')).provider_message_id, '4915146000003', '{}'), ', "errors": [{}]', ''));
 SELECT is((channel() ->> 'paused')::boolean, false, 'failed statuses without a numeric code do not pause the channel');
 SELECT is((SELECT array_agg(status || ' ' || attempts || ' ' || coalesce(error_code::text, 'null') ORDER BY cart_id)
              FROM cart_abandon.deliveries WHERE cart_id LIKE 'z%'),
@@ -123,7 +123,7 @@ SELECT is((SELECT array_agg(status || ' ' || attempts || ' ' || coalesce(error_c
 SELECT is((SELECT error_message FROM cart_abandon.deliveries WHERE cart_id = 'z3'),
           'failed after Meta accepted it: failed without an error code', '... and says so');
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once() WHERE cart_id LIKE 'z%'), '{sent,sent,sent}', 'sent again');
-SELECT hook(failed_body((row_of('z2')).wamid, '4915146000002', '{"title": "No code again"}'));
+SELECT hook(failed_body((row_of('z2')).provider_message_id, '4915146000002', '{"title": "No code again"}'));
 SELECT is((SELECT status || ' ' || attempts FROM cart_abandon.deliveries WHERE cart_id = 'z2'), 'failed 1',
           'a second failure without a code fails the stage');
 

@@ -83,9 +83,9 @@ SELECT is((SELECT status || ' ' || hold_reason FROM row_of('f1')), 'held meta_ma
 SELECT ok((SELECT not_before = failed_at + interval '24 hours' FROM row_of('f1')), '... 24 hours from Meta''s time');
 SELECT is((SELECT status || ' ' || error_code FROM row_of('f2')), 'failed 131026', '131026 after acceptance: failed');
 SELECT is((SELECT status FROM row_of('f3')), 'failed', '131050 after acceptance: failed');
-SELECT is((SELECT source || ' ' || wa_id FROM cart_abandon.opt_outs WHERE phone = '+4915150000013'), 'whatsapp_131050 4915150000013',
+SELECT is((SELECT source || ' ' || wa_id FROM cart_abandon.opt_outs WHERE address = '+4915150000013'), 'whatsapp_131050 4915150000013',
           '... and the person opted out, with the wa_id');
-SELECT is((hook(statuses_body(jsonb_build_array(status_item('delivered', (row_of('f2')).wamid, 4102444800, '4915150000012'))))
+SELECT is((hook(statuses_body(jsonb_build_array(status_item('delivered', (row_of('f2')).provider_message_id, 4102444800, '4915150000012'))))
            ->> 'statuses_applied')::int, 0, 'a late delivered for a failed message changes nothing');
 SELECT is((SELECT webhook_status || ' ' || status || ' ' || (delivered_at IS NULL) FROM row_of('f2')), 'failed failed true', '... it stays failed');
 SELECT is(cart_abandon_stats() -> 'failed_after_acceptance', '{"131026": 1, "131049": 1, "131050": 1}', 'stats: failures after acceptance by code');
@@ -96,11 +96,11 @@ SELECT is((SELECT metadata -> 'notifications' ->> 'firstError' FROM public.cart 
 -- ---- statuses of messages the ledger does not know (yet): kept, never dropped ----
 SELECT is(hook(statuses_body(jsonb_build_array(status_item('delivered', 'wamid.someone-else', 1764460800, '4915199999999')))) ->> 'statuses_kept',
           '1', 'a status of an unknown wamid is kept');
-SELECT is((SELECT status || ' ' || recipient FROM cart_abandon.kept_statuses WHERE wamid = 'wamid.someone-else'), 'delivered 4915199999999',
+SELECT is((SELECT status || ' ' || recipient FROM cart_abandon.kept_statuses WHERE provider_message_id = 'wamid.someone-else'), 'delivered 4915199999999',
           '... in cart_abandon.kept_statuses, as Meta sent it');
 SELECT is(hook(statuses_body(jsonb_build_array(status_item('delivered', 'wamid.someone-else', 1764460800, '4915199999999')))) ->> 'statuses_kept',
           '1', 'posted again (Meta retries), it is reported kept ...');
-SELECT is((SELECT count(*)::int FROM cart_abandon.kept_statuses WHERE wamid = 'wamid.someone-else'), 1, '... and kept once');
+SELECT is((SELECT count(*)::int FROM cart_abandon.kept_statuses WHERE provider_message_id = 'wamid.someone-else'), 1, '... and kept once');
 
 -- ---- one body, two unreadable statuses (a \u0000, a lone surrogate): the others applied ----
 -- Built as text: jsonb holds neither. The signature covers the exact bytes, as Meta's would.
@@ -112,10 +112,10 @@ SELECT fixture.make_cart('x4', '30 hours', phone => '0151 50000034');
 SELECT is((SELECT count(*)::int FROM run_once() WHERE action = 'sent' AND cart_id LIKE 'x_'), 4, 'x1 to x4 sent');
 CREATE TEMP TABLE unreadable_hook AS
     SELECT hook(replace(replace(statuses_body(jsonb_build_array(
-               status_item('delivered', (row_of('x1')).wamid, 4102444800, '4915150000031'),
-               status_item('delivered', (row_of('x2')).wamid, 4102444800, 'NUL_HERE'),
-               status_item('delivered', (row_of('x3')).wamid, 4102444800, 'SURROGATE_HERE'),
-               status_item('read', (row_of('x4')).wamid, 4102444800, '4915150000034'))),
+               status_item('delivered', (row_of('x1')).provider_message_id, 4102444800, '4915150000031'),
+               status_item('delivered', (row_of('x2')).provider_message_id, 4102444800, 'NUL_HERE'),
+               status_item('delivered', (row_of('x3')).provider_message_id, 4102444800, 'SURROGATE_HERE'),
+               status_item('read', (row_of('x4')).provider_message_id, 4102444800, '4915150000034'))),
            'NUL_HERE', '4915150000032\u0000'), 'SURROGATE_HERE', '4915150000033\ud800')) AS r;
 SELECT is((SELECT (r ->> 'unreadable')::int FROM unreadable_hook), 2, 'a body with a \u0000 status and a lone-surrogate status is applied, two unreadable');
 SELECT is((SELECT (r ->> 'statuses_applied')::int FROM unreadable_hook), 2, '... the two readable statuses applied');
@@ -131,7 +131,7 @@ SELECT ok((SELECT position('491515000003' IN r::text) = 0 FROM unreadable_hook),
 SELECT fixture.standin_reset();
 SELECT fixture.standin_post('/inbound', '{"type": "user_preferences", "from": "+4915150000001", "value": "stop"}');
 SELECT is((fixture.deliver_webhooks() ->> 'opt_outs_added')::int, 1, 'a user_preferences stop');
-SELECT is((SELECT source || ' ' || wa_id FROM cart_abandon.opt_outs WHERE phone = '+4915150000001'), 'whatsapp 4915150000001',
+SELECT is((SELECT source || ' ' || wa_id FROM cart_abandon.opt_outs WHERE address = '+4915150000001'), 'whatsapp 4915150000001',
           'adds the number sent to, source whatsapp, with the wa_id');
 SELECT fixture.make_cart('s1b', '30 hours', phone => '0151 50000001');
 SELECT alike((SELECT detail FROM run_once() WHERE cart_id = 's1b'), 'opted_out%', 'a new cart of that person is not reminded');
@@ -142,13 +142,13 @@ CREATE FUNCTION preference(value text, at bigint) RETURNS text LANGUAGE sql AS $
     SELECT replace(replace(template, 'VALUE', value), 'TIME', at::text) FROM prefs $$;
 SELECT is((hook(preference('resume', 4102444800)) ->> 'opt_outs_removed')::int, 1, 'a newer resume removes it');
 SELECT is((hook(preference('stop', 4102444000)) ->> 'opt_outs_added')::int, 0, 'an older stop arriving late changes nothing');
-SELECT is((SELECT count(*)::int FROM cart_abandon.opt_outs WHERE phone = '+4915150000001'), 0, 'the person may be reminded again');
-INSERT INTO cart_abandon.opt_outs (phone, source) VALUES ('+4915150000002', 'manual');
+SELECT is((SELECT count(*)::int FROM cart_abandon.opt_outs WHERE address = '+4915150000001'), 0, 'the person may be reminded again');
+INSERT INTO cart_abandon.opt_outs (address, source) VALUES ('+4915150000002', 'manual');
 SELECT fixture.standin_post('/inbound', '{"type": "text", "from": "+4915150000003", "text": " Stop. "}');
 SELECT fixture.standin_post('/inbound', '{"type": "text", "from": "+4915150000004", "text": "please don''t stop the sale"}');
 SELECT fixture.standin_post('/inbound', '{"type": "button", "from": "+4915150000005", "text": "Stop promotions", "context_id": "wamid.earlier"}');
 SELECT is((fixture.deliver_webhooks() ->> 'opt_outs_added')::int, 2, 'a STOP reply and the Stop promotions button opt out; a sentence does not');
-SELECT is((SELECT array_agg(phone || ' ' || source ORDER BY phone) FROM cart_abandon.opt_outs WHERE source = 'whatsapp_reply'),
+SELECT is((SELECT array_agg(address || ' ' || source ORDER BY address) FROM cart_abandon.opt_outs WHERE source = 'whatsapp_reply'),
           '{"+4915150000003 whatsapp_reply","+4915150000005 whatsapp_reply"}', 'recorded as replies');
 SELECT fixture.standin_post('/inbound', '{"type": "user_preferences", "from": "+4915150000003", "value": "resume"}');
 SELECT fixture.standin_post('/inbound', '{"type": "user_preferences", "from": "+4915150000002", "value": "resume"}');
@@ -159,9 +159,9 @@ SELECT fixture.standin_reset();
 SELECT fixture.standin_post('/brazil_old_accounts', '{"numbers": ["+5511987650001"]}');
 SELECT fixture.make_cart('b1', '30 hours', phone => '+55 11 98765 0001', country => 'br');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'b1'), 'sent', 'b1 sent');
-SELECT is((row_of('b1')).wa_id, '551187650001', 'Meta''s wa_id lacks the 9');
+SELECT is((row_of('b1')).provider_recipient_id, '551187650001', 'Meta''s wa_id lacks the 9');
 SELECT hook(replace(preference('stop', 4102444900), '4915150000001', '551187650001'));
-SELECT is((SELECT phone FROM cart_abandon.opt_outs WHERE wa_id = '551187650001'), '+5511987650001', 'a stop by that wa_id opts out the number sent to');
+SELECT is((SELECT address FROM cart_abandon.opt_outs WHERE wa_id = '551187650001'), '+5511987650001', 'a stop by that wa_id opts out the number sent to');
 
 -- ---- a lost answer settled by its status: the callback data names the row ----
 SELECT fixture.standin_reset();
@@ -171,7 +171,7 @@ SELECT is((SELECT action FROM run_once() WHERE cart_id = 'u1'), 'failed', 'a 200
 SELECT is((row_of('u1')).status, 'unknown', 'unknown in the ledger');
 SELECT fixture.deliver_webhooks();
 SELECT is((SELECT status || ' ' || webhook_status FROM row_of('u1')), 'sent read', 'its statuses settle it: sent, and read');
-SELECT is((SELECT wamid FROM row_of('u1')), (SELECT wamid FROM fixture.standin_requests() WHERE to_phone = '+4915150000021'), 'with Meta''s wamid');
+SELECT is((SELECT provider_message_id FROM row_of('u1')), (SELECT wamid FROM fixture.standin_requests() WHERE to_phone = '+4915150000021'), 'with Meta''s wamid');
 SELECT is((SELECT metadata -> 'notifications' ->> 'firstSent' FROM public.cart WHERE id = 'u1'), 'true', 'cart metadata says sent');
 
 -- ---- bad bodies: clear errors, nothing applied ----

@@ -39,14 +39,14 @@ SELECT fixture.make_cart('b1', '30 hours', phone => '0151 48000001');
 SELECT fixture.make_cart('b2', '30 hours', phone => '0151 48000002');
 SELECT fixture.make_cart('b3', '30 hours', phone => '0151 48000003');
 SELECT is((SELECT array_agg(action ORDER BY cart_id) FROM run_once()), '{sent,sent,sent}', 'b1 to b3 sent');
-SELECT hook(sent_by_user_id((row_of('b1')).wamid, 'DE.1000000000001'));
-SELECT hook(sent_by_user_id((row_of('b2')).wamid, 'DE.1000000000002'));
+SELECT hook(sent_by_user_id((row_of('b1')).provider_message_id, 'DE.1000000000001'));
+SELECT hook(sent_by_user_id((row_of('b2')).provider_message_id, 'DE.1000000000002'));
 SELECT is((row_of('b1')).user_id, 'DE.1000000000001', 'the user id of a status is kept beside the wa_id');
 SELECT is((row_of('b1')).webhook_status, 'sent', '... and the status applied');
 
 -- A STOP reply by user id alone: the person whose message got that user id.
 SELECT is((hook(stop_by_user_id('DE.1000000000001', 1)) ->> 'opt_outs_added')::int, 1, 'a STOP by user id alone opts out');
-SELECT is((SELECT phone || ' ' || user_id || ' ' || source FROM cart_abandon.opt_outs),
+SELECT is((SELECT address || ' ' || user_id || ' ' || source FROM cart_abandon.opt_outs),
           '+4915148000001 DE.1000000000001 whatsapp_reply', '... the right person, by number and user id');
 SELECT is((hook(stop_by_user_id('DE.9999999999999', 2)) ->> 'opt_outs_added')::int, 0,
           'a user id no message of ours got names no one: nothing added');
@@ -54,7 +54,7 @@ SELECT is((hook(stop_by_user_id('DE.9999999999999', 2)) ->> 'opt_outs_added')::i
 -- A user_preferences stop by user id alone, then a resume.
 SELECT is((hook(preference_by_user_id('DE.1000000000002', 'stop', 1765000000)) ->> 'opt_outs_added')::int, 1,
           'a preference stop by user id alone opts out');
-SELECT is((SELECT phone FROM cart_abandon.opt_outs WHERE user_id = 'DE.1000000000002'), '+4915148000002', '... the right person');
+SELECT is((SELECT address FROM cart_abandon.opt_outs WHERE user_id = 'DE.1000000000002'), '+4915148000002', '... the right person');
 SELECT is((hook(preference_by_user_id('DE.1000000000002', 'resume', 1764999999)) ->> 'opt_outs_removed')::int, 0,
           'an older resume arriving late changes nothing');
 SELECT is((hook(preference_by_user_id('DE.1000000000002', 'resume', 1765000100)) ->> 'opt_outs_removed')::int, 1,
@@ -67,7 +67,7 @@ SELECT is((SELECT action || ' ' || split_part(detail, ':', 1) FROM run_once() WH
           'another cart of the person: skipped');
 SELECT fixture.make_cart('b5', '30 hours', phone => '0151 48000005');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'b5'), 'sent', 'b5 sent');
-SELECT hook(sent_by_user_id((row_of('b5')).wamid, 'DE.1000000000001'));
+SELECT hook(sent_by_user_id((row_of('b5')).provider_message_id, 'DE.1000000000001'));
 SELECT fixture.age_all('25 hours');
 SELECT is((SELECT action || ' ' || split_part(detail, ':', 1) FROM run_once() WHERE cart_id = 'b5' AND stage = 2), 'skipped opted_out',
           'a number whose status carried an opted-out user id: its second reminder is skipped');

@@ -29,7 +29,7 @@ $$;
 
 -- ---- a stop through another number leaves this number's reminders alone ----
 SELECT preference('999000111', '4915149000001', 'stop', 1765000000);
-SELECT is((SELECT phone || ' ' || phone_number_id FROM cart_abandon.opt_outs), '+4915149000001 999000111',
+SELECT is((SELECT address || ' ' || phone_number_id FROM cart_abandon.opt_outs), '+4915149000001 999000111',
           'a preference stop is kept with the number it came through');
 SELECT fixture.make_cart('n1', '30 hours', phone => '0151 49000001');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'n1'), 'sent', 'so this number still sends to that person');
@@ -37,7 +37,7 @@ SELECT is((SELECT action FROM run_once() WHERE cart_id = 'n1'), 'sent', 'so this
 -- ---- a STOP to this number as well: every number ----
 SELECT stop_reply('1234567890', '4915149000001', 1);
 SELECT is((SELECT source || ' ' || coalesce(phone_number_id, 'every number') FROM cart_abandon.opt_outs
-            WHERE phone = '+4915149000001'), 'whatsapp_reply every number', 'a STOP to a second number: every number');
+            WHERE address = '+4915149000001'), 'whatsapp_reply every number', 'a STOP to a second number: every number');
 SELECT fixture.age_all('25 hours');
 SELECT is((SELECT action || ' ' || split_part(detail, ':', 1) FROM run_once() WHERE cart_id = 'n1'), 'skipped opted_out',
           '... the second reminder is skipped');
@@ -55,7 +55,7 @@ SELECT fixture.make_cart('n3', '30 hours', phone => '0151 49000002');
 SELECT is((SELECT action FROM run_once() WHERE cart_id = 'n3'), 'sent', '... and the person is reminded again');
 
 -- ---- the shop's own entries hold for every number ----
-INSERT INTO cart_abandon.opt_outs (phone, source) VALUES ('+4915149000004', 'manual');
+INSERT INTO cart_abandon.opt_outs (address, source) VALUES ('+4915149000004', 'manual');
 SELECT fixture.make_cart('n4', '30 hours', phone => '0151 49000004');
 SELECT is((SELECT action || ' ' || split_part(detail, ':', 1) FROM run_once() WHERE cart_id = 'n4'), 'skipped opted_out',
           'a manual opt-out holds for every number');

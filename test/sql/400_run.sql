@@ -38,7 +38,7 @@ SELECT results_eq($$SELECT status, examined FROM cart_abandon.runs ORDER BY id D
 
 -- a claim held by another run (its row committed, answer pending) is never taken over
 SELECT fixture.make_cart('r_claimed', '30 hours', phone => '0151 48888888');
-INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, phone, claimed_at)
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, recipient, claimed_at)
 VALUES ('r_claimed', 1, 'whatsapp', 'claimed', '+4915148888888', clock_timestamp());
 CALL cart_abandon_run();
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone = '+4915148888888'), 0, 'a claimed stage is not sent by another run');

@@ -10,7 +10,7 @@ SET LOCAL TimeZone = 'UTC';
 CREATE FUNCTION pg_temp.d(days_ago int, hour int) RETURNS timestamptz
 LANGUAGE sql AS $$ SELECT current_date::timestamptz - days_ago * interval '1 day' + hour * interval '1 hour' $$;
 INSERT INTO cart_abandon.deliveries
-    (cart_id, stage, channel, status, attempts, phone, wamid, sent_at, claimed_at, delivered_at, read_at, failed_at, updated_at, origin)
+    (cart_id, stage, channel, status, attempts, recipient, provider_message_id, sent_at, claimed_at, delivered_at, read_at, failed_at, updated_at, origin)
 VALUES
     -- today: two first reminders (one delivered and read today), one second
     ('t1', 1, 'whatsapp', 'sent', 1, '+4915100000001', 'wamid.t1', pg_temp.d(0, 1), pg_temp.d(0, 1), pg_temp.d(0, 1), pg_temp.d(0, 1), NULL, now(), 'cart_abandon'),

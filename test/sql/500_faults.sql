@@ -83,7 +83,7 @@ SELECT is(clean('f131049'), 0::bigint, '131049: no invariant broken');
 
 SELECT scenario('f131050', '[{"mode": "error", "code": 131050, "rate": 0.5}]');
 CALL cart_abandon_run();
-SELECT is((SELECT count(*) FROM cart_abandon.opt_outs o JOIN cart_abandon.deliveries d ON d.phone = o.phone
+SELECT is((SELECT count(*) FROM cart_abandon.opt_outs o JOIN cart_abandon.deliveries d ON d.recipient = o.address
             WHERE d.cart_id LIKE 'f131050%'), count_status('f131050', 'failed'), '131050: each refusing number is on the opt-out list');
 SELECT cmp_ok(count_status('f131050', 'failed'), '>', 0::bigint, '131050: some were refused');
 SELECT is(clean('f131050'), 0::bigint, '131050: no invariant broken');
@@ -110,7 +110,7 @@ CALL cart_abandon_run();
 SELECT ok(statuses('fjson') <@ ARRAY['sent', 'unknown'], 'a 200 that is not JSON: unknown');
 SELECT fixture.standin_faults('[]');
 CALL cart_abandon_run();
-SELECT is((SELECT count(*) FROM fixture.standin_requests() r JOIN cart_abandon.deliveries d ON d.phone = r.to_phone
+SELECT is((SELECT count(*) FROM fixture.standin_requests() r JOIN cart_abandon.deliveries d ON d.recipient = r.to_phone
             WHERE r.accepted AND d.cart_id LIKE 'fjson%'), 20::bigint, 'not JSON: 20 accepted in all, none resent');
 SELECT is(clean('fjson'), 0::bigint, 'not JSON: no invariant broken');
 

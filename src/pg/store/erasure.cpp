@@ -68,8 +68,8 @@ ON CONFLICT (phone_hmac) DO NOTHING
 // opt-out and preference rows that would name the number or the WhatsApp user.
 Statement scrub_statement(R"SQL(
 WITH target AS (
-    SELECT d.id, d.wa_id, d.user_id FROM cart_abandon.deliveries d
-     WHERE d.cart_id = ANY ($1::text[]) OR d.phone = ANY ($2::text[])
+    SELECT d.id, d.provider_recipient_id AS wa_id, d.user_id FROM cart_abandon.deliveries d
+     WHERE d.cart_id = ANY ($1::text[]) OR d.recipient = ANY ($2::text[])
 ),
 preferences AS (
     DELETE FROM cart_abandon.whatsapp_preferences w
@@ -78,7 +78,7 @@ preferences AS (
 ),
 opt_outs AS (
     DELETE FROM cart_abandon.opt_outs o
-     WHERE o.phone = ANY ($2::text[]) OR o.wa_id IN (SELECT t.wa_id FROM target t)
+     WHERE (o.kind = 'phone' AND o.address = ANY ($2::text[])) OR o.wa_id IN (SELECT t.wa_id FROM target t)
         OR o.user_id IN (SELECT t.user_id FROM target t)
 ),
 -- Statuses still waiting for their message keep the figures, not the person.
@@ -87,10 +87,11 @@ kept AS (
      WHERE k.delivery_id IN (SELECT t.id FROM target t) OR k.recipient IN (SELECT t.wa_id FROM target t)
         OR k.recipient_user_id IN (SELECT t.user_id FROM target t)
 )
-UPDATE cart_abandon.deliveries d SET phone = NULL, wa_id = NULL, user_id = NULL, error_message = NULL
+UPDATE cart_abandon.deliveries d SET recipient = NULL, provider_recipient_id = NULL, user_id = NULL, error_message = NULL
   FROM target t
  WHERE d.id = t.id
-   AND (d.phone IS NOT NULL OR d.wa_id IS NOT NULL OR d.user_id IS NOT NULL OR d.error_message IS NOT NULL)
+   AND (d.recipient IS NOT NULL OR d.provider_recipient_id IS NOT NULL OR d.user_id IS NOT NULL
+        OR d.error_message IS NOT NULL)
 )SQL",
                           {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 

@@ -21,11 +21,11 @@ DELETE FROM cart_abandon.kept_statuses k
  WHERE k.channel = $1
    AND CASE WHEN $2::bigint[] IS NULL
             THEN k.delivery_id IS NOT NULL
-                 OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d WHERE d.wamid = k.wamid AND d.channel = k.channel)
+                 OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d WHERE d.provider_message_id = k.provider_message_id AND d.channel = k.channel)
             ELSE k.delivery_id = ANY ($2)
-                 OR k.wamid IN (SELECT d.wamid FROM cart_abandon.deliveries d
-                                 WHERE d.id = ANY ($2) AND d.wamid IS NOT NULL AND d.channel = k.channel) END
-RETURNING k.id, k.wamid, k.status, k.at, coalesce(k.recipient, ''), k.delivery_id, k.claimed_at,
+                 OR k.provider_message_id IN (SELECT d.provider_message_id FROM cart_abandon.deliveries d
+                                 WHERE d.id = ANY ($2) AND d.provider_message_id IS NOT NULL AND d.channel = k.channel) END
+RETURNING k.id, k.provider_message_id, k.status, k.at, coalesce(k.recipient, ''), k.delivery_id, k.claimed_at,
           coalesce(k.action, ''), coalesce(k.error_code, 0), coalesce(k.error_text, ''),
           coalesce(k.metadata_error, ''), k.received_at, coalesce(k.recipient_user_id, '')
 )SQL",

@@ -25,7 +25,7 @@ namespace {
 #define CLAIM_VALUES                                                                             \
     "unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], " \
     "$10::timestamptz[], $11::bool[], $12::timestamptz[], $13::timestamptz[])"                   \
-    " AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, imported, sent_at, changed_at)"
+    " AS u(cart_id, stage, status, recipient, reason, detail, hold_reason, not_before, imported, sent_at, changed_at)"
 // Of these carts, those still open with no order linked (read as Medusa's tables' owner).
 Statement still_open_statement(R"SQL(
 SELECT u.id FROM unnest($1::text[]) AS u(id)
@@ -35,9 +35,9 @@ SELECT u.id FROM unnest($1::text[]) AS u(id)
                                {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 Statement claim_new_statement(
-    "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, phone, run_id, claimed_at, skip_reason, "
+    "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, recipient, run_id, claimed_at, skip_reason, "
     "error_message, hold_reason, not_before, origin, sent_at, cart_changed_at, updated_at, claim_session) "
-    "SELECT u.cart_id, u.stage, $8, u.status, nullif(u.phone, ''), $6, clock_timestamp(), nullif(u.reason, ''), "
+    "SELECT u.cart_id, u.stage, $8, u.status, nullif(u.recipient, ''), $6, clock_timestamp(), nullif(u.reason, ''), "
     "CASE WHEN u.status <> 'sent' THEN nullif(u.detail, '') END, nullif(u.hold_reason, ''), u.not_before, "
     "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp(), "
     "CASE WHEN u.status = 'claimed' THEN $14 END "
@@ -51,13 +51,13 @@ Statement claim_new_statement(
 
 Statement claim_existing_statement(
     "UPDATE cart_abandon.deliveries d "
-    "SET status = u.status, phone = nullif(u.phone, ''), run_id = $6, claimed_at = clock_timestamp(), "
+    "SET status = u.status, recipient = nullif(u.recipient, ''), run_id = $6, claimed_at = clock_timestamp(), "
     "skip_reason = nullif(u.reason, ''), error_message = nullif(u.detail, ''), "
     "hold_reason = nullif(u.hold_reason, ''), not_before = u.not_before, cart_changed_at = u.changed_at, "
     "updated_at = clock_timestamp(), claim_session = CASE WHEN u.status = 'claimed' THEN $16 END, "
     // A new message (after a 131049 deferral): late webhooks of the earlier one must not match
     // it, and what they said of the earlier one no longer holds.
-    "wamid = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.wamid END, "
+    "provider_message_id = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.provider_message_id END, "
     "message_status = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.message_status END, "
     "webhook_status = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.webhook_status END, "
     "delivered_at = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.delivered_at END, "
@@ -65,7 +65,8 @@ Statement claim_existing_statement(
     "failed_at = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.failed_at END "
     "FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], "
     "$10::timestamptz[], $13::timestamptz[], $14::text[], $15::timestamptz[]) "
-    "AS u(cart_id, stage, status, phone, reason, detail, hold_reason, not_before, changed_at, seen_status, seen_at) "
+    "AS u(cart_id, stage, status, recipient, reason, detail, hold_reason, not_before, changed_at, seen_status, "
+    "seen_at) "
     "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
     "AND d.status = u.seen_status AND d.updated_at = u.seen_at"
     " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at, d.unlisted_answer_at IS NOT NULL",
@@ -87,7 +88,7 @@ WITH outcome AS MATERIALIZED (
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[],
                   $8::text[], $9::bool[], $11::text[], $12::text[], $13::timestamptz[], $14::bool[],
                   $15::text[], $16::bool[])
-           AS u(cart_id, stage, status, attempts_added, wamid, wa_id, error_code, error_message, write_metadata,
+           AS u(cart_id, stage, status, attempts_added, provider_message_id, provider_recipient_id, error_code, error_message, write_metadata,
                 metadata_error, message_status, not_before, opt_out, hold_reason, unlisted)
      CROSS JOIN LATERAL (SELECT d.id FROM cart_abandon.deliveries d
                           WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $10
@@ -96,7 +97,8 @@ WITH outcome AS MATERIALIZED (
 )
 UPDATE cart_abandon.deliveries d
    SET status = o.status, attempts = d.attempts + o.attempts_added,
-       wamid = coalesce(o.wamid, d.wamid), wa_id = coalesce(o.wa_id, d.wa_id),
+       provider_message_id = coalesce(o.provider_message_id, d.provider_message_id),
+       provider_recipient_id = coalesce(o.provider_recipient_id, d.provider_recipient_id),
        error_code = nullif(o.error_code, 0), error_message = o.error_message,
        sent_at = CASE WHEN o.status = 'sent' THEN clock_timestamp() ELSE d.sent_at END,
        hold_reason = CASE WHEN o.status = 'held' THEN coalesce(nullif(o.hold_reason, ''), 'meta_marketing_cap') END,
@@ -122,13 +124,13 @@ Statement add_pending_opt_outs_statement(R"SQL(
 WITH marked AS (
     UPDATE cart_abandon.deliveries d SET opt_out_pending = false
      WHERE d.opt_out_pending
-    RETURNING d.phone
+    RETURNING d.recipient
 )
-INSERT INTO cart_abandon.opt_outs (phone, source, reason)
-SELECT DISTINCT m.phone, 'whatsapp_131050', 'the user stopped marketing messages from this business'
+INSERT INTO cart_abandon.opt_outs (kind, address, source, reason)
+SELECT DISTINCT 'phone', m.recipient, 'whatsapp_131050', 'the user stopped marketing messages from this business'
   FROM marked m
- WHERE m.phone IS NOT NULL
-ON CONFLICT (phone) DO NOTHING
+ WHERE m.recipient IS NOT NULL
+ON CONFLICT (kind, address) DO NOTHING
 )SQL",
                                          {});
 
@@ -150,11 +152,11 @@ SELECT count(pg_catalog.pg_advisory_xact_lock(1667325808, pg_catalog.hashtext(p)
                                 {TEXTARRAYOID});
 
 Statement latest_contacts_statement(R"SQL(
-SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
+SELECT d.recipient, d.provider_recipient_id, max(coalesce(d.sent_at, d.claimed_at))
   FROM cart_abandon.deliveries d
  WHERE d.status IN ('claimed', 'sent', 'unknown') AND coalesce(d.sent_at, d.claimed_at) > $3
-   AND (d.phone = ANY ($1) OR d.wa_id = ANY ($2))
- GROUP BY d.phone, d.wa_id
+   AND (d.recipient = ANY ($1) OR d.provider_recipient_id = ANY ($2))
+ GROUP BY d.recipient, d.provider_recipient_id
 )SQL",
                                     {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
 
@@ -164,13 +166,13 @@ SELECT d.phone, d.wa_id, max(coalesce(d.sent_at, d.claimed_at))
 Statement opted_out_statement(R"SQL(
 WITH o AS (SELECT * FROM cart_abandon.opt_outs o WHERE o.phone_number_id IS NULL OR o.phone_number_id = $2)
 SELECT p FROM unnest($1::text[]) AS p
- WHERE EXISTS (SELECT 1 FROM o WHERE o.phone = p)
+ WHERE EXISTS (SELECT 1 FROM o WHERE o.kind = 'phone' AND o.address = p)
     OR EXISTS (SELECT 1 FROM o WHERE o.wa_id = substr(p, 2))
-    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.wa_id = d.wa_id
-                WHERE d.phone = p AND d.wa_id IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown'))
+    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.wa_id = d.provider_recipient_id
+                WHERE d.recipient = p AND d.provider_recipient_id IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown'))
     -- part 5: an opt-out by business-scoped user id covers every number that user id was seen for.
     OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.user_id = d.user_id
-                WHERE d.phone = p AND d.user_id IS NOT NULL)
+                WHERE d.recipient = p AND d.user_id IS NOT NULL)
 )SQL",
                               {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
@@ -306,7 +308,7 @@ std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes) {
     if (outcomes.empty()) return metadata_pending;
     std::vector<std::string> cart_ids, statuses;
     std::vector<int> stages, attempts_added, error_codes;
-    std::vector<std::optional<std::string>> wamids, wa_ids, messages, message_statuses;
+    std::vector<std::optional<std::string>> provider_message_ids, provider_recipient_ids, messages, message_statuses;
     std::vector<std::optional<cart_abandon::Timestamp>> not_befores;
     std::vector<std::string> metadata_errors;
     std::vector<bool> write_metadata, opt_outs, unlisted;
@@ -319,8 +321,8 @@ std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes) {
         stages.push_back(outcome.stage);
         statuses.push_back(cart_abandon::name(outcome.status));
         attempts_added.push_back(outcome.attempts_added);
-        wamids.push_back(outcome.provider_message_id);
-        wa_ids.push_back(outcome.provider_recipient_id);
+        provider_message_ids.push_back(outcome.provider_message_id);
+        provider_recipient_ids.push_back(outcome.provider_recipient_id);
         error_codes.push_back(int(outcome.error_code));
         messages.push_back(outcome.error_message);
         write_metadata.push_back(outcome.write_metadata);
@@ -330,7 +332,7 @@ std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes) {
     }
     const auto rows = record_statement.execute(
         {text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
-         nullable_text_array(wamids), nullable_text_array(wa_ids), int_array(error_codes),
+         nullable_text_array(provider_message_ids), nullable_text_array(provider_recipient_ids), int_array(error_codes),
          nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
          text_array(metadata_errors), nullable_text_array(message_statuses), nullable_timestamp_array(not_befores),
          bool_array(opt_outs), text_array(hold_reasons), bool_array(unlisted)});

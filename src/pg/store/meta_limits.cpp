@@ -64,14 +64,14 @@ Statement window_lock_statement("SELECT pg_catalog.pg_advisory_xact_lock(1667325
 
 Statement window_statement(R"SQL(
 WITH reached AS (
-    SELECT d.phone, min(coalesce(d.sent_at, d.claimed_at)) AS first_at
+    SELECT d.recipient, min(coalesce(d.sent_at, d.claimed_at)) AS first_at
       FROM cart_abandon.deliveries d
-     WHERE d.status IN ('claimed', 'sent', 'unknown') AND d.phone IS NOT NULL
+     WHERE d.status IN ('claimed', 'sent', 'unknown') AND d.recipient IS NOT NULL
        AND coalesce(d.sent_at, d.claimed_at) > $2 - interval '24 hours'
-     GROUP BY d.phone
+     GROUP BY d.recipient
 )
-SELECT (SELECT count(*) FROM reached), (SELECT min(first_at) + interval '24 hours' FROM reached), r.phone
-  FROM (SELECT NULL::text AS phone UNION ALL SELECT phone FROM reached WHERE phone = ANY ($1)) r
+SELECT (SELECT count(*) FROM reached), (SELECT min(first_at) + interval '24 hours' FROM reached), r.recipient
+  FROM (SELECT NULL::text AS recipient UNION ALL SELECT recipient FROM reached WHERE recipient = ANY ($1)) r
 )SQL",
                            {TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
 

@@ -29,18 +29,18 @@ WITH input AS (
                               ELSE 0 END AS rank
       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[],
                   $7::text[], $8::int[], $9::text[], $10::text[], $13::timestamptz[], $14::text[])
-           WITH ORDINALITY AS u(wamid, status, at, recipient, delivery_id, claimed_at, action, error_code,
+           WITH ORDINALITY AS u(provider_message_id, status, at, recipient_id, delivery_id, claimed_at, action, error_code,
                                 error_text, metadata_error, received_at, recipient_user_id, ord)
 ),
 matched AS MATERIALIZED (
     SELECT i.*, d.id
       FROM input i
      CROSS JOIN LATERAL (
-           SELECT d.id FROM cart_abandon.deliveries d WHERE d.wamid = i.wamid AND d.channel = $12
+           SELECT d.id FROM cart_abandon.deliveries d WHERE d.provider_message_id = i.provider_message_id AND d.channel = $12
            UNION ALL
            -- A live claim's answer is still on its way (its run records it); a dead one's never comes.
            SELECT d.id FROM cart_abandon.deliveries d
-            WHERE d.id = nullif(i.delivery_id, '')::bigint AND d.claimed_at = i.claimed_at AND d.wamid IS NULL
+            WHERE d.id = nullif(i.delivery_id, '')::bigint AND d.claimed_at = i.claimed_at AND d.provider_message_id IS NULL
               AND d.channel = $12
               AND (d.status = 'unknown' OR (d.status = 'claimed' AND NOT cart_abandon.session_alive(d.claim_session)))
            LIMIT 1) d
@@ -56,20 +56,20 @@ folded AS (
            (array_agg(m.error_code ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS error_code,
            (array_agg(m.error_text ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS error_text,
            (array_agg(m.metadata_error ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS metadata_error,
-           (array_agg(m.wamid ORDER BY m.ord))[1] AS wamid,
-           (array_agg(m.recipient ORDER BY m.ord) FILTER (WHERE m.recipient <> ''))[1] AS recipient
+           (array_agg(m.provider_message_id ORDER BY m.ord))[1] AS provider_message_id,
+           (array_agg(m.recipient_id ORDER BY m.ord) FILTER (WHERE m.recipient_id <> ''))[1] AS recipient_id
       FROM matched m
      GROUP BY m.id
 ),
 planned AS (
-    SELECT d.id, d.cart_id, d.stage, d.phone, d.status AS old_status, f.action, f.error_code, f.error_text,
-           f.metadata_error, f.recipient,
+    SELECT d.id, d.cart_id, d.stage, d.recipient, d.status AS old_status, f.action, f.error_code, f.error_text,
+           f.metadata_error, f.recipient_id,
            f.failed_at IS NOT NULL AND d.failed_at IS NULL AND coalesce(d.delivered_at, f.delivered_at) IS NULL AS fails,
            d.failed_at IS NOT NULL AS failed_before,
            d.unlisted_answer_at IS NOT NULL AS unlisted_before,  -- part 5: 'recheck' retries once
            -- A claim whose answer was lost had its request counted only if recorded (unknown).
            d.attempts + CASE WHEN d.status = 'claimed' THEN 1 ELSE 0 END AS attempts_after,
-           coalesce(d.wamid, f.wamid) AS wamid,
+           coalesce(d.provider_message_id, f.provider_message_id) AS provider_message_id,
            -- A failed message stays failed: a late status of it changes nothing.
            CASE WHEN d.failed_at IS NULL THEN least(d.delivered_at, f.delivered_at) ELSE d.delivered_at END AS delivered_at,
            CASE WHEN d.failed_at IS NULL THEN least(d.read_at, f.read_at) ELSE d.read_at END AS read_at,
@@ -99,8 +99,8 @@ changed AS (
     UPDATE cart_abandon.deliveries d
        SET status = n.status,
            webhook_status = n.webhook_status,
-           wamid = n.wamid,
-           wa_id = coalesce(d.wa_id, n.recipient),
+           provider_message_id = n.provider_message_id,
+           provider_recipient_id = coalesce(d.provider_recipient_id, n.recipient_id),
            delivered_at = n.delivered_at,
            read_at = n.read_at,
            sent_at = CASE WHEN n.old_status IN ('claimed', 'unknown') AND n.status <> n.old_status
@@ -133,32 +133,32 @@ changed AS (
                                          THEN clock_timestamp() ELSE d.metadata_pending_since END
       FROM next n
      WHERE d.id = n.id
-       AND (n.status, n.webhook_status, n.delivered_at, n.read_at, n.wamid)
-           IS DISTINCT FROM (n.old_status, n.old_webhook_status, n.old_delivered_at, n.old_read_at, d.wamid)
-    RETURNING d.id, d.cart_id, d.stage, d.phone, d.status, d.sent_at, d.claimed_at, n.old_status, n.fails,
-              n.action, n.metadata_error, n.recipient, n.error_code, n.error_text
+       AND (n.status, n.webhook_status, n.delivered_at, n.read_at, n.provider_message_id)
+           IS DISTINCT FROM (n.old_status, n.old_webhook_status, n.old_delivered_at, n.old_read_at, d.provider_message_id)
+    RETURNING d.id, d.cart_id, d.stage, d.recipient, d.status, d.sent_at, d.claimed_at, n.old_status, n.fails,
+              n.action, n.metadata_error, n.recipient_id, n.error_code, n.error_text
 ),
 to_keep AS (
     SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.ord = i.ord)
 ),
 -- A status Meta posts again (a retry, a duplicate) is kept once.
 kept AS (
-    INSERT INTO cart_abandon.kept_statuses (channel, wamid, status, at, recipient, delivery_id, claimed_at, action,
+    INSERT INTO cart_abandon.kept_statuses (channel, provider_message_id, status, at, recipient, delivery_id, claimed_at, action,
                                             error_code, error_text, metadata_error, received_at, recipient_user_id)
-    SELECT $12, i.wamid, i.status, i.at, nullif(i.recipient, ''), nullif(i.delivery_id, '')::bigint, i.claimed_at,
+    SELECT $12, i.provider_message_id, i.status, i.at, nullif(i.recipient_id, ''), nullif(i.delivery_id, '')::bigint, i.claimed_at,
            nullif(i.action, ''), CASE WHEN i.status = 'failed' THEN i.error_code END, nullif(i.error_text, ''),
            nullif(i.metadata_error, ''), coalesce(i.received_at, clock_timestamp()), nullif(i.recipient_user_id, '')
       FROM to_keep i
-    ON CONFLICT (channel, wamid, status, at) DO NOTHING
+    ON CONFLICT (channel, provider_message_id, status, at) DO NOTHING
     RETURNING 1
 ),
 opted_out AS (
-    INSERT INTO cart_abandon.opt_outs (phone, wa_id, source, reason)
-    SELECT DISTINCT ON (c.phone) c.phone, nullif(c.recipient, ''), 'whatsapp_131050',
+    INSERT INTO cart_abandon.opt_outs (kind, address, wa_id, source, reason)
+    SELECT DISTINCT ON (c.recipient) 'phone', c.recipient, nullif(c.recipient_id, ''), 'whatsapp_131050',
            'the user stopped marketing messages from this business'
       FROM changed c
-     WHERE c.fails AND c.action = 'opt_out' AND c.phone IS NOT NULL
-    ON CONFLICT (phone) DO NOTHING
+     WHERE c.fails AND c.action = 'opt_out' AND c.recipient IS NOT NULL
+    ON CONFLICT (kind, address) DO NOTHING
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM matched),
@@ -203,14 +203,15 @@ person AS (
       FROM newer n JOIN input i ON i.key = n.key
 ),
 added AS (
-    INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason, phone_number_id)
-    SELECT DISTINCT ON (p.phone) p.phone, p.wa_id, p.user_id, 'whatsapp',
+    INSERT INTO cart_abandon.opt_outs AS o (kind, address, wa_id, user_id, source, reason, phone_number_id)
+    SELECT DISTINCT ON (p.phone) 'phone', p.phone, p.wa_id, p.user_id, 'whatsapp',
            'the user stopped marketing messages (WhatsApp user_preferences)', p.phone_number_id
       FROM person p
      WHERE p.value = 'stop' AND p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
-    ON CONFLICT (phone) DO UPDATE SET wa_id = coalesce(o.wa_id, EXCLUDED.wa_id), user_id = coalesce(o.user_id, EXCLUDED.user_id),
-                                      phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
-                                                             THEN o.phone_number_id END
+    ON CONFLICT (kind, address) DO UPDATE SET wa_id = coalesce(o.wa_id, EXCLUDED.wa_id),
+                                              user_id = coalesce(o.user_id, EXCLUDED.user_id),
+                                              phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
+                                                                     THEN o.phone_number_id END
      WHERE o.wa_id IS NULL OR o.user_id IS NULL OR o.phone_number_id IS DISTINCT FROM EXCLUDED.phone_number_id
     RETURNING (xmax = 0) AS inserted
 ),
@@ -218,7 +219,7 @@ removed AS (
     DELETE FROM cart_abandon.opt_outs o
      USING person p
      WHERE p.value = 'resume' AND o.source IN ('whatsapp', 'whatsapp_131050')
-       AND (o.wa_id = p.wa_id OR o.phone = p.phone OR o.user_id = p.user_id)
+       AND (o.wa_id = p.wa_id OR (o.kind = 'phone' AND o.address = p.phone) OR o.user_id = p.user_id)
        AND o.phone_number_id IS NOT DISTINCT FROM p.phone_number_id
     RETURNING 1
 )
@@ -237,14 +238,15 @@ WITH person AS (
            cart_abandon.phone_of_person(u.wa_id, u.user_id) AS phone, nullif(u.phone_number_id, '') AS phone_number_id
       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(wa_id, user_id, phone_number_id)
 )
-INSERT INTO cart_abandon.opt_outs AS o (phone, wa_id, user_id, source, reason, phone_number_id)
-SELECT p.phone, p.wa_id, p.user_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)', p.phone_number_id
+INSERT INTO cart_abandon.opt_outs AS o (kind, address, wa_id, user_id, source, reason, phone_number_id)
+SELECT 'phone', p.phone, p.wa_id, p.user_id, 'whatsapp_reply', 'the user asked to stop (a reply on WhatsApp)', p.phone_number_id
   FROM person p
  WHERE p.phone ~ '^\+[1-9][0-9]{6,14}$' AND (p.wa_id IS NULL OR p.wa_id ~ '^[0-9]{6,20}$')
-ON CONFLICT (phone) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason, wa_id = coalesce(o.wa_id, EXCLUDED.wa_id),
-                                  user_id = coalesce(o.user_id, EXCLUDED.user_id),
-                                  phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
-                                                         THEN o.phone_number_id END
+ON CONFLICT (kind, address) DO UPDATE SET source = 'whatsapp_reply', reason = EXCLUDED.reason,
+                                          wa_id = coalesce(o.wa_id, EXCLUDED.wa_id),
+                                          user_id = coalesce(o.user_id, EXCLUDED.user_id),
+                                          phone_number_id = CASE WHEN o.phone_number_id = EXCLUDED.phone_number_id
+                                                                 THEN o.phone_number_id END
  WHERE o.source IN ('whatsapp', 'whatsapp_131050')
     OR (o.source = 'whatsapp_reply' AND o.phone_number_id IS DISTINCT FROM EXCLUDED.phone_number_id)
 RETURNING (xmax = 0) AS inserted
@@ -255,10 +257,10 @@ RETURNING (xmax = 0) AS inserted
 // (after apply_statuses: a row matched by its callback data has its wamid by then).
 Statement store_user_ids_statement(R"SQL(
 UPDATE cart_abandon.deliveries d SET user_id = u.user_id
-  FROM (SELECT DISTINCT ON (u.wamid) u.wamid, u.user_id
-          FROM unnest($1::text[], $2::text[]) AS u(wamid, user_id) WHERE u.user_id <> '') u
- WHERE d.wamid = u.wamid AND d.channel = $3 AND d.user_id IS DISTINCT FROM u.user_id
-   AND d.phone IS NOT NULL  -- an erased person's row stays without identifiers
+  FROM (SELECT DISTINCT ON (u.provider_message_id) u.provider_message_id, u.user_id
+          FROM unnest($1::text[], $2::text[]) AS u(provider_message_id, user_id) WHERE u.user_id <> '') u
+ WHERE d.provider_message_id = u.provider_message_id AND d.channel = $3 AND d.user_id IS DISTINCT FROM u.user_id
+   AND d.recipient IS NOT NULL  -- an erased person's row stays without identifiers
 )SQL",
                                    {TEXTARRAYOID, TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
