@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 81
+plan 83
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -107,6 +107,10 @@ is "$(label_rows)" "A:would_send:to +4915123456701, B:would_send:to +49151234567
 is "$(json '.next_cursor | length > 0')" true "... with the next cursor"
 admin POST /admin/cart-abandonment/process "$(jq -nc --arg c "$(json .next_cursor)" '{cursor: $c, dryRun: true}')"
 is "$HTTP_STATUS:$(json '.rows | length'):$(json .next_cursor)" "200:0:null" "resuming after the last cart: the scan is complete"
+runs_before=$(q "SELECT count(*) FROM cart_abandon.runs")
+admin POST /admin/cart-abandonment/process '{"dryRun": true}'
+is "$HTTP_STATUS:$(json .mode):$(json .run):$(json '.summary | test("^cart_abandon dry run: .*; 3 would be sent,")'):$(q "SELECT count(*) FROM cart_abandon.runs")" \
+   "200:run:null:true:$runs_before" "a whole dry run: no run row (the CALL answered run_id null), its summary"
 standin GET /requests
 is "$(json 'length')" 0 "a dry run sends nothing"
 
@@ -115,6 +119,8 @@ admin POST /admin/cart-abandonment/process '{}'
 is "$HTTP_STATUS:$(json .run.status):$(json .run.sent_first):$(json .run.skipped)" "200:succeeded:3:1" \
    "the job (CALL cart_abandon_run) through the plugin: 3 first reminders, 1 skipped"
 is "$(json '.summary | test("^cart_abandon run [0-9]+: .*sent 3 first")')" true "... answered with the run's summary"
+is "$(json '.run.id | tostring') $(json '.summary | capture("^cart_abandon run (?<id>[0-9]+):").id')" \
+   "$(q "SELECT max(id) FROM cart_abandon.runs") $(q "SELECT max(id) FROM cart_abandon.runs")" "... and the row whose id the CALL answered"
 standin GET /requests
 is "$(json --argjson n "$(names)" '[.[] | select(.accepted) | ($n[.params[1]] // .params[1]) + ">" + .to + ":" + .template] | sort | join(" ")')" \
    "A>+4915123456701:cart_abandonment_first B>+4915123456702:cart_abandonment_first E>+447400123456:cart_abandonment_first" \

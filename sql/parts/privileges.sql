@@ -4,7 +4,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA cart_abandon FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA cart_abandon FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA cart_abandon FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_process(integer, text, jsonb) FROM PUBLIC;
-REVOKE ALL ON PROCEDURE cart_abandon_run(jsonb) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE cart_abandon_run(jsonb, bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_stats() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_daily(integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_schedule(text) FROM PUBLIC;
@@ -13,7 +13,7 @@ REVOKE ALL ON FUNCTION cart_abandon_recommended_indexes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_webhook(text, text) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION cart_abandon_process(integer, text, jsonb) TO cart_abandon_operator;
-GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb) TO cart_abandon_operator;
+GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb, bigint) TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_schedule(text) TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_unschedule() TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_stats() TO cart_abandon_operator, cart_abandon_monitor;

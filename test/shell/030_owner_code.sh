@@ -11,7 +11,7 @@
 set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
 source "$(dirname "$0")/lib/server.sh"
-plan 31
+plan 32
 
 OWNER=ca_medusa_owner
 OP=ca_attack_op
@@ -104,6 +104,12 @@ is "$(q "SELECT count(*) FROM attack.log WHERE vector = 'overload'")" 0 "the ove
 is "$(run 'CALL public.cart_abandon_run()' | grep -c 'is not unique')" 1 \
    "(1.4's command, CALL public.cart_abandon_run(), is no longer even callable with the overload there)"
 as_role "$OWNER" "DROP PROCEDURE public.cart_abandon_run()" > /dev/null
+# Since 1.7 the procedure's signature is (jsonb, bigint): one taking the job's exact argument can be
+# created beside it, and makes the command ambiguous (refused), never the one chosen.
+as_role "$OWNER" "CREATE PROCEDURE public.cart_abandon_run(options jsonb) LANGUAGE plpgsql AS \$f\$ BEGIN PERFORM attack.note('overload'); END \$f\$" > /dev/null
+is "$(run "$command" | grep -c 'is not unique')|$(q "SELECT count(*) FROM attack.log WHERE vector = 'overload'")" "1|0" \
+   "an overload of the job's exact argument makes its command refused, and never runs"
+as_role "$OWNER" "DROP PROCEDURE public.cart_abandon_run(jsonb)" > /dev/null
 is "$(q "SELECT string_agg(DISTINCT metadata -> 'notifications' ->> 'firstSent', ',') FROM public.cart WHERE id IN ('own_1', 'own_2', 'own_3')")" "true" \
    "cart metadata written, as the tables' owner"
 

@@ -3,7 +3,7 @@
 # network holds no lock on the shopper's cart; a shopper's concurrent metadata write survives.
 set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
-plan 14
+plan 15
 
 q "CREATE EXTENSION cart_abandon" > /dev/null
 q "SELECT fixture.standin_reset()" > /dev/null
@@ -13,8 +13,8 @@ q "SELECT fixture.standin_delay(500)" > /dev/null
 
 # four concurrent runs: two procedures, two functions
 log=$(mktemp)
-psql -X -q -c "CALL cart_abandon_run('{\"batchSize\": 3}')" >> "$log" 2>&1 &
-psql -X -q -c "CALL cart_abandon_run('{\"batchSize\": 2}')" >> "$log" 2>&1 &
+psql -X -qtA -c "CALL cart_abandon_run('{\"batchSize\": 3}')" > "$log.run_3" 2>> "$log" &
+psql -X -qtA -c "CALL cart_abandon_run('{\"batchSize\": 2}')" > "$log.run_2" 2>> "$log" &
 psql -X -qtA -c "SELECT count(*) FROM cart_abandon_process(5, NULL)" >> "$log" 2>&1 &
 psql -X -qtA -c "SELECT count(*) FROM cart_abandon_process(8, NULL)" >> "$log" 2>&1 &
 
@@ -33,6 +33,10 @@ wait
 echo "# worst cart UPDATE while runs were sending through a 500 ms stand-in: ${worst} ms"
 ok "$(awk -v w="$worst" 'BEGIN { print (w < 100 ? 0 : 1) }')" "a concurrent cart update never waits on a run (worst ${worst} ms < 100 ms)"
 ok "$([ "$(grep -c ERROR "$log")" = 0 ]; echo $?)" "all four concurrent runs succeeded"
+is "$(q "SELECT concat_ws(' ', (SELECT options ->> 'batchSize' FROM cart_abandon.runs WHERE id = $(cat "$log.run_3")),
+                            (SELECT options ->> 'batchSize' FROM cart_abandon.runs WHERE id = $(cat "$log.run_2")))")" "3 2" \
+   "each of the two concurrent CALLs answers the id of its own run row"
+rm -f "$log.run_3" "$log.run_2"
 is "$(q "SELECT count(*) FROM fixture.standin_requests() WHERE accepted")" 8 "8 carts, 8 accepted messages in all"
 is "$(q "SELECT count(DISTINCT to_phone) FROM fixture.standin_requests()")" 8 "one per cart"
 is "$(q "SELECT count(*) FROM fixture.standin_requests()")" 8 "and no request beyond them"

@@ -15,7 +15,7 @@ SELECT lives_ok($$DROP EXTENSION cart_abandon; CREATE EXTENSION cart_abandon$$, 
 
 -- nothing for PUBLIC
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_process(integer, text, jsonb)', 'EXECUTE'), 'PUBLIC cannot run cart_abandon_process');
-SELECT ok(NOT has_function_privilege('public', 'cart_abandon_run(jsonb)', 'EXECUTE'), 'PUBLIC cannot run cart_abandon_run');
+SELECT ok(NOT has_function_privilege('public', 'cart_abandon_run(jsonb, bigint)', 'EXECUTE'), 'PUBLIC cannot run cart_abandon_run');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_stats()', 'EXECUTE'), 'PUBLIC cannot read the stats');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_daily(integer)', 'EXECUTE'), 'PUBLIC cannot read the figures per day');
 SELECT ok(NOT has_function_privilege('public', 'cart_abandon_schedule(text)', 'EXECUTE'), 'PUBLIC cannot schedule');

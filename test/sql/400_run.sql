@@ -1,7 +1,7 @@
 -- CALL cart_abandon_run(): every due cart batch by batch, commits, the run log, stale claims and
 -- runs, concurrency through the ledger's key. No BEGIN: the procedure commits (this file runs in
 -- a database of its own).
-SELECT plan(38);
+SELECT plan(42);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 SELECT fixture.make_cart('r' || lpad(n::text, 2, '0'), '30 hours', phone => '0151 4' || lpad(n::text, 7, '0'),
@@ -9,14 +9,17 @@ SELECT fixture.make_cart('r' || lpad(n::text, 2, '0'), '30 hours', phone => '015
   FROM generate_series(1, 10) AS n;
 SELECT fixture.make_cart('r_fresh', '2 hours', phone => '0151 49999999');
 
--- a dry run writes nothing, not even a run row
-CALL cart_abandon_run('{"dryRun": true, "batchSize": 4}');
+-- a dry run writes nothing, not even a run row, and answers run_id NULL (\gset unsets a NULL's variable)
+\set dry_run_id 'no answer'
+CALL cart_abandon_run('{"dryRun": true, "batchSize": 4}') \gset dry_
+SELECT is(:{?dry_run_id}, false, 'a dry run answers run_id NULL: it wrote no run row');
 SELECT is((SELECT count(*)::int FROM cart_abandon.runs), 0, 'a dry run writes no run row');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries), 0, 'a dry run writes no ledger row');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests()), 0, 'a dry run sends nothing');
 
--- the real run, in batches of 3
-CALL cart_abandon_run('{"batchSize": 3}');
+-- the real run, in batches of 3; CALL answers the id of the run row it wrote
+CALL cart_abandon_run('{"batchSize": 3}') \gset first_
+SELECT is(:first_run_id::bigint, (SELECT id FROM cart_abandon.runs), 'CALL answers the id of its run row');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE status = 'sent'), 10, 'all ten due carts were sent');
 SELECT is((SELECT count(DISTINCT to_phone)::int FROM fixture.standin_requests() WHERE accepted), 10, 'ten messages, one per cart');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id = 'r_fresh'), 0, 'the fresh cart was left alone');
@@ -51,18 +54,21 @@ SELECT is((SELECT status FROM cart_abandon.deliveries WHERE cart_id = 'r_claimed
 SELECT alike((SELECT error_message FROM cart_abandon.deliveries WHERE cart_id = 'r_claimed'), 'outcome unknown:%not resent', 'with the reason');
 SELECT is((SELECT count(*)::int FROM fixture.standin_requests() WHERE to_phone = '+4915148888888'), 0, 'and it is still not sent');
 
--- a run whose session is gone is closed as interrupted
+-- a run whose session is gone is closed as interrupted; the run that closed it answers its own row
 INSERT INTO cart_abandon.runs (started_at, pid) VALUES (clock_timestamp() - interval '1 hour', 999999);
-CALL cart_abandon_run();
+CALL cart_abandon_run() \gset closing_
+SELECT results_eq(format('SELECT status, pid = pg_backend_pid() FROM cart_abandon.runs WHERE id = %s', :closing_run_id),
+                  $$VALUES ('succeeded', true)$$, 'the CALL answers its own run row, not the newer row of the dead session');
 SELECT is((SELECT status FROM cart_abandon.runs WHERE pid = 999999), 'interrupted', 'a run left running by a dead session is marked interrupted');
 
 -- a channel-fatal error ends the run: the rest stays due, the run says why
 SELECT fixture.make_cart('p' || lpad(n::text, 2, '0'), '30 hours', phone => '0151 5' || lpad(n::text, 7, '0')) FROM generate_series(1, 5) AS n;
 SELECT fixture.standin_faults('[{"mode": "error", "code": 190, "http_status": 401, "times": 1}]');
-CALL cart_abandon_run('{"batchSize": 2}');
+CALL cart_abandon_run('{"batchSize": 2}') \gset paused_
 -- (the second batch was claimed while the first was sent: it is released, its carts still due)
 SELECT results_eq($$SELECT status, batches, retry FROM cart_abandon.runs ORDER BY id DESC LIMIT 1$$,
                   $$VALUES ('channel_paused', 1, 4)$$, 'the run stops after the batch that hit 190: channel_paused');
+SELECT is(:paused_run_id::bigint, (SELECT max(id) FROM cart_abandon.runs), 'a run the channel stopped answers its row too');
 SELECT is((SELECT count(*)::int FROM cart_abandon.deliveries WHERE cart_id LIKE 'p%' AND status = 'retry' AND attempts = 0), 4,
           'all four are retry with no attempt spent: 190 is not the cart''s fault, one was not started, two were released');
 SELECT alike((SELECT detail FROM cart_abandon.runs ORDER BY id DESC LIMIT 1), 'channel paused by error 190:%', 'the run row names the cause');

@@ -1,6 +1,6 @@
 -- The pg_cron schedule: one idempotent job, and CALL cart_abandon_run() really runs from it.
 -- Runs in ca_cron, the database pg_cron lives in; no BEGIN, so the job sees our carts.
-SELECT plan(21);
+SELECT plan(22);
 CREATE EXTENSION IF NOT EXISTS cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -50,6 +50,12 @@ SELECT is((SELECT command FROM cron.job), 'CALL public.cart_abandon_run()', '1.4
 ALTER EXTENSION cart_abandon UPDATE;
 SELECT is((SELECT command FROM cron.job), 'CALL public.cart_abandon_run(''{}''::pg_catalog.jsonb)',
           'updating to 1.5 gives it the new command');
+-- Updated on to the current version, whose procedure has an INOUT run_id (1.7): the job's command,
+-- run as pg_cron runs it, still calls it and gets the id of the run row it wrote.
+SELECT command AS job_command FROM cron.job \gset
+:job_command \gset job_
+SELECT is(:job_run_id::bigint, (SELECT id FROM cart_abandon.runs WHERE pid = pg_backend_pid()),
+          'the kept command runs the current procedure, which answers its run id');
 SELECT cart_abandon_unschedule();
 
 SELECT * FROM finish();

@@ -98,25 +98,23 @@ export async function run(scope: MedusaContainer, options: RunOptions): Promise<
 }
 
 /**
- * The procedure returns nothing (until a later schema version gives it an INOUT run id), so
- * its row is read back on the same connection: the newest one of this backend (pid) whose id
- * is above the largest before the CALL. Its summary comes the same way, as a NOTICE.
+ * The CALL answers one row, its INOUT run_id: the id of the run row it wrote, null for a dry run
+ * (which writes none). That row is then read by its id. The summary comes as a NOTICE.
  */
 async function callRun(client: PgClient, options: RunOptions): Promise<RunRow | null> {
-  const before = await client.query<{ id: string }>("SELECT coalesce(max(id), 0) AS id FROM cart_abandon.runs")
   // The run's started_by (cart_abandon.runs) names the plugin, as it names pg_cron for a scheduled
   // run; the pooled connection gets its own name back after.
   await client.query("SET application_name = 'medusa-plugin-cart-abandon'")
+  let runId: string | null
   try {
-    await client.query("CALL cart_abandon_run($1::jsonb)", [JSON.stringify(options)])
+    // bigint arrives as text.
+    const { rows } = await client.query<{ run_id: string | null }>("CALL cart_abandon_run($1::jsonb)", [JSON.stringify(options)])
+    runId = rows[0].run_id
   } finally {
     await client.query("RESET application_name")
   }
-  // A dry run writes no run row: its summary is the NOTICE.
-  const { rows } = await client.query<RunRow>(
-    "SELECT * FROM cart_abandon.runs WHERE id > $1 AND pid = pg_backend_pid() ORDER BY id DESC LIMIT 1",
-    [before.rows[0].id]
-  )
+  if (runId === null) return null
+  const { rows } = await client.query<RunRow>("SELECT * FROM cart_abandon.runs WHERE id = $1", [runId])
   return rows[0] ?? null
 }
 

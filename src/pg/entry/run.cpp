@@ -1,6 +1,8 @@
-// SQL: CALL cart_abandon_run(options): every due cart, batch by batch, a commit after each claim
-// and each batch's outcomes. This is what the pg_cron schedule calls.
+// SQL: CALL cart_abandon_run(options, INOUT run_id): every due cart, batch by batch, a commit
+// after each claim and each batch's outcomes; answers the id of the run row it wrote (NULL for a
+// dry run, which writes none). This is what the pg_cron schedule calls.
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/codec/cursor.hpp"
@@ -83,8 +85,26 @@ void notice_missing_indexes() {
     });
 }
 
+// CALL's answer: a procedure's output parameters travel as one record (ExecuteCallStmt sends it
+// as the CALL's row). It is formed in the context the call began in, which outlives the
+// procedure's commits (ExecuteCallStmt's portal), unlike a transaction's contexts.
+Datum run_id_row(FunctionCallInfo fcinfo, MemoryContext call_context, std::optional<int64_t> run_id) {
+    return guarded([&] {
+        const MemoryContext previous = MemoryContextSwitchTo(call_context);
+        TupleDesc descriptor;
+        if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+            elog(ERROR, "cart_abandon: cart_abandon_run must have its INOUT run_id");
+        Datum values[1] = {Int64GetDatum(run_id.value_or(0))};
+        bool nulls[1] = {!run_id.has_value()};
+        const Datum row = HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(descriptor), values, nulls));
+        MemoryContextSwitchTo(previous);
+        return row;
+    });
+}
+
 Datum run_body(FunctionCallInfo fcinfo) {
     const auto started = std::chrono::steady_clock::now();
+    const MemoryContext call_context = CurrentMemoryContext;
     std::string options_json;
     const auto options = options_argument(fcinfo, 0, options_json);
 
@@ -180,7 +200,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
     if (state.channel.halted && state.channel.halt_is_new) warn_channel_paused(state, true);
     warn_metadata_failures(state.metadata);
     guarded([&] { ereport(NOTICE, (errmsg("%s", notice.c_str()))); });
-    return Datum(0);
+    // The INOUT run_id's value on the way in is not read: it is an answer only.
+    return run_id_row(fcinfo, call_context, dry_run ? std::nullopt : std::optional<int64_t>(run_id));
 }
 
 }  // namespace

@@ -5,8 +5,9 @@ import type { ProcessBody } from "../validators"
 
 /**
  * POST /admin/cart-abandonment/process. Without `cursor`: the whole job, `CALL
- * cart_abandon_run(options)`, answered with the run row it wrote and its summary. With `cursor`
- * (null for the start): one batch of `cart_abandon_process`, its rows and the next cursor.
+ * cart_abandon_run(options)`, answered with the run row whose id the CALL answered (null for a
+ * dry run) and its summary. With `cursor` (null for the start): one batch of
+ * `cart_abandon_process`, its rows and the next cursor.
  */
 export const POST = withDatabaseErrors(async (req: AuthenticatedMedusaRequest<ProcessBody>, res: MedusaResponse) => {
   const { cursor, batchSize, ...options } = req.validatedBody
