@@ -1,7 +1,8 @@
 
 -- The indexes that make the hourly scan follow the carts active inside the max-age window, not
--- every cart ever made, a cart's removed items a lookup, and the reading of recent purchases a
--- range scan: name, Medusa table, and definition as pg_get_indexdef prints it after the table.
+-- every cart ever made, a cart's removed items a lookup, and the reading of recent purchases and
+-- of deleted customers a range scan: name, Medusa table, and definition as pg_get_indexdef prints
+-- it after the table.
 -- One list both creates them (cart_abandon_recommended_indexes) and finds them missing
 -- (cart_abandon.missing_indexes), so the two cannot drift apart.
 CREATE OR REPLACE FUNCTION cart_abandon.recommended_index_list(
@@ -23,9 +24,12 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
         -- Changed addresses and customers lift skips for want of a phone or of consent.
         ('cart_abandon_cart_address_changes', 'cart_address', 'USING btree (updated_at)'),
         ('cart_abandon_customer_changes', 'customer', 'USING btree (updated_at)'),
+        -- Each run looks for customers Medusa deleted since its last look (erasure), in
+        -- (deleted_at, id) order: Medusa's own index on deleted_at holds the live ones only.
+        ('cart_abandon_customer_deleted', 'customer', 'USING btree (deleted_at, id) WHERE (deleted_at IS NOT NULL)'),
         -- A run reads the purchases since the max-age window began, once (1.0's per-cart
         -- indexes cart_abandon_completed_by_email and _by_customer are no longer used). An order
-        -- without a cart counts from its updated_at (a converted draft: src/pg/purchases.cpp), so
+        -- without a cart counts from its updated_at (a converted draft: src/pg/store/purchases.cpp), so
         -- orders are read by their latest time (1.5's cart_abandon_order_created is no longer used).
         ('cart_abandon_completed', 'cart', 'USING btree (completed_at) WHERE (completed_at IS NOT NULL)'),
         ('cart_abandon_order_changes', 'order', 'USING btree (GREATEST(created_at, updated_at))')

@@ -1,8 +1,9 @@
 
 
 -- The shop's open carts, of them the abandoned (idle at least first_delay) and those abandoned
--- inside max_age, as a run that scans in full counts them at its end (src/pg/store/runs.cpp: one pass
--- over the carts and their items, read as the owner of Medusa's tables). schema_name must be
+-- inside max_age, as a run that scans in full counts them at its end (src/pg/store/runs.cpp: a pass
+-- over the open carts, and the last activity of those changed since the earlier of the two times,
+-- read as the owner of Medusa's tables). schema_name must be
 -- cart_abandon.medusa_schema. Superuser only (the benchmark times it).
 CREATE OR REPLACE FUNCTION cart_abandon.count_carts(
     schema_name text, first_delay interval, max_age interval,

@@ -16,6 +16,13 @@ SELECT fixture.make_cart('inc_retry', '30 hours', phone => '0151 71000005');    
 SELECT fixture.make_cart('inc_address', '30 hours', phone => '0151 71000006');  -- its address changed, first delay crossed since
 UPDATE public.cart_address SET updated_at = now() - interval '24 hours 5 minutes' WHERE id = 'caaddr_inc_address';
 SELECT fixture.make_cart('inc_fresh', '3 hours', phone => '0151 71000007');                 -- not due at all
+-- skipped for want of a phone before the last run; its customer's phone came since (only the
+-- incremental scan looks for changed customers: a full one finds every cart by its own activity)
+SELECT fixture.make_cart('inc_customer', '30 hours', phone => NULL, customer_id => 'cus_inc');
+INSERT INTO public.customer (id, first_name, phone, created_at, updated_at)
+VALUES ('cus_inc', 'Li', '+44 7400 123457', now() - interval '40 hours', now() - interval '5 minutes');
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, skip_reason, cart_changed_at)
+VALUES ('inc_customer', 1, 'whatsapp', 'skipped', 'no_phone', now() - interval '30 hours');
 
 INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, provider_message_id, claimed_at, sent_at) VALUES
     ('inc_second_gap', 1, 'whatsapp', 'sent', 1, '+4915171000003', 'wamid.gap', now() - interval '24 hours 5 minutes', now() - interval '24 hours 5 minutes'),
@@ -30,11 +37,11 @@ INSERT INTO cart_abandon.runs (status, scan, scan_from, scan_key, finished_at) V
 
 CALL cart_abandon_run();
 SELECT results_eq($$SELECT scan, status, examined FROM cart_abandon.runs ORDER BY id DESC LIMIT 1$$,
-                  $$VALUES ('incremental', 'succeeded', 5)$$, 'an incremental run examined the five carts that came due since');
+                  $$VALUES ('incremental', 'succeeded', 6)$$, 'an incremental run examined the six carts that came due since');
 SELECT results_eq($$SELECT cart_id, stage::int, status FROM cart_abandon.deliveries
                      WHERE run_id = (SELECT max(id) FROM cart_abandon.runs) ORDER BY cart_id$$,
-                  $$VALUES ('inc_address', 1, 'sent'), ('inc_crossed', 1, 'sent'), ('inc_retry', 1, 'sent'),
-                           ('inc_second_gap', 2, 'sent'), ('inc_second_idle', 2, 'sent')$$,
+                  $$VALUES ('inc_address', 1, 'sent'), ('inc_crossed', 1, 'sent'), ('inc_customer', 1, 'sent'),
+                           ('inc_retry', 1, 'sent'), ('inc_second_gap', 2, 'sent'), ('inc_second_idle', 2, 'sent')$$,
                   'each found by its own range and sent');
 SELECT is((SELECT scan_from FROM cart_abandon.runs ORDER BY id DESC LIMIT 1) <= (SELECT min(claimed_at) FROM cart_abandon.deliveries
             WHERE run_id = (SELECT max(id) FROM cart_abandon.runs)), true, 'scan_from is taken before the first claim');

@@ -1,6 +1,6 @@
 -- cart_abandon_stats(): every key, with values from a known shop. Not in one transaction: the
 -- cart figures are those the latest run that scanned in full counted (CALL commits).
-SELECT plan(35);
+SELECT plan(36);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -48,7 +48,7 @@ SELECT is((SELECT s -> 'last_run' ->> 'sent_first' FROM stats)::int, 0, 'last_ru
 SELECT is((SELECT s -> 'schedule' FROM stats),
           '{"pg_cron": false, "pg_cron_database": "ca_cron", "scheduled": null, "last_scheduled_run": null}',
           'schedule: pg_cron lives in ca_cron (its jobs unknown from here), no run it started yet');
-SELECT is((SELECT jsonb_array_length(s -> 'missing_indexes') FROM stats), 9, 'missing_indexes: none of the nine made here');
+SELECT is((SELECT jsonb_array_length(s -> 'missing_indexes') FROM stats), 10, 'missing_indexes: none of the ten made here');
 SELECT is((SELECT s -> 'channels' FROM stats), '{"whatsapp": {"paused": false, "last_webhook_at": null}}', 'channels: WhatsApp not paused, no webhook yet');
 SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'second_sent', 'failed', 'skipped',
                              'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule',
@@ -81,5 +81,55 @@ SELECT set_config('cart_abandon.whatsapp_api_url', replace(current_setting('cart
 SELECT is(cart_abandon_stats() -> 'graph_api' ->> 'served_at_least_until', '2027-05-20',
           'v23.0, which Meta''s table does not name: served at least until v22.0 ends');
 RESET cart_abandon.whatsapp_api_url;
+
+-- The count reads last activity only for the carts changed since the earlier of its two times, and
+-- counts every open cart by its live items: the same figures as a pass over every cart and all its
+-- items (below), whatever made a cart's last activity (a removed item, a shipping method, an
+-- address, a billing address), and without the carts that have no live item, an order or are gone.
+SELECT fixture.make_cart('n_item_removed', '10 days', items => 2);
+UPDATE public.cart_line_item SET deleted_at = now() - interval '2 hours' WHERE id = 'cali_n_item_removed_2';
+SELECT fixture.make_cart('n_shipping', '10 days');
+INSERT INTO public.cart_shipping_method (id, cart_id, name, amount, raw_amount, created_at, updated_at)
+VALUES ('casm_n_shipping', 'n_shipping', 'Standard', 5, '{"value": "5"}', now() - interval '3 days', now() - interval '3 days');
+SELECT fixture.make_cart('n_address', '10 days');
+UPDATE public.cart_address SET updated_at = now() - interval '1 hour' WHERE id = 'caaddr_n_address';
+SELECT fixture.make_cart('n_billing', '10 days');
+INSERT INTO public.cart_address (id, country_code, created_at, updated_at)
+VALUES ('caaddr_n_billing_2', 'de', now() - interval '2 days', now() - interval '2 days');
+UPDATE public.cart SET billing_address_id = 'caaddr_n_billing_2' WHERE id = 'n_billing';
+SELECT fixture.make_cart('n_removed_only', '2 hours');
+UPDATE public.cart_line_item SET deleted_at = now() - interval '1 hour' WHERE cart_id = 'n_removed_only';
+SELECT fixture.make_cart('n_ordered', '30 hours');
+INSERT INTO public.order_cart (order_id, cart_id, id) VALUES ('order_n', 'n_ordered', 'ordercart_n');
+SELECT fixture.make_cart('n_deleted', '30 hours');
+UPDATE public.cart SET deleted_at = now() WHERE id = 'n_deleted';
+CREATE FUNCTION pg_temp.every_cart_counted(first_delay interval, max_age interval) RETURNS text
+LANGUAGE sql AS $$
+    WITH items AS (
+        SELECT li.cart_id, max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change
+          FROM public.cart_line_item li GROUP BY li.cart_id HAVING bool_or(li.deleted_at IS NULL)),
+    shipping AS (
+        SELECT sm.cart_id, max(greatest(sm.created_at, sm.updated_at, sm.deleted_at)) AS last_change
+          FROM public.cart_shipping_method sm GROUP BY sm.cart_id),
+    open_cart AS (
+        SELECT greatest(c.updated_at, i.last_change, s.last_change, sa.updated_at, ba.updated_at) AS last_activity
+          FROM public.cart c JOIN items i ON i.cart_id = c.id
+          LEFT JOIN shipping s ON s.cart_id = c.id
+          LEFT JOIN public.cart_address sa ON sa.id = c.shipping_address_id
+          LEFT JOIN public.cart_address ba ON ba.id = c.billing_address_id
+         WHERE c.deleted_at IS NULL AND c.completed_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM public.order_cart oc WHERE oc.cart_id = c.id AND oc.deleted_at IS NULL))
+    SELECT format('%s %s %s', count(*), count(*) FILTER (WHERE last_activity <= now() - first_delay),
+                  count(*) FILTER (WHERE last_activity <= now() - first_delay AND last_activity >= now() - max_age))
+      FROM open_cart
+$$;
+SELECT is((SELECT string_agg(format('%s %s %s', c.open_carts, c.abandoned_carts, c.abandoned_carts_in_window), ', ' ORDER BY d.n)
+             FROM (VALUES (1, interval '24 hours', interval '7 days'), (2, '1 hour', '30 days'), (3, '36 hours', '4 days'),
+                          (4, '8 days', '7 days')) AS d(n, first_delay, max_age)
+            CROSS JOIN LATERAL cart_abandon.count_carts('public', d.first_delay, d.max_age) c),
+          (SELECT string_agg(pg_temp.every_cart_counted(d.first_delay, d.max_age), ', ' ORDER BY d.n)
+             FROM (VALUES (1, interval '24 hours', interval '7 days'), (2, '1 hour', '30 days'), (3, '36 hours', '4 days'),
+                          (4, '8 days', '7 days')) AS d(n, first_delay, max_age)),
+          'count_carts: the figures of a pass over every cart and its items, under four pairs of delays');
 
 SELECT * FROM finish();

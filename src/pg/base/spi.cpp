@@ -383,6 +383,23 @@ std::vector<int64_t> cell_int8_array(uint64_t row, int column) {
     return values;
 }
 
+void for_each_text_in_cell(uint64_t row, int column, const std::function<void(std::string_view)>& each) {
+    bool is_null;
+    const Datum value = cell(row, column, &is_null);
+    if (is_null) return;
+    Datum* elements = nullptr;
+    bool* nulls = nullptr;
+    int count = 0;
+    guarded([&] {
+        deconstruct_array(DatumGetArrayTypeP(value), TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls, &count);
+    });
+    for (int i = 0; i < count; ++i)
+        if (!nulls[i]) {
+            const auto* element = reinterpret_cast<const struct varlena*>(DatumGetPointer(elements[i]));
+            each(std::string_view(VARDATA_ANY(element), VARSIZE_ANY_EXHDR(element)));
+        }
+}
+
 cart_abandon::Timestamp from_timestamptz(TimestampTz value) {
     return cart_abandon::Timestamp(cart_abandon::Microseconds(value + kUnixToPostgresEpochMicros));
 }

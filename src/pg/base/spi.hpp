@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/rules/stage.hpp"
@@ -94,6 +96,9 @@ std::optional<int64_t> cell_int(uint64_t row, int column);
 std::optional<cart_abandon::Timestamp> cell_timestamp(uint64_t row, int column);
 bool cell_bool(uint64_t row, int column);
 std::vector<int64_t> cell_int8_array(uint64_t row, int column);  // a bigint[] (NULL: empty)
+// Each element of a text[] cell in order, NULLs left out, without a copy: `each` reads it while
+// the result is held (a long list is one value, not as many rows and strings).
+void for_each_text_in_cell(uint64_t row, int column, const std::function<void(std::string_view)>& each);
 
 // Conversions between PostgreSQL's TimestampTz (microseconds since 2000) and the core's clock.
 cart_abandon::Timestamp from_timestamptz(TimestampTz value);

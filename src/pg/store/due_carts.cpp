@@ -26,10 +26,14 @@ namespace {
 // run (plus open ledger rows, held stages whose time came and first reminders whose gap has
 // passed), so an idle hourly run costs about the same at a million carts as at ten thousand.
 // Activity is every change: items and shipping methods removed ones included (a removal stamps
-// the row), the cart's addresses, and its customer (whose phone or consent can lift a skip).
-// Medusa's side (as its tables' owner) and the ledger's side (as the extension's owner) are two
-// statements; the second merges the first's ids, so that one ORDER BY (the database's collation,
-// as the cursor's) orders both. Each returns the next $4 / $8 after $1.
+// the row), the cart's addresses, and, when the scan is incremental ($5), its customer (whose
+// phone or consent can lift a skip; a full scan finds every cart whose last activity is in the
+// window by the other changes, and the customer's is no part of it). A changed address reaches
+// its carts through Medusa's indexes on the address ids (OFFSET 0 keeps the planner from hashing
+// every open cart instead). Medusa's side (as its tables' owner) and the ledger's side (as the
+// extension's owner) are two statements; the second, for an incremental scan only (a full scan
+// has no ledger candidates), merges the first's ids, so that one ORDER BY (the database's
+// collation, as the cursor's) orders both. Each returns the next $4 / $7 after $1 as one array.
 Statement medusa_candidates_statement(R"SQL(
 WITH activity_range AS (
     SELECT r.low, r.high FROM unnest($2::timestamptz[], $3::timestamptz[]) AS r(low, high)
@@ -39,59 +43,60 @@ touched AS (
      CROSS JOIN LATERAL (SELECT c.id FROM @medusa@.cart c
                           WHERE c.updated_at >= r.low AND c.updated_at <= r.high AND c.id > $1
                             AND c.deleted_at IS NULL AND c.completed_at IS NULL) c
-    UNION
+    UNION ALL
     SELECT li.cart_id FROM activity_range r
      CROSS JOIN LATERAL (SELECT li.cart_id FROM @medusa@.cart_line_item li
                           WHERE greatest(li.created_at, li.updated_at, li.deleted_at) >= r.low
                             AND greatest(li.created_at, li.updated_at, li.deleted_at) <= r.high AND li.cart_id > $1) li
-    UNION
+    UNION ALL
     SELECT sm.cart_id FROM activity_range r
      CROSS JOIN LATERAL (SELECT sm.cart_id FROM @medusa@.cart_shipping_method sm
                           WHERE greatest(sm.created_at, sm.updated_at, sm.deleted_at) >= r.low
                             AND greatest(sm.created_at, sm.updated_at, sm.deleted_at) <= r.high AND sm.cart_id > $1) sm
-    UNION
+    UNION ALL
     SELECT c.id FROM activity_range r
      CROSS JOIN LATERAL (SELECT ad.id FROM @medusa@.cart_address ad
                           WHERE ad.updated_at >= r.low AND ad.updated_at <= r.high) ad
-      JOIN @medusa@.cart c ON c.shipping_address_id = ad.id
-     WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
-    UNION
-    SELECT c.id FROM activity_range r
-     CROSS JOIN LATERAL (SELECT ad.id FROM @medusa@.cart_address ad
-                          WHERE ad.updated_at >= r.low AND ad.updated_at <= r.high) ad
-      JOIN @medusa@.cart c ON c.billing_address_id = ad.id
-     WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
-    UNION
+     CROSS JOIN LATERAL (SELECT c.id FROM @medusa@.cart c
+                          WHERE c.shipping_address_id = ad.id AND c.id > $1
+                            AND c.deleted_at IS NULL AND c.completed_at IS NULL
+                         UNION ALL
+                         SELECT c.id FROM @medusa@.cart c
+                          WHERE c.billing_address_id = ad.id AND c.id > $1
+                            AND c.deleted_at IS NULL AND c.completed_at IS NULL
+                         OFFSET 0) c
+    UNION ALL
     SELECT c.id FROM activity_range r
      CROSS JOIN LATERAL (SELECT cu.id FROM @medusa@.customer cu
-                          WHERE cu.updated_at >= r.low AND cu.updated_at <= r.high) cu
+                          WHERE $5 AND cu.updated_at >= r.low AND cu.updated_at <= r.high) cu
       JOIN @medusa@.cart c ON c.customer_id = cu.id
      WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
 )
-SELECT id FROM touched ORDER BY id LIMIT $4
+SELECT ARRAY(SELECT id FROM (SELECT DISTINCT id FROM touched) t ORDER BY id LIMIT $4)
 )SQL",
-                                      {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID},
+                                      {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID, BOOLOID},
                                       Statement::Planning::PerValues);
 
 Statement candidates_statement(R"SQL(
-SELECT id FROM (
-    SELECT unnest($9::text[]) AS id
-    UNION
-    SELECT d.cart_id FROM cart_abandon.deliveries d
-     WHERE $5 AND d.status IN ('claimed', 'retry') AND d.channel = $4 AND d.cart_id > $1
-    UNION
-    SELECT d.cart_id FROM cart_abandon.deliveries d
-     WHERE $5 AND d.status = 'held' AND d.not_before >= $2 AND d.not_before <= $3
-       AND d.channel = $4 AND d.cart_id > $1
-    UNION
-    SELECT d.cart_id FROM cart_abandon.deliveries d
-     WHERE d.stage = 1 AND d.status = 'sent' AND d.sent_at >= $6 AND d.sent_at <= $7
-       AND d.channel = $4 AND d.cart_id > $1
-) touched
-ORDER BY id LIMIT $8
+SELECT ARRAY(
+    SELECT id FROM (
+        SELECT unnest($8::text[]) AS id
+        UNION
+        SELECT d.cart_id FROM cart_abandon.deliveries d
+         WHERE d.status IN ('claimed', 'retry') AND d.channel = $4 AND d.cart_id > $1
+        UNION
+        SELECT d.cart_id FROM cart_abandon.deliveries d
+         WHERE d.status = 'held' AND d.not_before >= $2 AND d.not_before <= $3
+           AND d.channel = $4 AND d.cart_id > $1
+        UNION
+        SELECT d.cart_id FROM cart_abandon.deliveries d
+         WHERE d.stage = 1 AND d.status = 'sent' AND d.sent_at >= $5 AND d.sent_at <= $6
+           AND d.channel = $4 AND d.cart_id > $1
+    ) touched
+    ORDER BY id LIMIT $7)
 )SQL",
-                               {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, BOOLOID, TIMESTAMPTZOID,
-                                TIMESTAMPTZOID, INT4OID, TEXTARRAYOID},
+                               {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+                                INT4OID, TEXTARRAYOID},
                                Statement::Planning::PerValues);
 
 // The open carts of a slice of candidates ($3, sorted) whose last activity is inside the window
@@ -286,7 +291,6 @@ void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_a
     // "No upper bound": activity stamped ahead of this server's clock still counts.
     const auto far_future = now + std::chrono::hours(24 * 3650);
     std::vector<cart_abandon::Timestamp> lows, highs;
-    std::optional<Datum> first_sent_low, first_sent_high, held_low, held_high;
     if (!scan_.incremental) {
         lows = {now - timing.max_age};
         highs = {far_future};
@@ -295,35 +299,34 @@ void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_a
         // then (a cart whose latest item was removed can fall back into an earlier time).
         lows = {scan_.since - timing.first_delay, scan_.since - timing.second_delay, scan_.since};
         highs = {now - timing.first_delay, now - timing.second_delay, far_future};
-        const auto gap = timing.second_delay - timing.first_delay;
-        first_sent_low = timestamp_value(scan_.since - gap);
-        first_sent_high = timestamp_value(now - gap);
-        held_low = timestamp_value(scan_.since);
-        held_high = timestamp_value(now);
     }
-    std::vector<std::string> from_medusa;
-    const auto medusa_rows = medusa_candidates_statement.execute(
-        {text_value(last_collected_), timestamp_array(lows), timestamp_array(highs), int_value(kCandidateChunk)});
-    for (uint64_t row = 0; row < medusa_rows; ++row) from_medusa.push_back(cell_text_or_empty(row, 0));
-    release_result();
-    const auto rows = candidates_statement.execute({
-        text_value(last_collected_),
-        held_low,
-        held_high,
-        text_value(kWhatsAppChannel),
-        bool_value(scan_.incremental),
-        first_sent_low,
-        first_sent_high,
-        int_value(kCandidateChunk),
-        text_array(from_medusa),
-    });
     candidates_.clear();
-    candidates_.reserve(rows);
-    for (uint64_t row = 0; row < rows; ++row) candidates_.push_back(cell_text_or_empty(row, 0));
+    medusa_candidates_statement.execute({text_value(last_collected_), timestamp_array(lows), timestamp_array(highs),
+                                         int_value(kCandidateChunk), bool_value(scan_.incremental)});
+    for_each_text_in_cell(0, 0, [&](std::string_view id) { candidates_.add(id); });
     release_result();
+    if (scan_.incremental) {
+        std::vector<std::string> from_medusa;
+        from_medusa.reserve(candidates_.size());
+        for (std::size_t i = 0; i < candidates_.size(); ++i) from_medusa.push_back(candidates_.at(i));
+        candidates_.clear();
+        const auto gap = timing.second_delay - timing.first_delay;
+        candidates_statement.execute({
+            text_value(last_collected_),
+            timestamp_value(scan_.since),
+            timestamp_value(now),
+            text_value(kWhatsAppChannel),
+            timestamp_value(scan_.since - gap),
+            timestamp_value(now - gap),
+            int_value(kCandidateChunk),
+            text_array(from_medusa),
+        });
+        for_each_text_in_cell(0, 0, [&](std::string_view id) { candidates_.add(id); });
+        release_result();
+    }
     position_ = 0;
-    if (rows < uint64_t(kCandidateChunk)) all_collected_ = true;
-    if (!candidates_.empty()) last_collected_ = candidates_.back();
+    if (candidates_.size() < std::size_t(kCandidateChunk)) all_collected_ = true;
+    if (candidates_.size() > 0) last_collected_ = candidates_.at(candidates_.size() - 1);
 }
 
 std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
@@ -340,8 +343,9 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
         }
         const std::size_t wanted = std::size_t(limit) - carts.size();
         const std::size_t length = std::min(slice_length, candidates_.size() - position_);
-        const auto first = candidates_.begin() + std::ptrdiff_t(position_);
-        const std::vector<std::string> slice(first, first + std::ptrdiff_t(length));
+        std::vector<std::string> slice;
+        slice.reserve(length);
+        for (std::size_t i = position_; i < position_ + length; ++i) slice.push_back(candidates_.at(i));
 
         // The open carts active in the window, in the slice's order (position from 1).
         struct Active {
