@@ -253,6 +253,18 @@ TEST(StatusTransition, DeferHoldsADayFromMetasTimeWhileAttemptsAreLeft) {
     EXPECT_FALSE(t.opts_out());
 }
 
+TEST(StatusTransition, AHeldRowKeepsItsHoldWhenNoFailureCounts) {
+    auto row = sent_row(1);
+    row.status = Status::Held;
+    row.hold_reason = HoldReason::QuietHours;
+    row.not_before = meta(5000);
+    const auto t = transition(row, {status(ProviderStatus::Delivered, 10)});
+    EXPECT_TRUE(t.changed);
+    EXPECT_EQ(t.next.status, Status::Held);
+    EXPECT_EQ(t.next.hold_reason, HoldReason::QuietHours);
+    EXPECT_EQ(t.next.not_before, meta(5000));
+}
+
 TEST(StatusTransition, DeferFailsWithoutAttemptsLeft) {
     const auto t = transition(sent_row(3), {failure(FailureAction::Defer, 131049, 8)});
     EXPECT_EQ(t.next.status, Status::Failed);

@@ -140,9 +140,10 @@ StatusTransition transition_status(const DeliveryState& row, const std::vector<S
     } else if (now_sent) {
         next.error_message = std::nullopt;
     }
-    if (next.status == Status::Held) {
+    // Held by this failure (a row held before keeps its own reason and time).
+    if (fails && next.status == Status::Held) {
         next.hold_reason = HoldReason::MetaMarketingCap;
-        next.not_before = failed_at ? std::optional<Timestamp>(*failed_at + std::chrono::hours(24)) : std::nullopt;
+        next.not_before = *failed_at + std::chrono::hours(24);
     }
     next.webhook_at = context.now;
     if (next.status != row.status) next.updated_at = context.now;
