@@ -25,9 +25,10 @@ namespace {
 // kept in cart_abandon.kept_statuses, to be applied once the row is recorded
 // (src/pg/store/kept_statuses.cpp): never dropped.
 // What the statuses do to a row is decided by cart_abandon::transition_status
-// (core/rules/status_transition.hpp) on the row as this statement locks it: in id order, after the
-// webhook lock (serialize_webhooks), as every webhook writer takes them; FOR UPDATE returns a row's
-// latest version, so the decision reads what it overwrites. Each row: the statuses' positions.
+// (core/rules/status_transition.hpp) on the row as this statement locks it: with the lock an
+// UPDATE takes (FOR NO KEY UPDATE), in id order, after the webhook lock (serialize_webhooks) as
+// every webhook writer; a locking read returns a row's latest version, so the decision reads what
+// it overwrites. Each row: the statuses' positions.
 Statement lock_rows_statement(R"SQL(
 WITH input AS (
     SELECT u.*
@@ -54,7 +55,7 @@ SELECT d.id, m.ords, d.claimed_at, d.recipient, d.status, d.attempts, d.error_co
   FROM (SELECT m.id, array_agg(m.ord ORDER BY m.ord) AS ords FROM matched m GROUP BY m.id) m
   JOIN cart_abandon.deliveries d ON d.id = m.id
  ORDER BY d.id
-   FOR UPDATE OF d
+   FOR NO KEY UPDATE OF d
 )SQL",
                               {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
                               Statement::Planning::PerValues);
