@@ -1,6 +1,6 @@
-// Status webhooks kept until their message's ledger row is recorded, then applied through the
-// same statement as a webhook's own (src/pg/store/webhook_ledger.cpp): what it cannot match yet, it keeps
-// again, with its first arrival time.
+// Status webhooks kept until their message's ledger row is recorded, then applied the same way as
+// a webhook's own (apply_statuses, src/pg/store/webhook_ledger.cpp): what it cannot match yet, it
+// keeps again, with its first arrival time.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -36,7 +36,7 @@ DELETE FROM cart_abandon.kept_statuses WHERE received_at < clock_timestamp() - i
 )SQL",
                            {});
 
-// Meta's largest body: the apply statement's inputs stay that size.
+// Meta's largest body: apply_statuses' inputs stay that size.
 constexpr std::size_t kChunk = 1000;
 
 StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
@@ -63,7 +63,7 @@ StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
         taken.emplace_back(cell_int(r, 0).value_or(0), std::move(row));
     }
     release_result();
-    // In arrival order: the statement breaks ties of Meta's time by position.
+    // In arrival order: transition_status breaks ties of Meta's time by position.
     std::sort(taken.begin(), taken.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     StatusResult result;
     for (std::size_t from = 0; from < taken.size(); from += kChunk) {

@@ -1,10 +1,14 @@
 // What Meta's webhooks change in the ledger and the opt-out list: set-based statements, each
 // idempotent (a second application changes nothing) and order-independent (only a newer or
 // further status changes a row).
+#include <chrono>
+#include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/channels/whatsapp/cloud_api.hpp"
+#include "core/rules/status_transition.hpp"
 #include "pg/store/due_carts.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/webhook_ledger.hpp"
@@ -15,165 +19,102 @@ namespace pg {
 
 namespace {
 
-// One row per status. A status finds its row by wamid; when the send's answer was lost (the row
-// has no wamid yet: unknown, or claimed by a backend that is gone), by the callback data naming
-// the row and its claim. A status that finds no row (its send's answer not yet recorded: the
-// claim is live) is kept in cart_abandon.kept_statuses, to be applied once the row is recorded
+// A status finds its row by wamid; when the send's answer was lost (the row has no wamid yet:
+// unknown, or claimed by a backend that is gone), by the callback data naming the row and its
+// claim. A status that finds no row (its send's answer not yet recorded: the claim is live) is
+// kept in cart_abandon.kept_statuses, to be applied once the row is recorded
 // (src/pg/store/kept_statuses.cpp): never dropped.
-// Statuses of one row in one body are folded: the furthest status and Meta's earliest time of
-// each. A failure counts once (failed_at set) and never after Meta delivered the message.
-// Delivered and read times only move earlier; webhook_status only further.
-Statement apply_statuses_statement(R"SQL(
+// What the statuses do to a row is decided by cart_abandon::transition_status
+// (core/rules/status_transition.hpp) on the row as this statement locks it: with the lock an
+// UPDATE takes (FOR NO KEY UPDATE), in id order, after the webhook lock (serialize_webhooks) as
+// every webhook writer; a locking read returns a row's latest version, so the decision reads what
+// it overwrites. Each row: the statuses' positions.
+Statement lock_rows_statement(R"SQL(
 WITH input AS (
-    SELECT u.*, CASE u.status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'played' THEN 4
-                              ELSE 0 END AS rank
-      FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[],
-                  $7::text[], $8::int[], $9::text[], $10::text[], $13::timestamptz[], $14::text[])
-           WITH ORDINALITY AS u(provider_message_id, status, at, recipient_id, delivery_id, claimed_at, action, error_code,
-                                error_text, metadata_error, received_at, recipient_user_id, ord)
+    SELECT u.*
+      FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY
+           AS u(provider_message_id, delivery_id, claimed_at, ord)
 ),
 matched AS MATERIALIZED (
-    SELECT i.*, d.id
+    SELECT i.ord, d.id
       FROM input i
      CROSS JOIN LATERAL (
-           SELECT d.id FROM cart_abandon.deliveries d WHERE d.provider_message_id = i.provider_message_id AND d.channel = $12
+           SELECT d.id FROM cart_abandon.deliveries d WHERE d.provider_message_id = i.provider_message_id AND d.channel = $4
            UNION ALL
            -- A live claim's answer is still on its way (its run records it); a dead one's never comes.
            SELECT d.id FROM cart_abandon.deliveries d
             WHERE d.id = nullif(i.delivery_id, '')::bigint AND d.claimed_at = i.claimed_at AND d.provider_message_id IS NULL
-              AND d.channel = $12
+              AND d.channel = $4
               AND (d.status = 'unknown' OR (d.status = 'claimed' AND NOT cart_abandon.session_alive(d.claim_session)))
            LIMIT 1) d
-),
-folded AS (
-    SELECT m.id,
-           max(m.rank) AS rank,
-           min(m.at) FILTER (WHERE m.rank >= 1) AS accepted_at,
-           min(m.at) FILTER (WHERE m.rank >= 2) AS delivered_at,
-           min(m.at) FILTER (WHERE m.rank >= 3) AS read_at,
-           min(m.at) FILTER (WHERE m.status = 'failed') AS failed_at,
-           (array_agg(m.action ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS action,
-           (array_agg(m.error_code ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS error_code,
-           (array_agg(m.error_text ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS error_text,
-           (array_agg(m.metadata_error ORDER BY m.at, m.ord) FILTER (WHERE m.status = 'failed'))[1] AS metadata_error,
-           (array_agg(m.provider_message_id ORDER BY m.ord))[1] AS provider_message_id,
-           (array_agg(m.recipient_id ORDER BY m.ord) FILTER (WHERE m.recipient_id <> ''))[1] AS recipient_id
-      FROM matched m
-     GROUP BY m.id
-),
-planned AS (
-    SELECT d.id, d.cart_id, d.stage, d.recipient, d.status AS old_status, f.action, f.error_code, f.error_text,
-           f.metadata_error, f.recipient_id,
-           f.failed_at IS NOT NULL AND d.failed_at IS NULL AND coalesce(d.delivered_at, f.delivered_at) IS NULL AS fails,
-           d.failed_at IS NOT NULL AS failed_before,
-           d.unlisted_answer_at IS NOT NULL AS unlisted_before,  -- part 5: 'recheck' retries once
-           -- A claim whose answer was lost had its request counted only if recorded (unknown).
-           d.attempts + CASE WHEN d.status = 'claimed' THEN 1 ELSE 0 END AS attempts_after,
-           coalesce(d.provider_message_id, f.provider_message_id) AS provider_message_id,
-           -- A failed message stays failed: a late status of it changes nothing.
-           CASE WHEN d.failed_at IS NULL THEN least(d.delivered_at, f.delivered_at) ELSE d.delivered_at END AS delivered_at,
-           CASE WHEN d.failed_at IS NULL THEN least(d.read_at, f.read_at) ELSE d.read_at END AS read_at,
-           f.failed_at, f.accepted_at,
-           CASE greatest(CASE d.webhook_status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
-                                               WHEN 'played' THEN 4 ELSE 0 END, f.rank)
-                WHEN 1 THEN 'sent' WHEN 2 THEN 'delivered' WHEN 3 THEN 'read' WHEN 4 THEN 'played' END AS furthest,
-           d.webhook_status AS old_webhook_status, d.delivered_at AS old_delivered_at, d.read_at AS old_read_at
-      FROM folded f
-      JOIN cart_abandon.deliveries d ON d.id = f.id
-),
-next AS (
-    SELECT p.*,
-           CASE WHEN p.fails THEN
-                     CASE p.action
-                          WHEN 'defer' THEN CASE WHEN p.attempts_after < $11 THEN 'held' ELSE 'failed' END
-                          WHEN 'retry' THEN CASE WHEN p.attempts_after < $11 THEN 'retry' ELSE 'failed' END
-                          WHEN 'pause' THEN 'retry'
-                          WHEN 'recheck' THEN CASE WHEN p.unlisted_before THEN 'failed' ELSE 'retry' END
-                          ELSE 'failed' END
-                WHEN p.old_status IN ('claimed', 'unknown') AND p.accepted_at IS NOT NULL AND NOT p.failed_before THEN 'sent'
-                ELSE p.old_status END AS status,
-           CASE WHEN p.fails OR p.failed_before THEN 'failed' ELSE coalesce(p.furthest, p.old_webhook_status) END AS webhook_status
-      FROM planned p
-),
-changed AS (
-    UPDATE cart_abandon.deliveries d
-       SET status = n.status,
-           webhook_status = n.webhook_status,
-           provider_message_id = n.provider_message_id,
-           provider_recipient_id = coalesce(d.provider_recipient_id, n.recipient_id),
-           delivered_at = n.delivered_at,
-           read_at = n.read_at,
-           sent_at = CASE WHEN n.old_status IN ('claimed', 'unknown') AND n.status <> n.old_status
-                          THEN coalesce(n.accepted_at, n.failed_at, clock_timestamp()) ELSE d.sent_at END,
-           attempts = CASE WHEN n.old_status = 'claimed' AND n.status <> 'claimed' THEN n.attempts_after
-                           ELSE d.attempts END
-                      -- A failure that every message gets alike is the channel's, not this cart's.
-                      - CASE WHEN n.fails AND n.action = 'pause' AND d.attempts > 0 THEN 1 ELSE 0 END
-                      -- part 5: a code Meta's table does not name: its first answer spends no attempt.
-                      - CASE WHEN n.fails AND n.action = 'recheck' AND NOT n.unlisted_before
-                                  AND (d.attempts > 0 OR n.old_status = 'claimed') THEN 1 ELSE 0 END,
-           unlisted_answer_at = CASE WHEN n.fails AND n.action = 'recheck'
-                                     THEN coalesce(d.unlisted_answer_at, clock_timestamp()) ELSE d.unlisted_answer_at END,
-           failed_at = CASE WHEN n.fails THEN n.failed_at ELSE d.failed_at END,
-           -- part 5: a recheck's code 0 is a failed status that had none (Meta's 0 pauses instead).
-           error_code = CASE WHEN n.fails THEN CASE WHEN n.action = 'recheck' THEN nullif(n.error_code, 0)
-                                                    ELSE n.error_code END
-                             ELSE d.error_code END,
-           error_message = CASE WHEN n.fails THEN 'failed after Meta accepted it: ' || n.error_text
-                                WHEN n.status = 'sent' AND n.old_status <> 'sent' THEN NULL
-                                ELSE d.error_message END,
-           hold_reason = CASE WHEN n.status = 'held' THEN 'meta_marketing_cap' ELSE d.hold_reason END,
-           not_before = CASE WHEN n.status = 'held' THEN n.failed_at + interval '24 hours' ELSE d.not_before END,
-           webhook_at = clock_timestamp(),
-           updated_at = CASE WHEN n.status <> n.old_status THEN clock_timestamp() ELSE d.updated_at END,
-           -- What public cart metadata shows of it changes: the ledger says so first (the
-           -- metadata, a mirror, is written afterwards without waiting for the shopper).
-           metadata_error = CASE WHEN n.fails THEN nullif(n.metadata_error, '') ELSE d.metadata_error END,
-           metadata_pending_since = CASE WHEN n.fails OR (n.status = 'sent' AND n.old_status <> 'sent')
-                                         THEN clock_timestamp() ELSE d.metadata_pending_since END
-      FROM next n
-     WHERE d.id = n.id
-       AND (n.status, n.webhook_status, n.delivered_at, n.read_at, n.provider_message_id)
-           IS DISTINCT FROM (n.old_status, n.old_webhook_status, n.old_delivered_at, n.old_read_at, d.provider_message_id)
-    RETURNING d.id, d.cart_id, d.stage, d.recipient, d.status, d.sent_at, d.claimed_at, n.old_status, n.fails,
-              n.action, n.metadata_error, n.recipient_id, n.error_code, n.error_text
-),
-to_keep AS (
-    SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.ord = i.ord)
-),
--- A status Meta posts again (a retry, a duplicate) is kept once.
-kept AS (
-    INSERT INTO cart_abandon.kept_statuses (channel, provider_message_id, status, at, recipient, delivery_id, claimed_at, action,
-                                            error_code, error_text, metadata_error, received_at, recipient_user_id)
-    SELECT $12, i.provider_message_id, i.status, i.at, nullif(i.recipient_id, ''), nullif(i.delivery_id, '')::bigint, i.claimed_at,
-           nullif(i.action, ''), CASE WHEN i.status = 'failed' THEN i.error_code END, nullif(i.error_text, ''),
-           nullif(i.metadata_error, ''), coalesce(i.received_at, clock_timestamp()), nullif(i.recipient_user_id, '')
-      FROM to_keep i
-    ON CONFLICT (channel, provider_message_id, status, at) DO NOTHING
-    RETURNING 1
-),
-opted_out AS (
-    INSERT INTO cart_abandon.opt_outs (kind, address, wa_id, source, reason)
-    SELECT DISTINCT ON (c.recipient) 'phone', c.recipient, nullif(c.recipient_id, ''), 'whatsapp_131050',
-           'the user stopped marketing messages from this business'
-      FROM changed c
-     WHERE c.fails AND c.action = 'opt_out' AND c.recipient IS NOT NULL
-    ON CONFLICT (kind, address) DO NOTHING
-    RETURNING 1
 )
-SELECT (SELECT count(*) FROM matched),
-       (SELECT count(*) FROM matched m WHERE m.id IN (SELECT c.id FROM changed c)),
-       (SELECT count(*) FROM opted_out),
-       (SELECT max(claimed_at) FROM changed),
-       (SELECT error_code FROM changed WHERE fails AND action = 'pause' LIMIT 1),
-       (SELECT error_text FROM changed WHERE fails AND action = 'pause' LIMIT 1),
-       (SELECT array_agg(id) FROM changed WHERE fails OR (status = 'sent' AND old_status <> 'sent')),
-       (SELECT count(*) FROM to_keep)
+SELECT d.id, m.ords, d.claimed_at, d.recipient, d.status, d.attempts, d.error_code, d.webhook_status, d.hold_reason,
+       d.updated_at, d.provider_message_id, d.provider_recipient_id, d.error_message, d.metadata_error,
+       d.sent_at, d.delivered_at, d.read_at, d.failed_at, d.unlisted_answer_at, d.not_before, d.metadata_pending_since,
+       d.webhook_at
+  FROM (SELECT m.id, array_agg(m.ord ORDER BY m.ord) AS ords FROM matched m GROUP BY m.id) m
+  JOIN cart_abandon.deliveries d ON d.id = m.id
+ ORDER BY d.id
+   FOR NO KEY UPDATE OF d
 )SQL",
-                                   {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                                    TIMESTAMPTZARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
-                                    INT4OID, TEXTOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID},
-                                   Statement::Planning::PerValues);
+                              {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
+                              Statement::Planning::PerValues);
+
+// The rows the statuses changed, as transition_status left them (locked above). The texts and
+// times in the order of kTexts and kTimes below.
+Statement write_rows_statement(R"SQL(
+UPDATE cart_abandon.deliveries d
+   SET status = u.status, attempts = u.attempts, error_code = CASE WHEN u.has_error_code THEN u.error_code END,
+       webhook_status = u.webhook_status, hold_reason = u.hold_reason, updated_at = u.updated_at,
+       provider_message_id = u.provider_message_id, provider_recipient_id = u.provider_recipient_id,
+       error_message = u.error_message, metadata_error = u.metadata_error,
+       sent_at = u.sent_at, delivered_at = u.delivered_at, read_at = u.read_at, failed_at = u.failed_at,
+       unlisted_answer_at = u.unlisted_answer_at, not_before = u.not_before,
+       metadata_pending_since = u.metadata_pending_since, webhook_at = u.webhook_at
+  FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[],
+              $9::text[], $10::text[], $11::text[], $12::text[],
+              $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[],
+              $18::timestamptz[], $19::timestamptz[], $20::timestamptz[])
+       AS u(id, status, attempts, error_code, has_error_code, webhook_status, hold_reason, updated_at,
+            provider_message_id, provider_recipient_id, error_message, metadata_error,
+            sent_at, delivered_at, read_at, failed_at, unlisted_answer_at, not_before, metadata_pending_since, webhook_at)
+ WHERE d.id = u.id
+)SQL",
+                               {INT8ARRAYOID,        TEXTARRAYOID,        INT4ARRAYOID,        INT4ARRAYOID,
+                                BOOLARRAYOID,        TEXTARRAYOID,        TEXTARRAYOID,        TIMESTAMPTZARRAYOID,
+                                TEXTARRAYOID,        TEXTARRAYOID,        TEXTARRAYOID,        TEXTARRAYOID,
+                                TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
+                                TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID},
+                               Statement::Planning::PerValues);
+
+// A status Meta posts again (a retry, a duplicate) is kept once.
+Statement keep_statement(R"SQL(
+INSERT INTO cart_abandon.kept_statuses (channel, provider_message_id, status, at, recipient, delivery_id, claimed_at, action,
+                                        error_code, error_text, metadata_error, received_at, recipient_user_id)
+SELECT $12, i.provider_message_id, i.status, i.at, nullif(i.recipient_id, ''), nullif(i.delivery_id, '')::bigint, i.claimed_at,
+       nullif(i.action, ''), CASE WHEN i.status = 'failed' THEN i.error_code END, nullif(i.error_text, ''),
+       nullif(i.metadata_error, ''), coalesce(i.received_at, clock_timestamp()), nullif(i.recipient_user_id, '')
+  FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[],
+              $7::text[], $8::int[], $9::text[], $10::text[], $11::timestamptz[], $13::text[])
+       AS i(provider_message_id, status, at, recipient_id, delivery_id, claimed_at, action, error_code,
+            error_text, metadata_error, received_at, recipient_user_id)
+ON CONFLICT (channel, provider_message_id, status, at) DO NOTHING
+)SQL",
+                         {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                          TIMESTAMPTZARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+                          TIMESTAMPTZARRAYOID, TEXTOID, TEXTARRAYOID},
+                         Statement::Planning::PerValues);
+
+// Meta said the person stopped marketing messages from this business (131050).
+Statement status_opt_outs_statement(R"SQL(
+INSERT INTO cart_abandon.opt_outs (kind, address, wa_id, source, reason)
+SELECT DISTINCT ON (u.address) 'phone', u.address, nullif(u.wa_id, ''), 'whatsapp_131050',
+       'the user stopped marketing messages from this business'
+  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(address, wa_id, ord)
+ ORDER BY u.address, u.ord
+ON CONFLICT (kind, address) DO NOTHING
+)SQL",
+                                    {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // user_preferences: the newest event per person decides (an older one arriving late changes
 // nothing); a stop adds the person, a resume removes only what Meta's marketing preference put
@@ -301,44 +242,187 @@ void StatusResult::add(StatusResult&& other) {
     metadata_pending.insert(metadata_pending.end(), other.metadata_pending.begin(), other.metadata_pending.end());
 }
 
-StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts) {
-    StatusResult result;
-    if (rows.empty()) return result;
+namespace {
+
+using cart_abandon::DeliveryState;
+
+// The row's texts and times, in the order the statements name them.
+constexpr std::optional<std::string> DeliveryState::*kTexts[] = {
+    &DeliveryState::provider_message_id, &DeliveryState::provider_recipient_id, &DeliveryState::error_message,
+    &DeliveryState::metadata_error};
+constexpr std::optional<cart_abandon::Timestamp> DeliveryState::*kTimes[] = {&DeliveryState::sent_at,
+                                                                             &DeliveryState::delivered_at,
+                                                                             &DeliveryState::read_at,
+                                                                             &DeliveryState::failed_at,
+                                                                             &DeliveryState::unlisted_answer_at,
+                                                                             &DeliveryState::not_before,
+                                                                             &DeliveryState::metadata_pending_since,
+                                                                             &DeliveryState::webhook_at};
+constexpr int kFirstText = 10;  // the lock statement's column of kTexts[0]; kTimes follow
+
+// A row the statuses found, locked, with the positions of its statuses in the body.
+struct LockedRow {
+    int64_t id = 0;
+    std::vector<int64_t> ords;  // 1-based, in arrival order
+    std::optional<cart_abandon::Timestamp> claimed_at;
+    std::optional<std::string> recipient;
+    DeliveryState state;
+};
+
+template <typename Word>
+std::optional<Word> cell_word(uint64_t row, int column) {
+    const auto text = cell_text(row, column);
+    return text ? cart_abandon::parse_word<Word>(*text) : std::nullopt;
+}
+
+std::vector<LockedRow> lock_rows(const std::vector<StatusRow>& rows) {
+    std::vector<std::string> wamids, delivery_ids;
+    std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats;
+    for (const auto& row : rows) {
+        wamids.push_back(row.provider_message_id);
+        delivery_ids.push_back(row.delivery_id ? std::to_string(*row.delivery_id) : "");
+        claimed_ats.push_back(row.claimed_at);
+    }
+    const uint64_t count =
+        lock_rows_statement.execute({text_array(wamids), text_array(delivery_ids),
+                                     nullable_timestamp_array(claimed_ats), text_value(kWhatsAppChannel)});
+    std::vector<LockedRow> locked(count);
+    for (uint64_t r = 0; r < count; ++r) {
+        LockedRow& row = locked[r];
+        row.id = cell_int(r, 0).value_or(0);
+        row.ords = cell_int8_array(r, 1);
+        row.claimed_at = cell_timestamp(r, 2);
+        row.recipient = cell_text(r, 3);
+        DeliveryState& s = row.state;
+        // Constrained to the vocabulary's words (sql/parts/tables.sql).
+        s.status = cell_word<cart_abandon::Status>(r, 4).value_or(cart_abandon::Status::Sent);
+        s.attempts = int(cell_int(r, 5).value_or(0));
+        s.error_code = cell_int(r, 6);
+        s.webhook_status = cell_word<cart_abandon::ProviderStatus>(r, 7);
+        s.hold_reason = cell_word<cart_abandon::HoldReason>(r, 8);
+        s.updated_at = cell_timestamp(r, 9).value_or(cart_abandon::Timestamp{});
+        int column = kFirstText;
+        for (const auto text : kTexts) s.*text = cell_text(r, column++);
+        for (const auto time : kTimes) s.*time = cell_timestamp(r, column++);
+    }
+    release_result();
+    return locked;
+}
+
+template <typename Word>
+std::optional<std::string> word_name(const std::optional<Word>& word) {
+    return word ? std::optional<std::string>(cart_abandon::name(*word)) : std::nullopt;
+}
+
+void write_rows(const std::vector<std::pair<int64_t, const DeliveryState*>>& rows) {
+    std::vector<int64_t> ids;
+    std::vector<std::string> statuses;
+    std::vector<int> attempts, error_codes;
+    std::vector<bool> has_error_codes;
+    std::vector<std::optional<std::string>> webhook_statuses, hold_reasons;
+    std::vector<cart_abandon::Timestamp> updated_ats;
+    std::vector<std::vector<std::optional<std::string>>> texts(std::size(kTexts));
+    std::vector<std::vector<std::optional<cart_abandon::Timestamp>>> times(std::size(kTimes));
+    for (const auto& [id, s] : rows) {
+        ids.push_back(id);
+        statuses.push_back(cart_abandon::name(s->status));
+        attempts.push_back(s->attempts);
+        error_codes.push_back(int(s->error_code.value_or(0)));
+        has_error_codes.push_back(s->error_code.has_value());
+        webhook_statuses.push_back(word_name(s->webhook_status));
+        hold_reasons.push_back(word_name(s->hold_reason));
+        updated_ats.push_back(s->updated_at);
+        for (std::size_t i = 0; i < texts.size(); ++i) texts[i].push_back(s->*kTexts[i]);
+        for (std::size_t i = 0; i < times.size(); ++i) times[i].push_back(s->*kTimes[i]);
+    }
+    std::vector<std::optional<Datum>> values{int8_array(ids),
+                                             text_array(statuses),
+                                             int_array(attempts),
+                                             int_array(error_codes),
+                                             bool_array(has_error_codes),
+                                             nullable_text_array(webhook_statuses),
+                                             nullable_text_array(hold_reasons),
+                                             timestamp_array(updated_ats)};
+    for (const auto& column : texts) values.push_back(nullable_text_array(column));
+    for (const auto& column : times) values.push_back(nullable_timestamp_array(column));
+    write_rows_statement.run(values);
+}
+
+void keep(const std::vector<const StatusRow*>& rows) {
     std::vector<std::string> wamids, statuses, recipients, delivery_ids, actions, error_texts, metadata_errors,
         user_ids;
     std::vector<cart_abandon::Timestamp> ats;
     std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats, received_ats;
     std::vector<int> error_codes;
-    for (const auto& row : rows) {
-        wamids.push_back(row.provider_message_id);
-        statuses.push_back(cart_abandon::name(row.status));
-        ats.push_back(row.at);
-        recipients.push_back(row.recipient);
-        delivery_ids.push_back(row.delivery_id ? std::to_string(*row.delivery_id) : "");
-        claimed_ats.push_back(row.claimed_at);
-        received_ats.push_back(row.received_at);
-        user_ids.push_back(row.recipient_user_id);
-        actions.push_back(row.action ? cart_abandon::name(*row.action) : "");
-        error_codes.push_back(int(row.error_code));
-        error_texts.push_back(row.error_text);
-        metadata_errors.push_back(row.metadata_error);
+    for (const StatusRow* row : rows) {
+        wamids.push_back(row->provider_message_id);
+        statuses.push_back(cart_abandon::name(row->status));
+        ats.push_back(row->at);
+        recipients.push_back(row->recipient);
+        delivery_ids.push_back(row->delivery_id ? std::to_string(*row->delivery_id) : "");
+        claimed_ats.push_back(row->claimed_at);
+        received_ats.push_back(row->received_at);
+        user_ids.push_back(row->recipient_user_id);
+        actions.push_back(row->action ? cart_abandon::name(*row->action) : "");
+        error_codes.push_back(int(row->error_code));
+        error_texts.push_back(row->error_text);
+        metadata_errors.push_back(row->metadata_error);
     }
-    apply_statuses_statement.execute(
-        {text_array(wamids), text_array(statuses), timestamp_array(ats), text_array(recipients),
-         text_array(delivery_ids), nullable_timestamp_array(claimed_ats), text_array(actions), int_array(error_codes),
-         text_array(error_texts), text_array(metadata_errors), int_value(max_attempts), text_value(kWhatsAppChannel),
-         nullable_timestamp_array(received_ats), text_array(user_ids)});
-    result.matched = uint64_t(cell_int(0, 0).value_or(0));
-    result.changed = uint64_t(cell_int(0, 1).value_or(0));
-    result.opt_outs_added = uint64_t(cell_int(0, 2).value_or(0));
-    result.covers = cell_timestamp(0, 3);
-    if (!cell_is_null(0, 4)) {
-        result.pause_code = cell_int(0, 4).value_or(0);
-        result.pause_text = cell_text_or_empty(0, 5);
+    keep_statement.run({text_array(wamids), text_array(statuses), timestamp_array(ats), text_array(recipients),
+                        text_array(delivery_ids), nullable_timestamp_array(claimed_ats), text_array(actions),
+                        int_array(error_codes), text_array(error_texts), text_array(metadata_errors),
+                        nullable_timestamp_array(received_ats), text_value(kWhatsAppChannel), text_array(user_ids)});
+}
+
+}  // namespace
+
+StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts) {
+    StatusResult result;
+    if (rows.empty()) return result;
+    const std::vector<LockedRow> locked = lock_rows(rows);
+    cart_abandon::StatusContext context;
+    context.max_attempts = max_attempts;
+    context.now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
+
+    std::vector<bool> matched(rows.size(), false);
+    std::vector<cart_abandon::StatusTransition> transitions;
+    transitions.reserve(locked.size());
+    std::vector<std::pair<int64_t, const DeliveryState*>> changed;
+    std::vector<std::string> opt_out_numbers, opt_out_wa_ids;
+    for (const LockedRow& row : locked) {
+        std::vector<StatusRow> statuses;
+        statuses.reserve(row.ords.size());
+        for (const int64_t ord : row.ords) {
+            statuses.push_back(rows[std::size_t(ord - 1)]);
+            matched[std::size_t(ord - 1)] = true;
+        }
+        result.matched += statuses.size();
+        transitions.push_back(cart_abandon::transition_status(row.state, statuses, context));
+        const cart_abandon::StatusTransition& t = transitions.back();
+        if (!t.changed) continue;
+        changed.emplace_back(row.id, &t.next);
+        result.changed += statuses.size();
+        if (row.claimed_at && (!result.covers || *row.claimed_at > *result.covers)) result.covers = row.claimed_at;
+        if (t.pauses() && !result.pause_code) {
+            result.pause_code = t.error_code;
+            result.pause_text = t.error_text;
+        }
+        if (t.metadata_pending) result.metadata_pending.push_back(row.id);
+        if (t.opts_out() && row.recipient) {
+            opt_out_numbers.push_back(*row.recipient);
+            opt_out_wa_ids.push_back(t.recipient_id);
+        }
     }
-    result.metadata_pending = cell_int8_array(0, 6);
-    result.kept = uint64_t(cell_int(0, 7).value_or(0));
-    release_result();
+    if (!changed.empty()) write_rows(changed);
+
+    std::vector<const StatusRow*> unmatched;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!matched[i]) unmatched.push_back(&rows[i]);
+    result.kept = unmatched.size();
+    if (!unmatched.empty()) keep(unmatched);
+    if (!opt_out_numbers.empty())
+        result.opt_outs_added =
+            status_opt_outs_statement.run({text_array(opt_out_numbers), text_array(opt_out_wa_ids)});
     return result;
 }
 
