@@ -47,7 +47,7 @@ on a bad payload). Everything set here lasts until POST /_control/reset.
                                           from an arrival, of M since the reset; "from" null when none
     POST /_control/reset                  back to the start: requests, faults, settings, webhooks forgotten
     POST /_control/faults                 [rule, ...] replaces the fault rules (FAULT MODES)
-    POST /_control/delay                  {"ms": N}: answer every send N ms late
+    POST /_control/delay                  {"ms": N}: answer every send (and POST to an unknown path) N ms late
     POST /_control/account                {"marketing_on_messages": false}: marketing templates on /messages
                                           answer 131063, /marketing_messages still works (default true);
                                           {"require_app_secret": true}: the app's "Require App Secret" (needs
@@ -208,6 +208,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(status, answer)
         match = SEND_PATH.fullmatch(path)
         if not match:
+            # Late like every answer (the engine's tests drive a fake channel through this path).
+            if self.state.delay_ms:
+                time.sleep(self.state.delay_ms / 1000.0)
             return self.send_json(404, meta_api.meta_error(100, "Unknown path components: " + self.path))
         self.message(match, raw)
 
