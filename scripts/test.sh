@@ -26,6 +26,8 @@ make -s WERROR=1 -j"$(nproc)" unittest 2>&1 | tee "$log"
 unit_status=${PIPESTATUS[0]}
 set -e
 unit_passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\?\.$/\1/p' "$log" | tail -1)
+# GoogleTest's skips (a test that cannot hold as root, e.g.): named in the summary, not counted.
+unit_skipped=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) tests\?, listed below:$/\1/p' "$log" | tail -1)
 unit_failed=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\?, listed below:$/\1/p' "$log" | tail -1)
 make -s WERROR=1 check-no-postgres || unit_failed=$(( ${unit_failed:-0} + 1 ))  # the core stays PostgreSQL-free
 make -s check-format || unit_failed=$(( ${unit_failed:-0} + 1 ))  # one layout (.clang-format)
@@ -166,6 +168,6 @@ if [ "$unit_status" -ne 0 ] || [ "$sql_status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
     [ "$sql_status" -ne 0 ] && [ "$sql_failed" -eq 0 ] && echo "a pgTAP file stopped early (see above)"
 fi
-echo "unit: ${unit_passed:-0} passed (+${sanitized_passed:-0} under sanitizers); fuzz targets: $fuzz_passed clean; stand-in self-test: ${standin_total:-0} run; sql: ${sql_total:-0} run in ${#files[@]} files; medusa e2e: ${e2e_total:-0} run"
+echo "unit: ${unit_passed:-0} passed${unit_skipped:+, $unit_skipped skipped} (+${sanitized_passed:-0} under sanitizers); fuzz targets: $fuzz_passed clean; stand-in self-test: ${standin_total:-0} run; pgTAP and shell TAP: ${sql_total:-0} run in ${#files[@]} files; medusa e2e: ${e2e_total:-0} run"
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
