@@ -3,7 +3,7 @@
 -- person and erased customers.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own); settings are SET for the session.
-SELECT plan(40);
+SELECT plan(42);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
@@ -224,5 +224,20 @@ SELECT phone_order('order_phone_between', '30 hours', '0151 7777 0002');
 SELECT is(decided('0_phone_recent'), '1:would_send', 'the same number bought before the cart''s last activity does not count');
 SELECT is(decided('1_phone_older'), '1:skipped:customer_purchased',
           'the same number typed another way, bought after this cart''s activity but before the cart checked first');
+
+
+-- ---- 7. purchases are read as far back as a batch's oldest cart needs ----
+-- A run in batches of one: the first ('00_', first in id order) was active 25 h ago, so purchases
+-- are read from 50 h back; the second, active 100 h ago, was bought by its customer 60 h ago,
+-- which only a second read finds.
+SELECT fixture.make_cart('00_lazy_recent', '25 hours');
+SELECT fixture.make_cart('01_lazy_older', '100 hours', customer_id => 'cus_lazy');
+INSERT INTO public."order" (id, customer_id, currency_code, status, created_at, updated_at)
+VALUES ('order_lazy', 'cus_lazy', 'eur', 'pending', now() - interval '60 hours', now() - interval '60 hours');
+CALL cart_abandon_run('{"batchSize": 1}');
+SELECT is((SELECT status FROM cart_abandon.deliveries WHERE cart_id = '00_lazy_recent' AND stage = 1), 'sent',
+          'the first batch''s cart is reminded');
+SELECT is((SELECT status || ':' || skip_reason FROM cart_abandon.deliveries WHERE cart_id = '01_lazy_older' AND stage = 1),
+          'skipped:customer_purchased', 'a later batch''s older cart is checked against the purchases after it');
 
 SELECT * FROM finish();
