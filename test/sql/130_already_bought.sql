@@ -3,7 +3,7 @@
 -- person and erased customers.
 -- No BEGIN: cart_abandon_process commits in its own transactions (this file runs in a database of
 -- its own); settings are SET for the session.
-SELECT plan(38);
+SELECT plan(42);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION decided(cart text, options jsonb DEFAULT '{"dryRun": true}') RETURNS text
@@ -205,5 +205,39 @@ SELECT is((SELECT string_agg(cart_id || ':' || stage, ',' ORDER BY cart_id, stag
              WHERE cart_id LIKE 'basket_%' AND status = 'sent'),
           'basket_account:1,basket_full:1,basket_lou:1,basket_mo:1,basket_new:1,basket_reminded:1',
           'the real runs sent one sequence per person (the older carts'' none, nor the reminded cart''s second)');
+
+
+-- ---- 6. a purchase's phone, typed another way, is read when a cart needs it ----
+-- A purchase's numbers are normalized lazily, those after the cart being checked: the first cart
+-- checked here ('0_', first in id order) was active 25 h ago, the next 40 h ago, whose buyer typed
+-- the number nationally 30 h ago (after its activity, before the first cart's).
+CREATE FUNCTION phone_order(order_id text, placed interval, phone text) RETURNS void
+LANGUAGE sql AS $$
+    INSERT INTO public.order_address (id, country_code, phone) VALUES ('ordaddr_' || order_id, 'de', phone);
+    INSERT INTO public."order" (id, email, currency_code, status, shipping_address_id, created_at, updated_at)
+    VALUES (order_id, order_id || '@example.com', 'eur', 'pending', 'ordaddr_' || order_id, now() - placed, now() - placed);
+$$;
+SELECT fixture.make_cart('0_phone_recent', '25 hours', phone => '+49 151 7777 0001', email => 'recent@example.com');
+SELECT fixture.make_cart('1_phone_older', '40 hours', phone => '+49 151 7777 0002', email => 'older@example.com');
+SELECT phone_order('order_phone_before', '26 hours', '+49 (151) 7777-0001');
+SELECT phone_order('order_phone_between', '30 hours', '0151 7777 0002');
+SELECT is(decided('0_phone_recent'), '1:would_send', 'the same number bought before the cart''s last activity does not count');
+SELECT is(decided('1_phone_older'), '1:skipped:customer_purchased',
+          'the same number typed another way, bought after this cart''s activity but before the cart checked first');
+
+
+-- ---- 7. purchases are read as far back as a batch's oldest cart needs ----
+-- A run in batches of one: the first ('00_', first in id order) was active 25 h ago, so purchases
+-- are read from 50 h back; the second, active 100 h ago, was bought by its customer 60 h ago,
+-- which only a second read finds.
+SELECT fixture.make_cart('00_lazy_recent', '25 hours');
+SELECT fixture.make_cart('01_lazy_older', '100 hours', customer_id => 'cus_lazy');
+INSERT INTO public."order" (id, customer_id, currency_code, status, created_at, updated_at)
+VALUES ('order_lazy', 'cus_lazy', 'eur', 'pending', now() - interval '60 hours', now() - interval '60 hours');
+CALL cart_abandon_run('{"batchSize": 1}');
+SELECT is((SELECT status FROM cart_abandon.deliveries WHERE cart_id = '00_lazy_recent' AND stage = 1), 'sent',
+          'the first batch''s cart is reminded');
+SELECT is((SELECT status || ':' || skip_reason FROM cart_abandon.deliveries WHERE cart_id = '01_lazy_older' AND stage = 1),
+          'skipped:customer_purchased', 'a later batch''s older cart is checked against the purchases after it');
 
 SELECT * FROM finish();

@@ -161,3 +161,52 @@ TEST(SelectionDue, TheSecondStageAfterTheGapAndTheSecondDelay) {
     EXPECT_FALSE(selection_due(kNow - hours(48), kNow, first, row("sent"), kTiming, kNow, false));
     EXPECT_FALSE(selection_due(kNow - hours(48), kNow, row("failed"), none, kTiming, kNow, false));
 }
+
+// selection_may_be_due is selection_due for some activity in the window and some later change:
+// checked against every activity hour of the window and a few changes, over ledger rows of
+// every kind.
+TEST(SelectionMayBeDue, ExactlyWhenSomeActivityMakesTheCartDue) {
+    std::vector<LedgerStage> rows{LedgerStage{}, row("claimed"), row("failed"), row("unknown")};
+    for (const char* status : {"sent", "retry", "held", "skipped"}) {
+        for (int variant = 0; variant < 4; ++variant) {
+            LedgerStage r = row(status);
+            r.attempts = variant % 2 == 0 ? 1 : 3;
+            if (variant >= 2)
+                r.sent_at = kNow - hours(30);
+            else if (r.status == Status::Sent)
+                r.sent_at = kNow - hours(10);
+            if (r.status == Status::Held) r.not_before = variant % 2 == 0 ? kNow - hours(1) : kNow + hours(1);
+            if (r.status == Status::Skipped) {
+                r.skip_reason = variant % 2 == 0 ? SkipReason::NoPhone : SkipReason::CustomerPurchased;
+                if (variant >= 2) r.cart_changed_at = kNow - hours(2);
+            }
+            rows.push_back(r);
+        }
+    }
+    LedgerStage imported = row("sent");  // without a time: long ago
+    rows.push_back(imported);
+    LedgerStage no_consent = row("skipped");
+    no_consent.skip_reason = SkipReason::NoConsent;
+    no_consent.cart_changed_at = kNow;
+    rows.push_back(no_consent);
+
+    int may = 0, may_not = 0;
+    for (const Timing& timing :
+         {kTiming, Timing{hours(1), hours(10), hours(24 * 7), 3}, Timing{hours(24), hours(24 * 8), hours(24 * 7), 3}}) {
+        for (const auto& first : rows) {
+            for (const auto& second : rows) {
+                for (bool consent_required : {false, true}) {
+                    bool some = false;
+                    for (int h = 0; h <= 24 * 8 && !some; ++h)
+                        for (int later : {0, 1, 24 * 9})
+                            some = some || selection_due(kNow - hours(h), kNow - hours(h) + hours(later), first, second,
+                                                         timing, kNow, consent_required);
+                    EXPECT_EQ(selection_may_be_due(first, second, timing, kNow, consent_required), some);
+                    (some ? may : may_not)++;
+                }
+            }
+        }
+    }
+    EXPECT_GT(may, 100);  // both answers are exercised
+    EXPECT_GT(may_not, 100);
+}

@@ -1,5 +1,7 @@
 #include "core/rules/stage.hpp"
 
+#include <algorithm>
+
 namespace cart_abandon {
 
 namespace {
@@ -45,6 +47,17 @@ bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerS
     return first_sent <= now - (timing.second_delay - timing.first_delay) &&
            last_activity <= now - timing.second_delay &&
            stage_open(second, last_change, timing.max_attempts, now, consent_required);
+}
+
+bool selection_may_be_due(const LedgerStage& first, const LedgerStage& second, const Timing& timing, Timestamp now,
+                          bool consent_required) {
+    // stage_open only grows with the change; the first stage wants activity in the window, the
+    // second also at least the second delay ago: the latest such time fits whenever any does.
+    const Timestamp any_change = Timestamp::max();
+    const Timestamp for_first = now - timing.first_delay;
+    const Timestamp for_second = now - std::max(timing.first_delay, timing.second_delay);
+    return selection_due(for_first, any_change, first, second, timing, now, consent_required) ||
+           selection_due(for_second, any_change, first, second, timing, now, consent_required);
 }
 
 }  // namespace cart_abandon

@@ -71,4 +71,10 @@ bool stage_open(const LedgerStage& row, Timestamp last_change, int max_attempts,
 bool selection_due(Timestamp last_activity, Timestamp last_change, const LedgerStage& first, const LedgerStage& second,
                    const Timing& timing, Timestamp now, bool consent_required);
 
+// Whether selection_due can hold for some activity, from the ledger rows alone: for the latest
+// activity that each branch allows and any later change. The selection reads a candidate's
+// activity (its items, shipping methods and addresses: the costly part) only when it can.
+bool selection_may_be_due(const LedgerStage& first, const LedgerStage& second, const Timing& timing, Timestamp now,
+                          bool consent_required);
+
 }  // namespace cart_abandon

@@ -1,5 +1,6 @@
 #include "pg/batch/decisions.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
@@ -19,10 +20,18 @@ using cart_abandon::Timestamp;
 // A long run re-reads purchases this often, so a purchase made during it still counts.
 constexpr auto kPurchasesFreshFor = std::chrono::minutes(5);
 
-const cart_abandon::Purchases& purchases(const CallSettings& call, SelectionMemory& memory, Timestamp now) {
-    if (!memory.purchases || now - memory.purchases_read_at > kPurchasesFreshFor) {
-        memory.purchases = load_purchases(now - call.config.timing.max_age, call.settings.default_region);
+// The purchases that can answer for carts last active at `oldest` or later (a cart is checked
+// against those after its last activity): read from twice as far back as `oldest` (within the
+// window), so that the next batches, and a run's second reminders after its first, mostly find
+// them read; a batch with a cart older than that reads them again. A backlog's carts a day or
+// two old need a fraction of the window's week of purchases.
+const cart_abandon::Purchases& purchases(const CallSettings& call, SelectionMemory& memory, Timestamp now,
+                                         Timestamp oldest) {
+    if (!memory.purchases || now - memory.purchases_read_at > kPurchasesFreshFor || oldest < memory.purchases_since) {
+        const Timestamp since = std::min(oldest, std::max(now - call.config.timing.max_age, oldest - (now - oldest)));
+        memory.purchases = load_purchases(since, call.settings.default_region);
         memory.purchases_read_at = now;
+        memory.purchases_since = since;
     }
     return *memory.purchases;
 }
@@ -37,7 +46,9 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, const CallSettin
     cart_abandon::SelectionFacts facts;
     facts.restricted_countries = country_restrictions(settings.whatsapp_phone_number_id, now);
     facts.stopped_templates = stopped_templates();
-    facts.purchases = [&]() -> const cart_abandon::Purchases& { return purchases(call, memory, now); };
+    Timestamp oldest = now;
+    for (const auto& cart : carts) oldest = std::min(oldest, cart.timeline.last_activity);
+    facts.purchases = [&]() -> const cart_abandon::Purchases& { return purchases(call, memory, now, oldest); };
     auto decisions = cart_abandon::judge_carts(carts, settings, call.config.timing, facts, now);
 
     const auto people = cart_abandon::people_of(decisions);

@@ -43,8 +43,10 @@ struct ChannelHealth {
 
 // What the selection keeps from batch to batch.
 struct SelectionMemory {
-    std::optional<cart_abandon::Purchases> purchases;  // read at the first due cart, then every few minutes
+    // Read at the first due cart, then every few minutes and for a batch of older carts.
+    std::optional<cart_abandon::Purchases> purchases;
     cart_abandon::Timestamp purchases_read_at{};
+    cart_abandon::Timestamp purchases_since{};  // every purchase from then on is in `purchases`
     std::map<std::string, cart_abandon::Timestamp> contacted;  // dry run: people it would have messaged
     std::set<std::string> window_people;  // dry run: people it would have reached (messaging_limit)
 };

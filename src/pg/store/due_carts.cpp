@@ -109,8 +109,9 @@ SELECT ARRAY(
 // by one scan of each table, never one scan per cart (3.7 carts/s at 1M carts). A cart an order
 // links to (order_cart) has been bought whatever completed_at says (Medusa #8111). Each
 // candidate is examined on its own, in the slice's order (the inner OFFSET 0s keep the planner
-// from turning this into a join over every cart). Its ledger rows are read apart (ledger_statement)
-// and the stage rule applied by the core (cart_abandon::selection_due).
+// from turning this into a join over every cart). Its ledger rows are read apart, before
+// (ledger_statement): only the candidates they leave open come here
+// (cart_abandon::selection_may_be_due), and the core applies the stage rule (selection_due).
 Statement activity_statement(R"SQL(
 WITH removed AS MATERIALIZED (
     SELECT li.cart_id, max(greatest(li.created_at, li.updated_at, li.deleted_at)) AS last_change
@@ -347,33 +348,49 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
         slice.reserve(length);
         for (std::size_t i = position_; i < position_ + length; ++i) slice.push_back(candidates_.at(i));
 
-        // The open carts active in the window, in the slice's order (position from 1).
+        // Their ledger rows first: a candidate they rule out whatever its activity (reminded, or
+        // its first reminder too recent for the second) is not read further. With a shop's
+        // reminded carts in the window, most candidates past the due ones are such.
+        static const std::array<LedgerRow, 2> kNoRows{};
+        const auto ledger = ledger_rows(slice);
+        const auto stages_of = [&](const std::string& cart_id) -> const std::array<LedgerRow, 2>& {
+            const auto found = ledger.find(cart_id);
+            return found == ledger.end() ? kNoRows : found->second;
+        };
+        std::vector<std::string> open;
+        std::vector<std::size_t> open_at;  // each one's position in the slice, from 1
+        for (std::size_t i = 0; i < slice.size(); ++i) {
+            const auto& stages = stages_of(slice[i]);
+            if (!cart_abandon::selection_may_be_due(stages[0].stage, stages[1].stage, timing, now, consent_required))
+                continue;
+            open.push_back(slice[i]);
+            open_at.push_back(i + 1);
+        }
+
+        // The open carts active in the window, in the slice's order (n: position in `open`, from 1).
         struct Active {
             std::size_t n;
             std::string cart_id;
             cart_abandon::Timestamp last_activity, last_change;
         };
         std::vector<Active> active;
-        const auto rows = activity_statement.execute(
-            {timestamp_value(now - timing.max_age), timestamp_value(now - timing.first_delay), text_array(slice)});
-        for (uint64_t row = 0; row < rows; ++row) {
-            Active a{
-                std::size_t(cell_int(row, 0).value_or(0)), cell_text_or_empty(row, 1), *cell_timestamp(row, 2), {}};
-            a.last_change = cell_timestamp(row, 3).value_or(a.last_activity);
-            active.push_back(std::move(a));
+        if (!open.empty()) {
+            const auto rows = activity_statement.execute(
+                {timestamp_value(now - timing.max_age), timestamp_value(now - timing.first_delay), text_array(open)});
+            for (uint64_t row = 0; row < rows; ++row) {
+                Active a{
+                    std::size_t(cell_int(row, 0).value_or(0)), cell_text_or_empty(row, 1), *cell_timestamp(row, 2), {}};
+                a.last_change = cell_timestamp(row, 3).value_or(a.last_activity);
+                active.push_back(std::move(a));
+            }
+            release_result();
         }
-        release_result();
 
         // The rule over their ledger rows, up to the batch's need.
-        std::vector<std::string> active_ids;
-        for (const auto& a : active) active_ids.push_back(a.cart_id);
-        const auto ledger = ledger_rows(active_ids);
         std::vector<DueCart> chosen;
         std::size_t examined = length;
         for (const auto& a : active) {
-            static const std::array<LedgerRow, 2> kNoRows{};
-            const auto found = ledger.find(a.cart_id);
-            const auto& stages = found == ledger.end() ? kNoRows : found->second;
+            const auto& stages = stages_of(a.cart_id);
             if (!cart_abandon::selection_due(a.last_activity, a.last_change, stages[0].stage, stages[1].stage, timing,
                                              now, consent_required))
                 continue;
@@ -387,7 +404,7 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
             cart.rows[1] = stages[1].row;
             // The batch is full: go on after this cart.
             if (chosen.size() == wanted) {
-                examined = a.n;
+                examined = open_at[a.n - 1];
                 break;
             }
         }

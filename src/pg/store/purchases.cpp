@@ -1,6 +1,6 @@
 #include <string>
+#include <utility>
 
-#include "core/contact/phone.hpp"
 #include "pg/store/purchases.hpp"
 #include "pg/base/boundary.hpp"
 #include "pg/base/spi.hpp"
@@ -69,8 +69,7 @@ cart_abandon::Purchases load_purchases(cart_abandon::Timestamp since, const std:
             if (raw.empty()) continue;
             std::string region = cell_text_or_empty(row, column + 1);
             if (region.empty()) region = default_region;
-            std::string problem;
-            purchases.add(at, "", "", cart_abandon::normalize_phone(raw, region, problem));
+            purchases.add_typed_phone(at, raw, std::move(region));
         }
     }
     release_result();

@@ -12,7 +12,7 @@ namespace pg {
 // orders that are neither canceled nor unconverted drafts (orders without a cart too: converted
 // drafts, point of sale, imports; these count from their updated_at, see purchases.cpp). Each with who made it: customer, email, and every phone on
 // its addresses and customer, each read in its own address's country (`default_region` when
-// that has none). One statement, range scans on completed_at and on an order's latest time.
+// that has none; normalized when a check needs it, see Purchases::add_typed_phone). One statement, range scans on completed_at and on an order's latest time.
 cart_abandon::Purchases load_purchases(cart_abandon::Timestamp since, const std::string& default_region);
 
 }  // namespace pg
