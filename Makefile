@@ -45,11 +45,27 @@ SHLIB_LINK = -lcurl -lphonenumber -licui18n -licuuc -lcrypto -lstdc++
 # accepts these C++17 sources.
 override with_llvm = no
 
-# Rebuild objects when a header they include changes.
-override autodepend = yes
+# Header dependencies are ours (below), not PGXS's autodepend: it names an object's file by its
+# base name alone (.deps/webhook.Po), so the rooms' two webhook.cpp, ... shared one and a header
+# change could leave an object stale.
+override autodepend =
+EXTRA_CLEAN = $(OBJS:.o=.d) build/cxxflags
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Each object is rebuilt when a header it includes changes (its .d beside it) or when the flags
+# change (WERROR=1 after a plain build): build/cxxflags holds them and is rewritten only when they
+# differ (PGXS marks every target .SECONDARY, so a stamp that is merely missing would remake nothing).
+CXX_FLAGS_TEXT := $(subst ','',$(CXXFLAGS) $(CPPFLAGS))
+build/cxxflags: FORCE
+	@mkdir -p build && echo '$(CXX_FLAGS_TEXT)' | cmp -s - $@ || echo '$(CXX_FLAGS_TEXT)' > $@
+.PHONY: FORCE
+FORCE:
+$(OBJS): build/cxxflags
+%.o: %.cpp
+	$(COMPILE.cc) -MMD -MP -MF $*.d -o $@ $<
+-include $(OBJS:.o=.d)
 
 # The fresh install: header, tables, one file per function, the parts that use them, and the
 # privileges last, once every function exists. Functions by name, except that those another

@@ -156,10 +156,10 @@ for size in "${SIZES[@]}"; do
     install_extension "$db"
     window=$(value -d "$db" -c "SELECT count(*) FROM cart WHERE completed_at IS NULL AND deleted_at IS NULL AND updated_at >= now() - interval '7 days'")
     # The catch-up run a new install makes once, then the state every later hour starts from.
-    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" 2>/dev/null
+    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" > /dev/null 2>&1
     read -r catchup_s catchup_sent _ <<< "$(last_run "$db")"
     sql -d "$db" -c "VACUUM ANALYZE"
-    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" 2>/dev/null   # settles: incremental from here
+    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" > /dev/null 2>&1   # settles: incremental from here
     # Each timed call in a session of its own, as pg_cron starts one per run.
     times=()
     for _ in $(seq "$IDLE_REPEATS"); do times+=("$(statement_ms "$db" 'CALL cart_abandon_run()')"); done
@@ -218,7 +218,7 @@ for latency in 0 100; do
         [ "$c" -eq 1 ] && [ "$latency" -gt 0 ] && template=due_slow_tpl
         [ "$c" -gt 1 ] && [ "$c" -lt 32 ] && [ "$latency" -gt 0 ] && template=due_mid_tpl
         clone "$template" tp
-        { run_settings "$c" 10000 "$(batch_for "$c")"; echo "CALL cart_abandon_run();"; } | sql -d tp 2>/dev/null
+        { run_settings "$c" 10000 "$(batch_for "$c")"; echo "CALL cart_abandon_run();"; } | sql -d tp > /dev/null 2>&1
         read -r seconds sent status <<< "$(last_run tp)"
         rate=$(calc "$sent / $seconds")
         echo -e "$latency\t$c\t$sent\t$seconds\t$rate" >> "$OUT/throughput.tsv"
@@ -240,7 +240,7 @@ if perf record -e cpu-clock -a -g -o "$OUT/perf.data" -- true > /dev/null 2>&1; 
     perf record -e cpu-clock -a -g -o "$OUT/perf.data" > /dev/null 2>&1 &
     perf_pid=$!
     sleep 0.5
-    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d tp 2>/dev/null
+    { run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } | sql -d tp > /dev/null 2>&1
     kill -INT "$perf_pid"; wait "$perf_pid" || true
     top() { awk -v n="$1" '/^ +[0-9]/ && shown < n {print; shown++}'; }  # reads to the end: no SIGPIPE
     perf report -i "$OUT/perf.data" --stdio --no-children --sort comm 2>/dev/null | top 8 > "$OUT/profile_by_process.txt"
@@ -258,7 +258,7 @@ log "rate limit: max_per_second = 80, $RATE_CARTS carts, stand-in at 100 ms"
 due_database due_rate "$RATE_CARTS"
 standin_delay 100
 curl -sS --fail -o /dev/null -X POST "$FAST_URL/_control/reset"
-{ run_settings 32 80 1000; echo "CALL cart_abandon_run();"; } | sql -d due_rate 2>/dev/null
+{ run_settings 32 80 1000; echo "CALL cart_abandon_run();"; } | sql -d due_rate > /dev/null 2>&1
 curl -sS --fail "$FAST_URL/_control/arrivals" > "$OUT/rate_arrivals.txt"
 standin_delay 0
 rate_json=$(python3 bench/lib/analyze.py rate "$OUT/rate_arrivals.txt" 80)
@@ -280,7 +280,7 @@ two_callers() {  # label [settings] -> the rate JSON of both callers' arrivals, 
     curl -sS --fail -o /dev/null -X POST "$FAST_URL/_control/reset"
     local callers=()
     for db in rate_a rate_b; do
-        { echo "${2:-}"; run_settings 32 80 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" 2>/dev/null &
+        { echo "${2:-}"; run_settings 32 80 1000; echo "CALL cart_abandon_run();"; } | sql -d "$db" > /dev/null 2>&1 &
         callers+=($!)
     done
     wait "${callers[@]}"
@@ -315,7 +315,7 @@ if want memory; then
 memory_run() {  # carts -> "vmhwm_kb peak_anon_kb"
     due_database mem "$1" > /dev/null
     { echo "SET application_name = 'bench_memory';"; run_settings 128 10000 1000; echo "CALL cart_abandon_run();"; } \
-        | sql -d mem 2>/dev/null &
+        | sql -d mem > /dev/null 2>&1 &
     local client=$! pid hwm=0 anon=0
     pid=$(backend_of bench_memory)
     while kill -0 "$client" 2>/dev/null && [ -r "/proc/$pid/status" ]; do
@@ -489,7 +489,7 @@ backlog_run() {  # with_indexes(0/1) -> "seconds sent"
     clone backlog_tpl bl > /dev/null
     if [ "$1" = 1 ]; then install_extension bl; else sql -d bl -c "CREATE EXTENSION cart_abandon"; fi
     sql -d bl -c "VACUUM ANALYZE"
-    { run_settings 128 10000 1024; echo "CALL cart_abandon_run();"; } | sql -d bl 2>/dev/null
+    { run_settings 128 10000 1024; echo "CALL cart_abandon_run();"; } | sql -d bl > /dev/null 2>&1
     read -r seconds sent _ <<< "$(last_run bl)"
     sql -c "DROP DATABASE bl"
     echo "$seconds $sent"
@@ -577,7 +577,7 @@ shop_run() {  # database PREFIX -> "seconds sent examined skipped_or_held"
     local mark client
     mark=$(wc -l < "$PG_LOG")
     { echo "SET auto_explain.log_min_duration = '50ms';"; echo "SET auto_explain.log_nested_statements = on;"
-      run_settings 128 10000 1024; echo "CALL cart_abandon_run();"; } | sql -d "$1" 2>/dev/null &
+      run_settings 128 10000 1024; echo "CALL cart_abandon_run();"; } | sql -d "$1" > /dev/null 2>&1 &
     client=$!
     while kill -0 "$client" 2>/dev/null; do
         value -d "$1" -F ' ' -c "SELECT extract(epoch FROM clock_timestamp()), extract(epoch FROM started_at), batches, examined, sent_first + sent_second FROM cart_abandon.runs ORDER BY id DESC LIMIT 1" 2>/dev/null || true
