@@ -1,7 +1,7 @@
 // What the statuses a provider's webhook reports of one message do to its ledger row: the
 // webhook-status transitions as a pure function (test/unit/status_transition_test.cpp covers them
 // case by case). The PostgreSQL layer locks the rows, calls it, and writes back what changed
-// (src/pg/store/webhook_ledger.cpp).
+// (src/pg/store/webhook_statuses.cpp).
 #pragma once
 
 #include "core/no_postgres.hpp"

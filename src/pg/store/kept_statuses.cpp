@@ -1,5 +1,5 @@
 // Status webhooks kept until their message's ledger row is recorded, then applied the same way as
-// a webhook's own (apply_statuses, src/pg/store/webhook_ledger.cpp): what it cannot match yet, it
+// a webhook's own (apply_statuses, src/pg/store/webhook_statuses.cpp): what it cannot match yet, it
 // keeps again, with its first arrival time.
 #include <algorithm>
 #include <optional>

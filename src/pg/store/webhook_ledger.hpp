@@ -1,5 +1,6 @@
 // What Meta's webhooks change: ledger rows (statuses), the opt-out list (preferences, replies),
-// and the channel's webhook health. Statements in src/pg/store/webhook_ledger.cpp.
+// and the channel's webhook health. Statements in src/pg/store/webhook_statuses.cpp
+// (statuses) and src/pg/store/webhook_ledger.cpp (the rest).
 #pragma once
 
 #include <cstdint>
