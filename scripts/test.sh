@@ -13,7 +13,7 @@ scripts/install-deps.sh
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 make -s WERROR=1 -j"$(nproc)"
-$SUDO make -s install > /dev/null
+$SUDO make -s WERROR=1 install > /dev/null  # the same flags as the build: no rebuild
 
 source scripts/lib/local-env.sh
 trap local_env_stop EXIT
