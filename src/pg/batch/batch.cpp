@@ -2,6 +2,7 @@
 #include <chrono>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -201,10 +202,10 @@ constexpr std::size_t kOutcomeChunk = 100;
 // wait for other transactions; each is marked in the ledger first, so an interrupted call loses
 // nothing the next one does not finish): opt-outs, the channel's state, `outcomes_written`, and
 // the carts' metadata. `commit` runs between chunks and after each step (the procedure and the
-// batch worker commit there).
+// batch worker commit there). `next_in_flight`: the next batch is being sent meanwhile.
 BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_abandon::SendReport& report,
                          const std::function<void()>& commit,
-                         const std::function<void(const BatchResult&)>& outcomes_written) {
+                         const std::function<void(const BatchResult&)>& outcomes_written, bool next_in_flight = false) {
     BatchResult result;
     std::vector<Outcome> outcomes;
     bool halted_now = false;
@@ -262,8 +263,10 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
         commit();
     }
     // Only once the outcomes are committed: a crash before that leaves the claims, and the
-    // journal must still say which requests started.
-    if (!batch.deliveries.empty()) forget_started();
+    // journal must still say which requests started. Not while the next batch is being sent: its
+    // starts are in the same journal (the keys left name rows no longer claimed: they settle
+    // nothing, and the call's end removes the journal).
+    if (!batch.deliveries.empty() && !next_in_flight) forget_started();
     guarded([] { RESUME_INTERRUPTS(); });
 
     // A cancel from here on (it may have arrived while sending) is kept in the result and raised
@@ -323,10 +326,28 @@ BatchResult process_batch(RunState& state, DueCartQueue& due, const std::functio
     });
 }
 
+namespace {
+
+// Whether a batch's answers let the next batch go out before they are recorded: nothing in them
+// stops the call (a channel-fatal answer, a cancel, a start journal that failed).
+bool answers_let_next_go(const cart_abandon::SendReport& report) {
+    return !report.interrupted && !report.channel_halted && report.journal_error.empty();
+}
+
+}  // namespace
+
 int run_batches(RunState& state, const std::function<void()>& commit,
                 const std::function<void(const BatchResult&, int batch_number)>& batch_recorded,
-                const std::function<void()>& between_batches) {
+                std::chrono::milliseconds pause) {
     int batches = 0;
+    // A sent batch's outcomes (counted as a batch).
+    auto record = [&](PreparedBatch& batch, const cart_abandon::SendReport& report, bool next_in_flight) {
+        const int number = ++batches;
+        return in_batch_context([&] {
+            return finish_batch(
+                state, batch, report, commit, [&](const BatchResult& r) { batch_recorded(r, number); }, next_in_flight);
+        });
+    };
     // A batch claimed but not to be sent: its carts stay due (recorded as retry with their
     // attempts untouched; not counted as a batch).
     auto release = [&](PreparedBatch& batch) {
@@ -336,59 +357,80 @@ int run_batches(RunState& state, const std::function<void()>& commit,
                                 [&](const BatchResult& r) { batch_recorded(r, batches); });
         });
     };
+    // The sender reads the batch's deliveries in place: batches are held by pointer, never moved
+    // while a sender may read them, and each sender is declared after its batch (joined first).
+    auto start_sending = [&](const PreparedBatch& batch, bool probe_first, std::chrono::milliseconds after) {
+        SendPlan plan = send_plan(state);
+        plan.options.probe_first = probe_first;
+        return std::make_unique<BackgroundSend>(state, plan, batch.deliveries, after);
+    };
     DueCartQueue due("", state.call.scan);
-    PreparedBatch current = in_batch_context([&] { return prepare_batch(state, due, commit); });
-    if (current.unreplicated) {
-        release(current);
+    auto current = std::make_unique<PreparedBatch>(in_batch_context([&] { return prepare_batch(state, due, commit); }));
+    if (current->unreplicated) {
+        release(*current);
         raise_unreplicated();
     }
-    while (!current.carts.empty()) {
-        BackgroundSend sending(state, send_plan(state), current.deliveries);
-        PreparedBatch next;
+    if (current->carts.empty()) return batches;
+    auto sending = start_sending(*current, state.channel.paused_code.has_value(), std::chrono::milliseconds(0));
+    for (;;) {
+        auto next = std::make_unique<PreparedBatch>();
         // Interrupted while this batch is in flight (a cancel, a timeout, a lock that another
         // session holds past lock_timeout): the sender starts nothing more, what it sent is
         // recorded and committed, then the error is raised.
         std::exception_ptr interrupted;
         try {
-            next = in_batch_context([&] { return prepare_batch(state, due, commit); });
+            *next = in_batch_context([&] { return prepare_batch(state, due, commit); });
         } catch (const PgError&) {
             interrupted = std::current_exception();
-            sending.stop();
+            sending->stop();
         }
-        const cart_abandon::SendReport report = sending.join();
+        const cart_abandon::SendReport report = sending->join();
 
-        ++batches;
-        const BatchResult result = in_batch_context([&] {
-            return finish_batch(state, current, report, commit,
-                                [&](const BatchResult& r) { batch_recorded(r, batches); });
-        });
+        // The next batch goes out the pause after this one's answers, and this one is recorded
+        // meanwhile; unless something in those answers, or meanwhile, stops the call. The
+        // channel's probe is over once this batch's probe was accepted.
+        std::unique_ptr<BackgroundSend> next_sending;
+        if (!interrupted && answers_let_next_go(report) && !state.channel.halted && !next->carts.empty() &&
+            !next->unreplicated && !cancel_requested())
+            next_sending = start_sending(*next, state.channel.paused_code.has_value() && !report.probe_accepted, pause);
+        const BatchResult result = record(*current, report, next_sending != nullptr);
         if (!interrupted) interrupted = result.interrupted;
-        if (!interrupted && next.unreplicated) {
-            release(next);
+        if (next_sending) {
+            if (!interrupted) {
+                current = std::move(next);
+                sending = std::move(next_sending);
+                continue;
+            }
+            // What follows from this batch's outcomes was interrupted: the next batch starts
+            // nothing more, and what it sent is recorded before the error is raised.
+            next_sending->stop();
+            const cart_abandon::SendReport next_report = next_sending->join();
+            const BatchResult next_result = record(*next, next_report, false);
+            (void)next_result;  // the first interruption is the one raised
+            std::rethrow_exception(interrupted);
+        }
+        if (!interrupted && next->unreplicated) {
+            release(*next);
             raise_unreplicated();
         }
         if (interrupted || result.cancel_pending || state.channel.halted) {
-            const BatchResult released = release(next);
+            const BatchResult released = release(*next);
             if (!interrupted) interrupted = released.interrupted;
             if (interrupted) std::rethrow_exception(interrupted);
             if (result.cancel_pending) check_for_interrupts();
             break;
         }
+        // Here only when the start journal failed: the next batch goes out after this one is
+        // recorded (its requests are untried if the journal still fails).
         current = std::move(next);
-        if (current.carts.empty()) break;
-        // Claimed and not yet sent: a cancel during the pause releases the batch and ends the call.
-        try {
-            in_subtransaction(between_batches);
-        } catch (const PgError&) {
-            release(current);
-            throw;
-        }
+        if (current->carts.empty()) break;
         if (cancel_requested()) {
-            const BatchResult released = release(current);
+            const BatchResult released = release(*current);
             if (released.interrupted) std::rethrow_exception(released.interrupted);
             check_for_interrupts();
             break;
         }
+        sending = start_sending(*current, state.channel.paused_code.has_value(), pause);
     }
     return batches;
 }

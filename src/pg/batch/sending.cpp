@@ -1,6 +1,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -24,6 +25,9 @@ cart_abandon::HttpClient& http_client(std::chrono::milliseconds timeout, int max
     }
     return *client;
 }
+
+// How often a sender waiting to start looks for a stop.
+constexpr std::chrono::milliseconds kStopPoll(10);
 
 }  // namespace
 
@@ -56,14 +60,19 @@ void forget_started() {
 }
 
 BackgroundSend::BackgroundSend(RunState& state, const SendPlan& plan,
-                               const std::vector<cart_abandon::Delivery>& deliveries) {
+                               const std::vector<cart_abandon::Delivery>& deliveries, std::chrono::milliseconds after) {
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
     try {
-        thread_ = std::thread([this, &state, plan, &deliveries] {
+        thread_ = std::thread([this, &state, plan, &deliveries, after] {
+            const auto should_stop = [this] { return stop_.load() || cancel_requested(); };
+            const auto start = std::chrono::steady_clock::now() + after;
+            for (auto now = std::chrono::steady_clock::now(); now < start && !should_stop();
+                 now = std::chrono::steady_clock::now())
+                std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(start - now, kStopPoll));
             try {
-                report_ = send_batch(state, plan, deliveries, [this] { return stop_.load() || cancel_requested(); });
+                report_ = send_batch(state, plan, deliveries, should_stop);
             } catch (...) {
                 error_ = std::current_exception();
             }

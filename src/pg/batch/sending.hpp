@@ -47,10 +47,12 @@ void forget_started();
 
 // Sends a batch on a thread of its own while the backend prepares the next one. The thread runs
 // only the core sender (libcurl, no PostgreSQL call), with every signal blocked so that
-// PostgreSQL's handlers run on the backend's own thread. Leaving scope stops and joins it.
+// PostgreSQL's handlers run on the backend's own thread. It starts `after` from now (a cancel
+// meanwhile: nothing is started). Leaving scope stops and joins it.
 class BackgroundSend {
 public:
-    BackgroundSend(RunState& state, const SendPlan& plan, const std::vector<cart_abandon::Delivery>& deliveries);
+    BackgroundSend(RunState& state, const SendPlan& plan, const std::vector<cart_abandon::Delivery>& deliveries,
+                   std::chrono::milliseconds after = std::chrono::milliseconds(0));
     BackgroundSend(const BackgroundSend&) = delete;
     BackgroundSend& operator=(const BackgroundSend&) = delete;
     ~BackgroundSend();

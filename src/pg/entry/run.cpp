@@ -34,22 +34,6 @@ bool is_nonatomic_call(FunctionCallInfo fcinfo) {
     return fcinfo->context && IsA(fcinfo->context, CallContext) && !castNode(CallContext, fcinfo->context)->atomic;
 }
 
-void pause_between_batches(std::chrono::milliseconds pause) {
-    if (pause.count() <= 0) return;
-    // The whole pause: a latch set for something else (a worker's or synchronous replication's
-    // wakeup) does not cut it short; an interrupt does.
-    const auto until = std::chrono::steady_clock::now() + pause;
-    for (auto left = pause; left.count() > 0;
-         left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())) {
-        const long milliseconds = long(left.count());
-        guarded([&] {
-            (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, milliseconds, PG_WAIT_EXTENSION);
-            ResetLatch(MyLatch);
-            CHECK_FOR_INTERRUPTS();
-        });
-    }
-}
-
 std::string summary(const RunState& state, int64_t run_id, int batches, double seconds) {
     const auto& t = state.totals;
     char timing[32];
@@ -176,7 +160,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
                     record_run_progress(run_id, state.totals, batch_number,
                                         cart_abandon::encode_cursor(batch.rows.back().cart_id));
             },
-            [] { pause_between_batches(batch_pause()); });
+            batch_pause());
     }
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
