@@ -5,6 +5,7 @@
 #include "pg/batch/batch.hpp"
 #include "pg/batch/channels.hpp"
 #include "pg/store/due_carts.hpp"
+#include "pg/store/medusa_tables.hpp"
 #include "pg/store/erasure.hpp"
 #include "pg/store/kept_statuses.hpp"
 #include "pg/store/ledger.hpp"

@@ -13,6 +13,7 @@
 #include "pg/store/erasure.hpp"
 #include "pg/store/recoveries.hpp"
 #include "pg/store/due_carts.hpp"
+#include "pg/store/medusa_tables.hpp"
 #include "pg/entry/graph_api.hpp"
 #include "pg/store/kept_statuses.hpp"
 #include "pg/store/ledger.hpp"

@@ -13,7 +13,7 @@
 #include "core/channels/whatsapp/cloud_api.hpp"
 #include "core/channels/whatsapp/webhook_status.hpp"
 #include "pg/store/cart_metadata.hpp"
-#include "pg/store/due_carts.hpp"
+#include "pg/store/medusa_tables.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/meta_limits.hpp"
 #include "pg/settings.hpp"

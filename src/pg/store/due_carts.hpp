@@ -1,4 +1,5 @@
-// Selecting the next batch of carts that have a reminder due (the keyset scan).
+// Selecting the next batch of carts that have a reminder due (the keyset scan). Statements in
+// src/pg/store/due_candidates.cpp (collecting the candidates) and src/pg/store/due_carts.cpp (the rest).
 #pragma once
 
 #include <cstddef>
@@ -19,14 +20,6 @@ extern const char* const kWhatsAppChannel;
 
 using cart_abandon::DueCart;
 using cart_abandon::StageRow;
-
-// Fails with an error naming the missing tables when Medusa's tables are not in the schema, and
-// with 42501 when they cannot be read as their one owner (require_medusa_owner).
-void require_medusa_tables();
-
-// The recommended indexes (cart_abandon_recommended_indexes) missing from Medusa's schema,
-// comma-separated; empty when all are there. A catalog lookup, by definition, whatever the names.
-std::string missing_recommended_indexes();
 
 // Which carts a selection examines. Full: every cart active inside the max-age window.
 // Incremental: only carts that can have come due since `since`, the start of the last run that
