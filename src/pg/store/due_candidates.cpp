@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pg/store/due_carts.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

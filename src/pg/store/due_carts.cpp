@@ -10,6 +10,7 @@
 #include "pg/store/cart_standing.hpp"
 #include "pg/store/due_carts.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

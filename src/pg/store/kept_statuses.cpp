@@ -9,6 +9,7 @@
 #include "pg/store/due_carts.hpp"
 #include "pg/store/kept_statuses.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

@@ -6,6 +6,7 @@
 #include "pg/store/ledger.hpp"
 #include "pg/store/uncertain_claims.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "pg/store/medusa_tables.hpp"
 #include "pg/settings.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

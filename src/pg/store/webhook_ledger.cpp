@@ -7,6 +7,7 @@
 #include "pg/store/due_carts.hpp"
 #include "pg/store/webhook_ledger.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {
