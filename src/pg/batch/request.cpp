@@ -37,7 +37,7 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     use_extension_owner();
     require_medusa_tables();
     if (!state.call.config.dry_run) {
-        state.channel.paused_code = channel_paused_code();
+        state.channel.paused_code = channel_paused_code(state.call.channel->kind());
         apply_erasures(state.call.settings.default_region);
         expire_kept_statuses();  // a shop that drives cart_abandon by process calls alone
     }

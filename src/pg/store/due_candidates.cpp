@@ -97,7 +97,8 @@ SELECT ARRAY(
 DueCartQueue::DueCartQueue(std::string after_cart_id, CandidateScan scan)
     : last_collected_(std::move(after_cart_id)), scan_(scan) {}
 
-void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now) {
+void DueCartQueue::collect_candidates(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
+                                      cart_abandon::Timestamp now) {
     // "No upper bound": activity stamped ahead of this server's clock still counts.
     const auto far_future = now + std::chrono::hours(24 * 3650);
     std::vector<cart_abandon::Timestamp> lows, highs;
@@ -125,7 +126,7 @@ void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_a
             text_value(last_collected_),
             timestamp_value(scan_.since),
             timestamp_value(now),
-            text_value(kWhatsAppChannel),
+            text_value(cart_abandon::name(channel)),
             timestamp_value(scan_.since - gap),
             timestamp_value(now - gap),
             int_value(kCandidateChunk),

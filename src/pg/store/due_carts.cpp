@@ -15,8 +15,6 @@
 
 namespace pg {
 
-const char* const kWhatsAppChannel = cart_abandon::name(cart_abandon::ChannelKind::WhatsApp);
-
 namespace {
 
 // The open carts of a slice of candidates ($3, sorted) whose last activity is inside the window
@@ -137,10 +135,11 @@ cart_abandon::StageRecord stage_record(const cart_abandon::LedgerStage& row, boo
 }
 
 // The ledger rows of these carts' stages 1 and 2, by cart id.
-std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(const std::vector<std::string>& cart_ids) {
+std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(cart_abandon::ChannelKind channel,
+                                                            const std::vector<std::string>& cart_ids) {
     std::map<std::string, std::array<LedgerRow, 2>> rows;
     if (cart_ids.empty()) return rows;
-    const auto count = ledger_statement.execute({text_array(cart_ids), text_value(kWhatsAppChannel)});
+    const auto count = ledger_statement.execute({text_array(cart_ids), text_value(cart_abandon::name(channel))});
     for (uint64_t i = 0; i < count; ++i) {
         const int stage = int(cell_int(i, 1).value_or(0));
         if (stage != 1 && stage != 2) continue;
@@ -164,8 +163,9 @@ std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(const std::vector<st
 
 }  // namespace
 
-std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
-                                        const std::string& consent_key, bool consent_required) {
+std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
+                                        cart_abandon::Timestamp now, int limit, const std::string& consent_key,
+                                        bool consent_required) {
     std::vector<DueCart> carts;
     // A slice as long as the carts still wanted: with a backlog nearly every candidate is due.
     // It doubles after each slice that yields fewer, so that an idle scan takes few statements.
@@ -173,7 +173,7 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
     while (int(carts.size()) < limit) {
         if (position_ == candidates_.size()) {
             if (all_collected_) break;
-            collect_candidates(timing, now);
+            collect_candidates(channel, timing, now);
             if (candidates_.empty()) break;
         }
         const std::size_t wanted = std::size_t(limit) - carts.size();
@@ -186,7 +186,7 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
         // its first reminder too recent for the second) is not read further. With a shop's
         // reminded carts in the window, most candidates past the due ones are such.
         static const std::array<LedgerRow, 2> kNoRows{};
-        const auto ledger = ledger_rows(slice);
+        const auto ledger = ledger_rows(channel, slice);
         const auto stages_of = [&](const std::string& cart_id) -> const std::array<LedgerRow, 2>& {
             const auto found = ledger.find(cart_id);
             return found == ledger.end() ? kNoRows : found->second;
