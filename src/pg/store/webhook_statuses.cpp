@@ -245,13 +245,13 @@ void write_rows(const std::vector<std::pair<int64_t, const DeliveryState*>>& row
 }
 
 void keep(cart_abandon::ChannelKind channel, const std::vector<const StatusRow*>& rows) {
-    std::vector<std::string> wamids, statuses, recipients, delivery_ids, actions, error_texts, metadata_errors,
-        user_ids;
+    std::vector<std::string> provider_message_ids, statuses, recipients, delivery_ids, actions, error_texts,
+        metadata_errors, user_ids;
     std::vector<cart_abandon::Timestamp> ats;
     std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats, received_ats;
     std::vector<int> error_codes;
     for (const StatusRow* row : rows) {
-        wamids.push_back(row->provider_message_id);
+        provider_message_ids.push_back(row->provider_message_id);
         statuses.push_back(cart_abandon::name(row->status));
         ats.push_back(row->at);
         recipients.push_back(row->recipient);
@@ -264,11 +264,11 @@ void keep(cart_abandon::ChannelKind channel, const std::vector<const StatusRow*>
         error_texts.push_back(row->error_text);
         metadata_errors.push_back(row->metadata_error);
     }
-    keep_statement.run({text_array(wamids), text_array(statuses), timestamp_array(ats), text_array(recipients),
-                        text_array(delivery_ids), nullable_timestamp_array(claimed_ats), text_array(actions),
-                        int_array(error_codes), text_array(error_texts), text_array(metadata_errors),
-                        nullable_timestamp_array(received_ats), text_value(cart_abandon::name(channel)),
-                        text_array(user_ids)});
+    keep_statement.run({text_array(provider_message_ids), text_array(statuses), timestamp_array(ats),
+                        text_array(recipients), text_array(delivery_ids), nullable_timestamp_array(claimed_ats),
+                        text_array(actions), int_array(error_codes), text_array(error_texts),
+                        text_array(metadata_errors), nullable_timestamp_array(received_ats),
+                        text_value(cart_abandon::name(channel)), text_array(user_ids)});
 }
 
 }  // namespace
