@@ -22,6 +22,7 @@ public:
     std::map<std::string, std::vector<DeliveryOutcome>> script;
 
     const char* display_name() const override { return "Scripted"; }
+    ChannelKind kind() const override { return ChannelKind::Email; }  // any but WhatsApp: the engine reads none
     HttpRequest request(const Notification& n) const override {
         std::lock_guard<std::mutex> lock(mutex_);
         ++started_;

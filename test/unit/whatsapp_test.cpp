@@ -5,6 +5,7 @@
 #include "core/delivery/reference.hpp"
 #include "core/channels/whatsapp/errors.hpp"
 #include "core/channels/whatsapp/cloud_api.hpp"
+#include "core/channels/whatsapp/channel.hpp"
 
 using namespace cart_abandon;
 using nlohmann::json;
@@ -46,6 +47,14 @@ TEST(Url, JoinsBaseIdAndEndpoint) {
               "https://graph.facebook.com/v25.0/123/messages");
     EXPECT_EQ(whatsapp_messages_url("https://graph.facebook.com/v25.0", "123", "marketing_messages"),
               "https://graph.facebook.com/v25.0/123/marketing_messages");
+}
+
+// The store keeps the ledger's rows by the channel's kind: the WhatsApp channel's is "whatsapp".
+TEST(Channel, ItsKindIsWhatsApp) {
+    const WhatsAppChannel whatsapp({"https://graph.facebook.com/v25.0", "123", "token"});
+    const Channel& channel = whatsapp;
+    EXPECT_EQ(channel.kind(), ChannelKind::WhatsApp);
+    EXPECT_STREQ(name(channel.kind()), "whatsapp");
 }
 
 TEST(Classify, SuccessKeepsTheWamidAndWaId) {

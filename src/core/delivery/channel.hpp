@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/delivery/outcome.hpp"
+#include "core/model/vocabulary.hpp"
 #include "core/transport/http_client.hpp"
 #include "core/transport/redaction.hpp"
 
@@ -34,6 +35,8 @@ public:
 
     // The channel's name in messages to people ("WhatsApp").
     virtual const char* display_name() const = 0;
+    // Which channel it is: the ledger's rows and the channel's status are kept by it.
+    virtual ChannelKind kind() const = 0;
     // The provider's request that sends `notification`. Never throws.
     virtual HttpRequest request(const Notification& notification) const = 0;
     // What an answer means: a complete HTTP answer, or a request that got none (`result.completed`

@@ -2,8 +2,8 @@
 // shared memory, the GUC table) adds them after this one. Include it after every standard C++
 // header (port.h turns printf and friends into macros that would break <cstdio> and others) and
 // after every header of src/core, which refuse to follow it (core/no_postgres.hpp): so in src/pg,
-// the headers that bring it in (base/: boundary, spi, arguments, subtransaction; worker/worker.hpp)
-// come last.
+// the headers that bring it in (base/: boundary, spi, spi_values, arguments, subtransaction;
+// worker/worker.hpp) come last.
 #pragma once
 
 extern "C" {

@@ -116,12 +116,13 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     // tables): in a subtransaction, so that a cancel meanwhile leaves the transaction usable for
     // recording the batch in flight (run_batches) and takes this batch's claims with it.
     in_subtransaction([&] {
-        batch.carts = due.next(state.call.config.timing, now, state.call.config.batch_size,
+        batch.carts = due.next(state.call.channel->kind(), state.call.config.timing, now, state.call.config.batch_size,
                                state.call.settings.consent_key, state.call.settings.require_consent);
         if (batch.carts.empty()) return;
         batch.decisions = decide(batch.carts, state.call, state.selection, now);
         if (!state.call.config.dry_run)
-            for (const auto& c : claim_stages(claims_of(batch.decisions), state.call.run_id))
+            for (const auto& c :
+                 claim_stages(state.call.channel->kind(), claims_of(batch.decisions), state.call.run_id))
                 batch.claimed[claim_key(c.cart_id, c.stage)] = c;
     });
     if (batch.carts.empty()) return batch;
@@ -258,7 +259,8 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
     for (std::size_t from = 0; from < outcomes.size(); from += kOutcomeChunk) {
         const auto first = outcomes.begin() + std::ptrdiff_t(from);
         const auto last = outcomes.begin() + std::ptrdiff_t(std::min(outcomes.size(), from + kOutcomeChunk));
-        const auto pending = record_outcomes({std::make_move_iterator(first), std::make_move_iterator(last)});
+        const auto pending = record_outcomes(state.call.channel->kind(),
+                                             {std::make_move_iterator(first), std::make_move_iterator(last)});
         metadata_pending.insert(metadata_pending.end(), pending.begin(), pending.end());
         commit();
     }

@@ -17,10 +17,11 @@ void follow_up_outcomes(RunState& state, RecordedBatch&& recorded, BatchResult& 
         // Statuses Meta reported before these outcomes were recorded, in a transaction of their
         // own that takes the webhook lock before any row lock, as webhook calls do.
         in_subtransaction([&] {
-            StatusResult kept = apply_kept_statuses(recorded.claims, state.call.config.timing.max_attempts);
+            StatusResult kept =
+                apply_kept_statuses(state.call.channel->kind(), recorded.claims, state.call.config.timing.max_attempts);
             recorded.metadata_pending.insert(recorded.metadata_pending.end(), kept.metadata_pending.begin(),
                                              kept.metadata_pending.end());
-            if (!recorded.halted_now) record_pause_of(kept);
+            if (!recorded.halted_now) record_pause_of(state.call.channel->kind(), kept);
         });
         commit();
         in_subtransaction([&] {
@@ -31,9 +32,9 @@ void follow_up_outcomes(RunState& state, RecordedBatch&& recorded, BatchResult& 
                     std::chrono::system_clock::now() + std::chrono::seconds(cart_abandon::kCountryRestrictionSeconds)),
                 recorded.restriction_text);
             if (recorded.halted_now)
-                record_channel_paused(state.channel.halt_code, state.channel.halt_reason);
+                record_channel_paused(state.call.channel->kind(), state.channel.halt_code, state.channel.halt_reason);
             else if (recorded.any_sent && state.channel.paused_code)
-                record_channel_sending();
+                record_channel_sending(state.call.channel->kind());
             outcomes_written(result);
             make_commit_durable();  // what follows from a send is as durable as the send's record
         });

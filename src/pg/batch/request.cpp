@@ -5,6 +5,7 @@
 #include "pg/batch/batch.hpp"
 #include "pg/batch/channels.hpp"
 #include "pg/store/due_carts.hpp"
+#include "pg/store/medusa_tables.hpp"
 #include "pg/store/erasure.hpp"
 #include "pg/store/kept_statuses.hpp"
 #include "pg/store/ledger.hpp"
@@ -36,7 +37,7 @@ std::vector<BatchRow> process_request(const BatchRequest& request, bool autonomo
     use_extension_owner();
     require_medusa_tables();
     if (!state.call.config.dry_run) {
-        state.channel.paused_code = channel_paused_code();
+        state.channel.paused_code = channel_paused_code(state.call.channel->kind());
         apply_erasures(state.call.settings.default_region);
         expire_kept_statuses();  // a shop that drives cart_abandon by process calls alone
     }

@@ -1,7 +1,7 @@
 // SQL: cart_abandon.exposed_secrets() -> text[]: the secret settings whose value a role other than the
 // server's could read (the names only), for the stats and the secret checks.
 #include "pg/settings.hpp"
-#include "pg/base/spi.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/boundary.hpp"
 
 extern "C" {

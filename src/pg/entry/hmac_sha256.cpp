@@ -3,7 +3,7 @@
 #include <string>
 
 #include "core/codec/keyed_hash.hpp"
-#include "pg/base/spi.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/boundary.hpp"
 
 namespace pg {

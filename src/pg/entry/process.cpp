@@ -12,7 +12,7 @@
 #include "pg/base/arguments.hpp"
 #include "pg/worker/worker.hpp"
 #include "pg/base/boundary.hpp"
-#include "pg/base/spi.hpp"
+#include "pg/base/spi_values.hpp"
 
 namespace pg {
 

@@ -13,6 +13,7 @@
 #include "pg/store/erasure.hpp"
 #include "pg/store/recoveries.hpp"
 #include "pg/store/due_carts.hpp"
+#include "pg/store/medusa_tables.hpp"
 #include "pg/entry/graph_api.hpp"
 #include "pg/store/kept_statuses.hpp"
 #include "pg/store/ledger.hpp"
@@ -120,7 +121,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
         settle_dead_claims();
         expire_stale_claims(claim_timeout());
         spi_commit();  // the statuses take the webhook lock before any row lock, as webhook calls do
-        record_pause_of(apply_all_kept_statuses(max_attempts()));
+        record_pause_of(state.call.channel->kind(),
+                        apply_all_kept_statuses(state.call.channel->kind(), max_attempts()));
         expire_kept_statuses();
         close_abandoned_runs();
         // What earlier calls marked and could not finish: opt-outs, and cart metadata whose
@@ -137,7 +139,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
         state.call.scan = choose_scan(key, scan_from, full_scan_interval());
         run_id = start_run(options_json, state.call.scan, scan_from, key);
         state.call.run_id = run_id;
-        state.channel.paused_code = channel_paused_code();
+        state.channel.paused_code = channel_paused_code(state.call.channel->kind());
         spi_commit();
     }
 

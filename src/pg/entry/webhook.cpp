@@ -13,7 +13,7 @@
 #include "core/channels/whatsapp/cloud_api.hpp"
 #include "core/channels/whatsapp/webhook_status.hpp"
 #include "pg/store/cart_metadata.hpp"
-#include "pg/store/due_carts.hpp"
+#include "pg/store/medusa_tables.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/meta_limits.hpp"
 #include "pg/settings.hpp"
@@ -29,6 +29,9 @@ namespace {
 using cart_abandon::Error;
 using cart_abandon::ErrorKind;
 using cart_abandon::OutcomeKind;
+
+// Meta's webhooks speak of WhatsApp's messages: the ledger rows and the status they change are that channel's.
+constexpr cart_abandon::ChannelKind kChannel = cart_abandon::ChannelKind::WhatsApp;
 
 cart_abandon::Timestamp from_unix_seconds(int64_t seconds) {
     return cart_abandon::Timestamp(std::chrono::seconds(seconds));
@@ -106,20 +109,20 @@ Datum webhook_body(FunctionCallInfo fcinfo) {
     use_extension_owner();
     require_medusa_tables();
     serialize_webhooks();
-    const StatusResult applied = apply_statuses(statuses, max_attempts());
+    const StatusResult applied = apply_statuses(kChannel, statuses, max_attempts());
     hold_restricted_countries(batch.statuses);
-    store_user_ids(statuses);  // before the opt-outs below: a STOP may name its sender by user id alone
+    store_user_ids(kChannel, statuses);  // before the opt-outs below: a STOP may name its sender by user id alone
     // Without waiting for a shopper's lock; a cart held or failing is written by a later call.
     const MetadataWrites metadata = write_cart_metadata(applied.metadata_pending, [] {});
     const PreferenceResult preferred = apply_preferences(preferences);
     const uint64_t replied = add_reply_opt_outs(replies);
-    record_pause_of(applied);
+    record_pause_of(kChannel, applied);
     // part 5: template statuses and account restrictions (no request spent on either).
     const uint64_t templates_applied = apply_template_updates(batch.templates);
     for (const auto& account : batch.accounts)
         if (account.stops_marketing)
-            record_channel_paused(0, "channel paused by account_update (a webhook): " + account.reason);
-    note_webhook(applied.covers);
+            record_channel_paused(kChannel, 0, "channel paused by account_update (a webhook): " + account.reason);
+    note_webhook(kChannel, applied.covers);
     spi_finish();
     warn_metadata_failures(metadata);
 

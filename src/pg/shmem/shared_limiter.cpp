@@ -2,7 +2,7 @@
 
 #include "core/delivery/rate_limiter_table.hpp"
 #include "pg/shmem/shared_limiter.hpp"
-#include "pg/base/spi.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/boundary.hpp"
 
 extern "C" {

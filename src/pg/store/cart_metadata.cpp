@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pg/store/cart_metadata.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/boundary.hpp"
 #include "pg/base/subtransaction.hpp"

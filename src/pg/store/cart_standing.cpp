@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "pg/store/cart_standing.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

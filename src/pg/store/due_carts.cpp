@@ -1,103 +1,21 @@
+// The due-cart queue's selection: each slice of candidates by its ledger rows, its activity and the stage rule.
 #include <algorithm>
 #include <array>
 #include <map>
-#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "pg/store/cart_standing.hpp"
 #include "pg/store/due_carts.hpp"
-#include "pg/settings.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {
 
-const char* const kWhatsAppChannel = cart_abandon::name(cart_abandon::ChannelKind::WhatsApp);
-
 namespace {
-
-// Candidates are carts with activity inside the given ranges: for a full scan, the whole
-// max-age window, so the work follows the carts active in it, never every cart ever made; for
-// an incremental scan, only the times whose reminders can have come due since the last complete
-// run (plus open ledger rows, held stages whose time came and first reminders whose gap has
-// passed), so an idle hourly run costs about the same at a million carts as at ten thousand.
-// Activity is every change: items and shipping methods removed ones included (a removal stamps
-// the row), the cart's addresses, and, when the scan is incremental ($5), its customer (whose
-// phone or consent can lift a skip; a full scan finds every cart whose last activity is in the
-// window by the other changes, and the customer's is no part of it). A changed address reaches
-// its carts through Medusa's indexes on the address ids (OFFSET 0 keeps the planner from hashing
-// every open cart instead). Medusa's side (as its tables' owner) and the ledger's side (as the
-// extension's owner) are two statements; the second, for an incremental scan only (a full scan
-// has no ledger candidates), merges the first's ids, so that one ORDER BY (the database's
-// collation, as the cursor's) orders both. Each returns the next $4 / $7 after $1 as one array.
-Statement medusa_candidates_statement(R"SQL(
-WITH activity_range AS (
-    SELECT r.low, r.high FROM unnest($2::timestamptz[], $3::timestamptz[]) AS r(low, high)
-),
-touched AS (
-    SELECT c.id FROM activity_range r
-     CROSS JOIN LATERAL (SELECT c.id FROM @medusa@.cart c
-                          WHERE c.updated_at >= r.low AND c.updated_at <= r.high AND c.id > $1
-                            AND c.deleted_at IS NULL AND c.completed_at IS NULL) c
-    UNION ALL
-    SELECT li.cart_id FROM activity_range r
-     CROSS JOIN LATERAL (SELECT li.cart_id FROM @medusa@.cart_line_item li
-                          WHERE greatest(li.created_at, li.updated_at, li.deleted_at) >= r.low
-                            AND greatest(li.created_at, li.updated_at, li.deleted_at) <= r.high AND li.cart_id > $1) li
-    UNION ALL
-    SELECT sm.cart_id FROM activity_range r
-     CROSS JOIN LATERAL (SELECT sm.cart_id FROM @medusa@.cart_shipping_method sm
-                          WHERE greatest(sm.created_at, sm.updated_at, sm.deleted_at) >= r.low
-                            AND greatest(sm.created_at, sm.updated_at, sm.deleted_at) <= r.high AND sm.cart_id > $1) sm
-    UNION ALL
-    SELECT c.id FROM activity_range r
-     CROSS JOIN LATERAL (SELECT ad.id FROM @medusa@.cart_address ad
-                          WHERE ad.updated_at >= r.low AND ad.updated_at <= r.high) ad
-     CROSS JOIN LATERAL (SELECT c.id FROM @medusa@.cart c
-                          WHERE c.shipping_address_id = ad.id AND c.id > $1
-                            AND c.deleted_at IS NULL AND c.completed_at IS NULL
-                         UNION ALL
-                         SELECT c.id FROM @medusa@.cart c
-                          WHERE c.billing_address_id = ad.id AND c.id > $1
-                            AND c.deleted_at IS NULL AND c.completed_at IS NULL
-                         OFFSET 0) c
-    UNION ALL
-    SELECT c.id FROM activity_range r
-     CROSS JOIN LATERAL (SELECT cu.id FROM @medusa@.customer cu
-                          WHERE $5 AND cu.updated_at >= r.low AND cu.updated_at <= r.high) cu
-      JOIN @medusa@.cart c ON c.customer_id = cu.id
-     WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
-)
-SELECT ARRAY(SELECT id FROM (SELECT DISTINCT id FROM touched) t ORDER BY id LIMIT $4)
-)SQL",
-                                      {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID, BOOLOID},
-                                      Statement::Planning::PerValues);
-
-Statement candidates_statement(R"SQL(
-SELECT ARRAY(
-    SELECT id FROM (
-        SELECT unnest($8::text[]) AS id
-        UNION
-        SELECT d.cart_id FROM cart_abandon.deliveries d
-         WHERE d.status IN ('claimed', 'retry') AND d.channel = $4 AND d.cart_id > $1
-        UNION
-        SELECT d.cart_id FROM cart_abandon.deliveries d
-         WHERE d.status = 'held' AND d.not_before >= $2 AND d.not_before <= $3
-           AND d.channel = $4 AND d.cart_id > $1
-        UNION
-        SELECT d.cart_id FROM cart_abandon.deliveries d
-         WHERE d.stage = 1 AND d.status = 'sent' AND d.sent_at >= $5 AND d.sent_at <= $6
-           AND d.channel = $4 AND d.cart_id > $1
-    ) touched
-    ORDER BY id LIMIT $7)
-)SQL",
-                               {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
-                                INT4OID, TEXTARRAYOID},
-                               Statement::Planning::PerValues);
 
 // The open carts of a slice of candidates ($3, sorted) whose last activity is inside the window
 // [$1, $2], each with its position in the slice. Last activity = the greatest change time of the
@@ -186,16 +104,6 @@ SELECT s.n, c.id,
 )SQL",
                             {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
-Statement missing_tables_statement(
-    "SELECT array_to_string(cart_abandon.missing_medusa_tables($1), ', '), "
-    "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cart_abandon')",
-    {TEXTOID});
-
-Statement missing_indexes_statement("SELECT array_to_string(cart_abandon.missing_indexes($1), ', ')", {TEXTOID});
-
-// The SQL objects this library's statements expect.
-const char* const kSchemaVersion = "1.7";
-
 // A stage's ledger row as the selection read it.
 struct LedgerRow {
     cart_abandon::LedgerStage stage;
@@ -227,10 +135,11 @@ cart_abandon::StageRecord stage_record(const cart_abandon::LedgerStage& row, boo
 }
 
 // The ledger rows of these carts' stages 1 and 2, by cart id.
-std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(const std::vector<std::string>& cart_ids) {
+std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(cart_abandon::ChannelKind channel,
+                                                            const std::vector<std::string>& cart_ids) {
     std::map<std::string, std::array<LedgerRow, 2>> rows;
     if (cart_ids.empty()) return rows;
-    const auto count = ledger_statement.execute({text_array(cart_ids), text_value(kWhatsAppChannel)});
+    const auto count = ledger_statement.execute({text_array(cart_ids), text_value(cart_abandon::name(channel))});
     for (uint64_t i = 0; i < count; ++i) {
         const int stage = int(cell_int(i, 1).value_or(0));
         if (stage != 1 && stage != 2) continue;
@@ -254,84 +163,9 @@ std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(const std::vector<st
 
 }  // namespace
 
-void require_medusa_tables() {
-    const std::string schema = medusa_schema();
-    missing_tables_statement.execute({text_value(schema)});
-    const std::string missing = cell_text_or_empty(0, 0);
-    const std::string version = cell_text_or_empty(0, 1);
-    release_result();
-    if (version != kSchemaVersion)
-        throw cart_abandon::Error(
-            cart_abandon::ErrorKind::MissingConfiguration,
-            "the cart_abandon extension is at version " + version + " but its library is " + kSchemaVersion,
-            "The library was upgraded; the extension's tables and functions were not.",
-            "Run ALTER EXTENSION cart_abandon UPDATE;");
-    if (!missing.empty())
-        throw cart_abandon::Error(cart_abandon::ErrorKind::MissingTable,
-                                  "Medusa tables not found in schema \"" + schema + "\": " + missing,
-                                  "cart_abandon reads Medusa v2's cart, cart_address, cart_line_item, "
-                                  "cart_shipping_method, customer, customer_address, order, order_address, "
-                                  "order_cart, cart_payment_collection, payment_collection, payment_session, "
-                                  "payment, sales_channel and region tables.",
-                                  "Set cart_abandon.medusa_schema to the schema that holds them, or run "
-                                  "Medusa's migrations first.");
-    require_medusa_owner();
-}
-
-std::string missing_recommended_indexes() {
-    missing_indexes_statement.execute({text_value(medusa_schema())});
-    std::string missing = cell_text_or_empty(0, 0);
-    release_result();
-    return missing;
-}
-
-DueCartQueue::DueCartQueue(std::string after_cart_id, CandidateScan scan)
-    : last_collected_(std::move(after_cart_id)), scan_(scan) {}
-
-void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now) {
-    // "No upper bound": activity stamped ahead of this server's clock still counts.
-    const auto far_future = now + std::chrono::hours(24 * 3650);
-    std::vector<cart_abandon::Timestamp> lows, highs;
-    if (!scan_.incremental) {
-        lows = {now - timing.max_age};
-        highs = {far_future};
-    } else {
-        // Activity whose first or second delay has passed since then, and any change since
-        // then (a cart whose latest item was removed can fall back into an earlier time).
-        lows = {scan_.since - timing.first_delay, scan_.since - timing.second_delay, scan_.since};
-        highs = {now - timing.first_delay, now - timing.second_delay, far_future};
-    }
-    candidates_.clear();
-    medusa_candidates_statement.execute({text_value(last_collected_), timestamp_array(lows), timestamp_array(highs),
-                                         int_value(kCandidateChunk), bool_value(scan_.incremental)});
-    for_each_text_in_cell(0, 0, [&](std::string_view id) { candidates_.add(id); });
-    release_result();
-    if (scan_.incremental) {
-        std::vector<std::string> from_medusa;
-        from_medusa.reserve(candidates_.size());
-        for (std::size_t i = 0; i < candidates_.size(); ++i) from_medusa.push_back(candidates_.at(i));
-        candidates_.clear();
-        const auto gap = timing.second_delay - timing.first_delay;
-        candidates_statement.execute({
-            text_value(last_collected_),
-            timestamp_value(scan_.since),
-            timestamp_value(now),
-            text_value(kWhatsAppChannel),
-            timestamp_value(scan_.since - gap),
-            timestamp_value(now - gap),
-            int_value(kCandidateChunk),
-            text_array(from_medusa),
-        });
-        for_each_text_in_cell(0, 0, [&](std::string_view id) { candidates_.add(id); });
-        release_result();
-    }
-    position_ = 0;
-    if (candidates_.size() < std::size_t(kCandidateChunk)) all_collected_ = true;
-    if (candidates_.size() > 0) last_collected_ = candidates_.at(candidates_.size() - 1);
-}
-
-std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
-                                        const std::string& consent_key, bool consent_required) {
+std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
+                                        cart_abandon::Timestamp now, int limit, const std::string& consent_key,
+                                        bool consent_required) {
     std::vector<DueCart> carts;
     // A slice as long as the carts still wanted: with a backlog nearly every candidate is due.
     // It doubles after each slice that yields fewer, so that an idle scan takes few statements.
@@ -339,7 +173,7 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
     while (int(carts.size()) < limit) {
         if (position_ == candidates_.size()) {
             if (all_collected_) break;
-            collect_candidates(timing, now);
+            collect_candidates(channel, timing, now);
             if (candidates_.empty()) break;
         }
         const std::size_t wanted = std::size_t(limit) - carts.size();
@@ -352,7 +186,7 @@ std::vector<DueCart> DueCartQueue::next(const cart_abandon::Timing& timing, cart
         // its first reminder too recent for the second) is not read further. With a shop's
         // reminded carts in the window, most candidates past the due ones are such.
         static const std::array<LedgerRow, 2> kNoRows{};
-        const auto ledger = ledger_rows(slice);
+        const auto ledger = ledger_rows(channel, slice);
         const auto stages_of = [&](const std::string& cart_id) -> const std::array<LedgerRow, 2>& {
             const auto found = ledger.find(cart_id);
             return found == ledger.end() ? kNoRows : found->second;

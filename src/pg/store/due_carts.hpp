@@ -1,4 +1,5 @@
-// Selecting the next batch of carts that have a reminder due (the keyset scan).
+// Selecting the next batch of carts that have a reminder due (the keyset scan). Statements in
+// src/pg/store/due_candidates.cpp (collecting the candidates) and src/pg/store/due_carts.cpp (the rest).
 #pragma once
 
 #include <cstddef>
@@ -11,22 +12,13 @@
 #include "core/model/config.hpp"
 #include "core/contact/phone.hpp"
 #include "core/model/cart.hpp"
+#include "core/model/vocabulary.hpp"
 #include "core/rules/stage.hpp"
 
 namespace pg {
 
-extern const char* const kWhatsAppChannel;
-
 using cart_abandon::DueCart;
 using cart_abandon::StageRow;
-
-// Fails with an error naming the missing tables when Medusa's tables are not in the schema, and
-// with 42501 when they cannot be read as their one owner (require_medusa_owner).
-void require_medusa_tables();
-
-// The recommended indexes (cart_abandon_recommended_indexes) missing from Medusa's schema,
-// comma-separated; empty when all are there. A catalog lookup, by definition, whatever the names.
-std::string missing_recommended_indexes();
 
 // Which carts a selection examines. Full: every cart active inside the max-age window.
 // Incremental: only carts that can have come due since `since`, the start of the last run that
@@ -49,13 +41,15 @@ public:
 
     DueCartQueue(std::string after_cart_id, CandidateScan scan);
 
-    // The next (up to) `limit` due carts, each examined at `now`. `consent_key` and
-    // `consent_required`: cart_abandon.consent_key and require_consent.
-    std::vector<DueCart> next(const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
-                              const std::string& consent_key, bool consent_required);
+    // The next (up to) `limit` due carts, each examined at `now` by its ledger rows on `channel`
+    // (the call's). `consent_key` and `consent_required`: cart_abandon.consent_key and require_consent.
+    std::vector<DueCart> next(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
+                              cart_abandon::Timestamp now, int limit, const std::string& consent_key,
+                              bool consent_required);
 
 private:
-    void collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now);
+    void collect_candidates(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
+                            cart_abandon::Timestamp now);
 
     // The collected candidates, sorted, end to end: a chunk of ids of about 30 bytes takes about
     // 3.5 MB, not the 7 MB or more of as many strings. Those before position_ are examined.

@@ -6,6 +6,7 @@
 #include "core/codec/keyed_hash.hpp"
 #include "core/contact/phone.hpp"
 #include "pg/store/erasure.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

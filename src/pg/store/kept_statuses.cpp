@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "pg/store/due_carts.hpp"
 #include "pg/store/kept_statuses.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {
@@ -39,9 +39,9 @@ DELETE FROM cart_abandon.kept_statuses WHERE received_at < clock_timestamp() - i
 // Meta's largest body: apply_statuses' inputs stay that size.
 constexpr std::size_t kChunk = 1000;
 
-StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
+StatusResult apply_taken(cart_abandon::ChannelKind channel, std::optional<Datum> deliveries, int max_attempts) {
     serialize_webhooks();
-    const uint64_t rows = take_statement.execute({text_value(kWhatsAppChannel), deliveries});
+    const uint64_t rows = take_statement.execute({text_value(cart_abandon::name(channel)), deliveries});
     std::vector<std::pair<int64_t, StatusRow>> taken;
     taken.reserve(rows);
     for (uint64_t r = 0; r < rows; ++r) {
@@ -70,20 +70,23 @@ StatusResult apply_taken(std::optional<Datum> deliveries, int max_attempts) {
         std::vector<StatusRow> chunk;
         for (std::size_t i = from; i < std::min(taken.size(), from + kChunk); ++i)
             chunk.push_back(std::move(taken[i].second));
-        result.add(apply_statuses(chunk, max_attempts));
-        store_user_ids(chunk);
+        result.add(apply_statuses(channel, chunk, max_attempts));
+        store_user_ids(channel, chunk);
     }
     return result;
 }
 
 }  // namespace
 
-StatusResult apply_kept_statuses(const std::vector<int64_t>& deliveries, int max_attempts) {
+StatusResult apply_kept_statuses(cart_abandon::ChannelKind channel, const std::vector<int64_t>& deliveries,
+                                 int max_attempts) {
     if (deliveries.empty()) return {};
-    return apply_taken(int8_array(deliveries), max_attempts);
+    return apply_taken(channel, int8_array(deliveries), max_attempts);
 }
 
-StatusResult apply_all_kept_statuses(int max_attempts) { return apply_taken(std::nullopt, max_attempts); }
+StatusResult apply_all_kept_statuses(cart_abandon::ChannelKind channel, int max_attempts) {
+    return apply_taken(channel, std::nullopt, max_attempts);
+}
 
 uint64_t expire_kept_statuses() { return expire_statement.run({}); }
 

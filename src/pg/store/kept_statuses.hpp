@@ -14,11 +14,12 @@ namespace pg {
 // under the lock webhook calls take: a status that a concurrent call kept is committed before
 // this reads, and one it applies after sees the row recorded. The caller writes the cart metadata
 // of `metadata_pending` and records a pause.
-StatusResult apply_kept_statuses(const std::vector<int64_t>& deliveries, int max_attempts);
+StatusResult apply_kept_statuses(cart_abandon::ChannelKind channel, const std::vector<int64_t>& deliveries,
+                                 int max_attempts);
 
 // The same for every kept status that names one of cart_abandon's rows or a recorded wamid (a
 // run's start: claims of a dead run have just become `unknown`).
-StatusResult apply_all_kept_statuses(int max_attempts);
+StatusResult apply_all_kept_statuses(cart_abandon::ChannelKind channel, int max_attempts);
 
 // Deletes the kept statuses that matched nothing for 7 days (Meta retries a webhook for 7 days:
 // a status of ours has found its row by then; these are other systems' messages). Returns how many.

@@ -2,10 +2,10 @@
 #include <string>
 #include <vector>
 
-#include "pg/store/due_carts.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/uncertain_claims.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {
@@ -200,7 +200,8 @@ UPDATE cart_abandon.channel_status
 
 }  // namespace
 
-std::vector<ClaimedStage> claim_stages(const std::vector<Claim>& claims, std::optional<int64_t> run_id) {
+std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const std::vector<Claim>& claims,
+                                       std::optional<int64_t> run_id) {
     std::vector<ClaimedStage> claimed;
     std::set<std::string> open;
     {
@@ -241,7 +242,7 @@ std::vector<ClaimedStage> claim_stages(const std::vector<Claim>& claims, std::op
                                                     text_array(reasons),
                                                     run_id ? std::optional<Datum>(int8_value(*run_id)) : std::nullopt,
                                                     text_array(details),
-                                                    text_value(kWhatsAppChannel),
+                                                    text_value(cart_abandon::name(channel)),
                                                     text_array(hold_reasons),
                                                     nullable_timestamp_array(not_befores),
                                                     bool_array(imported),
@@ -303,7 +304,7 @@ std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector
     return latest;
 }
 
-std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes) {
+std::vector<int64_t> record_outcomes(cart_abandon::ChannelKind channel, const std::vector<Outcome>& outcomes) {
     std::vector<int64_t> metadata_pending;
     if (outcomes.empty()) return metadata_pending;
     std::vector<std::string> cart_ids, statuses;
@@ -333,7 +334,7 @@ std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes) {
     const auto rows = record_statement.execute(
         {text_array(cart_ids), int_array(stages), text_array(statuses), int_array(attempts_added),
          nullable_text_array(provider_message_ids), nullable_text_array(provider_recipient_ids), int_array(error_codes),
-         nullable_text_array(messages), bool_array(write_metadata), text_value(kWhatsAppChannel),
+         nullable_text_array(messages), bool_array(write_metadata), text_value(cart_abandon::name(channel)),
          text_array(metadata_errors), nullable_text_array(message_statuses), nullable_timestamp_array(not_befores),
          bool_array(opt_outs), text_array(hold_reasons), bool_array(unlisted)});
     for (uint64_t row = 0; row < rows; ++row)
@@ -356,15 +357,19 @@ void make_commit_durable() { durable_commit_statement.run({}); }
 
 void add_pending_opt_outs() { add_pending_opt_outs_statement.run({}); }
 
-void record_channel_paused(long error_code, const std::string& error_message) {
-    channel_paused_statement.run({text_value(kWhatsAppChannel), int_value(int(error_code)), text_value(error_message)});
+void record_channel_paused(cart_abandon::ChannelKind channel, long error_code, const std::string& error_message) {
+    channel_paused_statement.run(
+        {text_value(cart_abandon::name(channel)), int_value(int(error_code)), text_value(error_message)});
 }
 
-void record_channel_sending() { channel_sending_statement.run({text_value(kWhatsAppChannel)}); }
+void record_channel_sending(cart_abandon::ChannelKind channel) {
+    channel_sending_statement.run({text_value(cart_abandon::name(channel))});
+}
 
-std::optional<long> channel_paused_code() {
+std::optional<long> channel_paused_code(cart_abandon::ChannelKind channel) {
     std::optional<long> code;
-    if (channel_paused_code_statement.execute({text_value(kWhatsAppChannel)}) > 0) code = cell_int(0, 0).value_or(0);
+    if (channel_paused_code_statement.execute({text_value(cart_abandon::name(channel))}) > 0)
+        code = cell_int(0, 0).value_or(0);
     release_result();
     return code;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/model/decision.hpp"
+#include "core/model/vocabulary.hpp"
 #include "core/rules/stage.hpp"
 
 namespace pg {
@@ -23,11 +24,12 @@ using cart_abandon::Outcome;
 // (none: inserted unless another run inserted it first; else taken over only if unchanged);
 // returns the ones written. Runs in the caller's transaction, made to commit durably: the
 // procedure commits it before any message is sent.
-std::vector<ClaimedStage> claim_stages(const std::vector<Claim>& claims, std::optional<int64_t> run_id);
+std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const std::vector<Claim>& claims,
+                                       std::optional<int64_t> run_id);
 
 // Records outcomes in the ledger (the transaction is made to commit durably) and returns the
 // rows whose cart metadata is now pending (src/pg/store/cart_metadata.hpp writes it after the commit).
-std::vector<int64_t> record_outcomes(const std::vector<Outcome>& outcomes);
+std::vector<int64_t> record_outcomes(cart_abandon::ChannelKind channel, const std::vector<Outcome>& outcomes);
 
 // Holds, until the transaction ends, a lock per person (E.164 number) so that two calls cannot
 // both decide to message one person; taken in sorted order so that two calls cannot deadlock.
@@ -52,9 +54,9 @@ void add_pending_opt_outs();
 
 // The channel's pause, written with the outcomes of the batch that hit a channel-fatal answer,
 // and lifted by the next batch that sends.
-void record_channel_paused(long error_code, const std::string& error_message);
-void record_channel_sending();
+void record_channel_paused(cart_abandon::ChannelKind channel, long error_code, const std::string& error_message);
+void record_channel_sending(cart_abandon::ChannelKind channel);
 // The code that paused the channel (0 when it had none), or nullopt when it is not paused.
-std::optional<long> channel_paused_code();
+std::optional<long> channel_paused_code(cart_abandon::ChannelKind channel);
 
 }  // namespace pg

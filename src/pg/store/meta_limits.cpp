@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

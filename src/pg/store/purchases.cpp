@@ -3,6 +3,7 @@
 
 #include "pg/store/purchases.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "pg/store/recoveries.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/boundary.hpp"
 

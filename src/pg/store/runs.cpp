@@ -5,6 +5,7 @@
 #include "pg/settings.hpp"
 #include "pg/store/runs.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {

@@ -13,6 +13,7 @@
 #include "pg/store/due_carts.hpp"
 #include "pg/store/uncertain_claims.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 extern "C" {

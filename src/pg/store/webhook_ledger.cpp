@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "pg/store/due_carts.hpp"
 #include "pg/store/webhook_ledger.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {
@@ -141,7 +141,7 @@ PreferenceResult apply_preferences(const std::vector<PreferenceRow>& rows) {
     return result;
 }
 
-void store_user_ids(const std::vector<StatusRow>& rows) {
+void store_user_ids(cart_abandon::ChannelKind channel, const std::vector<StatusRow>& rows) {
     std::vector<std::string> wamids, user_ids;
     for (const auto& row : rows) {
         if (row.recipient_user_id.empty()) continue;
@@ -149,7 +149,8 @@ void store_user_ids(const std::vector<StatusRow>& rows) {
         user_ids.push_back(row.recipient_user_id);
     }
     if (!wamids.empty())
-        store_user_ids_statement.run({text_array(wamids), text_array(user_ids), text_value(kWhatsAppChannel)});
+        store_user_ids_statement.run(
+            {text_array(wamids), text_array(user_ids), text_value(cart_abandon::name(channel))});
 }
 
 uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies) {
@@ -168,9 +169,9 @@ uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies) {
     return inserted;
 }
 
-void note_webhook(std::optional<cart_abandon::Timestamp> covers) {
-    note_webhook_statement.run(
-        {text_value(kWhatsAppChannel), covers ? std::optional<Datum>(timestamp_value(*covers)) : std::nullopt});
+void note_webhook(cart_abandon::ChannelKind channel, std::optional<cart_abandon::Timestamp> covers) {
+    note_webhook_statement.run({text_value(cart_abandon::name(channel)),
+                                covers ? std::optional<Datum>(timestamp_value(*covers)) : std::nullopt});
 }
 
 }  // namespace pg

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/model/event.hpp"
+#include "core/model/vocabulary.hpp"
 #include "core/rules/stage.hpp"
 
 namespace pg {
@@ -31,15 +32,15 @@ struct StatusResult {
 
 // Records the channel's pause when a failure after acceptance was the channel's (a code that every
 // message gets alike), with Meta's text.
-void record_pause_of(const StatusResult& result);
+void record_pause_of(cart_abandon::ChannelKind channel, const StatusResult& result);
 
 // Holds, until the transaction ends, the lock that makes webhook calls apply one at a time.
 void serialize_webhooks();
 
-StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts);
+StatusResult apply_statuses(cart_abandon::ChannelKind channel, const std::vector<StatusRow>& rows, int max_attempts);
 
 // Keeps the business-scoped user id each status named beside its message's wa_id (part 5).
-void store_user_ids(const std::vector<StatusRow>& rows);
+void store_user_ids(cart_abandon::ChannelKind channel, const std::vector<StatusRow>& rows);
 
 struct PreferenceRow {
     std::string wa_id;  // "" when Meta sent the user id alone
@@ -67,6 +68,6 @@ struct ReplyRow {
 uint64_t add_reply_opt_outs(const std::vector<ReplyRow>& replies);
 
 // Records that a signed webhook arrived now, and how far statuses have spoken.
-void note_webhook(std::optional<cart_abandon::Timestamp> covers);
+void note_webhook(cart_abandon::ChannelKind channel, std::optional<cart_abandon::Timestamp> covers);
 
 }  // namespace pg

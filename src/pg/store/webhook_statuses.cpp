@@ -10,10 +10,10 @@
 
 #include "core/channels/whatsapp/cloud_api.hpp"
 #include "core/rules/status_transition.hpp"
-#include "pg/store/due_carts.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/webhook_ledger.hpp"
 #include "pg/base/boundary.hpp"
+#include "pg/base/spi_values.hpp"
 #include "pg/base/spi.hpp"
 
 namespace pg {
@@ -119,9 +119,9 @@ ON CONFLICT (kind, address) DO NOTHING
 
 }  // namespace
 
-void record_pause_of(const StatusResult& result) {
+void record_pause_of(cart_abandon::ChannelKind channel, const StatusResult& result) {
     if (result.pause_code)
-        record_channel_paused(*result.pause_code,
+        record_channel_paused(channel, *result.pause_code,
                               cart_abandon::channel_pause_reason(*result.pause_code, result.pause_text, true));
 }
 
@@ -171,7 +171,7 @@ std::optional<Word> cell_word(uint64_t row, int column) {
     return text ? cart_abandon::parse_word<Word>(*text) : std::nullopt;
 }
 
-std::vector<LockedRow> lock_rows(const std::vector<StatusRow>& rows) {
+std::vector<LockedRow> lock_rows(cart_abandon::ChannelKind channel, const std::vector<StatusRow>& rows) {
     std::vector<std::string> wamids, delivery_ids;
     std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats;
     for (const auto& row : rows) {
@@ -181,7 +181,7 @@ std::vector<LockedRow> lock_rows(const std::vector<StatusRow>& rows) {
     }
     const uint64_t count =
         lock_rows_statement.execute({text_array(wamids), text_array(delivery_ids),
-                                     nullable_timestamp_array(claimed_ats), text_value(kWhatsAppChannel)});
+                                     nullable_timestamp_array(claimed_ats), text_value(cart_abandon::name(channel))});
     std::vector<LockedRow> locked(count);
     for (uint64_t r = 0; r < count; ++r) {
         LockedRow& row = locked[r];
@@ -244,14 +244,14 @@ void write_rows(const std::vector<std::pair<int64_t, const DeliveryState*>>& row
     write_rows_statement.run(values);
 }
 
-void keep(const std::vector<const StatusRow*>& rows) {
-    std::vector<std::string> wamids, statuses, recipients, delivery_ids, actions, error_texts, metadata_errors,
-        user_ids;
+void keep(cart_abandon::ChannelKind channel, const std::vector<const StatusRow*>& rows) {
+    std::vector<std::string> provider_message_ids, statuses, recipients, delivery_ids, actions, error_texts,
+        metadata_errors, user_ids;
     std::vector<cart_abandon::Timestamp> ats;
     std::vector<std::optional<cart_abandon::Timestamp>> claimed_ats, received_ats;
     std::vector<int> error_codes;
     for (const StatusRow* row : rows) {
-        wamids.push_back(row->provider_message_id);
+        provider_message_ids.push_back(row->provider_message_id);
         statuses.push_back(cart_abandon::name(row->status));
         ats.push_back(row->at);
         recipients.push_back(row->recipient);
@@ -264,18 +264,19 @@ void keep(const std::vector<const StatusRow*>& rows) {
         error_texts.push_back(row->error_text);
         metadata_errors.push_back(row->metadata_error);
     }
-    keep_statement.run({text_array(wamids), text_array(statuses), timestamp_array(ats), text_array(recipients),
-                        text_array(delivery_ids), nullable_timestamp_array(claimed_ats), text_array(actions),
-                        int_array(error_codes), text_array(error_texts), text_array(metadata_errors),
-                        nullable_timestamp_array(received_ats), text_value(kWhatsAppChannel), text_array(user_ids)});
+    keep_statement.run({text_array(provider_message_ids), text_array(statuses), timestamp_array(ats),
+                        text_array(recipients), text_array(delivery_ids), nullable_timestamp_array(claimed_ats),
+                        text_array(actions), int_array(error_codes), text_array(error_texts),
+                        text_array(metadata_errors), nullable_timestamp_array(received_ats),
+                        text_value(cart_abandon::name(channel)), text_array(user_ids)});
 }
 
 }  // namespace
 
-StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts) {
+StatusResult apply_statuses(cart_abandon::ChannelKind channel, const std::vector<StatusRow>& rows, int max_attempts) {
     StatusResult result;
     if (rows.empty()) return result;
-    const std::vector<LockedRow> locked = lock_rows(rows);
+    const std::vector<LockedRow> locked = lock_rows(channel, rows);
     cart_abandon::StatusContext context;
     context.max_attempts = max_attempts;
     context.now = std::chrono::time_point_cast<cart_abandon::Microseconds>(std::chrono::system_clock::now());
@@ -315,7 +316,7 @@ StatusResult apply_statuses(const std::vector<StatusRow>& rows, int max_attempts
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (!matched[i]) unmatched.push_back(&rows[i]);
     result.kept = unmatched.size();
-    if (!unmatched.empty()) keep(unmatched);
+    if (!unmatched.empty()) keep(channel, unmatched);
     if (!opt_out_numbers.empty())
         result.opt_outs_added =
             status_opt_outs_statement.run({text_array(opt_out_numbers), text_array(opt_out_wa_ids)});

@@ -29,6 +29,7 @@ public:
     explicit WhatsAppChannel(WhatsAppEndpoint endpoint);
 
     const char* display_name() const override { return "WhatsApp"; }
+    ChannelKind kind() const override { return ChannelKind::WhatsApp; }
     HttpRequest request(const Notification& notification) const override;
     DeliveryOutcome classify(const HttpResult& result) const override;
     const Secrets& secrets() const override { return secrets_; }
