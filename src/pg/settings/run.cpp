@@ -60,8 +60,9 @@ void define_run_settings() {
                "message, so an unknown reminder is never due again on a timer.",
                "Kept so that configurations that set it still load.", &reconcile_after_s, 60, INT_MAX, PGC_USERSET,
                GUC_UNIT_S);
-    define_int("cart_abandon.batch_pause", "Pause between two batches of cart_abandon_run.", nullptr, &batch_pause_ms,
-               0, 60000, PGC_USERSET, GUC_UNIT_MS);
+    define_int("cart_abandon.batch_pause",
+               "Pause between a batch's answers and the next batch's first request in cart_abandon_run.", nullptr,
+               &batch_pause_ms, 0, 60000, PGC_USERSET, GUC_UNIT_MS);
     define_int("cart_abandon.max_attempts", "Attempts per reminder before it is closed as failed.", nullptr,
                &max_attempts_value, 1, 100);
     define_int("cart_abandon.claim_timeout",
