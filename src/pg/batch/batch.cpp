@@ -25,6 +25,7 @@
 #include "pg/store/uncertain_claims.hpp"
 #include "pg/base/boundary.hpp"
 #include "pg/base/subtransaction.hpp"
+#include "pg/batch/steps.hpp"
 
 namespace pg {
 
@@ -62,51 +63,6 @@ std::string reason_detail(std::optional<Reason> reason, const std::string& detai
 
 }  // namespace
 
-namespace {
-
-// A batch between its claims and its outcomes. Decisions point into `carts`, `to_send` into
-// `decisions`: a prepared batch is moved, never copied.
-struct PreparedBatch {
-    std::vector<DueCart> carts;
-    std::vector<Decision> decisions;
-    std::map<std::string, ClaimedStage> claimed;  // by "cart id/stage"
-    std::map<std::string, BatchRow> rows;  // by cart id: the result is in id order
-    std::vector<const Decision*> to_send;
-    std::vector<cart_abandon::Delivery> deliveries;
-    // The claims' commit was kept local: its wait for the synchronous standbys was cancelled.
-    bool unreplicated = false;
-
-    PreparedBatch() = default;
-    PreparedBatch(PreparedBatch&&) = default;
-    PreparedBatch& operator=(PreparedBatch&&) = default;
-    PreparedBatch(const PreparedBatch&) = delete;
-    PreparedBatch& operator=(const PreparedBatch&) = delete;
-};
-
-// Runs `body` in a memory context of its own, deleted afterwards: what a batch pallocs
-// (parameter arrays, copied cells) goes with it, so a long run's memory does not grow with its
-// batches, whether it returns or throws.
-template <typename F>
-auto in_batch_context(F&& body) {
-    MemoryContext batch_context = guarded(
-        [] { return AllocSetContextCreate(CurrentMemoryContext, "cart_abandon batch", ALLOCSET_DEFAULT_SIZES); });
-    MemoryContext caller_context = MemoryContextSwitchTo(batch_context);
-    try {
-        auto result = body();
-        MemoryContextSwitchTo(caller_context);
-        guarded([&] { MemoryContextDelete(batch_context); });
-        return result;
-    } catch (...) {
-        // A caught error's data lives in error_copy_context, the batch's in C++ containers.
-        MemoryContextSwitchTo(caller_context);
-        guarded([&] { MemoryContextDelete(batch_context); });
-        throw;
-    }
-}
-
-// Selects (the next batch from `due`), decides and claims; `claims_written` runs right
-// after the claims are written and before anything can be sent (the procedure commits there).
-// A dry run's rows are final here.
 PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::function<void()>& claims_written) {
     PreparedBatch batch;
     // The journal exists before any claim is committed: one missing at settling is a failover's.
@@ -182,8 +138,6 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     return batch;
 }
 
-// Outcomes for a claimed batch that will not be sent (the channel stopped, the call was
-// cancelled): its carts stay due, their attempts untouched.
 cart_abandon::SendReport unsent(const PreparedBatch& batch) {
     cart_abandon::SendReport report;
     report.outcomes.resize(batch.deliveries.size());
@@ -197,16 +151,9 @@ cart_abandon::SendReport unsent(const PreparedBatch& batch) {
 // Outcomes are recorded this many at a time, each chunk committed.
 constexpr std::size_t kOutcomeChunk = 100;
 
-// Records a sent batch: totals and ledger outcomes, committed with interrupts held (the rows are
-// this call's claims: nothing but cart_abandon's own short statements locks them), so that a
-// cancel cannot separate what was sent from its record. Then, with interrupts allowed (these may
-// wait for other transactions; each is marked in the ledger first, so an interrupted call loses
-// nothing the next one does not finish): opt-outs, the channel's state, `outcomes_written`, and
-// the carts' metadata. `commit` runs between chunks and after each step (the procedure and the
-// batch worker commit there). `next_in_flight`: the next batch is being sent meanwhile.
 BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_abandon::SendReport& report,
                          const std::function<void()>& commit,
-                         const std::function<void(const BatchResult&)>& outcomes_written, bool next_in_flight = false) {
+                         const std::function<void(const BatchResult&)>& outcomes_written, bool next_in_flight) {
     BatchResult result;
     std::vector<Outcome> outcomes;
     bool halted_now = false;
@@ -282,8 +229,6 @@ BatchResult finish_batch(RunState& state, PreparedBatch& batch, const cart_aband
     return result;
 }
 
-}  // namespace
-
 void warn_channel_paused(const RunState& state, bool whole_run) {
     const std::string message = std::string("cart_abandon: ") + state.call.channel->display_name() +
                                 " sending paused: " + state.channel.halt_reason;
@@ -293,8 +238,6 @@ void warn_channel_paused(const RunState& state, bool whole_run) {
     guarded([&] { ereport(WARNING, (errmsg("%s", message.c_str()), errhint("%s", hint.c_str()))); });
 }
 
-// A batch whose claims the synchronous standbys never confirmed is released, not sent (a failover
-// now would send them again), and the call stops as cancelled: it was.
 [[noreturn]] void raise_unreplicated() {
     guarded([] {
         ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED),
@@ -326,115 +269,6 @@ BatchResult process_batch(RunState& state, DueCartQueue& due, const std::functio
         if (batch.unreplicated) raise_unreplicated();
         return result;
     });
-}
-
-namespace {
-
-// Whether a batch's answers let the next batch go out before they are recorded: nothing in them
-// stops the call (a channel-fatal answer, a cancel, a start journal that failed).
-bool answers_let_next_go(const cart_abandon::SendReport& report) {
-    return !report.interrupted && !report.channel_halted && report.journal_error.empty();
-}
-
-}  // namespace
-
-int run_batches(RunState& state, const std::function<void()>& commit,
-                const std::function<void(const BatchResult&, int batch_number)>& batch_recorded,
-                std::chrono::milliseconds pause) {
-    int batches = 0;
-    // A sent batch's outcomes (counted as a batch).
-    auto record = [&](PreparedBatch& batch, const cart_abandon::SendReport& report, bool next_in_flight) {
-        const int number = ++batches;
-        return in_batch_context([&] {
-            return finish_batch(
-                state, batch, report, commit, [&](const BatchResult& r) { batch_recorded(r, number); }, next_in_flight);
-        });
-    };
-    // A batch claimed but not to be sent: its carts stay due (recorded as retry with their
-    // attempts untouched; not counted as a batch).
-    auto release = [&](PreparedBatch& batch) {
-        if (batch.carts.empty()) return BatchResult{};
-        return in_batch_context([&] {
-            return finish_batch(state, batch, unsent(batch), commit,
-                                [&](const BatchResult& r) { batch_recorded(r, batches); });
-        });
-    };
-    // The sender reads the batch's deliveries in place: batches are held by pointer, never moved
-    // while a sender may read them, and each sender is declared after its batch (joined first).
-    auto start_sending = [&](const PreparedBatch& batch, bool probe_first, std::chrono::milliseconds after) {
-        SendPlan plan = send_plan(state);
-        plan.options.probe_first = probe_first;
-        return std::make_unique<BackgroundSend>(state, plan, batch.deliveries, after);
-    };
-    DueCartQueue due("", state.call.scan);
-    auto current = std::make_unique<PreparedBatch>(in_batch_context([&] { return prepare_batch(state, due, commit); }));
-    if (current->unreplicated) {
-        release(*current);
-        raise_unreplicated();
-    }
-    if (current->carts.empty()) return batches;
-    auto sending = start_sending(*current, state.channel.paused_code.has_value(), std::chrono::milliseconds(0));
-    for (;;) {
-        auto next = std::make_unique<PreparedBatch>();
-        // Interrupted while this batch is in flight (a cancel, a timeout, a lock that another
-        // session holds past lock_timeout): the sender starts nothing more, what it sent is
-        // recorded and committed, then the error is raised.
-        std::exception_ptr interrupted;
-        try {
-            *next = in_batch_context([&] { return prepare_batch(state, due, commit); });
-        } catch (const PgError&) {
-            interrupted = std::current_exception();
-            sending->stop();
-        }
-        const cart_abandon::SendReport report = sending->join();
-
-        // The next batch goes out the pause after this one's answers, and this one is recorded
-        // meanwhile; unless something in those answers, or meanwhile, stops the call. The
-        // channel's probe is over once this batch's probe was accepted.
-        std::unique_ptr<BackgroundSend> next_sending;
-        if (!interrupted && answers_let_next_go(report) && !state.channel.halted && !next->carts.empty() &&
-            !next->unreplicated && !cancel_requested())
-            next_sending = start_sending(*next, state.channel.paused_code.has_value() && !report.probe_accepted, pause);
-        const BatchResult result = record(*current, report, next_sending != nullptr);
-        if (!interrupted) interrupted = result.interrupted;
-        if (next_sending) {
-            if (!interrupted) {
-                current = std::move(next);
-                sending = std::move(next_sending);
-                continue;
-            }
-            // What follows from this batch's outcomes was interrupted: the next batch starts
-            // nothing more, and what it sent is recorded before the error is raised.
-            next_sending->stop();
-            const cart_abandon::SendReport next_report = next_sending->join();
-            const BatchResult next_result = record(*next, next_report, false);
-            (void)next_result;  // the first interruption is the one raised
-            std::rethrow_exception(interrupted);
-        }
-        if (!interrupted && next->unreplicated) {
-            release(*next);
-            raise_unreplicated();
-        }
-        if (interrupted || result.cancel_pending || state.channel.halted) {
-            const BatchResult released = release(*next);
-            if (!interrupted) interrupted = released.interrupted;
-            if (interrupted) std::rethrow_exception(interrupted);
-            if (result.cancel_pending) check_for_interrupts();
-            break;
-        }
-        // Here only when the start journal failed: the next batch goes out after this one is
-        // recorded (its requests are untried if the journal still fails).
-        current = std::move(next);
-        if (current->carts.empty()) break;
-        if (cancel_requested()) {
-            const BatchResult released = release(*current);
-            if (released.interrupted) std::rethrow_exception(released.interrupted);
-            check_for_interrupts();
-            break;
-        }
-        sending = start_sending(*current, state.channel.paused_code.has_value(), pause);
-    }
-    return batches;
 }
 
 }  // namespace pg

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "pg/batch/channels.hpp"
 #include "pg/batch/batch.hpp"
+#include "pg/batch/pipeline.hpp"
 #include "pg/store/cart_metadata.hpp"
 #include "pg/store/erasure.hpp"
 #include "pg/store/recoveries.hpp"
