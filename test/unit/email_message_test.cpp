@@ -231,4 +231,7 @@ TEST(EmailMessage, RefusesWhatCannotStandInAHeader) {
     in = input();
     in.to_address = "anna@example.com\r\nBcc: x@evil.example";
     EXPECT_THROW(render_email(in, kNow), Error);
+    in = input();
+    in.items.front().quantity = 1LL << 62;
+    EXPECT_THROW(render_email(in, kNow), Error);  // quantity times price overflows
 }

@@ -4,6 +4,7 @@
 
 #include "core/channels/email/html_escape.hpp"
 #include "core/channels/email/money.hpp"
+#include "core/error.hpp"
 
 namespace cart_abandon {
 
@@ -12,7 +13,10 @@ namespace {
 constexpr char kTimes[] = "\xC3\x97";  // U+00D7 MULTIPLICATION SIGN
 
 std::string line_total(const EmailItem& item, const std::string& locale) {
-    return format_money(item.unit_price_minor * item.quantity, item.currency_code, locale);
+    long long total = 0;
+    if (__builtin_mul_overflow(item.unit_price_minor, item.quantity, &total))
+        throw Error(ErrorKind::InvalidArgument, "an item's quantity times its price is out of range");
+    return format_money(total, item.currency_code, locale);
 }
 
 bool is_web_url(const std::string& url) {

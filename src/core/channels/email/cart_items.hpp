@@ -17,7 +17,8 @@ struct EmailItem {
 };
 
 // One line an item, "- 2 × Title: 25,00 €" (the line's total, quantity × unit price, per
-// locale), lines joined by LF.
+// locale), lines joined by LF. Throws Error InvalidArgument for a bad currency code or a line
+// total out of range.
 std::string items_text(const std::vector<EmailItem>& items, const std::string& locale);
 
 // A presentation table, one row an item: thumbnail, title, "× quantity", the line's total;

@@ -9,9 +9,10 @@ namespace {
 // One frame for every default's text and one for its HTML, so the four differ in their words
 // alone. Double quotes in the HTML: an apostrophe before '{' would quote the argument
 // (MessageFormat).
-#define EMAIL_TEXT(greeting, line, total, link, unsubscribe)                                                          \
-    greeting "\n\n" line "\n\n{items}\n\n" total "\n\n" link " {recovery_link}\n\n" unsubscribe " {unsubscribe_link}" \
-                                                                                                "\n"
+#define EMAIL_TEXT(greeting, line, total, link, unsubscribe)                                    \
+    greeting "\n\n" line "\n\n{items}\n\n" total "\n\n" link " {recovery_link}\n\n" unsubscribe \
+             " {unsubscribe_link}"                                                              \
+             "\n"
 #define EMAIL_HTML(lang, title, greeting, line, total, link, unsubscribe)                                   \
     "<!DOCTYPE html>\n<html lang=\"" lang "\"><head><meta charset=\"utf-8\"><title>" title                  \
     "</title></head>\n<body style=\"font-family: sans-serif; color: #222\">\n<p>" greeting "</p>\n<p>" line \

@@ -155,8 +155,8 @@ bool holds_word(const std::string& text, const char* word) {
 bool matches(const ReplyRule& rule, long code, const std::optional<EnhancedStatus>& status, const std::string* text) {
     if (code < rule.low || code > rule.high) return false;
     if (rule.klass != kAny && !(status && status->klass == rule.klass)) return false;
-    if (rule.subject != kAny && status->subject != rule.subject) return false;
-    if (rule.detail != kAny && status->detail != rule.detail) return false;
+    if (rule.subject != kAny && !(status && status->subject == rule.subject)) return false;
+    if (rule.detail != kAny && !(status && status->detail == rule.detail)) return false;
     if (rule.word) return text && holds_word(*text, rule.word);
     return true;
 }
