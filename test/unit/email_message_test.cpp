@@ -2,8 +2,6 @@
 // templates per locale, plurals, amounts, escaping, the header fields.
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "core/channels/email/default_templates.hpp"
 #include "core/channels/email/html_escape.hpp"
 #include "core/channels/email/message.hpp"
@@ -42,6 +40,22 @@ std::string header(const RenderedEmail& email, const std::string& name) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// "<ca.<ledger>.<24 lower-case hex digits>@<domain>>"
+bool is_message_id(const std::string& id, const std::string& ledger, const std::string& domain) {
+    const std::string head = "<ca." + ledger + ".", tail = "@" + domain + ">";
+    if (id.size() != head.size() + 24 + tail.size() || id.rfind(head, 0) != 0 ||
+        id.compare(id.size() - tail.size(), tail.size(), tail) != 0)
+        return false;
+    return id.substr(head.size(), 24).find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// Every LF comes after a CR.
+bool has_crlf_lines_only(const std::string& text) {
+    for (std::size_t at = 0; (at = text.find('\n', at)) != std::string::npos; ++at)
+        if (at == 0 || text[at - 1] != '\r') return false;
+    return true;
+}
 
 // The Error that `call` throws (a failure when it throws none).
 template <typename Call>
@@ -191,7 +205,7 @@ TEST(EmailMessage, BodiesEndLinesWithCrlf) {
     const RenderedEmail email = render_email(input(), kNow);
     for (const std::string* body : {&email.text, &email.html}) {
         EXPECT_TRUE(contains(*body, "\r\n"));
-        EXPECT_FALSE(std::regex_search(*body, std::regex("[^\r]\n"))) << *body;
+        EXPECT_TRUE(has_crlf_lines_only(*body)) << *body;
     }
 }
 
@@ -207,8 +221,7 @@ TEST(EmailMessage, HeaderFieldsForTheTransport) {
     EXPECT_EQ(email.headers[3], "Reply-To: help@shop.example");
     EXPECT_EQ(email.headers[4], "Subject: Ihr Warenkorb wartet, Anna");
     EXPECT_EQ(header(email, "Message-ID"), "Message-ID: " + email.message_id);
-    EXPECT_TRUE(std::regex_match(email.message_id, std::regex("<ca\\.42\\.[0-9a-f]{24}@shop\\.example>")))
-        << email.message_id;
+    EXPECT_TRUE(is_message_id(email.message_id, "42", "shop.example")) << email.message_id;
     EXPECT_EQ(header(email, "List-Unsubscribe"), "List-Unsubscribe: <https://shop.example/unsubscribe?t=tok>");
     EXPECT_EQ(header(email, "List-Unsubscribe-Post"), "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
     EXPECT_EQ(header(render_email(input(), kNow), "Reply-To"), "");
@@ -216,8 +229,8 @@ TEST(EmailMessage, HeaderFieldsForTheTransport) {
 
 TEST(EmailMessage, MessageIdsAreUniquePerRender) {
     EXPECT_NE(render_email(input(), kNow).message_id, render_email(input(), kNow).message_id);
-    EXPECT_TRUE(std::regex_match(make_message_id(7, "shop@bücher.example"),
-                                 std::regex("<ca\\.7\\.[0-9a-f]{24}@cart-abandon\\.invalid>")));
+    EXPECT_TRUE(is_message_id(make_message_id(7, "shop@bücher.example"), "7", "cart-abandon.invalid"));
+    EXPECT_FALSE(is_message_id(make_message_id(7, "shop@shop.example"), "7", "cart-abandon.invalid"));
 }
 
 TEST(EmailMessage, RefusesWhatCannotStandInAHeader) {
