@@ -1,0 +1,16 @@
+#include "core/channels/email/locale.hpp"
+
+namespace cart_abandon {
+
+icu::Locale icu_locale(const std::string& tag) {
+    std::string bcp47 = tag;
+    for (char& c : bcp47) c = c == '_' ? '-' : c;
+    UErrorCode status = U_ZERO_ERROR;
+    icu::Locale locale = icu::Locale::forLanguageTag(bcp47, status);
+    if (U_FAILURE(status) || locale.isBogus() || *locale.getLanguage() == '\0') return icu::Locale::getEnglish();
+    return locale;
+}
+
+std::string locale_language(const std::string& tag) { return icu_locale(tag).getLanguage(); }
+
+}  // namespace cart_abandon

@@ -1,0 +1,18 @@
+// The shop's or shopper's language tag as ICU reads it.
+#pragma once
+
+#include "core/no_postgres.hpp"
+
+#include <unicode/locid.h>
+
+#include <string>
+
+namespace cart_abandon {
+
+// A BCP 47 tag ("de-DE", "en"; '_' read as '-', so "de_DE" too); empty or unreadable: English.
+icu::Locale icu_locale(const std::string& tag);
+
+// Its language subtag in lower case ("de" for "de-AT"); "en" when it has none.
+std::string locale_language(const std::string& tag);
+
+}  // namespace cart_abandon
