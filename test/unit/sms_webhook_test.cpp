@@ -106,7 +106,10 @@ TEST(SmsStatusCallback, UnreadableFieldsAreNamedNotQuoted) {
     EXPECT_EQ(bad_sid.unreadable, "status callback: MessageSid is not printable ASCII of at most 256 bytes");
     EXPECT_FALSE(parse_webhook(kUrl, "MessageStatus=sent&MessageSid=SMshort", {}).status);
     // The account SID is a secret: a sid that is one is refused, AccountSid itself is not kept.
-    EXPECT_FALSE(parse_webhook(kUrl, "MessageStatus=sent&MessageSid=" + kAccount, {kAccount}).status);
+    EXPECT_EQ(parse_webhook(kUrl, "MessageStatus=sent&MessageSid=" + kAccount, {kAccount}).unreadable,
+              "status callback: MessageSid holds a secret");
+    EXPECT_EQ(parse_webhook(kUrl, "MessageStatus=sent&MessageSid=", {}).unreadable,
+              "status callback: MessageSid is missing");
     EXPECT_EQ(parse_webhook(kUrl, "Foo=1", {}).unreadable,
               "neither MessageStatus (a status callback) nor Body (an inbound message)");
 }

@@ -42,15 +42,16 @@ struct Reader {
 
     std::string text(const char* name, bool required = false) {
         const std::string* value = form_value(fields, name);
-        if (!value) {
-            if (required && problem.empty()) problem = std::string(name) + " is missing";
-            return {};
-        }
-        if (!is_printable_ascii(*value) || holds_secret(*value, secrets)) {
-            if (problem.empty()) problem = std::string(name) + " is not printable ASCII of at most 256 bytes";
-            return {};
-        }
-        return *value;
+        const char* fault = nullptr;
+        if (!value || value->empty())
+            fault = required ? " is missing" : nullptr;
+        else if (!is_printable_ascii(*value))
+            fault = " is not printable ASCII of at most 256 bytes";
+        else if (holds_secret(*value, secrets))
+            fault = " holds a secret";
+        if (!fault && value) return *value;
+        if (fault && problem.empty()) problem = name + std::string(fault);
+        return {};
     }
 
     std::string sid(const char* name, bool required = false) {
