@@ -51,19 +51,24 @@ if [ $# -eq 0 ]; then
     echo "unit tests under ASan+UBSan: ${sanitized_passed:-0} passed, ${sanitized_failed:-0} failed"
 fi
 
-# The stand-ins mirror Meta: their own self-test (signatures, webhooks, error shapes).
-log="$LOCAL_ENV_DIR/standin.log.test"
-set +e
-python3 test/standin/test_standin.py > "$log" 2>&1
-standin_status=$?
-set -e
-standin_total=$(sed -n 's/^Ran \([0-9]*\) tests\?.*/\1/p' "$log" | tail -1)
+# The stand-ins mirror Meta and Twilio: their own self-tests (signatures, webhooks, error shapes).
+standin_total=0
 standin_failed=0
-if [ "$standin_status" -ne 0 ]; then
-    tail -30 "$log"
-    standin_failed=$(sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p' "$log" | tail -1)
-    [ -n "$standin_failed" ] && [ "$standin_failed" -gt 0 ] || standin_failed=1
-fi
+for selftest in test_standin test_twilio_standin; do
+    log="$LOCAL_ENV_DIR/$selftest.log.test"
+    set +e
+    python3 "test/standin/$selftest.py" > "$log" 2>&1
+    status=$?
+    set -e
+    ran=$(sed -n 's/^Ran \([0-9]*\) tests\?.*/\1/p' "$log" | tail -1)
+    standin_total=$((standin_total + ${ran:-0}))
+    if [ "$status" -ne 0 ]; then
+        tail -30 "$log"
+        failed=$(sed -n 's/^FAILED (\(failures\|errors\)=\([0-9]*\).*/\2/p' "$log" | tail -1)
+        [ -n "$failed" ] && [ "$failed" -gt 0 ] || failed=1
+        standin_failed=$((standin_failed + failed))
+    fi
+done
 echo "stand-in self-test: $((${standin_total:-0} - standin_failed)) passed, $standin_failed failed"
 
 fuzz_passed=0

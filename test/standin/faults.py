@@ -1,8 +1,5 @@
 """The fault modes of POST /_control/faults, applied to one request (see whatsapp_standin.py)."""
 
-import socket
-import time
-
 import meta_api
 
 
@@ -16,22 +13,12 @@ def inject(handler, fault, record):
         return True
     if mode == "http":
         status = int(fault.get("http_status", 500))
-        data = fault.get("body", "").encode()
         handler.record(record, status, accepted=False)
-        handler.send_response(status)
-        handler.send_header("Content-Length", str(len(data)))
-        for name, value in (fault.get("headers") or {}).items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(data)
+        handler.send_raw(status, fault.get("body", "").encode(), fault.get("headers"))
         return True
     if mode == "not_json":
         handler.record(record, 200, accepted=True)  # Meta accepted it: wamid, wa_id and webhooks
-        data = b"<html>OK</html>"
-        handler.send_response(200)
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
+        handler.send_raw(200, b"<html>OK</html>")
         return True
     if mode == "truncate":
         handler.record(record, 200, accepted=False)
@@ -42,14 +29,8 @@ def inject(handler, fault, record):
         handler.wfile.write(b'{"messaging_product":"whatsapp","messages":[{"id":"wam')
         handler.close_connection = True
         return True
-    if mode == "reset":
+    if mode in ("reset", "hang"):
         handler.record(record, 0, accepted=False)
-        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-        handler.close_connection = True
-        return True
-    if mode == "hang":
-        handler.record(record, 0, accepted=False)
-        time.sleep(float(fault.get("seconds", 30)))
-        handler.close_connection = True
+        handler.drop(float(fault.get("seconds", 30)) if mode == "hang" else None)
         return True
     return False

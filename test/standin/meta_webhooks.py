@@ -10,11 +10,11 @@ import json
 import random
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
 import meta_api
+import standin_http
 
 STATUSES = ("sent", "delivered", "read")
 MAX_BATCH = 1000  # Meta batches up to 1,000 updates in one POST
@@ -229,24 +229,9 @@ class WebhookHub:
                 raw, signature, count = self.take(target["max"], 1)[0]
             record = {"url": target["url"], "updates": count, "signature": signature, "statuses": [],
                       "delivered": False}
-            for attempt in range(target["attempts"]):
-                if attempt:
-                    time.sleep(target["retry_ms"] / 1000.0 * attempt)
-                request = urllib.request.Request(target["url"], data=raw, method="POST", headers={
-                    "Content-Type": "application/json", "X-Hub-Signature-256": signature,
-                    "User-Agent": "facebookexternalua"})
-                try:
-                    with opener.open(request, timeout=5) as answer:
-                        answer.read()
-                        record["statuses"].append(answer.status)
-                except urllib.error.HTTPError as error:
-                    record["statuses"].append(error.code)
-                except OSError as error:
-                    record["statuses"].append(None)
-                    record["error"] = str(error)
-                if record["statuses"][-1] is not None and 200 <= record["statuses"][-1] < 300:
-                    record["delivered"] = True
-                    break
+            standin_http.post(opener, target["url"], raw, {
+                "Content-Type": "application/json", "X-Hub-Signature-256": signature,
+                "User-Agent": "facebookexternalua"}, target["attempts"], target["retry_ms"], record)
             with self.cond:
                 if generation == self.generation:  # not across a reset
                     record["seq"] = len(self.deliveries) + 1

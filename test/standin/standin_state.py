@@ -5,28 +5,19 @@ change (see whatsapp_standin.py's docstring), and the decisions made from them.
 import itertools
 import json
 import hmac
-import random
 import re
 import threading
 import time
 
 import meta_api
 from meta_webhooks import WebhookHub, check_plan
+from standin_http import Controls, expect, pick_rule
 
 SEND_PATH = re.compile(r"/v([0-9]+\.[0-9]+)/([^/]+)/(messages|marketing_messages)")
 FAULT_MODES = {"error", "http", "not_json", "truncate", "reset", "hang"}
 
 
-class BadControl(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise BadControl(message)
-
-
-class State:
+class State(Controls):
     def __init__(self, token, phone_number_id, app_secret, options):
         self.token = token
         self.app_secret = app_secret  # bytes or None
@@ -123,22 +114,14 @@ class State:
 
     def pick_fault(self, record, endpoint):
         to_digits = meta_api.digits_of(record.get("to") or "")
+        def applies(rule):
+            if rule.get("to") and rule["to"] != record.get("to") and meta_api.digits_of(rule["to"]) != to_digits:
+                return False
+            return (rule.get("endpoint", endpoint) == endpoint
+                    and rule.get("template", record.get("template")) == record.get("template"))
+
         with self.lock:
-            for rule in self.faults:
-                if rule.get("to") and rule["to"] != record.get("to") and meta_api.digits_of(rule["to"]) != to_digits:
-                    continue
-                if rule.get("endpoint", endpoint) != endpoint:
-                    continue
-                if rule.get("template", record.get("template")) != record.get("template"):
-                    continue
-                if "times" in rule and rule["times"] <= 0:
-                    continue
-                if "rate" in rule and random.random() >= rule["rate"]:
-                    continue
-                if "times" in rule:
-                    rule["times"] -= 1
-                return dict(rule)
-        return None
+            return pick_rule(self.faults, applies)
 
     def identify(self, record):
         """The wamid, wa_id and message_status of an accepted message (once)."""
@@ -176,17 +159,8 @@ class State:
 
     # ---- control endpoints ----
 
-    def control(self, name, payload):
-        """(http status, answer) for POST /_control/<name>."""
-        handler = getattr(self, "control_" + name, None)
-        if handler is None:
-            return 404, {"error": "unknown control path"}
-        try:
-            return 200, handler(payload) or {"ok": True}
-        except BadControl as error:
-            return (409 if str(error).startswith("webhooks are off") else 400), {"error": str(error)}
-        except (TypeError, ValueError, KeyError, AttributeError) as error:
-            return 400, {"error": "bad payload: %s" % error}
+    def conflict(self, message):
+        return message.startswith("webhooks are off")
 
     def control_reset(self, payload):
         self.reset()

@@ -7,17 +7,14 @@ checks each behaviour its docstring promises. Stdlib only; about 2 s. From any d
 
 import hashlib
 import hmac
-import http.client
 import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import standin_testing
+from standin_testing import Receiver, wait_for
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "whatsapp_standin.py")
 TOKEN = "self-test-token-0123456789"
@@ -27,52 +24,14 @@ UNKNOWN_ID_TEXT = ("Unsupported post request. Object with ID 'wrong' does not ex
                    "missing permissions, or does not support this operation")
 
 
-class StandIn:
-    """One stand-in process, on its own port, talked to over a plain connection (no proxy)."""
-
+class StandIn(standin_testing.Process):
     def __init__(self, *extra, secret=True):
-        self.dir = tempfile.mkdtemp(prefix="standin_test.")
-        with open(os.path.join(self.dir, "token"), "w") as f:
-            f.write(TOKEN + "\n")
-        args = [sys.executable, SCRIPT, "--port", "0", "--port-file", os.path.join(self.dir, "port"),
-                "--token-file", os.path.join(self.dir, "token"), "--phone-number-id", PHONE_NUMBER_ID, *extra]
+        args = ["--token-file", "{dir}/token", "--phone-number-id", PHONE_NUMBER_ID, *extra]
+        files = {"token": TOKEN}
         if secret:
-            with open(os.path.join(self.dir, "secret"), "w") as f:
-                f.write(SECRET + "\n")
-            args += ["--app-secret-file", os.path.join(self.dir, "secret")]
-        # From another directory: the script must find its modules wherever it is started.
-        self.process = subprocess.Popen(args, cwd="/", stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        port_file = os.path.join(self.dir, "port")
-        for _ in range(200):
-            if os.path.exists(port_file):
-                break
-            if self.process.poll() is not None:
-                raise RuntimeError("the stand-in exited: %s" % self.process.stdout.read().decode())
-            time.sleep(0.02)
-        with open(port_file) as f:
-            self.port = int(f.read())
-
-    def stop(self):
-        self.process.terminate()
-        output = self.process.communicate(timeout=5)[0].decode()
-        shutil.rmtree(self.dir)
-        return output
-
-    def call(self, method, path, body=None, headers=None, raw=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-        connection.request(method, path, body=data, headers=headers or {})
-        answer = connection.getresponse()
-        text = answer.read().decode()
-        connection.close()
-        try:
-            return answer.status, json.loads(text)
-        except ValueError:
-            return answer.status, text
-
-    def control(self, method, path, body=None):
-        status, answer = self.call(method, "/_control/" + path, body)
-        return answer
+            files["secret"] = SECRET
+            args += ["--app-secret-file", "{dir}/secret"]
+        super().__init__(SCRIPT, args, files)
 
     def send(self, to="+4915110000001", template="cart_abandonment_first", language="en", params=("Anna", "c1", "u"),
              endpoint="messages", phone_number_id=PHONE_NUMBER_ID, token=TOKEN, query="", **extra):
@@ -99,43 +58,6 @@ def assert_signed(raw, signature):
 
 def updates_of(body, kind="statuses"):
     return [item for change in body["entry"][0]["changes"] for item in change["value"].get(kind, [])]
-
-
-class Receiver:
-    """A webhook endpoint: records each POST (headers and raw body), answers the given statuses in turn."""
-
-    def __init__(self, answers):
-        self.answers, self.received = list(answers), []
-        receiver = self
-
-        class Handle(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), raw))
-                status = receiver.answers.pop(0) if len(receiver.answers) > 1 else receiver.answers[0]
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handle)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = "http://127.0.0.1:%d/webhook" % self.server.server_address[1]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def wait_for(condition, seconds=5):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 class StandInTest(unittest.TestCase):

@@ -111,8 +111,8 @@ WEBHOOK BODIES, as Meta's (Graph API v24+), compact JSON with non-ASCII as \\u e
     100,000 updates wait; beyond that the oldest are dropped (counted in /_control/state).
 
 FILES: whatsapp_standin.py (HTTP), standin_state.py (record, settings, control endpoints), meta_api.py
-(Meta's checks, errors, wa_ids), meta_webhooks.py (webhooks), faults.py (fault modes); test_standin.py
-tests them all: python3 test/standin/test_standin.py.
+(Meta's checks, errors, wa_ids), meta_webhooks.py (webhooks), faults.py (fault modes), standin_http.py
+(what the stand-ins share); test_standin.py tests them all: python3 test/standin/test_standin.py.
 
 FAULT MODES (each rule: {"mode": ..., optional filters "to": "+E164", "endpoint": "messages" |
 "marketing_messages", "template": NAME; "times": N (the first N matching requests), "rate": 0..1}):
@@ -130,56 +130,26 @@ import os
 import sys
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import meta_api  # noqa: E402
+import standin_http  # noqa: E402
 import standin_state  # noqa: E402
 from faults import inject  # noqa: E402
 
 SEND_PATH = standin_state.SEND_PATH
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as Meta's servers do
+class Handler(standin_http.JsonHandler):
     server_version = "whatsapp-standin/2.0"
-    # One write per answer (flushed after each request), not headers and body apart: two small
-    # writes meet Nagle's algorithm and the client's delayed ACK, 40 ms a request.
-    wbufsize = 64 * 1024
-
-    def log_message(self, fmt, *args):  # quiet: tests read the record, not a log
-        pass
-
-    @property
-    def state(self):
-        return self.server.state
-
-    def send_json(self, status, payload, headers=None):
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, str(value))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         state = self.state
-        if url.path == "/_control/health":
-            return self.send_json(200, {"ok": True})
-        if url.path == "/_control/requests":
-            with state.lock:
-                return self.send_json(200, list(state.requests))
-        if url.path == "/_control/state":
-            return self.send_json(200, state.describe())
+        if self.common_get(url.path):
+            return None
         if url.path == "/_control/busiest_second":
             return self.send_json(200, state.busiest_second())
         if url.path == "/_control/webhook_deliveries":
@@ -269,14 +239,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(status, payload, headers)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 1024
-
-    def handle_error(self, request, client_address):  # clients that hang up are part of the tests
-        pass
-
-
 def read_secret(path):
     with open(path, "rb") as f:
         return f.read().strip()
@@ -295,15 +257,12 @@ def main():
     parser.add_argument("--brazil-old-accounts", action="store_true",
                         help="every Brazilian mobile number has a wa_id without the 9")
     args = parser.parse_args()
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = standin_http.Server(("127.0.0.1", args.port), Handler)
     server.state = standin_state.State(
         read_secret(args.token_file).decode(), args.phone_number_id,
         read_secret(args.app_secret_file) if args.app_secret_file else None, args)
     if args.port_file:
-        tmp = args.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(str(server.server_address[1]))
-        os.replace(tmp, args.port_file)
+        standin_http.write_port_file(args.port_file, server.server_address[1])
     server.serve_forever()
 
 
