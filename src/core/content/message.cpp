@@ -1,6 +1,5 @@
 #include "core/content/message.hpp"
 
-#include <curl/curl.h>
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
@@ -13,6 +12,8 @@
 #include <memory>
 #include <new>
 #include <string_view>
+
+#include "core/codec/percent.hpp"
 
 namespace cart_abandon {
 
@@ -209,17 +210,7 @@ std::string cut_between_clusters(const std::string& text, std::size_t max_chars)
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); }
 
 // RFC 3986's unreserved characters as they are, every other byte as %XX (upper case).
-void append_percent_encoded(std::string& out, std::string_view bytes) {
-    // curl_easy_escape takes an int length (0 meaning strlen): longer texts go in pieces.
-    constexpr std::size_t kPiece = 1 << 30;
-    for (std::size_t at = 0; at < bytes.size(); at += kPiece) {
-        const std::string_view piece = bytes.substr(at, kPiece);
-        char* escaped = curl_easy_escape(nullptr, piece.data(), int(piece.size()));
-        if (!escaped) throw std::bad_alloc();
-        out += escaped;
-        curl_free(escaped);
-    }
-}
+void append_percent_encoded(std::string& out, std::string_view bytes) { out += percent_encode(bytes); }
 
 // Part of a link pattern between placeholders, as a URI: see cart_link in the header.
 void append_uri_text(std::string& out, const std::string& text) {

@@ -22,4 +22,14 @@ int attempts_spent(const DeliveryOutcome& outcome, bool free_retry) {
     return std::max(0, outcome.attempts - outcome.throttled - (free_retry ? 1 : 0));
 }
 
+DeliveryOutcome unanswered_request(const std::string& error, bool request_sent, const Secrets& secrets,
+                                   std::size_t max_bytes, bool error_cut) {
+    DeliveryOutcome outcome;
+    outcome.kind = request_sent ? OutcomeKind::Unknown : OutcomeKind::Transient;
+    outcome.error_text =
+        recordable((request_sent ? "no complete answer after the request was sent: " : "request not sent: ") + error,
+                   secrets, max_bytes, error_cut);
+    return outcome;
+}
+
 }  // namespace cart_abandon

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <string>
 
+#include "core/transport/redaction.hpp"
+
 namespace cart_abandon {
 
 enum class OutcomeKind {
@@ -60,5 +62,12 @@ constexpr const char* kNoCodeSummary = "sending failed";
 // The attempts a final outcome spends of its stage's budget: the requests made, less those a
 // throttle answered, less the last one when it is the stage's free retry of an unlisted code.
 int attempts_spent(const DeliveryOutcome& outcome, bool free_retry);
+
+// A request without a complete answer: Unknown once the whole request left (the provider may
+// have acted on it: never resent without its word), Transient when it never did. The error text
+// is redacted of `secrets` and cut to `max_bytes` (`error_cut`: libcurl's message may end
+// mid-word). The channel adds its own annotations.
+DeliveryOutcome unanswered_request(const std::string& error, bool request_sent, const Secrets& secrets,
+                                   std::size_t max_bytes, bool error_cut);
 
 }  // namespace cart_abandon

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <new>
 
+#include "core/codec/percent.hpp"
 #include "core/error.hpp"
 
 namespace cart_abandon::twilio {
@@ -26,18 +27,6 @@ std::string percent_decode(std::string text) {
 }
 
 }  // namespace
-
-std::string percent_encode(std::string_view bytes) {
-    std::string out;
-    for (std::size_t at = 0; at < bytes.size(); at += kPiece) {
-        const std::string_view piece = bytes.substr(at, kPiece);
-        char* escaped = curl_easy_escape(nullptr, piece.data(), int(piece.size()));
-        if (!escaped) throw std::bad_alloc();
-        out += escaped;
-        curl_free(escaped);
-    }
-    return out;
-}
 
 std::string form_encode(const FormFields& fields) {
     std::string body;

@@ -4,6 +4,8 @@
 
 #include "core/no_postgres.hpp"
 
+#include "core/codec/percent.hpp"
+
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,9 +16,7 @@ namespace cart_abandon::twilio {
 // The pairs in their order; a name may come more than once.
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 
-// Every byte but RFC 3986's unreserved ones as %XX (libcurl's curl_easy_escape: a space is %20,
-// '+' is %2B, UTF-8 byte by byte). Throws std::bad_alloc only.
-std::string percent_encode(std::string_view bytes);
+using cart_abandon::percent_encode;  // core/codec/percent.hpp
 
 // "name=value&name=value", both percent-encoded, in the given order.
 std::string form_encode(const FormFields& fields);

@@ -137,12 +137,7 @@ DeliveryOutcome classify_response(long http_status, const std::string& body, con
 
 DeliveryOutcome classify_transport_failure(const std::string& error, bool request_sent, const Secrets& secrets,
                                            bool error_cut) {
-    DeliveryOutcome outcome;
-    outcome.kind = request_sent ? OutcomeKind::Unknown : OutcomeKind::Transient;
-    outcome.error_text =
-        recordable((request_sent ? "no complete answer after the request was sent: " : "request not sent: ") + error,
-                   secrets, kMaxErrorText, error_cut);
-    return annotated(std::move(outcome));
+    return annotated(unanswered_request(error, request_sent, secrets, kMaxErrorText, error_cut));
 }
 
 }  // namespace cart_abandon
