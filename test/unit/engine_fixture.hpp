@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/channels/whatsapp/channel.hpp"
@@ -32,22 +33,33 @@ inline const char* kToken = "unit-test-token-0123456789abcdef";
 inline const char* kAppSecret = "unit-test-app-secret-fedcba9876543210";
 inline const char* kPhoneNumberId = "555000111";
 
+// A stand-in server (a Python script of test/standin) on a free port of 127.0.0.1: `files` are
+// written to a fresh directory first, and "{dir}" in `args` names that directory.
 class StandIn {
 public:
     void start() {
+        start(
+            std::getenv("STANDIN_SCRIPT") ? std::getenv("STANDIN_SCRIPT") : "test/standin/whatsapp_standin.py",
+            {{"token", kToken}, {"secret", kAppSecret}},
+            {"--token-file", "{dir}/token", "--phone-number-id", kPhoneNumberId, "--app-secret-file", "{dir}/secret"});
+    }
+    void start(const std::string& script_path, const std::vector<std::pair<std::string, std::string>>& files,
+               std::vector<std::string> args) {
         port_.clear();  // a suite after another starts its own stand-in
         char dir_template[] = "/tmp/cart_abandon_unit.XXXXXX";
         dir_ = mkdtemp(dir_template);
-        std::ofstream(dir_ + "/token") << kToken;
-        std::ofstream(dir_ + "/secret") << kAppSecret;
-        const char* script = std::getenv("STANDIN_SCRIPT");
-        const std::string script_path = script ? script : "test/standin/whatsapp_standin.py";
+        for (const auto& [name, content] : files) std::ofstream(dir_ + "/" + name) << content;
+        for (auto& arg : args)
+            if (arg.compare(0, 5, "{dir}") == 0) arg = dir_ + arg.substr(5);
+        const std::string port_file = dir_ + "/port";
+        std::vector<std::string> argv_text{"python3", script_path, "--port", "0", "--port-file", port_file};
+        argv_text.insert(argv_text.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& a : argv_text) argv.push_back(a.data());
+        argv.push_back(nullptr);
         pid_ = fork();
         if (pid_ == 0) {
-            const std::string port_file = dir_ + "/port", token_file = dir_ + "/token", secret_file = dir_ + "/secret";
-            execlp("python3", "python3", script_path.c_str(), "--port", "0", "--port-file", port_file.c_str(),
-                   "--token-file", token_file.c_str(), "--phone-number-id", kPhoneNumberId, "--app-secret-file",
-                   secret_file.c_str(), (char*)nullptr);
+            execvp("python3", argv.data());
             _exit(127);
         }
         for (int i = 0; i < 200 && port_.empty(); ++i) {

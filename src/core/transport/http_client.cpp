@@ -1,5 +1,6 @@
 #include "core/transport/http_client.hpp"
 
+#include <cctype>
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -29,6 +30,19 @@ struct Transfer {
     HttpResult result;
     char error_buffer[CURL_ERROR_SIZE] = {0};
 };
+
+// Whether the request names its own Content-Type (a form, as Twilio takes): else it is JSON.
+bool names_content_type(const std::vector<std::string>& headers) {
+    constexpr char kName[] = "content-type:";
+    for (const auto& header : headers) {
+        if (header.size() < sizeof kName - 1) continue;
+        bool same = true;
+        for (std::size_t i = 0; same && i < sizeof kName - 1; ++i)
+            same = std::tolower(static_cast<unsigned char>(header[i])) == kName[i];
+        if (same) return true;
+    }
+    return false;
+}
 
 size_t collect_body(char* data, size_t size, size_t count, void* user) {
     auto* transfer = static_cast<Transfer*>(user);
@@ -82,7 +96,8 @@ struct HttpClient::Impl {
         CURL* easy = transfer.easy;
         for (const auto& header : request.headers)
             transfer.headers = curl_slist_append(transfer.headers, header.c_str());
-        transfer.headers = curl_slist_append(transfer.headers, "Content-Type: application/json");
+        if (!names_content_type(request.headers))
+            transfer.headers = curl_slist_append(transfer.headers, "Content-Type: application/json");
         transfer.headers = curl_slist_append(transfer.headers, "Expect:");  // no 100-continue round trip
         curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
