@@ -23,6 +23,7 @@
 #include "core/delivery/engine.hpp"
 #include "core/channels/whatsapp/cloud_api.hpp"
 #include "core/transport/http_client.hpp"
+#include "control_request.hpp"
 
 namespace engine_test {
 
@@ -78,20 +79,7 @@ public:
     std::string base() const { return "http://127.0.0.1:" + port_; }
 
     json control(const std::string& method, const std::string& path, const json& body = nullptr) {
-        CURL* easy = curl_easy_init();
-        std::string answer, payload = body.dump(), url = base() + "/_control" + path;
-        curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
-        if (method == "POST") curl_easy_setopt(easy, CURLOPT_POSTFIELDS, payload.c_str());
-        curl_easy_setopt(
-            easy, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
-                static_cast<std::string*>(u)->append(d, s * n);
-                return s * n;
-            });
-        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &answer);
-        curl_easy_perform(easy);
-        curl_easy_cleanup(easy);
-        return json::parse(answer);
+        return test_support::control_request(base() + "/_control" + path, method, body);
     }
 
 private:

@@ -9,6 +9,9 @@
 
 #include "core/error.hpp"
 #include "core/transport/retry_after.hpp"
+#include "core/transport/smtp_transfer.hpp"
+#include "core/transport/smtp_workers.hpp"
+#include "core/transport/transfer_basics.hpp"
 
 namespace cart_abandon {
 
@@ -73,8 +76,10 @@ struct HttpClient::Impl {
     std::vector<std::unique_ptr<Transfer>> refused;  // never started; reported at poll
     // Easy handles keep their connection cache entry warm between requests: reuse them.
     std::vector<CURL*> idle_handles;
+    std::unique_ptr<SmtpWorkers> smtp;  // from the first mail submission on
 
     ~Impl() {
+        smtp.reset();  // its workers wake the multi handle
         for (auto& [tag, transfer] : transfers) release(*transfer);
         for (CURL* easy : idle_handles) curl_easy_cleanup(easy);
         if (multi) curl_multi_cleanup(multi);
@@ -94,6 +99,10 @@ struct HttpClient::Impl {
 
     void configure(Transfer& transfer, const HttpRequest& request) {
         CURL* easy = transfer.easy;
+        set_basic_options(easy, options, transfer.error_buffer);
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
+        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+        curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
         for (const auto& header : request.headers)
             transfer.headers = curl_slist_append(transfer.headers, header.c_str());
         if (!names_content_type(request.headers))
@@ -105,38 +114,26 @@ struct HttpClient::Impl {
         // Over TLS, wait for a connection that may multiplex rather than open one per request;
         // plain http is HTTP/1.1, where waiting would only serialize the starts.
         if (request.url.rfind("https://", 0) == 0) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
-        if (!options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
         curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers);
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
         curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
-        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM inside a database backend
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(options.timeout.count()));
-        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(options.timeout.count()));
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
-        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
-        curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
         curl_easy_setopt(easy, CURLOPT_USERAGENT, "cart_abandon/1.0");
-        curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     }
 
     // Fills in what is known about a transfer that ended, and releases its handle.
     void finish(Transfer& transfer, CURLcode code) {
         CURL* easy = transfer.easy;
+        fill_basic_result(easy, code, transfer.error_buffer, transfer.result);
         curl_off_t uploaded = 0;
         curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
         long request_header_bytes = 0;
         curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_header_bytes);
         transfer.result.request_sent = request_header_bytes > 0 && uploaded >= curl_off_t(transfer.body_size);
-        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &transfer.result.new_connections);
         transfer.result.retry_after_seconds = retry_after_of(easy);
         if (code == CURLE_OK) {
             transfer.result.completed = true;
             curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &transfer.result.status);
             curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &transfer.result.http_version);
-        } else {
-            transfer.result.error = transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
-            transfer.result.error_cut = transfer.result.error.size() >= CURL_ERROR_SIZE - 1;
         }
         release(transfer);
     }
@@ -166,13 +163,29 @@ HttpClient::~HttpClient() = default;
 
 const HttpClientOptions& HttpClient::options() const { return impl_->options; }
 
-std::size_t HttpClient::in_flight() const { return impl_->transfers.size() + impl_->refused.size(); }
+std::size_t HttpClient::in_flight() const {
+    return impl_->transfers.size() + impl_->refused.size() + (impl_->smtp ? impl_->smtp->in_flight() : 0);
+}
 
 void HttpClient::start(std::size_t tag, const HttpRequest& request) {
     Impl& impl = *impl_;
     auto transfer = std::make_unique<Transfer>();
     transfer->tag = tag;
     transfer->body_size = request.body.size();
+    if (request.mail) {
+        const std::string problem = mail_submission_problem(*request.mail);
+        if (!problem.empty()) {
+            transfer->result.error = "the mail cannot be sent: " + problem;
+            impl.refused.push_back(std::move(transfer));
+            return;
+        }
+        if (!impl.smtp) {
+            CURLM* multi = impl.multi;
+            impl.smtp = std::make_unique<SmtpWorkers>(impl.options, [multi] { curl_multi_wakeup(multi); });
+        }
+        impl.smtp->submit(tag, request);
+        return;
+    }
     transfer->easy = impl.take_handle();
     impl.configure(*transfer, request);
     const CURLMcode added = curl_multi_add_handle(impl.multi, transfer->easy);
@@ -198,17 +211,27 @@ void HttpClient::poll(std::chrono::milliseconds wait, const OnDone& on_done) {
             throw Error(ErrorKind::Internal, std::string("libcurl: ") + curl_multi_strerror(performed));
         return std::size_t(running);
     };
+    auto report_mail = [&] {
+        if (!impl.smtp) return false;
+        auto finished = impl.smtp->take_finished();
+        for (auto& [tag, result] : finished) on_done(tag, std::move(result));
+        return !finished.empty();
+    };
     // Starts what was just added, and reads what is ready. When that finished a transfer, its
     // answer is handed over now: waiting would hold it (and the next start) for nothing.
     const std::size_t running = perform();
-    if (running == impl.transfers.size() && !impl.transfers.empty() && wait.count() > 0) {
+    const bool reported = report_mail();
+    const bool waiting = !impl.transfers.empty() || (impl.smtp && impl.smtp->in_flight() > 0);
+    if (running == impl.transfers.size() && !reported && waiting && wait.count() > 0) {
         // curl may still have work due before any socket is ready (a reused connection is set
-        // up on a timer): never sleep past the time it asks to be called back.
+        // up on a timer): never sleep past the time it asks to be called back. A mail worker's
+        // result wakes the wait (curl_multi_wakeup).
         long curl_wait = -1;
-        curl_multi_timeout(impl.multi, &curl_wait);
+        if (!impl.transfers.empty()) curl_multi_timeout(impl.multi, &curl_wait);
         const long wait_ms = curl_wait >= 0 ? std::min<long>(curl_wait, long(wait.count())) : long(wait.count());
         if (wait_ms > 0) curl_multi_poll(impl.multi, nullptr, 0, int(wait_ms), nullptr);
         perform();
+        report_mail();
     }
 
     int queued = 0;
@@ -233,6 +256,8 @@ void HttpClient::abandon_all(const std::string& why, const OnDone& on_done) {
         transfer->result.error_cut = false;
         on_done(tag, std::move(transfer->result));
     }
+    if (impl.smtp)
+        for (auto& [tag, result] : impl.smtp->abandon_all(why)) on_done(tag, std::move(result));
     for (auto& transfer : impl.refused) on_done(transfer->tag, std::move(transfer->result));
     impl.refused.clear();
 }

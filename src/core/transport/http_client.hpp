@@ -1,6 +1,8 @@
-// HTTP POSTs over libcurl's multi interface: the transport only. Requests are started by tag,
-// run concurrently on kept-alive connections (HTTP/2 multiplexed where the server offers it),
-// and are collected as they finish. What to send when is the delivery engine's business.
+// HTTP POSTs over libcurl's multi interface, and SMTP submissions on worker threads beside it
+// (smtp_workers.hpp says why): the transport only. Requests are started by tag, run concurrently
+// on kept-alive connections (HTTP/2 multiplexed where the server offers it; an SMTP connection
+// serves one submission after another), and are collected as they finish. What to send when is
+// the delivery engine's business.
 #pragma once
 
 #include "core/no_postgres.hpp"
@@ -10,8 +12,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/transport/mail_submission.hpp"
 
 namespace cart_abandon {
 
@@ -19,12 +24,21 @@ struct HttpRequest {
     std::string url;
     std::string body;
     std::vector<std::string> headers;  // "Name: value"; may hold credentials, so never logged
+    // Set: an SMTP submission to `url` (smtps:// or smtp://); `body` and `headers` are not used.
+    std::optional<MailSubmission> mail;
 };
 
+// A mail submission's result reads: completed when the transaction ended on the server's word (250
+// to the final ".", or a 4xx/5xx reply at any step, AUTH and STARTTLS included), status that
+// reply's code (else the last code received, 0 for none), reply its text; request_sent once the
+// whole message may have reached the server (after its "." even without a reply; never when it was
+// refused before the message went out); error libcurl's words whenever curl_code is not 0.
 struct HttpResult {
     bool started = false;  // the request was handed to libcurl
-    bool completed = false;  // a whole HTTP answer arrived
-    long status = 0;  // HTTP status when completed
+    bool completed = false;  // a whole HTTP answer arrived (SMTP: above)
+    long status = 0;  // HTTP status when completed (SMTP: the reply code, above)
+    std::string reply;  // SMTP: the reply that gave `status`, lines joined by "\n" (at most kMaxReplyBytes)
+    int curl_code = 0;  // libcurl's CURLcode (0: CURLE_OK), to tell failures apart (CURLE_LOGIN_DENIED, ...)
     std::string body;  // at most kMaxResponseBytes
     long retry_after_seconds = -1;  // Retry-After in seconds from the answer (0..kMaxRetryAfterSeconds), -1: none
     bool request_sent = false;  // the whole request left this machine (see classify_transport_failure)
@@ -35,12 +49,14 @@ struct HttpResult {
 };
 
 struct HttpClientOptions {
-    std::chrono::milliseconds timeout{10000};  // per request, connect included
+    std::chrono::milliseconds timeout{10000};  // per request (a whole mail submission), connect included
+    // Mail: at most this many submissions at once, each on a worker thread with its own connection.
     int max_connections = 32;
     std::string ca_file;  // trust anchors other than the system's, e.g. a test server's certificate
 };
 
 constexpr std::size_t kMaxResponseBytes = 64 * 1024;
+constexpr std::size_t kMaxReplyBytes = 4 * 1024;
 
 class HttpClient {
 public:
@@ -55,7 +71,8 @@ public:
     std::size_t in_flight() const;
 
     // Starts a request; its result comes back through poll() under the same tag. A request that
-    // cannot even be handed to libcurl is reported at the next poll() as not started.
+    // cannot even be handed to libcurl (or a mail that cannot be sent as it is) is reported at the
+    // next poll() as not started.
     void start(std::size_t tag, const HttpRequest& request);
 
     // Drives the transfers, waiting at most `wait` for one to progress, and reports each one
