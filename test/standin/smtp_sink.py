@@ -20,7 +20,7 @@ SMTP: EHLO/HELO, STARTTLS, AUTH, MAIL, RCPT, DATA, RSET, NOOP, QUIT as aiosmtpd 
 Control API on 127.0.0.1:control (bodies JSON; answers {"ok": true} unless said; 400 with
 {"error": ...} on a bad payload). Everything set here lasts until POST /_control/reset.
     GET  /_control/health      {"ok": true}
-    GET  /_control/messages    every accepted message, oldest first: seq, at, connection (the number
+    GET  /_control/messages    (also /_control/requests) every accepted message, oldest first: seq, at, connection (the number
                                of the connection it came on, from 1: the same number twice means a
                                reused connection), tls, auth_user, mail_from, rcpt_tos, raw (the
                                message as received, decoded as UTF-8), headers ([[name, value], ...]
@@ -42,7 +42,7 @@ Control API on 127.0.0.1:control (bodies JSON; answers {"ok": true} unless said;
                                know whether the message was taken; nothing is recorded),
                                "to": "addr" (optional: only the RCPT of that address, or a
                                transaction with it among its recipients), "times": N (optional: the
-                               first N matches; default every one)}
+                               first N matches; default every one), "rate": 0..1 (optional: drawn)}
     POST /_control/delay       {"ms": N}: the reply to each message's final "." comes N ms late
 
 A self-test: /usr/bin/python3 test/standin/test_smtp_sink.py
@@ -61,24 +61,22 @@ import sys
 import threading
 import time
 import warnings
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from standin_http import Controls, JsonHandler, Server, expect, pick_rule  # noqa: E402
 
 STAGES = {"mail", "rcpt", "data", "end_of_data"}
 
 
-class BadControl(Exception):
-    pass
-
-
 def check_rule(rule):
-    if not isinstance(rule, dict) or rule.get("stage") not in STAGES:
-        raise BadControl("a rule is an object with a stage among " + ", ".join(sorted(STAGES)))
-    if not rule.get("close") and not (isinstance(rule.get("code"), int) and 400 <= rule["code"] <= 599):
-        raise BadControl("a rule has a code from 400 to 599, or close: true")
-    if "times" in rule and not (isinstance(rule["times"], int) and rule["times"] > 0):
-        raise BadControl("times is a positive number")
+    expect(isinstance(rule, dict) and rule.get("stage") in STAGES,
+           "a rule is an object with a stage among " + ", ".join(sorted(STAGES)))
+    expect(rule.get("close") or (isinstance(rule.get("code"), int) and 400 <= rule["code"] <= 599),
+           "a rule has a code from 400 to 599, or close: true")
+    expect("times" not in rule or (isinstance(rule["times"], int) and rule["times"] > 0), "times is a positive number")
     return dict(rule)
 
 
@@ -100,59 +98,53 @@ def describe_mime(raw):
     return message.items(), walk(message), parts
 
 
-class State:
+class State(Controls):
     def __init__(self):
         self.lock = threading.Lock()
         self.open = 0
-        self.reset()
+        self.messages = []
+        self.control_reset(None)
 
-    def reset(self):
+    @property
+    def requests(self):  # GET /_control/requests, as every stand-in has
+        return self.messages
+
+    def control_reset(self, payload):
         with self.lock:
-            self.messages = []
+            self.messages.clear()
             self.faults = []
             self.delay_ms = 0
             self.counts = dict.fromkeys(("connections", "tls_connections", "auth_successes", "auth_failures",
                                          "transactions", "ends_of_data", "messages", "refusals"), 0)
+
+    def control_faults(self, payload):
+        expect(isinstance(payload, list), "faults takes a list of rules")
+        rules = [check_rule(rule) for rule in payload]
+        with self.lock:
+            self.faults = rules
+
+    def control_delay(self, payload):
+        expect(isinstance(payload, dict) and isinstance(payload.get("ms"), int) and payload["ms"] >= 0,
+               'delay takes {"ms": N}')
+        with self.lock:
+            self.delay_ms = payload["ms"]
 
     def count(self, name, by=1):
         with self.lock:
             self.counts[name] += by
 
     def pick_fault(self, stage, recipients):
-        """The first rule for `stage` matching one of `recipients`, its use counted; None if none."""
+        """The first rule for `stage` matching one of `recipients` that is due (its use counted)."""
         with self.lock:
-            for rule in self.faults:
-                if rule["stage"] != stage or ("to" in rule and rule["to"] not in recipients):
-                    continue
-                if "times" in rule:
-                    rule["times"] -= 1
-                    if rule["times"] == 0:
-                        self.faults.remove(rule)
+            rule = pick_rule(self.faults, lambda r: r["stage"] == stage and ("to" not in r or r["to"] in recipients))
+            if rule:
                 self.counts["refusals"] += 1
-                return rule
-        return None
+            return rule
 
     def describe(self):
         with self.lock:
-            return dict(self.counts, open=self.open, faults=list(self.faults), delay_ms=self.delay_ms)
-
-    def control(self, name, payload):
-        if name == "reset":
-            self.reset()
-        elif name == "faults":
-            if not isinstance(payload, list):
-                raise BadControl("faults takes a list of rules")
-            rules = [check_rule(rule) for rule in payload]
-            with self.lock:
-                self.faults = rules
-        elif name == "delay":
-            if not isinstance(payload, dict) or not isinstance(payload.get("ms"), int) or payload["ms"] < 0:
-                raise BadControl('delay takes {"ms": N}')
-            with self.lock:
-                self.delay_ms = payload["ms"]
-        else:
-            return 404, {"error": "unknown control endpoint"}
-        return 200, {"ok": True}
+            return dict(self.counts, open=self.open, faults=[dict(rule) for rule in self.faults],
+                        delay_ms=self.delay_ms)
 
 
 def reply(rule):
@@ -255,48 +247,23 @@ def authenticator(state, user, password):
     return check
 
 
-class Control(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def send_json(self, status, payload):
-        data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Control(JsonHandler):
     def do_GET(self):
-        state = self.server.state
-        if self.path == "/_control/health":
-            return self.send_json(200, {"ok": True})
         if self.path == "/_control/messages":
-            with state.lock:
-                return self.send_json(200, list(state.messages))
-        if self.path == "/_control/state":
-            return self.send_json(200, state.describe())
-        self.send_json(404, {"error": "unknown path"})
+            with self.state.lock:
+                return self.send_json(200, list(self.state.messages))
+        if not self.common_get(self.path):
+            self.send_json(404, {"error": "unknown path"})
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.read_body()
         if not self.path.startswith("/_control/"):
             return self.send_json(404, {"error": "unknown path"})
         try:
-            status, answer = self.server.state.control(self.path[len("/_control/"):], json.loads(raw or b"null"))
-        except (ValueError, BadControl) as e:
-            status, answer = 400, {"error": str(e)}
-        self.send_json(status, answer)
-
-
-class ControlServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
+            payload = json.loads(raw or b"null")
+        except ValueError:
+            return self.send_json(400, {"error": "control payload is not JSON"})
+        self.send_json(*self.state.control(self.path[len("/_control/"):], payload))
 
 
 def listening_socket(port):
@@ -355,7 +322,7 @@ def main():
         loop.run_until_complete(loop.create_server(lambda: protocol(True), sock=smtps_socket, ssl=tls))
     threading.Thread(target=loop.run_forever, daemon=True).start()
 
-    control = ControlServer(("127.0.0.1", args.control_port), Control)
+    control = Server(("127.0.0.1", args.control_port), Control)
     control.state = state
     ports = {"smtp": smtp_socket.getsockname()[1], "smtps": smtps_socket.getsockname()[1] if smtps_socket else None,
              "control": control.server_address[1]}

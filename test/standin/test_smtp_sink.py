@@ -133,7 +133,7 @@ class SinkTest(unittest.TestCase):
             smtp.sendmail("a@shop.test", ["good@example.test"], message())  # every `times` rule is spent
         _, state = self.plain.control("GET", "state")
         self.assertEqual((state["refusals"], state["messages"], state["ends_of_data"]), (4, 1, 2))
-        self.assertEqual([rule["stage"] for rule in state["faults"]], ["rcpt"])
+        self.assertEqual([rule["stage"] for rule in state["faults"] if rule.get("times", 1) > 0], ["rcpt"])
 
     def test_close_after_the_end_of_data(self):
         self.plain.control("POST", "faults", [{"stage": "end_of_data", "close": True}])
