@@ -16,6 +16,7 @@ PACKAGES=(
     nghttp2-server openssl
     gnuplot-nox wrk linux-perf
     libfaketime jq
+    python3-aiosmtpd
     chromium
 )
 

@@ -51,10 +51,11 @@ if [ $# -eq 0 ]; then
     echo "unit tests under ASan+UBSan: ${sanitized_passed:-0} passed, ${sanitized_failed:-0} failed"
 fi
 
-# The stand-ins mirror Meta and Twilio: their own self-tests (signatures, webhooks, error shapes).
+# The stand-ins mirror Meta and Twilio, the sink an SMTP server: their own self-tests (signatures,
+# webhooks, error shapes, SMTP replies).
 standin_total=0
 standin_failed=0
-for selftest in test_standin test_twilio_standin; do
+for selftest in test_standin test_twilio_standin test_smtp_sink; do
     log="$LOCAL_ENV_DIR/$selftest.log.test"
     set +e
     python3 "test/standin/$selftest.py" > "$log" 2>&1
