@@ -15,7 +15,7 @@ declare -A SOURCES=(
     [options]="src/core/model/config.cpp"
     [phone]="src/core/contact/phone.cpp src/core/contact/phone_text.cpp"
     [response]="src/core/channels/whatsapp/cloud_api.cpp src/core/channels/whatsapp/errors.cpp src/core/delivery/outcome.cpp src/core/transport/redaction.cpp"
-    [template_text]="src/core/content/message.cpp src/core/channels/whatsapp/cloud_api.cpp src/core/channels/whatsapp/errors.cpp src/core/delivery/outcome.cpp src/core/transport/redaction.cpp"
+    [template_text]="src/core/content/message.cpp src/core/codec/percent.cpp src/core/channels/whatsapp/cloud_api.cpp src/core/channels/whatsapp/errors.cpp src/core/delivery/outcome.cpp src/core/transport/redaction.cpp"
     [webhook]="src/core/channels/whatsapp/webhook.cpp src/core/channels/whatsapp/webhook_account.cpp src/core/codec/string_defects.cpp src/core/channels/whatsapp/opt_out_text.cpp src/core/channels/whatsapp/signature.cpp src/core/codec/keyed_hash.cpp src/core/transport/redaction.cpp"
 )
 declare -A LIBS=([cursor]="-lcrypto" [phone]="-lphonenumber -licui18n -licuuc" [response]="-licuuc -lcurl" [template_text]="-licui18n -licuuc -lcurl"
