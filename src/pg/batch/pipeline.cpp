@@ -104,8 +104,8 @@ int run_batches(RunState& state, const std::function<void()>& commit,
             if (result.cancel_pending) check_for_interrupts();
             break;
         }
-        // Here only when the start journal failed: the next batch goes out after this one is
-        // recorded (its requests are untried if the journal still fails).
+        // Here when the next batch is empty, a cancel came, or the start journal failed: then the
+        // next batch goes out only once this one is recorded (untried if the journal still fails).
         current = std::move(next);
         if (current->carts.empty()) break;
         if (cancel_requested()) {
