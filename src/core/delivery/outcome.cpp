@@ -22,6 +22,16 @@ int attempts_spent(const DeliveryOutcome& outcome, bool free_retry) {
     return std::max(0, outcome.attempts - outcome.throttled - (free_retry ? 1 : 0));
 }
 
+DeliveryOutcome success_answer(DeliveryOutcome outcome, long http_status) {
+    if (!outcome.provider_message_id.empty()) {
+        outcome.kind = OutcomeKind::Sent;
+        return outcome;
+    }
+    outcome.kind = OutcomeKind::Unknown;
+    outcome.error_text = "HTTP " + std::to_string(http_status) + " without a message id in the answer";
+    return outcome;
+}
+
 DeliveryOutcome unanswered_request(const std::string& error, bool request_sent, const Secrets& secrets,
                                    std::size_t max_bytes, bool error_cut) {
     DeliveryOutcome outcome;

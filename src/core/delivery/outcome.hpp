@@ -67,6 +67,10 @@ int attempts_spent(const DeliveryOutcome& outcome, bool free_retry);
 // have acted on it: never resent without its word), Transient when it never did. The error text
 // is redacted of `secrets` and cut to `max_bytes` (`error_cut`: libcurl's message may end
 // mid-word). The channel adds its own annotations.
+// A success answer (2xx): Sent when the provider named its message id in `outcome`; without one it
+// may still have accepted the message, so Unknown (resending could reach the shopper twice).
+DeliveryOutcome success_answer(DeliveryOutcome outcome, long http_status);
+
 DeliveryOutcome unanswered_request(const std::string& error, bool request_sent, const Secrets& secrets,
                                    std::size_t max_bytes, bool error_cut);
 

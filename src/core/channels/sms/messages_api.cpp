@@ -47,14 +47,7 @@ DeliveryOutcome read_response(long http_status, const std::string& body, const S
             if (holds_secret(outcome.provider_message_id, secrets)) outcome.provider_message_id.clear();
             outcome.message_status = recordable(string_at(parsed, "status"), secrets, kMaxErrorText);
         }
-        if (!outcome.provider_message_id.empty()) {
-            outcome.kind = OutcomeKind::Sent;
-            return outcome;
-        }
-        // Twilio may have queued the message: resending could text the shopper twice.
-        outcome.kind = OutcomeKind::Unknown;
-        outcome.error_text = "HTTP " + std::to_string(http_status) + " without a message sid in the answer";
-        return outcome;
+        return success_answer(std::move(outcome), http_status);  // without a sid Twilio may have queued it
     }
 
     outcome.error_code = is_object ? code_at(parsed) : 0;

@@ -68,14 +68,7 @@ DeliveryOutcome read_response(long http_status, const std::string& body, const S
                 if (holds_secret(outcome.provider_recipient_id, secrets)) outcome.provider_recipient_id.clear();
             }
         }
-        if (!outcome.provider_message_id.empty()) {
-            outcome.kind = OutcomeKind::Sent;
-            return outcome;
-        }
-        // A 2xx may mean Meta accepted the message; resending could message the shopper twice.
-        outcome.kind = OutcomeKind::Unknown;
-        outcome.error_text = "HTTP " + std::to_string(http_status) + " without a message id in the answer";
-        return outcome;
+        return success_answer(std::move(outcome), http_status);  // without an id Meta may have accepted it
     }
 
     if (is_object) {
