@@ -11,7 +11,7 @@ MODULE_big = cart_abandon
 # The current version's scripts are built (DATA_built, not committed): the fresh install from
 # sql/parts and sql/functions, and each upgrade A--B from sql/upgrades/A--B.header.sql and the
 # files sql/upgrades/A--B.list names. Every other script in sql/ is released and frozen (DATA):
-# 1.0, the base of the chain, and the upgrades up to 1.6. When a version after 1.7 changes a
+# 1.0, the base of the chain, and the upgrades up to 1.7. When a version after 1.8 changes a
 # function that an earlier built upgrade re-creates, that upgrade's built script is committed
 # first (frozen as released) and its header and list go.
 EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'$$/\1/p" $(EXTENSION).control)
@@ -72,7 +72,7 @@ $(OBJS): build/cxxflags
 # SQL-language body calls come first (PostgreSQL checks such bodies when they are created).
 SQL_FUNCTIONS_FIRST = sql/functions/phone_of_wa_id.sql
 SQL_FUNCTIONS = $(SQL_FUNCTIONS_FIRST) $(filter-out $(SQL_FUNCTIONS_FIRST),$(sort $(wildcard sql/functions/*.sql)))
-SQL_PARTS_AFTER_FUNCTIONS = sql/parts/erasure.sql sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql sql/parts/privileges.sql
+SQL_PARTS_AFTER_FUNCTIONS = sql/parts/erasure.sql sql/parts/templates.sql sql/parts/stats.sql sql/parts/daily.sql sql/parts/indexes.sql sql/parts/privileges.sql
 # One blank line between the files, as between the functions of a hand-written script.
 SQL_CONCAT = awk 'FNR == 1 && NR > 1 { print "" } { print }'
 

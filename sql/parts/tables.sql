@@ -32,7 +32,7 @@ CREATE TABLE cart_abandon.deliveries (
     id            bigserial PRIMARY KEY,
     cart_id       text        NOT NULL,
     stage         smallint    NOT NULL CHECK (stage IN (1, 2)),
-    channel       text        NOT NULL CHECK (channel IN ('whatsapp', 'email')),
+    channel       text        NOT NULL CHECK (channel IN ('whatsapp', 'email', 'sms')),
     status        text        NOT NULL
                   CONSTRAINT deliveries_status_check
                   CHECK (status IN ('claimed', 'sent', 'retry', 'failed', 'skipped', 'unknown', 'held')),
@@ -95,6 +95,9 @@ CREATE TABLE cart_abandon.deliveries (
     -- part 5: the recipient's business-scoped user id (BSUID), from a status webhook's
     -- recipient_user_id: a STOP or a preference naming the user by it alone finds this number.
     user_id                text,
+    -- 1.8: a stage falls back to the next channel once, when the first failed for good (a
+    -- permanent answer at the send or by webhook): this row's stage on the channel before it.
+    fallback_of            bigint,
     CONSTRAINT deliveries_one_per_cart_stage_channel UNIQUE (cart_id, stage, channel),
     CONSTRAINT deliveries_origin_check CHECK (origin IN ('cart_abandon', 'imported')),
     CONSTRAINT deliveries_sent_has_provider_id
@@ -190,7 +193,7 @@ CREATE TABLE cart_abandon.template_status (
 -- a message a status webhook has spoken of (for the record: since 1.6 silence before it proves
 -- nothing, see Webhooks in the README).
 CREATE TABLE cart_abandon.channel_status (
-    channel         text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email')),
+    channel         text PRIMARY KEY CHECK (channel IN ('whatsapp', 'email', 'sms')),
     paused          boolean     NOT NULL,
     error_code      integer,
     error_message   text,

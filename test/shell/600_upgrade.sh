@@ -429,6 +429,54 @@ is "$(q "SELECT status || ' ' || webhook_status FROM cart_abandon.deliveries WHE
 is "$(q "SELECT cart_abandon_stats() -> 'kept_statuses' ->> 'count'")" "1" "the status kept for another system's message stays kept"
 }
 
+# A shop running 1.7 upgrades to 1.8 in place: every ledger row, opt-out (by number and by email
+# address), kept status, run and channel status kept; nothing re-sent; 1.8's wording table starts
+# empty (the built-in wording applies), takes a shop's template and refuses a broken one.
+from_1_7() {
+refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
+is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.7 but its library is $current" <<< "$refusal")" "1" \
+   "the current library refuses to process with a 1.7 schema"
+
+for i in 1 2 3 4; do q "SELECT fixture.make_cart('y_$i', '30 hours', phone => '0151 8800000$i', email => 'y$i@example.com')" > /dev/null; done
+q "
+INSERT INTO cart_abandon.runs (status, started_at, finished_at, scan, scan_from, scan_key, examined, sent_first, started_by, recoveries_checked_at)
+VALUES ('succeeded', now() - interval '3 hours', now() - interval '3 hours', 'full', now() - interval '3 hours', 'k', 3, 1, 'pg_cron', now() - interval '3 hours');
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, provider_message_id, provider_recipient_id, sent_at, claimed_at, run_id,
+                                     message_status, webhook_status, delivered_at, error_message, claim_session)
+VALUES ('y_1', 1, 'whatsapp', 'sent', 1, '+4915188000001', 'wamid.y1', '4915188000001', now() - interval '3 hours', now() - interval '3 hours', 1,
+        'accepted', 'delivered', now() - interval '170 minutes', NULL, '1.7'),
+       ('y_2', 1, 'whatsapp', 'unknown', 1, '+4915188000002', NULL, NULL, NULL, '2026-12-01 10:00:00+00', 1,
+        NULL, NULL, NULL, 'outcome unknown', '1.7');
+INSERT INTO cart_abandon.opt_outs (address, kind, source, reason, created_at)
+VALUES ('+4915188000003', 'phone', 'whatsapp_reply', 'STOP', now() - interval '2 days'),
+       ('y9@example.com', 'email', 'manual', 'asked', now() - interval '1 day');
+INSERT INTO cart_abandon.kept_statuses (channel, provider_message_id, status, at, recipient) VALUES ('whatsapp', 'wamid.elsewhere', 'delivered', now() - interval '1 hour', '4915100000000');
+INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '3 hours');
+" > /dev/null
+before=$(fingerprint_since_1_6)
+stats_before=$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")
+
+q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
+is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
+is "$(fingerprint_since_1_6)" "$before" "every ledger row, opt-out, kept status, run and channel status kept"
+is "$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")" "$stats_before" "the stats read the same"
+is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE fallback_of IS NOT NULL")" "0" "no 1.7 row is a fallback"
+
+q "SELECT fixture.standin_reset()" > /dev/null
+PGOPTIONS="-c client_min_messages=warning" q "CALL cart_abandon_run()" > /dev/null
+is "$(q "SELECT string_agg(cart_id || ':' || status, ',' ORDER BY cart_id) FROM cart_abandon.deliveries")" \
+   "y_1:sent,y_2:unknown,y_3:skipped,y_4:sent" "the current library sends what was due; 1.7's unknown stays so, its opt-out holds"
+is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.standin_requests()")" "+4915188000004" "nothing re-sent after the upgrade"
+
+is "$(q "SELECT count(*) FROM cart_abandon.message_templates")" "0" "the wording table starts empty: the built-in wording applies"
+is "$(psql -X -qtA -c "SET ROLE cart_abandon_operator" -c "INSERT INTO cart_abandon.message_templates (channel, stage, locale, subject, body)
+        VALUES ('email', 1, 'fr', 'Votre panier, {customer_name}', 'Bonjour {customer_name}: {recovery_link}') RETURNING locale" 2>&1)" \
+   "fr" "the operator writes a template after the upgrade"
+is "$(psql -X -qtA -c "SET ROLE cart_abandon_operator" -c "INSERT INTO cart_abandon.message_templates (channel, stage, locale, body)
+        VALUES ('sms', 1, 'fr', 'Bonjour {prenom}')" 2>&1 | grep -o 'names an unknown argument "prenom"')" \
+   'names an unknown argument "prenom"' "a template naming an unknown argument is refused, by its name"
+}
+
 case "$from" in
     1.0) plan 12 ;;
     1.1) plan 12 ;;
@@ -437,6 +485,7 @@ case "$from" in
     1.4) plan 10 ;;
     1.5) plan 11 ;;
     1.6) plan 14 ;;
+    1.7) plan 12 ;;
     # A released version without its case fails alone, and the files after it still run.
     *) plan 1; ok 1 "an upgrade case for version '$from' (a released version such as 1.5)"; exit 1 ;;
 esac

@@ -31,7 +31,7 @@ protected:
         endpoint.account_sid = kAccountSid;
         endpoint.auth_token = token;
         endpoint.from = kFrom;
-        return SmsChannel(endpoint, ChannelKind::Email);  // the kind is the ledger's word: the engine reads none
+        return SmsChannel(endpoint);
     }
     static std::vector<Delivery> texts(const std::vector<std::string>& numbers) {
         std::vector<Delivery> all;

@@ -33,7 +33,7 @@ SmsChannel channel() {
     e.account_sid = kSid;
     e.auth_token = kToken;
     e.from = "+15005550001";
-    return SmsChannel(e, ChannelKind::Email);
+    return SmsChannel(e);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ std::string field(const std::string& body, const char* name) {
 }  // namespace
 
 TEST(SmsRequest, PostsTheFormToTheAccountsMessagesWithBasicAuth) {
-    const SmsChannel channel(endpoint(), ChannelKind::Email);
+    const SmsChannel channel(endpoint());
     Notification n{"+15005550006", "cart_first", "en", {"Anna", "cart_1", "https://s.example/c/cart_1"}};
     n.reference = "cart_abandon:42:1700000000000000";
     const HttpRequest request = channel.request(n);
@@ -62,7 +62,7 @@ TEST(SmsRequest, AMessagingServiceReplacesFromAndNoCallbackMeansNone) {
     SmsEndpoint e = endpoint();
     e.messaging_service_sid = kService;
     e.status_callback_url.clear();
-    const SmsChannel channel(e, ChannelKind::Email);
+    const SmsChannel channel(e);
     const std::string body = channel.request({"+15005550006", "t", "en", {"Anna", "c", "u"}, "ref"}).body;
     EXPECT_EQ(field(body, "MessagingServiceSid"), kService);
     EXPECT_EQ(field(body, "From"), "<absent>");
@@ -84,7 +84,7 @@ TEST(SmsForm, EncodesReservedCharactersAndUtf8AndDecodesBack) {
 }
 
 TEST(SmsRequest, NameWithFormCharactersStaysOneField) {
-    const SmsChannel channel(endpoint(), ChannelKind::Email);
+    const SmsChannel channel(endpoint());
     const std::string body =
         channel.request({"+15005550006", "t", "en", {"Jo&To=+1999=x", "c", "https://s.example/?a=1&b=2"}}).body;
     const FormFields fields = form_decode(body);

@@ -66,7 +66,7 @@ enum class FailureAction {
 };
 
 // The channels a ledger row can be on (deliveries.channel, channel_status.channel).
-enum class ChannelKind { WhatsApp, Email };
+enum class ChannelKind { WhatsApp, Email, Sms };
 
 // The result row's detail of a cart the selection's filter let through and the due-stage rule
 // did not (the rule decides).
@@ -124,7 +124,7 @@ struct WordNames<FailureAction> {
 };
 template <>
 struct WordNames<ChannelKind> {
-    static constexpr std::array<const char*, 2> names{"whatsapp", "email"};
+    static constexpr std::array<const char*, 3> names{"whatsapp", "email", "sms"};
 };
 
 // The recorded name of a word.

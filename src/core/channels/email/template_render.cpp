@@ -31,12 +31,12 @@ void check_argument_names(const icu::UnicodeString& pattern, const std::string& 
     UErrorCode status = U_ZERO_ERROR;
     UParseError error{};
     icu::MessagePattern parsed(pattern, &error, status);
-    if (U_FAILURE(status)) throw Error(ErrorKind::InvalidText, "email template: " + parse_failure(what, error, status));
+    if (U_FAILURE(status)) throw Error(ErrorKind::InvalidText, "template: " + parse_failure(what, error, status));
     for (int32_t i = 0; i < parsed.countParts(); ++i) {
         const icu::MessagePattern::Part& part = parsed.getPart(i);
         if (part.getType() == UMSGPAT_PART_TYPE_ARG_NUMBER)
             throw Error(ErrorKind::InvalidArgument,
-                        "email template: " + what + " names an argument by number (" + utf8(parsed.getSubstring(part)) +
+                        "template: " + what + " names an argument by number (" + utf8(parsed.getSubstring(part)) +
                             "); name it: customer_name, item_count, first_item_title, cart_total, recovery_link, "
                             "unsubscribe_link or items");
         if (part.getType() != UMSGPAT_PART_TYPE_ARG_NAME) continue;
@@ -44,8 +44,8 @@ void check_argument_names(const icu::UnicodeString& pattern, const std::string& 
         bool known = false;
         for (const char* ours : kTemplateArgumentNames) known = known || name == ours;
         if (!known)
-            throw Error(ErrorKind::InvalidArgument,
-                        "email template: " + what + " names an unknown argument \"" + name + "\"", "",
+            throw Error(ErrorKind::InvalidArgument, "template: " + what + " names an unknown argument \"" + name + "\"",
+                        "",
                         "Known arguments: customer_name, item_count, first_item_title, cart_total, recovery_link, "
                         "unsubscribe_link, items.");
     }
@@ -61,7 +61,7 @@ std::string render_template(const std::string& pattern, const std::string& local
     UErrorCode status = U_ZERO_ERROR;
     UParseError error{};
     const icu::MessageFormat format(source, icu_locale(locale), error, status);
-    if (U_FAILURE(status)) throw Error(ErrorKind::InvalidText, "email template: " + parse_failure(what, error, status));
+    if (U_FAILURE(status)) throw Error(ErrorKind::InvalidText, "template: " + parse_failure(what, error, status));
 
     auto text = [html](const std::string& value) {
         return icu::Formattable(icu::UnicodeString::fromUTF8(html ? html_escape(value) : value));
@@ -82,7 +82,7 @@ std::string render_template(const std::string& pattern, const std::string& local
     format.format(names, values, kArgumentCount, result, status);
     if (U_FAILURE(status))
         throw Error(ErrorKind::InvalidArgument,
-                    "email template: " + what + " could not be filled in (" + u_errorName(status) + ")", "",
+                    "template: " + what + " could not be filled in (" + u_errorName(status) + ")", "",
                     "item_count is the only number; every other argument is text.");
     return utf8(result);
 }

@@ -1,4 +1,4 @@
-// A shop's email template rendered with ICU MessageFormat and named arguments: plurals, numbers
+// A shop's template (email or SMS) rendered with ICU MessageFormat and named arguments: plurals, numbers
 // and selects per locale ("{item_count, plural, one {# item} other {# items}}").
 #pragma once
 

@@ -19,9 +19,8 @@ const std::string& data_at(const Notification& notification, std::size_t index) 
 
 }  // namespace
 
-SmsChannel::SmsChannel(SmsEndpoint endpoint, ChannelKind kind)
+SmsChannel::SmsChannel(SmsEndpoint endpoint)
     : endpoint_(std::move(endpoint)),
-      kind_(kind),
       url_(twilio::messages_url(endpoint_.api_url, endpoint_.account_sid)),
       authorization_(twilio::basic_authorization(endpoint_.account_sid, endpoint_.auth_token)),
       secrets_(std::move(endpoint_.other_secrets)) {

@@ -28,12 +28,10 @@ struct SmsEndpoint {
 
 class SmsChannel final : public Channel {
 public:
-    // `kind`: the ledger's channel of its rows (ChannelKind::Sms once the vocabulary and the SQL
-    // CHECK on channel names have it).
-    SmsChannel(SmsEndpoint endpoint, ChannelKind kind);
+    explicit SmsChannel(SmsEndpoint endpoint);
 
     const char* display_name() const override { return "SMS"; }
-    ChannelKind kind() const override { return kind_; }
+    ChannelKind kind() const override { return ChannelKind::Sms; }
     // POST of the form: To = notification.to, Body = reminder_text(data[0] (the customer's name),
     // data[2] (the cart link)), StatusCallback = the callback URL with notification.reference.
     HttpRequest request(const Notification& notification) const override;
@@ -44,7 +42,6 @@ public:
 
 private:
     SmsEndpoint endpoint_;
-    ChannelKind kind_;
     std::string url_;
     std::string authorization_;  // "Authorization: Basic ..."
     Secrets secrets_;  // the account SID, the auth token, their Basic credential, the other secrets
