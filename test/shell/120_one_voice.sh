@@ -4,7 +4,7 @@
 # exactly what the real runs send.
 set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
-plan 9
+plan 11
 
 q "CREATE EXTENSION cart_abandon" > /dev/null
 q "SELECT fixture.standin_reset()" > /dev/null
@@ -62,3 +62,19 @@ q "SELECT fixture.standin_reset()" > /dev/null
 q "CALL cart_abandon_run()" > /dev/null 2>&1
 is "$(q "SELECT count(*) FROM fixture.standin_requests() WHERE accepted AND to_phone <> '+4915155500001'")" "20" \
    "17 h later the 20 held carts are sent"
+
+# One voice across channels, in a race: the WhatsApp pass chose a cart while no other channel held
+# its stage; before its claim, another channel's claim of that stage commits (a session holds the
+# stage's lock, cart_abandon's advisory key for "cart/stage", and claims it on email). The claim is
+# checked under that lock, finds the email's, and takes nothing: nothing is sent on WhatsApp.
+q "SELECT fixture.standin_reset()" > /dev/null
+q "SELECT fixture.make_cart('turn_race', '30 hours', phone => '+49 151 55500099')" > /dev/null
+psql -X -q -c "BEGIN" -c "SELECT pg_advisory_xact_lock(1667325811, hashtext('turn_race/1'))" -c "SELECT pg_sleep(1.5)" \
+     -c "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, recipient, claimed_at)
+         VALUES ('turn_race', 1, 'email', 'claimed', 'anna@example.com', now())" -c "COMMIT" > /dev/null 2>&1 &
+sleep 0.3
+out=$(psql -X -qtA -c "SELECT cart_id || ':' || action FROM cart_abandon_process(1, encode('{\"id\": \"tu\"}', 'base64'))" 2>&1)
+wait
+is "$out" "turn_race:skipped" "the WhatsApp pass does not take a stage another channel claimed meanwhile"
+is "$(q "SELECT count(*) FROM fixture.standin_requests()")|$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE cart_id = 'turn_race'")" "0|1" \
+   "... nothing sent, no WhatsApp row"

@@ -86,7 +86,8 @@ TEST(Vocabulary, TheSkipsADataChangeLifts) {
     for (std::size_t i = 0; i < WordNames<SkipReason>::names.size(); ++i) {
         const auto reason = SkipReason(i);
         const bool want_of_data = reason == SkipReason::NoPhone || reason == SkipReason::InvalidPhone ||
-                                  reason == SkipReason::BlockedRegion || reason == SkipReason::NoConsent;
+                                  reason == SkipReason::BlockedRegion || reason == SkipReason::NoConsent ||
+                                  reason == SkipReason::NoEmail;
         EXPECT_EQ(lifted_by_change(reason), want_of_data) << name(reason);
     }
 }

@@ -4,6 +4,7 @@
 
 #include "core/no_postgres.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct DueCart {
     std::optional<SkipReason> refused;
     std::string superseded_by;  // the same person's newest open cart made after this one, if any
     bool customer_erased = false;  // its customer was deleted (Medusa's soft delete: erasure)
+    // Stage 1, stage 2: taken by this channel as the one fallback from another channel's failed
+    // row (core/rules/channel_turn.hpp), that row's id.
+    std::optional<int64_t> fallback_of[2];
 };
 
 }  // namespace cart_abandon

@@ -31,6 +31,7 @@ struct Claim {
     std::optional<Timestamp> sent_at;  // imported, if the metadata had a time
     std::optional<Timestamp> cart_changed_at;  // skipped for want of data: the cart's change then
     StageRow seen;  // the stage's row as the selection saw it
+    std::optional<int64_t> fallback_of;  // the other channel's failed row this stage falls back from
 };
 
 struct Decision {

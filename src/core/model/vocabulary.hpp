@@ -37,6 +37,7 @@ enum class SkipReason {
     SalesChannelDisabled,
     SalesChannelDeleted,
     RegionDeleted,
+    NoEmail,  // no usable email address on the cart or its customer (the email channel)
 };
 
 // Why a stage waits until not_before (deliveries.hold_reason).
@@ -91,7 +92,7 @@ struct WordNames<Action> {
 };
 template <>
 struct WordNames<SkipReason> {
-    static constexpr std::array<const char*, 12> names{"no_phone",
+    static constexpr std::array<const char*, 13> names{"no_phone",
                                                        "invalid_phone",
                                                        "blocked_region",
                                                        "no_consent",
@@ -102,7 +103,8 @@ struct WordNames<SkipReason> {
                                                        "superseded",
                                                        "sales_channel_disabled",
                                                        "sales_channel_deleted",
-                                                       "region_deleted"};
+                                                       "region_deleted",
+                                                       "no_email"};
 };
 template <>
 struct WordNames<HoldReason> {
@@ -145,7 +147,7 @@ std::optional<Word> parse_word(std::string_view text) {
 // A skip for want of data that a change of the cart, its addresses or its customer may lift.
 constexpr bool lifted_by_change(SkipReason reason) {
     return reason == SkipReason::NoPhone || reason == SkipReason::InvalidPhone || reason == SkipReason::BlockedRegion ||
-           reason == SkipReason::NoConsent;
+           reason == SkipReason::NoConsent || reason == SkipReason::NoEmail;
 }
 
 }  // namespace cart_abandon

@@ -238,6 +238,7 @@ std::vector<Claim> claims_of(const std::vector<Decision>& decisions) {
         claim.cart_id = d.cart->cart_id;
         claim.stage = d.stage;
         claim.seen = d.cart->rows[d.stage - 1];
+        claim.fallback_of = d.cart->fallback_of[d.stage - 1];
         claim.recipient = d.kind == Kind::Skip ? "" : d.recipient;
         claim.detail = d.detail;
         switch (d.kind) {

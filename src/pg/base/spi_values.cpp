@@ -86,6 +86,10 @@ Datum nullable_timestamp_array(const std::vector<std::optional<cart_abandon::Tim
                           [](const cart_abandon::Timestamp& at) { return timestamp_value(at); });
 }
 
+Datum nullable_int8_array(const std::vector<std::optional<int64_t>>& values) {
+    return nullable_array(values, INT8OID, [](const int64_t& v) { return Int64GetDatum(v); });
+}
+
 Datum int_array(const std::vector<int>& values) {
     return array_of<int>(values, INT4OID, [](const int& v) { return Int32GetDatum(v); });
 }

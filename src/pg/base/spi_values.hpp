@@ -24,6 +24,7 @@ Datum timestamp_array(const std::vector<cart_abandon::Timestamp>& values);
 Datum text_array(const std::vector<std::string>& texts);
 Datum nullable_text_array(const std::vector<std::optional<std::string>>& texts);
 Datum nullable_timestamp_array(const std::vector<std::optional<cart_abandon::Timestamp>>& values);
+Datum nullable_int8_array(const std::vector<std::optional<int64_t>>& values);
 Datum int_array(const std::vector<int>& values);
 Datum int8_array(const std::vector<int64_t>& values);
 Datum bool_array(const std::vector<bool>& values);

@@ -72,7 +72,8 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     // tables): in a subtransaction, so that a cancel meanwhile leaves the transaction usable for
     // recording the batch in flight (run_batches) and takes this batch's claims with it.
     in_subtransaction([&] {
-        batch.carts = due.next(state.call.channel->kind(), state.call.config.timing, now, state.call.config.batch_size,
+        const auto kind = state.call.channel->kind();
+        batch.carts = due.next(kind, {{{kind}, {kind}}}, state.call.config.timing, now, state.call.config.batch_size,
                                state.call.settings.consent_key, state.call.settings.require_consent);
         if (batch.carts.empty()) return;
         batch.decisions = decide(batch.carts, state.call, state.selection, now);

@@ -70,26 +70,26 @@ SELECT ARRAY(SELECT id FROM (SELECT DISTINCT id FROM touched) t ORDER BY id LIMI
                                       {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID, BOOLOID},
                                       Statement::Planning::PerValues);
 
+// The ledger's side reads every channel's rows: a stage one channel left (a failure, a first
+// reminder sent) can be another channel's to take (core/rules/channel_turn.hpp).
 Statement candidates_statement(R"SQL(
 SELECT ARRAY(
     SELECT id FROM (
-        SELECT unnest($8::text[]) AS id
+        SELECT unnest($7::text[]) AS id
         UNION
         SELECT d.cart_id FROM cart_abandon.deliveries d
-         WHERE d.status IN ('claimed', 'retry') AND d.channel = $4 AND d.cart_id > $1
+         WHERE d.status IN ('claimed', 'retry') AND d.cart_id > $1
         UNION
         SELECT d.cart_id FROM cart_abandon.deliveries d
-         WHERE d.status = 'held' AND d.not_before >= $2 AND d.not_before <= $3
-           AND d.channel = $4 AND d.cart_id > $1
+         WHERE d.status = 'held' AND d.not_before >= $2 AND d.not_before <= $3 AND d.cart_id > $1
         UNION
         SELECT d.cart_id FROM cart_abandon.deliveries d
-         WHERE d.stage = 1 AND d.status = 'sent' AND d.sent_at >= $5 AND d.sent_at <= $6
-           AND d.channel = $4 AND d.cart_id > $1
+         WHERE d.stage = 1 AND d.status = 'sent' AND d.sent_at >= $4 AND d.sent_at <= $5 AND d.cart_id > $1
     ) touched
-    ORDER BY id LIMIT $7)
+    ORDER BY id LIMIT $6)
 )SQL",
-                               {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
-                                INT4OID, TEXTARRAYOID},
+                               {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID,
+                                TEXTARRAYOID},
                                Statement::Planning::PerValues);
 
 }  // namespace
@@ -97,8 +97,7 @@ SELECT ARRAY(
 DueCartQueue::DueCartQueue(std::string after_cart_id, CandidateScan scan)
     : last_collected_(std::move(after_cart_id)), scan_(scan) {}
 
-void DueCartQueue::collect_candidates(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
-                                      cart_abandon::Timestamp now) {
+void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now) {
     // "No upper bound": activity stamped ahead of this server's clock still counts.
     const auto far_future = now + std::chrono::hours(24 * 3650);
     std::vector<cart_abandon::Timestamp> lows, highs;
@@ -126,7 +125,6 @@ void DueCartQueue::collect_candidates(cart_abandon::ChannelKind channel, const c
             text_value(last_collected_),
             timestamp_value(scan_.since),
             timestamp_value(now),
-            text_value(cart_abandon::name(channel)),
             timestamp_value(scan_.since - gap),
             timestamp_value(now - gap),
             int_value(kCandidateChunk),

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rules/channel_turn.hpp"
 #include "pg/store/cart_standing.hpp"
 #include "pg/store/due_carts.hpp"
 #include "pg/base/boundary.hpp"
@@ -70,14 +71,15 @@ SELECT t.n, o.id, o.last_activity, o.last_change
 )SQL",
                              {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTARRAYOID}, Statement::Planning::PerValues);
 
-// The ledger rows of the first and second stage of these carts on the channel.
+// The ledger rows of the first and second stage of these carts, on every channel (one voice
+// across channels: core/rules/channel_turn.hpp reads them together).
 Statement ledger_statement(R"SQL(
 SELECT d.cart_id, d.stage, d.status, d.attempts, d.sent_at, d.updated_at, d.origin, d.skip_reason, d.not_before,
-       d.cart_changed_at
+       d.cart_changed_at, d.channel, d.id
   FROM cart_abandon.deliveries d
- WHERE d.cart_id = ANY ($1::text[]) AND d.channel = $2
+ WHERE d.cart_id = ANY ($1::text[])
 )SQL",
-                           {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
+                           {TEXTARRAYOID}, Statement::Planning::PerValues);
 
 // What the decision needs of the carts chosen ($1, in order): who, which phones, consent, names.
 Statement details_statement(R"SQL(
@@ -104,10 +106,11 @@ SELECT s.n, c.id,
 )SQL",
                             {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
-// A stage's ledger row as the selection read it.
+// A stage's ledger rows as the pass on one channel sees them (cart_abandon::stage_turn).
 struct LedgerRow {
     cart_abandon::LedgerStage stage;
     StageRow row;
+    std::optional<int64_t> fallback_of;
 };
 
 // The policy's view of a ledger row the selection returned. A held or skipped row there is open
@@ -134,16 +137,22 @@ cart_abandon::StageRecord stage_record(const cart_abandon::LedgerStage& row, boo
     return record;
 }
 
-// The ledger rows of these carts' stages 1 and 2, by cart id.
+// The ledger rows of these carts' stages 1 and 2 as the pass on `channel` sees them (each
+// stage's channel order in `orders`), by cart id; a cart without rows is left out.
 std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(cart_abandon::ChannelKind channel,
+                                                            const cart_abandon::StageOrders& orders,
                                                             const std::vector<std::string>& cart_ids) {
-    std::map<std::string, std::array<LedgerRow, 2>> rows;
-    if (cart_ids.empty()) return rows;
-    const auto count = ledger_statement.execute({text_array(cart_ids), text_value(cart_abandon::name(channel))});
+    std::map<std::string, std::array<std::vector<cart_abandon::ChannelStageRow>, 2>> read;
+    if (cart_ids.empty()) return {};
+    const auto count = ledger_statement.execute({text_array(cart_ids)});
     for (uint64_t i = 0; i < count; ++i) {
         const int stage = int(cell_int(i, 1).value_or(0));
-        if (stage != 1 && stage != 2) continue;
-        LedgerRow& r = rows[cell_text_or_empty(i, 0)][std::size_t(stage - 1)];
+        // The channels are the CHECK's: one this library does not know cannot be read.
+        const auto kind = cart_abandon::parse_word<cart_abandon::ChannelKind>(cell_text_or_empty(i, 10));
+        if ((stage != 1 && stage != 2) || !kind) continue;
+        cart_abandon::ChannelStageRow& r = read[cell_text_or_empty(i, 0)][std::size_t(stage - 1)].emplace_back();
+        r.channel = *kind;
+        r.id = cell_int(i, 11).value_or(0);
         // The statuses are the CHECK's: an unknown one cannot be read.
         r.stage.status = cart_abandon::parse_word<cart_abandon::Status>(cell_text_or_empty(i, 2));
         r.stage.attempts = int(cell_int(i, 3).value_or(0));
@@ -158,14 +167,20 @@ std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(cart_abandon::Channe
         r.row.skip_reason = r.stage.skip_reason;
     }
     release_result();
+    std::map<std::string, std::array<LedgerRow, 2>> rows;
+    for (const auto& [cart_id, stages] : read)
+        for (std::size_t i = 0; i < 2; ++i) {
+            const auto turn = cart_abandon::stage_turn(stages[i], orders[i], channel);
+            rows[cart_id][i] = {turn.stage, turn.row, turn.fallback_of};
+        }
     return rows;
 }
 
 }  // namespace
 
-std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
-                                        cart_abandon::Timestamp now, int limit, const std::string& consent_key,
-                                        bool consent_required) {
+std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const cart_abandon::StageOrders& orders,
+                                        const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
+                                        const std::string& consent_key, bool consent_required) {
     std::vector<DueCart> carts;
     // A slice as long as the carts still wanted: with a backlog nearly every candidate is due.
     // It doubles after each slice that yields fewer, so that an idle scan takes few statements.
@@ -173,7 +188,7 @@ std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const
     while (int(carts.size()) < limit) {
         if (position_ == candidates_.size()) {
             if (all_collected_) break;
-            collect_candidates(channel, timing, now);
+            collect_candidates(timing, now);
             if (candidates_.empty()) break;
         }
         const std::size_t wanted = std::size_t(limit) - carts.size();
@@ -185,11 +200,16 @@ std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const
         // Their ledger rows first: a candidate they rule out whatever its activity (reminded, or
         // its first reminder too recent for the second) is not read further. With a shop's
         // reminded carts in the window, most candidates past the due ones are such.
-        static const std::array<LedgerRow, 2> kNoRows{};
-        const auto ledger = ledger_rows(channel, slice);
+        // A cart without rows: each stage as stage_turn sees it without rows.
+        std::array<LedgerRow, 2> no_rows;
+        for (std::size_t i = 0; i < 2; ++i) {
+            const auto turn = cart_abandon::stage_turn({}, orders[i], channel);
+            no_rows[i] = {turn.stage, turn.row, turn.fallback_of};
+        }
+        const auto ledger = ledger_rows(channel, orders, slice);
         const auto stages_of = [&](const std::string& cart_id) -> const std::array<LedgerRow, 2>& {
             const auto found = ledger.find(cart_id);
-            return found == ledger.end() ? kNoRows : found->second;
+            return found == ledger.end() ? no_rows : found->second;
         };
         std::vector<std::string> open;
         std::vector<std::size_t> open_at;  // each one's position in the slice, from 1
@@ -236,6 +256,8 @@ std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const
             cart.timeline.second = stage_record(stages[1].stage, false);
             cart.rows[0] = stages[0].row;
             cart.rows[1] = stages[1].row;
+            cart.fallback_of[0] = stages[0].fallback_of;
+            cart.fallback_of[1] = stages[1].fallback_of;
             // The batch is full: go on after this cart.
             if (chosen.size() == wanted) {
                 examined = open_at[a.n - 1];

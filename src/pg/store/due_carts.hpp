@@ -13,6 +13,7 @@
 #include "core/contact/phone.hpp"
 #include "core/model/cart.hpp"
 #include "core/model/vocabulary.hpp"
+#include "core/rules/channel_turn.hpp"
 #include "core/rules/stage.hpp"
 
 namespace pg {
@@ -41,15 +42,16 @@ public:
 
     DueCartQueue(std::string after_cart_id, CandidateScan scan);
 
-    // The next (up to) `limit` due carts, each examined at `now` by its ledger rows on `channel`
-    // (the call's). `consent_key` and `consent_required`: cart_abandon.consent_key and require_consent.
-    std::vector<DueCart> next(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
-                              cart_abandon::Timestamp now, int limit, const std::string& consent_key,
-                              bool consent_required);
+    // The next (up to) `limit` due carts for the pass on `channel`, each examined at `now` by its
+    // ledger rows on every channel as that pass sees them (each stage's channel order in `orders`:
+    // cart_abandon::stage_turn). `consent_key` and `consent_required`: cart_abandon.consent_key
+    // and require_consent.
+    std::vector<DueCart> next(cart_abandon::ChannelKind channel, const cart_abandon::StageOrders& orders,
+                              const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
+                              const std::string& consent_key, bool consent_required);
 
 private:
-    void collect_candidates(cart_abandon::ChannelKind channel, const cart_abandon::Timing& timing,
-                            cart_abandon::Timestamp now);
+    void collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now);
 
     // The collected candidates, sorted, end to end: a chunk of ids of about 30 bytes takes about
     // 3.5 MB, not the 7 MB or more of as many strings. Those before position_ are examined.

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rules/channel_turn.hpp"
 #include "pg/store/ledger.hpp"
 #include "pg/store/uncertain_claims.hpp"
 #include "pg/base/boundary.hpp"
@@ -22,10 +23,27 @@ namespace {
 // run that took it first changed both. (ON CONFLICT DO UPDATE ... WHERE would lock every
 // conflicting row until commit, and deadlock against the run recording those rows.) Right
 // before, still_open_statement re-checks that each cart is still open and no order links to it.
-#define CLAIM_VALUES                                                                             \
-    "unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], " \
-    "$10::timestamptz[], $11::bool[], $12::timestamptz[], $13::timestamptz[])"                   \
-    " AS u(cart_id, stage, status, recipient, reason, detail, hold_reason, not_before, imported, sent_at, changed_at)"
+// One voice across channels: a stage that another channel holds (a row neither failed nor skipped
+// for a reason that hands it on: $15, core/rules/channel_turn.hpp) is not claimed, checked under
+// a lock per cart and stage (lock_stages_statement, taken first and kept until the claims
+// commit), so that two runs' passes on two channels cannot both take one stage.
+#define CLAIM_VALUES                                                                                        \
+    "unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], "            \
+    "$10::timestamptz[], $11::bool[], $12::timestamptz[], $13::timestamptz[], $14::int8[])"                 \
+    " AS u(cart_id, stage, status, recipient, reason, detail, hold_reason, not_before, imported, sent_at, " \
+    "changed_at, "                                                                                          \
+    "fallback_of)"
+#define NOT_HELD_ELSEWHERE                                                                                   \
+    "NOT EXISTS (SELECT 1 FROM cart_abandon.deliveries o WHERE o.cart_id = u.cart_id AND o.stage = u.stage " \
+    "AND o.channel <> $8 AND o.status <> 'failed' AND (o.status <> 'skipped' OR o.skip_reason IS NULL "      \
+    "OR o.skip_reason <> ALL ($15::text[])))"
+
+// Advisory locks in a key space of cart_abandon's own ("ca_s"), one per cart and stage.
+Statement lock_stages_statement(R"SQL(
+SELECT count(pg_catalog.pg_advisory_xact_lock(1667325811, pg_catalog.hashtext(k)))
+  FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) stages
+)SQL",
+                                {TEXTARRAYOID});
 // Of these carts, those still open with no order linked (read as Medusa's tables' owner).
 Statement still_open_statement(R"SQL(
 SELECT u.id FROM unnest($1::text[]) AS u(id)
@@ -36,17 +54,17 @@ SELECT u.id FROM unnest($1::text[]) AS u(id)
 
 Statement claim_new_statement(
     "INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, recipient, run_id, claimed_at, skip_reason, "
-    "error_message, hold_reason, not_before, origin, sent_at, cart_changed_at, updated_at, claim_session) "
+    "error_message, hold_reason, not_before, origin, sent_at, cart_changed_at, updated_at, claim_session, fallback_of) "
     "SELECT u.cart_id, u.stage, $8, u.status, nullif(u.recipient, ''), $6, clock_timestamp(), nullif(u.reason, ''), "
     "CASE WHEN u.status <> 'sent' THEN nullif(u.detail, '') END, nullif(u.hold_reason, ''), u.not_before, "
     "CASE WHEN u.imported THEN 'imported' ELSE 'cart_abandon' END, u.sent_at, u.changed_at, clock_timestamp(), "
-    "CASE WHEN u.status = 'claimed' THEN $14 END "
-    "FROM " CLAIM_VALUES
+    "CASE WHEN u.status = 'claimed' THEN $16 END, u.fallback_of "
+    "FROM " CLAIM_VALUES " WHERE " NOT_HELD_ELSEWHERE
     " ORDER BY u.cart_id, u.stage "
     "ON CONFLICT (cart_id, stage, channel) DO NOTHING "
     "RETURNING cart_id, stage, status, attempts, id, claimed_at, unlisted_answer_at IS NOT NULL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, TEXTARRAYOID,
-     TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
+     TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID, TEXTARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
 
 Statement claim_existing_statement(
@@ -54,7 +72,7 @@ Statement claim_existing_statement(
     "SET status = u.status, recipient = nullif(u.recipient, ''), run_id = $6, claimed_at = clock_timestamp(), "
     "skip_reason = nullif(u.reason, ''), error_message = nullif(u.detail, ''), "
     "hold_reason = nullif(u.hold_reason, ''), not_before = u.not_before, cart_changed_at = u.changed_at, "
-    "updated_at = clock_timestamp(), claim_session = CASE WHEN u.status = 'claimed' THEN $16 END, "
+    "updated_at = clock_timestamp(), claim_session = CASE WHEN u.status = 'claimed' THEN $18 END, "
     // A new message (after a 131049 deferral): late webhooks of the earlier one must not match
     // it, and what they said of the earlier one no longer holds.
     "provider_message_id = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.provider_message_id END, "
@@ -64,15 +82,15 @@ Statement claim_existing_statement(
     "read_at = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.read_at END, "
     "failed_at = CASE WHEN u.status = 'claimed' THEN NULL ELSE d.failed_at END "
     "FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], "
-    "$10::timestamptz[], $13::timestamptz[], $14::text[], $15::timestamptz[]) "
+    "$10::timestamptz[], $13::timestamptz[], $16::text[], $17::timestamptz[]) "
     "AS u(cart_id, stage, status, recipient, reason, detail, hold_reason, not_before, changed_at, seen_status, "
     "seen_at) "
     "WHERE d.cart_id = u.cart_id AND d.stage = u.stage AND d.channel = $8 "
-    "AND d.status = u.seen_status AND d.updated_at = u.seen_at"
+    "AND d.status = u.seen_status AND d.updated_at = u.seen_at AND " NOT_HELD_ELSEWHERE
     " RETURNING d.cart_id, d.stage, d.status, d.attempts, d.id, d.claimed_at, d.unlisted_answer_at IS NOT NULL",
     {TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, INT8OID, TEXTARRAYOID, TEXTOID, TEXTARRAYOID,
-     TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID,
-     TEXTOID},
+     TIMESTAMPTZARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID, TEXTARRAYOID,
+     TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTOID},
     Statement::Planning::PerValues);
 
 // Outcomes of this call's claims. Each first finds its open row by the unique key (OFFSET 0
@@ -212,12 +230,22 @@ std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const 
         for (uint64_t row = 0; row < rows; ++row) open.insert(cell_text_or_empty(row, 0));
         release_result();
     }
+    {
+        std::vector<std::string> stages;
+        for (const auto& claim : claims) stages.push_back(claim.cart_id + "/" + std::to_string(claim.stage));
+        lock_stages_statement.run({text_array(stages)});
+    }
+    std::vector<std::string> handing_on;
+    for (std::size_t i = 0; i < cart_abandon::WordNames<cart_abandon::SkipReason>::names.size(); ++i)
+        if (cart_abandon::hands_on(cart_abandon::SkipReason(i)))
+            handing_on.push_back(cart_abandon::name(cart_abandon::SkipReason(i)));
     // New rows are inserted, rows the selection saw are taken over: one statement each.
     for (const bool existing : {false, true}) {
         std::vector<std::string> cart_ids, statuses, phones, reasons, details, hold_reasons, seen_statuses;
         std::vector<int> stages;
         std::vector<bool> imported;
         std::vector<std::optional<cart_abandon::Timestamp>> not_befores, sent_ats, changed_ats, seen_ats;
+        std::vector<std::optional<int64_t>> fallbacks;
         for (const auto& claim : claims) {
             if (claim.seen.status.has_value() != existing || !open.count(claim.cart_id)) continue;
             cart_ids.push_back(claim.cart_id);
@@ -233,6 +261,7 @@ std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const 
             changed_ats.push_back(claim.cart_changed_at);
             seen_statuses.push_back(claim.seen.status ? cart_abandon::name(*claim.seen.status) : "");
             seen_ats.push_back(claim.seen.updated_at);
+            fallbacks.push_back(claim.fallback_of);
         }
         if (cart_ids.empty()) continue;
         std::vector<std::optional<Datum>> values = {text_array(cart_ids),
@@ -247,7 +276,9 @@ std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const 
                                                     nullable_timestamp_array(not_befores),
                                                     bool_array(imported),
                                                     nullable_timestamp_array(sent_ats),
-                                                    nullable_timestamp_array(changed_ats)};
+                                                    nullable_timestamp_array(changed_ats),
+                                                    nullable_int8_array(fallbacks),
+                                                    text_array(handing_on)};
         if (existing) {
             values.push_back(text_array(seen_statuses));
             values.push_back(nullable_timestamp_array(seen_ats));
