@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/codec/currency.hpp"
 #include "core/codec/decimal_amount.hpp"
 
 using cart_abandon::decimal_to_minor_units;
@@ -17,10 +18,13 @@ TEST(DecimalAmount, ExactFromTheDigits) {
     EXPECT_EQ(decimal_to_minor_units("+3", 0), 3);
 }
 
+// As load_cart_contents converts Medusa's amounts: by the digits ICU gives the cart's currency.
 TEST(DecimalAmount, ByTheCurrencysDigits) {
-    EXPECT_EQ(decimal_to_minor_units("1500", 0), 1500);  // JPY
-    EXPECT_EQ(decimal_to_minor_units("12.345", 3), 12345);  // KWD
-    EXPECT_EQ(decimal_to_minor_units("0.001", 3), 1);
+    using cart_abandon::currency_minor_units;
+    EXPECT_EQ(decimal_to_minor_units("19.99", currency_minor_units("eur")), 1999);
+    EXPECT_EQ(decimal_to_minor_units("1500", currency_minor_units("jpy")), 1500);
+    EXPECT_EQ(decimal_to_minor_units("12.345", currency_minor_units("kwd")), 12345);
+    EXPECT_EQ(decimal_to_minor_units("0.001", currency_minor_units("KWD")), 1);
 }
 
 TEST(DecimalAmount, DigitsPastTheMinorUnitRoundHalfAwayFromZero) {
