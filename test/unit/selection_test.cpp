@@ -257,3 +257,59 @@ TEST(Selection, EachDueCartAsksForPurchasesAndNoOtherDoes) {
 }
 
 TEST(Selection, UtcText) { EXPECT_EQ(utc_text(kNow), "2027-01-15T08:00:00Z"); }
+
+// The passes of the other channels (core/rules/channel_turn.hpp gives each its stages).
+TEST(SelectionPasses, EmailSendsToTheCartsAddressAndSkipsWithoutOne) {
+    Fixture f;
+    DueCart with = due_cart("with"), without = due_cart("without"), broken = due_cart("broken");
+    with.email = "anna@example.com";
+    with.phones.clear();  // no phone at all: email reaches her anyway
+    with.provinces.clear();
+    broken.email = "anna at example.com";
+    const std::vector<DueCart> carts{with, without, broken};
+    const auto d = judge_carts(carts, f.settings, f.settings.timing, f.facts, kNow, ChannelKind::Email);
+    EXPECT_EQ(d[0].kind, Kind::Send);
+    EXPECT_EQ(d[0].recipient, "anna@example.com");
+    EXPECT_EQ(d[1].kind, Kind::Skip);
+    EXPECT_EQ(d[1].skip_reason, SkipReason::NoEmail);
+    EXPECT_EQ(d[1].detail, "no email address on the cart or its customer");
+    EXPECT_EQ(d[2].skip_reason, SkipReason::NoEmail);
+    EXPECT_EQ(d[2].detail, "the cart's email address is not one a message can be sent to");
+}
+
+TEST(SelectionPasses, QuietHoursHoldEmailAtTheAddressesPlace) {
+    Fixture f;
+    f.settings.quiet_hours = QuietHours{21 * 60, 9 * 60, true};
+    f.settings.default_region = "DE";
+    DueCart tokyo = due_cart("tokyo"), london = due_cart("london"), nowhere = due_cart("nowhere");
+    for (DueCart* c : {&tokyo, &london, &nowhere}) c->email = "a@example.com";
+    tokyo.phones = {{"shipping", "", "jp"}};  // no number: the shipping address's country (17:00 there)
+    london.phones = {{"shipping", "+44 7400 123456", ""}};  // the number's country (08:00 there)
+    nowhere.phones.clear();  // nothing known: the shop's default region (09:00 in Berlin: allowed)
+    nowhere.provinces.clear();
+    const std::vector<DueCart> carts{tokyo, london, nowhere};
+    const auto d = judge_carts(carts, f.settings, f.settings.timing, f.facts, kNow, ChannelKind::Email);
+    EXPECT_EQ(d[0].kind, Kind::Send);
+    EXPECT_EQ(d[0].region, "JP");
+    EXPECT_EQ(d[1].kind, Kind::Hold);
+    EXPECT_EQ(d[1].hold_reason, HoldReason::QuietHours);
+    EXPECT_EQ(d[1].region, "GB");
+    EXPECT_EQ(d[2].region, "DE");
+}
+
+TEST(SelectionPasses, SmsReachesWhatWhatsAppsBlockedRegionsRefuse) {
+    Fixture f;
+    f.settings.blocked_regions = {"US"};
+    DueCart us = due_cart("us");
+    us.phones = {{"shipping", "+1 415 555 2671", ""}};
+    const std::vector<DueCart> carts{us};
+    const auto whatsapp = judge_carts(carts, f.settings, f.settings.timing, f.facts, kNow, ChannelKind::WhatsApp);
+    EXPECT_EQ(whatsapp[0].skip_reason, SkipReason::BlockedRegion);
+    const auto sms = judge_carts(carts, f.settings, f.settings.timing, f.facts, kNow, ChannelKind::Sms);
+    EXPECT_EQ(sms[0].kind, Kind::Send);
+    EXPECT_EQ(sms[0].recipient, "+14155552671");
+    // WhatsApp's own holds are WhatsApp's: a paused template or a refused country does not hold SMS.
+    f.facts.stopped_templates = {f.settings.template_first + "/"};
+    f.facts.restricted_countries = {{"US", kNow + hours(5)}};
+    EXPECT_EQ(judge_carts(carts, f.settings, f.settings.timing, f.facts, kNow, ChannelKind::Sms)[0].kind, Kind::Send);
+}

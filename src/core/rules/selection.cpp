@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <utility>
 
 #include "core/contact/phone.hpp"
 #include "core/rules/previous_reminders.hpp"
@@ -66,9 +67,54 @@ const char* refusal_text(SkipReason reason) {
                : "the cart's sales channel is disabled or deleted: Medusa refuses to complete the cart";
 }
 
+// An address the email channel can send to: one '@' with text on each side, no white space or
+// control character (Medusa checks the shape when it stores one; this keeps a stray value out of
+// the envelope).
+bool usable_email(const std::string& address) {
+    const auto at = address.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == address.size() ||
+        address.find('@', at + 1) != std::string::npos)
+        return false;
+    return std::none_of(address.begin(), address.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+}
+
+// Where the recipient is, for quiet hours: the chosen number's country (and the province of the
+// address it was typed on); without one, the shipping address's, else the billing address's.
+std::pair<std::string, std::string> recipient_place(const DueCart& cart, const PhoneChoice& choice) {
+    if (!choice.region.empty()) {
+        std::string province;
+        for (std::size_t i = 0; i < cart.phones.size(); ++i)
+            if (cart.phones[i].source == choice.source && same_region(cart.phones[i].region, choice.region))
+                province = cart.provinces[i];
+        return {choice.region, province};
+    }
+    for (std::size_t i = 0; i < cart.phones.size() && i < 2; ++i)
+        if (!cart.phones[i].region.empty()) {
+            std::string region = cart.phones[i].region;
+            std::transform(region.begin(), region.end(), region.begin(),
+                           [](unsigned char c) { return char(std::toupper(c)); });
+            return {region, cart.provinces[i]};
+        }
+    return {"", ""};
+}
+
+// Quiet hours at the recipient in `region` (and `province`): held until they end.
+void hold_for_quiet_hours(Decision& d, const Settings& settings, const std::string& region, const std::string& province,
+                          Timestamp now, std::map<std::string, QuietCheck>& quiet_by_place) {
+    if (!settings.quiet_hours.enabled) return;
+    // ICU's zone lookups cost tens of microseconds: once per place and batch (`now`).
+    auto [place, unseen] = quiet_by_place.try_emplace(region + "/" + province);
+    if (unseen) place->second = check_quiet_hours(settings.quiet_hours, recipient_time_zones(region, province), now);
+    const auto& quiet = place->second;
+    if (!quiet.allowed)
+        hold(d, HoldReason::QuietHours, quiet.opens_at,
+             "inside cart_abandon.quiet_hours at the recipient (" + region + "); due again from " +
+                 utc_text(quiet.opens_at));
+}
+
 // Phase 1 for one cart.
 Decision judge_cart(const DueCart& cart, const Settings& settings, const Timing& timing, const SelectionFacts& facts,
-                    Timestamp now, std::map<std::string, QuietCheck>& quiet_by_place) {
+                    Timestamp now, std::map<std::string, QuietCheck>& quiet_by_place, ChannelKind pass) {
     Decision d;
     d.cart = &cart;
     auto timeline = cart.timeline;
@@ -81,7 +127,10 @@ Decision judge_cart(const DueCart& cart, const Settings& settings, const Timing&
         }
         return d;
     }
-    const auto choice = choose_phone(cart.phones, settings.default_region, settings.blocked_regions);
+    // WhatsApp's blocked regions are Meta's refusals (US marketing): SMS reaches those numbers.
+    const auto choice =
+        choose_phone(cart.phones, settings.default_region,
+                     pass == ChannelKind::WhatsApp ? settings.blocked_regions : std::vector<std::string>{});
     if (cart.customer_erased) {
         skip(d, SkipReason::Erased, "the cart's customer was deleted (erasure): never messaged again");
     } else if (cart.paid) {
@@ -99,8 +148,19 @@ Decision judge_cart(const DueCart& cart, const Settings& settings, const Timing&
         skip(d, SkipReason::NoConsent,
              "neither the cart's nor the customer's metadata holds \"" + settings.consent_key +
                  "\": true (cart_abandon.require_consent)");
-    } else if (choice.e164.empty()) {
+    } else if (pass == ChannelKind::Email && !usable_email(cart.email)) {
+        skip(d, SkipReason::NoEmail,
+             cart.email.empty() ? "no email address on the cart or its customer"
+                                : "the cart's email address is not one a message can be sent to");
+    } else if (pass != ChannelKind::Email && choice.e164.empty()) {
         skip(d, choice.skip_reason.value_or(SkipReason::NoPhone), choice.detail);
+    } else if (pass != ChannelKind::WhatsApp) {
+        d.kind = Kind::Send;
+        d.recipient = pass == ChannelKind::Email ? cart.email : choice.e164;
+        auto [region, province] = recipient_place(cart, choice);
+        if (region.empty()) region = settings.default_region;
+        d.region = region;
+        hold_for_quiet_hours(d, settings, region, province, now, quiet_by_place);
     } else {
         d.kind = Kind::Send;
         d.recipient = choice.e164;
@@ -122,21 +182,9 @@ Decision judge_cart(const DueCart& cart, const Settings& settings, const Timing&
                      utc_text(held->second));
             return d;
         }
-        if (!settings.quiet_hours.enabled) return d;
         // The zone of the address the number was typed on, when it is in the number's country.
-        std::string province;
-        for (std::size_t i = 0; i < cart.phones.size(); ++i)
-            if (cart.phones[i].source == choice.source && same_region(cart.phones[i].region, choice.region))
-                province = cart.provinces[i];
-        // ICU's zone lookups cost tens of microseconds: once per place and batch (`now`).
-        auto [place, unseen] = quiet_by_place.try_emplace(choice.region + "/" + province);
-        if (unseen)
-            place->second = check_quiet_hours(settings.quiet_hours, recipient_time_zones(choice.region, province), now);
-        const auto& quiet = place->second;
-        if (!quiet.allowed)
-            hold(d, HoldReason::QuietHours, quiet.opens_at,
-                 "inside cart_abandon.quiet_hours at the recipient (" + choice.region + "); due again from " +
-                     utc_text(quiet.opens_at));
+        const auto place = recipient_place(cart, choice);
+        hold_for_quiet_hours(d, settings, place.first, place.second, now, quiet_by_place);
     }
     return d;
 }
@@ -159,11 +207,12 @@ std::string utc_text(Timestamp at) {
 }
 
 std::vector<Decision> judge_carts(const std::vector<DueCart>& carts, const Settings& settings, const Timing& timing,
-                                  const SelectionFacts& facts, Timestamp now) {
+                                  const SelectionFacts& facts, Timestamp now, ChannelKind pass) {
     std::vector<Decision> decisions;
     decisions.reserve(carts.size());
     std::map<std::string, QuietCheck> quiet_by_place;
-    for (const auto& cart : carts) decisions.push_back(judge_cart(cart, settings, timing, facts, now, quiet_by_place));
+    for (const auto& cart : carts)
+        decisions.push_back(judge_cart(cart, settings, timing, facts, now, quiet_by_place, pass));
     return decisions;
 }
 

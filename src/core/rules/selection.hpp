@@ -42,11 +42,13 @@ struct SelectionFacts {
 // the due stage (due_stage); the customer deleted -> skip Erased; the payment went through ->
 // skip Paid; bought since (same customer, email or phone) -> skip CustomerPurchased; Medusa
 // refuses the cart -> skip its reason; a newer open cart of the same person -> skip Superseded;
-// consent required and not given -> skip NoConsent; no usable phone -> its skip reason; the
-// template stopped -> hold TemplatePaused for an hour; the country refused -> hold
-// CountryRestricted until its time; quiet hours at the recipient -> hold QuietHours until they end.
+// consent required and not given -> skip NoConsent; no usable address on the pass's channel ->
+// its skip reason (WhatsApp and SMS: the phone's; email: NoEmail); WhatsApp only: the template
+// stopped -> hold TemplatePaused for an hour, the country refused -> hold CountryRestricted until
+// its time; quiet hours at the recipient (the number's country, else the address's) -> hold
+// QuietHours until they end. WhatsApp's blocked regions hold for WhatsApp alone.
 std::vector<Decision> judge_carts(const std::vector<DueCart>& carts, const Settings& settings, const Timing& timing,
-                                  const SelectionFacts& facts, Timestamp now);
+                                  const SelectionFacts& facts, Timestamp now, ChannelKind pass = ChannelKind::WhatsApp);
 
 // The addresses phase 2 needs facts about: those of Send and Hold decisions, sorted, unique.
 std::vector<std::string> people_of(const std::vector<Decision>& decisions);
