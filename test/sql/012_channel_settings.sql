@@ -3,7 +3,7 @@
 -- shown and read from their _file, and plain SMTP refused off the loopback for a send.
 -- No BEGIN: cart_abandon_process commits in its own transactions, and roles are cluster-wide (the
 -- test role is dropped at the end).
-SELECT plan(79);
+SELECT plan(80);
 CREATE EXTENSION cart_abandon;
 
 CREATE FUNCTION boot(short_name text) RETURNS text
@@ -85,8 +85,11 @@ SELECT is(refusal($$SET cart_abandon.email_unsubscribe_url = 'javascript:alert(1
           '22023: invalid value for parameter "cart_abandon.email_unsubscribe_url": "javascript:alert(1)" / "javascript:alert(1)" is not an absolute URL such as https://host.example/path; e.g. ''https://shop.example/cart-abandon/unsubscribe'', or ''''.',
           'an unsubscribe URL that is not a web URL is refused');
 SELECT is(refusal($$SET cart_abandon.default_locale = 'de_DE'$$),
-          '22023: invalid value for parameter "cart_abandon.default_locale": "de_DE" / not a BCP 47 language tag: e.g. ''en'', ''de-AT'' or ''pt-BR'' (a hyphen, not ''_'').',
+          '22023: invalid value for parameter "cart_abandon.default_locale": "de_DE" / not a BCP 47 tag of a language ICU knows: e.g. ''en'', ''de-AT'' or ''pt-BR'' (a hyphen, not ''_'').',
           'a locale with _ is refused');
+SELECT is(refusal($$SET cart_abandon.default_locale = 'english'$$),
+          '22023: invalid value for parameter "cart_abandon.default_locale": "english" / not a BCP 47 tag of a language ICU knows: e.g. ''en'', ''de-AT'' or ''pt-BR'' (a hyphen, not ''_'').',
+          'a well-formed tag of no language is refused');
 SELECT is(refusal($$SET cart_abandon.default_locale = ''$$),
           '22023: invalid value for parameter "cart_abandon.default_locale": "" / This setting cannot be empty.',
           'an empty default_locale is refused');

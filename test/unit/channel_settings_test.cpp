@@ -85,6 +85,10 @@ TEST(LanguageTag, BcpFortySevenWithALanguage) {
     EXPECT_FALSE(is_language_tag("en US"));
     EXPECT_FALSE(is_language_tag("de-AT-x"));
     EXPECT_FALSE(is_language_tag("123"));
+    EXPECT_FALSE(is_language_tag("english")) << "well-formed, yet no language";
+    EXPECT_FALSE(is_language_tag("xx-DE"));
+    EXPECT_TRUE(is_language_tag("gsw-CH"));
+    EXPECT_TRUE(is_language_tag("fil"));
 }
 
 TEST(WebUrl, HttpOrHttpsWithAHostAndNoUser) {

@@ -62,7 +62,8 @@ bool check_locale(char** newval, void** extra, GucSource source) {
     return settings::check_unless_empty(
         newval,
         [](const std::string& value) {
-            return cart_abandon::is_language_tag(value) ? std::string() : std::string("not a BCP 47 language tag");
+            return cart_abandon::is_language_tag(value) ? std::string()
+                                                        : std::string("not a BCP 47 tag of a language ICU knows");
         },
         ": e.g. 'en', 'de-AT' or 'pt-BR' (a hyphen, not '_').");
 }

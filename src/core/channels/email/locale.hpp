@@ -12,8 +12,8 @@ namespace cart_abandon {
 // A BCP 47 tag ("de-DE", "en"; '_' read as '-', so "de_DE" too); empty or unreadable: English.
 icu::Locale icu_locale(const std::string& tag);
 
-// Whether `tag` is a well-formed BCP 47 language tag with a language subtag ("en", "de-AT",
-// "zh-Hant-TW"), as ICU reads it; '_' is not BCP 47's.
+// Whether `tag` is a well-formed BCP 47 language tag ("en", "de-AT", "zh-Hant-TW") whose
+// language ICU knows, as ICU reads it; '_' is not BCP 47's.
 bool is_language_tag(const std::string& tag);
 
 // Its language subtag in lower case ("de" for "de-AT"); "en" when it has none.
