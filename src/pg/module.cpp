@@ -16,6 +16,8 @@ void _PG_init(void) {
     pg::define_delivery_settings();
     pg::define_whatsapp_settings();
     pg::define_audience_settings();
+    pg::define_sms_settings();
+    pg::define_email_settings();
     pg::define_secret_settings();
     MarkGUCPrefixReserved("cart_abandon");
     // Shared memory is reserved at server start only: a library loaded later paces each call alone.

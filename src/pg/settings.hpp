@@ -16,7 +16,9 @@ void define_run_settings();  // schema, batch, timing, channels, pacing of a run
 void define_delivery_settings();  // requests: time limit, concurrency, rate, retries, messaging limit
 void define_whatsapp_settings();  // the Cloud API, sending number, endpoint, templates, cart link
 void define_audience_settings();  // regions, quiet hours, frequency cap, consent
-void define_secret_settings();  // the access token and the app secret, or their files
+void define_sms_settings();  // Twilio: API, account, sender, status callbacks; SMS consent
+void define_email_settings();  // transport, SMTP server, From, Reply-To, unsubscribe, locale, channel order
+void define_secret_settings();  // each secret (tokens, passwords, keys), or its file
 
 // The settings in force now, as the core sees them.
 cart_abandon::Settings current_settings();
@@ -30,12 +32,13 @@ int attempts_per_run();
 // Secret: never logged, never in an error.
 std::string whatsapp_app_secret();
 
-// The secrets that are set and readable (the token, the app secret), which no recorded provider
+// The secrets that are set and readable (the WhatsApp token and app secret, the Twilio auth token,
+// the SMTP password, the unsubscribe key), which no recorded provider
 // text may carry. A file that cannot be read is left out: redacting must not stop a send or a
 // webhook, and what could not be read was not sent.
 cart_abandon::Secrets readable_secrets();
 
-// The secret settings (token, app secret) whose value comes from a configuration file while
+// The secret settings (those of readable_secrets) whose value comes from a configuration file while
 // the library was not preloaded: before a session loads it, any role can SHOW them.
 std::vector<std::string> exposed_secrets();
 

@@ -158,6 +158,20 @@ std::string normalize_phone(const std::string& raw, const std::string& region, s
     return normalize(raw, region, problem, nullptr);
 }
 
+std::string e164_problem(const std::string& text) {
+    const bool digits = text.size() > 1 && text[0] == '+' &&
+                        std::all_of(text.begin() + 1, text.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (!digits) return "\"" + text + "\" is not in E.164 form: '+', the country code and the number, digits only";
+    const auto& util = phone_util();
+    PhoneNumber parsed;
+    std::string e164;
+    if (util.Parse(text, "ZZ", &parsed) == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(parsed))
+        util.Format(parsed, PhoneNumberUtil::E164, &e164);
+    if (e164.empty()) return "\"" + text + "\" is not a valid phone number";
+    if (e164 != text) return "\"" + text + "\" is not in E.164 form (" + e164 + ")";
+    return {};
+}
+
 bool is_known_region(const std::string& code) { return known_regions().count(upper(code)) > 0; }
 
 bool parse_region_list(const std::string& text, std::vector<std::string>& regions, std::string& error) {

@@ -31,6 +31,11 @@ struct PhoneChoice {
 // characters are ignored. Returns the E.164 form, or an empty string and a reason in `problem`.
 std::string normalize_phone(const std::string& raw, const std::string& region, std::string& problem);
 
+// "" when `text` is already a valid number in E.164 form ("+14155550123": '+', the country code
+// and the number, digits only), of any type (a sender may be a landline or toll-free number);
+// else why not.
+std::string e164_problem(const std::string& text);
+
 // Whether `code` (any case) is an ISO 3166 alpha-2 region libphonenumber knows.
 bool is_known_region(const std::string& code);
 

@@ -4,6 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/model/channel_settings.hpp"
+#include "core/transport/smtp_url.hpp"
+#include "core/transport/url_check.hpp"
 
 namespace cart_abandon {
 
@@ -46,27 +49,17 @@ std::string describe(std::chrono::seconds s) {
     return std::to_string(s.count()) + " s";
 }
 
-void require_setting(const std::string& value, const char* name) {
-    if (value.empty())
-        throw Error(ErrorKind::MissingConfiguration, std::string(name) + " is not set",
-                    "WhatsApp sending is enabled, and it needs this setting.",
-                    std::string("Set ") + name + " (see the README's settings), or pass '{\"dryRun\": true}'.");
-}
-
 void check_sending_settings(const Settings& s) {
-    require_setting(s.whatsapp_token, "cart_abandon.whatsapp_token");
-    require_setting(s.whatsapp_phone_number_id, "cart_abandon.whatsapp_phone_number_id");
-    require_setting(s.whatsapp_api_url, "cart_abandon.whatsapp_api_url");
-    require_setting(s.template_first, "cart_abandon.template_first");
-    require_setting(s.template_second, "cart_abandon.template_second");
-    require_setting(s.template_language, "cart_abandon.template_language");
-    require_setting(s.cart_url, "cart_abandon.cart_url");
-    const bool https = s.whatsapp_api_url.rfind("https://", 0) == 0;
-    const bool http = s.whatsapp_api_url.rfind("http://", 0) == 0;
-    if (!https && !(http && s.allow_insecure_http))
-        throw Error(ErrorKind::MissingConfiguration, "cart_abandon.whatsapp_api_url must be an https:// URL",
-                    "The access token is sent to it; over plain HTTP anyone on the way could read it.",
-                    "For a local stand-in, a superuser may turn on cart_abandon.allow_insecure_http.");
+    constexpr const char* kChannel = "WhatsApp";
+    require_setting(s.whatsapp_token, "cart_abandon.whatsapp_token", kChannel);
+    require_setting(s.whatsapp_phone_number_id, "cart_abandon.whatsapp_phone_number_id", kChannel);
+    require_setting(s.whatsapp_api_url, "cart_abandon.whatsapp_api_url", kChannel);
+    require_setting(s.template_first, "cart_abandon.template_first", kChannel);
+    require_setting(s.template_second, "cart_abandon.template_second", kChannel);
+    require_setting(s.template_language, "cart_abandon.template_language", kChannel);
+    require_setting(s.cart_url, "cart_abandon.cart_url", kChannel);
+    require_https(s.whatsapp_api_url, "cart_abandon.whatsapp_api_url", s.allow_insecure_http,
+                  "The access token is sent to it; over plain HTTP anyone on the way could read it.");
     if (s.cart_url.find("{cart_id}") == std::string::npos)
         throw Error(ErrorKind::MissingConfiguration, "cart_abandon.cart_url has no {cart_id} placeholder",
                     "The link in each reminder is this pattern with {cart_id} replaced by the cart's id.",
@@ -143,6 +136,9 @@ RunConfig resolve_run_config(const Settings& settings, const RunOptions& options
                     "the email channel is not available yet (cart_abandon sends WhatsApp only)", {},
                     "Turn off cart_abandon.enable_email (or pass \"enableEmail\": false).");
     if (config.dry_run) return config;
+    // Whatever the channels: a superuser's setting that would let mail travel in clear off this
+    // machine is refused before anything is sent.
+    resolve_smtp_plaintext(settings.smtp_url, settings.smtp_allow_plaintext);
     if (!config.whatsapp)
         throw Error(ErrorKind::MissingConfiguration, "every channel is disabled, so there is nothing to send", {},
                     "Enable WhatsApp (cart_abandon.enable_whatsapp or \"enableWhatsApp\": true), "

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/channel_order.hpp"
 #include "core/rules/stage.hpp"
 #include "core/rules/quiet_hours.hpp"
 
@@ -16,6 +17,12 @@ namespace cart_abandon {
 
 constexpr int kMaxBatchSize = 10000;
 constexpr double kMaxDelayHours = 24.0 * 365;
+
+// cart_abandon.email_transport: how the email channel's messages leave.
+enum class EmailTransport {
+    Smtp,  // from the database, through libcurl's SMTP (smtp_url)
+    Medusa,  // through an outbox that the Medusa plugin drains into the shop's Notification Module
+};
 
 // The settings in force, as pg::current_settings() reads them. No defaults here: a setting's
 // default is written once, where PostgreSQL takes it from (the initial value of its C variable in
@@ -48,6 +55,35 @@ struct Settings {
     bool require_consent{};
     std::string consent_key;
     std::vector<std::string> blocked_regions;  // upper-case ISO 3166 codes
+    // Each stage's channels, best first (cart_abandon.channels).
+    ChannelOrder channels;
+
+    // SMS through Twilio's Messages API (the sms_* and twilio_* settings).
+    bool enable_sms{};
+    std::string twilio_api_url;  // https:// unless allow_insecure_http
+    std::string twilio_account_sid;  // "AC" + 32 hex digits, or ""
+    // The auth token (secret): HTTP Basic auth of every request, and the key of the
+    // X-Twilio-Signature of status callbacks.
+    std::string twilio_auth_token;
+    std::string twilio_messaging_service_sid;  // "MG" + 32 hex digits; when set, Twilio picks the sender
+    std::string twilio_from;  // the sending number in E.164, used when no Messaging Service is set
+    std::string twilio_status_callback_url;  // where the Medusa plugin takes Twilio's status callbacks; "" none
+    bool sms_require_consent{};  // SMS marketing needs express consent: on by default
+    std::string sms_consent_key;  // the metadata key of SMS marketing consent
+
+    // Email.
+    EmailTransport email_transport{};
+    std::string smtp_url;  // "smtps://host[:port]" or "smtp://host[:port]" (STARTTLS), or ""
+    std::string smtp_username;  // AUTH when not empty
+    std::string smtp_password;  // secret
+    // Plain smtp:// without STARTTLS, for a loopback sink only (resolve_smtp_plaintext).
+    bool smtp_allow_plaintext{};
+    std::string email_from;  // the From address (and the envelope's sender)
+    std::string email_from_name;  // From's display name; "" the address alone
+    std::string email_reply_to;  // "" no Reply-To
+    std::string email_unsubscribe_url;  // the base of the one-click unsubscribe links the plugin serves
+    std::string email_unsubscribe_secret;  // secret: the HMAC key of the unsubscribe tokens
+    std::string default_locale;  // BCP 47: the email's language when the cart tells none
 };
 
 // Options given to one call. Absent keys leave the setting in force.

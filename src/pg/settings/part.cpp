@@ -45,6 +45,8 @@ cart_abandon::Settings current_settings() {
     settings::fill_secrets(s);
     settings::fill_delivery(s);
     settings::fill_audience(s);
+    settings::fill_sms(s);
+    settings::fill_email(s);
     return s;
 }
 

@@ -1,6 +1,6 @@
-// What the parts of the settings share: each part (run, delivery, whatsapp, audience, secrets)
-// keeps its C variables, defines them from its own init function (settings.hpp) and fills its
-// fields of cart_abandon::Settings. A setting's default is written once, as its C variable's
+// What the parts of the settings share: each part (run, delivery, whatsapp, sms, email, audience,
+// secrets) keeps its C variables, defines them from its own init function (settings.hpp) and fills
+// its fields of cart_abandon::Settings. A setting's default is written once, as its C variable's
 // initial value, which the define functions pass to PostgreSQL as the boot value.
 #pragma once
 
@@ -34,6 +34,22 @@ bool no_exception(F&& check) {
 
 bool check_not_empty(char** newval, void**, GucSource);
 
+// A check hook's body for a setting whose "" means none: `problem(value)` says why a value is
+// refused ("" when it is not); that reason, then `hint`, is the detail.
+template <typename Problem>
+bool check_unless_empty(char** newval, Problem&& problem, const char* hint = "") {
+    if (!*newval || !(*newval)[0]) return true;
+    std::string reason;
+    if (!no_exception([&] {
+            reason = problem(std::string(*newval));
+            return true;
+        }))
+        return false;
+    if (reason.empty()) return true;
+    GUC_check_errdetail("%s%s", reason.c_str(), hint);
+    return false;
+}
+
 // A string setting's value; "" for none.
 std::string text(const char* value);
 
@@ -43,5 +59,7 @@ void fill_whatsapp(cart_abandon::Settings& s);
 void fill_secrets(cart_abandon::Settings& s);
 void fill_delivery(cart_abandon::Settings& s);
 void fill_audience(cart_abandon::Settings& s);
+void fill_sms(cart_abandon::Settings& s);
+void fill_email(cart_abandon::Settings& s);
 
 }  // namespace pg::settings

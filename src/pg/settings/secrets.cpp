@@ -1,8 +1,10 @@
-// The secrets: the access token and the app secret, each set directly (superuser-only, never
-// shown) or read from a file only the server's OS user can read; and whether a configuration
-// file exposes one because the library was not preloaded.
+// The secrets: each set directly (superuser-only, never shown) or read from a file only the
+// server's OS user can read; and whether a configuration file exposes one because the library was
+// not preloaded.
+#include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -18,10 +20,41 @@ namespace pg {
 
 namespace {
 
-char* token_value = strdup("");
-char* token_file_value = strdup("");
-char* app_secret_value = strdup("");
-char* app_secret_file_value = strdup("");
+// One secret: its setting and the setting of the file read when it is empty.
+struct Secret {
+    const char* name;
+    const char* file_name;
+    const char* description;
+    const char* file_description;
+    char* value;
+    char* file;
+};
+
+enum SecretIndex { kWhatsappToken, kWhatsappAppSecret, kTwilioAuthToken, kSmtpPassword, kUnsubscribeSecret };
+
+Secret secrets[] = {
+    {"cart_abandon.whatsapp_token", "cart_abandon.whatsapp_token_file", "WhatsApp Cloud API access token (secret).",
+     "File holding the access token, read by the server's OS user when whatsapp_token is empty.", strdup(""),
+     strdup("")},
+    // Whoever knows the app secret can forge Meta's webhooks (deliveries, opt-outs).
+    {"cart_abandon.whatsapp_app_secret", "cart_abandon.whatsapp_app_secret_file",
+     "Meta app secret that signs webhooks (secret).",
+     "File holding the app secret, read by the server's OS user when whatsapp_app_secret is empty.", strdup(""),
+     strdup("")},
+    // Sends SMS at the shop's cost, and signs Twilio's status callbacks (X-Twilio-Signature).
+    {"cart_abandon.twilio_auth_token", "cart_abandon.twilio_auth_token_file", "Twilio auth token (secret).",
+     "File holding the Twilio auth token, read by the server's OS user when twilio_auth_token is empty.", strdup(""),
+     strdup("")},
+    {"cart_abandon.smtp_password", "cart_abandon.smtp_password_file", "SMTP password (secret).",
+     "File holding the SMTP password, read by the server's OS user when smtp_password is empty.", strdup(""),
+     strdup("")},
+    // Whoever knows it can forge unsubscribe links, and so opt anyone out.
+    {"cart_abandon.email_unsubscribe_secret", "cart_abandon.email_unsubscribe_secret_file",
+     "HMAC key of the email unsubscribe links' tokens (secret).",
+     "File holding the unsubscribe key, read by the server's OS user when email_unsubscribe_secret is empty.",
+     strdup(""), strdup("")},
+};
+
 // Whether the library was loaded at server start (shared_preload_libraries): only then are the
 // secret settings protected in every session from the start.
 bool preloaded = false;
@@ -42,59 +75,66 @@ std::string read_secret_file(const char* setting, const char* path) {
     return first == std::string::npos ? std::string() : secret.substr(first, last - first + 1);
 }
 
-// SHOW and pg_settings never print the token, not even to a superuser.
-const char* show_token() { return token_value && token_value[0] ? "(set)" : "(not set)"; }
-const char* show_app_secret() { return app_secret_value && app_secret_value[0] ? "(set)" : "(not set)"; }
+bool is_set(const char* value) { return value && value[0]; }
+
+// The secret in force: its setting, else its file's content; "" when neither is set.
+std::string secret(SecretIndex index) {
+    const Secret& s = secrets[index];
+    if (is_set(s.value)) return s.value;
+    if (is_set(s.file)) return read_secret_file(s.file_name, s.file);
+    return "";
+}
+
+// SHOW and pg_settings never print a secret, not even to a superuser.
+template <SecretIndex index>
+const char* show_secret() {
+    return is_set(secrets[index].value) ? "(set)" : "(not set)";
+}
+
+const GucShowHook show_hooks[] = {show_secret<kWhatsappToken>, show_secret<kWhatsappAppSecret>,
+                                  show_secret<kTwilioAuthToken>, show_secret<kSmtpPassword>,
+                                  show_secret<kUnsubscribeSecret>};
+static_assert(std::size(show_hooks) == std::size(secrets), "one SHOW hook per secret");
 
 }  // namespace
 
 void define_secret_settings() {
     using settings::define_string;
     preloaded = process_shared_preload_libraries_in_progress;
-    define_string("cart_abandon.whatsapp_token", "WhatsApp Cloud API access token (secret).", &token_value, PGC_SUSET,
-                  GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, show_token);
-    define_string("cart_abandon.whatsapp_token_file",
-                  "File holding the access token, read by the server's OS user when whatsapp_token is empty.",
-                  &token_file_value, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
-    // Whoever knows the app secret can forge Meta's webhooks (deliveries, opt-outs).
-    define_string("cart_abandon.whatsapp_app_secret", "Meta app secret that signs webhooks (secret).",
-                  &app_secret_value, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr,
-                  show_app_secret);
-    define_string("cart_abandon.whatsapp_app_secret_file",
-                  "File holding the app secret, read by the server's OS user when whatsapp_app_secret is empty.",
-                  &app_secret_file_value, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
+    for (std::size_t i = 0; i < std::size(secrets); ++i) {
+        Secret& s = secrets[i];
+        define_string(s.name, s.description, &s.value, PGC_SUSET,
+                      GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, show_hooks[i]);
+        define_string(s.file_name, s.file_description, &s.file, PGC_SUSET, GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE);
+    }
 }
 
 namespace settings {
 
 void fill_secrets(cart_abandon::Settings& s) {
-    s.whatsapp_token = text(token_value);
-    if (s.whatsapp_token.empty() && token_file_value && token_file_value[0])
-        s.whatsapp_token = read_secret_file("cart_abandon.whatsapp_token_file", token_file_value);
-    s.whatsapp_app_secret = whatsapp_app_secret();
+    s.whatsapp_token = secret(kWhatsappToken);
+    s.whatsapp_app_secret = secret(kWhatsappAppSecret);
+    s.twilio_auth_token = secret(kTwilioAuthToken);
+    s.smtp_password = secret(kSmtpPassword);
+    s.email_unsubscribe_secret = secret(kUnsubscribeSecret);
 }
 
 }  // namespace settings
 
-std::string whatsapp_app_secret() {
-    if (app_secret_value && app_secret_value[0]) return app_secret_value;
-    if (app_secret_file_value && app_secret_file_value[0])
-        return read_secret_file("cart_abandon.whatsapp_app_secret_file", app_secret_file_value);
-    return "";
-}
+std::string whatsapp_app_secret() { return secret(kWhatsappAppSecret); }
 
 cart_abandon::Secrets readable_secrets() {
-    cart_abandon::Secrets secrets;
-    auto add = [&](const char* value, const char* file_setting, const char* file) {
-        if (value && value[0]) return secrets.push_back(value);
-        if (!file || !file[0]) return;
-        try {
-            secrets.push_back(read_secret_file(file_setting, file));
-        } catch (const cart_abandon::Error&) {}
-    };
-    add(token_value, "cart_abandon.whatsapp_token_file", token_file_value);
-    add(app_secret_value, "cart_abandon.whatsapp_app_secret_file", app_secret_file_value);
-    return secrets;
+    cart_abandon::Secrets readable;
+    for (const Secret& s : secrets) {
+        if (is_set(s.value)) {
+            readable.push_back(s.value);
+        } else if (is_set(s.file)) {
+            try {
+                readable.push_back(read_secret_file(s.file_name, s.file));
+            } catch (const cart_abandon::Error&) {}
+        }
+    }
+    return readable;
 }
 
 std::vector<std::string> exposed_secrets() {
@@ -105,11 +145,11 @@ std::vector<std::string> exposed_secrets() {
     for (int i = 0; i < count; ++i) {
         const config_generic* variable = variables[i];
         if (variable->source != PGC_S_FILE || variable->vartype != PGC_STRING) continue;
-        if (strcmp(variable->name, "cart_abandon.whatsapp_token") != 0 &&
-            strcmp(variable->name, "cart_abandon.whatsapp_app_secret") != 0)
-            continue;
+        const bool secret_setting = std::any_of(std::begin(secrets), std::end(secrets),
+                                                [&](const Secret& s) { return strcmp(variable->name, s.name) == 0; });
+        if (!secret_setting) continue;
         const char* const* value = reinterpret_cast<const config_string*>(variable)->variable;
-        if (value && *value && (*value)[0]) exposed.push_back(variable->name);
+        if (value && is_set(*value)) exposed.push_back(variable->name);
     }
     return exposed;
 }

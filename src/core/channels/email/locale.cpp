@@ -11,6 +11,14 @@ icu::Locale icu_locale(const std::string& tag) {
     return locale;
 }
 
+bool is_language_tag(const std::string& tag) {
+    if (tag.empty() || tag.find_first_of("_\0", 0, 2) != std::string::npos) return false;
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Locale locale = icu::Locale::forLanguageTag(tag, status);
+    // ISO 639's code of the language: "" for one ICU does not know ("english", "xx").
+    return U_SUCCESS(status) && !locale.isBogus() && *locale.getLanguage() != '\0' && *locale.getISO3Language() != '\0';
+}
+
 std::string locale_language(const std::string& tag) { return icu_locale(tag).getLanguage(); }
 
 }  // namespace cart_abandon

@@ -12,6 +12,10 @@ namespace cart_abandon {
 // A BCP 47 tag ("de-DE", "en"; '_' read as '-', so "de_DE" too); empty or unreadable: English.
 icu::Locale icu_locale(const std::string& tag);
 
+// Whether `tag` is a well-formed BCP 47 language tag ("en", "de-AT", "zh-Hant-TW") whose
+// language ICU knows, as ICU reads it; '_' is not BCP 47's.
+bool is_language_tag(const std::string& tag);
+
 // Its language subtag in lower case ("de" for "de-AT"); "en" when it has none.
 std::string locale_language(const std::string& tag);
 
