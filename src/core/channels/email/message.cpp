@@ -91,7 +91,7 @@ RenderedEmail render_email(const EmailInput& input, std::chrono::system_clock::t
     TemplateArguments arguments;
     arguments.customer_name = input.customer_name;
     arguments.item_count = 0;
-    for (const EmailItem& item : input.items) arguments.item_count += item.quantity;
+    for (const CartItem& item : input.items) arguments.item_count += item.quantity;
     arguments.first_item_title = input.items.empty() ? "" : input.items.front().title;
     arguments.cart_total = format_money(input.total_minor, input.currency_code, input.locale);
     arguments.recovery_link = input.recovery_link;

@@ -32,7 +32,7 @@ struct EmailInput {
     long long ledger_id = 0;  // the ledger row (deliveries.id) the email is for
     int stage = 1;
     std::string locale;  // BCP 47: the templates' language, plurals and amounts
-    std::vector<EmailItem> items;
+    std::vector<CartItem> items;
     long long total_minor = 0;  // the cart's total in minor units of currency_code
     std::string currency_code;
     std::string recovery_link;
