@@ -18,17 +18,17 @@ const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'7
 EmailInput input(const std::string& locale = "en", int stage = 1) {
     EmailInput in;
     in.to_address = "anna@example.com";
-    in.to_name = "Anna";
-    in.customer_name = "Anna";
+    in.cart.recipient_name = "Anna";
+    in.cart.customer_name = "Anna";
     in.from_address = "shop@shop.example";
     in.from_name = "The Shop";
-    in.ledger_id = 42;
-    in.stage = stage;
-    in.locale = locale;
-    in.items = {{"Blue mug", 1, "https://cdn.shop.example/mug.png", 1250, "EUR"}};
-    in.total_minor = 1250;
-    in.currency_code = "EUR";
-    in.recovery_link = "https://shop.example/cart/recover?id=cart_1&t=abc";
+    in.cart.ledger_id = 42;
+    in.cart.stage = stage;
+    in.cart.locale = locale;
+    in.cart.items = {{"Blue mug", 1, "https://cdn.shop.example/mug.png", 1250, "EUR"}};
+    in.cart.total_minor = 1250;
+    in.cart.currency_code = "EUR";
+    in.cart.recovery_link = "https://shop.example/cart/recover?id=cart_1&t=abc";
     in.unsubscribe_link = "https://shop.example/unsubscribe?t=tok";
     return in;
 }
@@ -134,8 +134,8 @@ TEST(EmailTemplate, EveryValueInHtmlIsEscapedAndTextIsNot) {
 
 TEST(EmailMessage, RtlTextAndEmojiComeThroughExactly) {
     EmailInput in = input();
-    in.customer_name = "محمد 👩‍👩‍👧";
-    in.items.front().title = "כוס כחולה 🇮🇱 ☕️";
+    in.cart.customer_name = "محمد 👩‍👩‍👧";
+    in.cart.items.front().title = "כוס כחולה 🇮🇱 ☕️";
     const RenderedEmail email = render_email(in, kNow);
     EXPECT_TRUE(contains(email.text, "Hi محمد 👩‍👩‍👧,")) << email.text;
     EXPECT_TRUE(contains(email.html, "<p>Hi محمد 👩‍👩‍👧,</p>")) << email.html;
@@ -145,9 +145,9 @@ TEST(EmailMessage, RtlTextAndEmojiComeThroughExactly) {
 
 TEST(EmailMessage, AScriptNameIsEscapedInHtmlEverywhere) {
     EmailInput in = input("en", 2);
-    in.customer_name = "<script>alert(1)</script>";
-    in.items.front().title = "<img src=x onerror=alert(1)> \"&'";
-    in.items.front().thumbnail_url = "https://cdn.example/a.png?x=\"><script>";
+    in.cart.customer_name = "<script>alert(1)</script>";
+    in.cart.items.front().title = "<img src=x onerror=alert(1)> \"&'";
+    in.cart.items.front().thumbnail_url = "https://cdn.example/a.png?x=\"><script>";
     const RenderedEmail email = render_email(in, kNow);
     EXPECT_FALSE(contains(email.html, "<script>"));
     EXPECT_FALSE(contains(email.html, "<img src=x"));
@@ -155,7 +155,7 @@ TEST(EmailMessage, AScriptNameIsEscapedInHtmlEverywhere) {
     EXPECT_TRUE(contains(email.html, "&lt;img src=x onerror=alert(1)&gt; &quot;&amp;&#39;"));
     EXPECT_TRUE(contains(email.html, "src=\"https://cdn.example/a.png?x=&quot;&gt;&lt;script&gt;\""));
     EXPECT_TRUE(contains(email.text, "Hi <script>alert(1)</script>,"));  // text/plain is not HTML
-    in.items.front().thumbnail_url = "javascript:alert(1)";
+    in.cart.items.front().thumbnail_url = "javascript:alert(1)";
     EXPECT_FALSE(contains(render_email(in, kNow).html, "javascript:"));
 }
 
@@ -166,26 +166,26 @@ TEST(EmailMessage, DefaultsPerStageAndLanguageWithPluralsAndAmounts) {
     EXPECT_TRUE(contains(one.text, "in Ihrem Warenkorb liegt noch 1 Artikel:")) << one.text;
     EXPECT_TRUE(contains(one.text, "Summe: 12,50\u00a0€\r\n"));
     EXPECT_TRUE(contains(one.html, "<td>× 1</td><td>12,50\u00a0€</td>"));
-    de.items.push_back({"Teller", 2, "", 800, "EUR"});
-    de.total_minor = 2850;
+    de.cart.items.push_back({"Teller", 2, "", 800, "EUR"});
+    de.cart.total_minor = 2850;
     const RenderedEmail three = render_email(de, kNow);
     EXPECT_TRUE(contains(three.text, "liegen noch 3 Artikel:"));
     EXPECT_TRUE(contains(three.text, "- 2 × Teller: 16,00\u00a0€"));
     EXPECT_TRUE(contains(three.text, "Summe: 28,50\u00a0€"));
 
     EmailInput en = input("en", 2);
-    en.currency_code = "USD";
-    en.items = {{"Mug", 3, "", 1250, "USD"}};
-    en.total_minor = 3750;
+    en.cart.currency_code = "USD";
+    en.cart.items = {{"Mug", 3, "", 1250, "USD"}};
+    en.cart.total_minor = 3750;
     const RenderedEmail second = render_email(en, kNow);
     EXPECT_EQ(second.subject, "Still thinking about Mug?");
     EXPECT_TRUE(contains(second.text, "your cart still holds Mug and more: 3 items.")) << second.text;
     EXPECT_TRUE(contains(second.text, "Total: $37.50"));
-    en.items.front().quantity = 1;
+    en.cart.items.front().quantity = 1;
     EXPECT_TRUE(contains(render_email(en, kNow).text, "your cart still holds Mug.\r\n"));
     for (const char* locale : {"en", "de", "fr"})
         for (int stage : {1, 2}) {
-            const EmailTemplateSet& set = default_email_templates(stage, locale);
+            const DefaultEmailTemplates& set = default_email_templates(stage, locale);
             EXPECT_NE(set.subject, nullptr);
             EXPECT_NO_THROW(render_email(input(locale, stage), kNow)) << locale << stage;
         }
@@ -245,6 +245,6 @@ TEST(EmailMessage, RefusesWhatCannotStandInAHeader) {
     in.to_address = "anna@example.com\r\nBcc: x@evil.example";
     EXPECT_THROW(render_email(in, kNow), Error);
     in = input();
-    in.items.front().quantity = 1LL << 62;
+    in.cart.items.front().quantity = 1LL << 62;
     EXPECT_THROW(render_email(in, kNow), Error);  // quantity times price overflows
 }

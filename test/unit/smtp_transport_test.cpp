@@ -59,6 +59,7 @@ void expect_arrived_intact(MailBodyEncoding encoding, const char* transfer_encod
     EXPECT_EQ(result.curl_code, CURLE_OK);
     EXPECT_TRUE(result.request_sent);
     EXPECT_EQ(result.new_connections, 1);
+    EXPECT_EQ(result.mail_message_id, "<cart-1.stage-1@shop.test>");  // the server's reply does not name it
 
     const json messages = plain_sink.messages();
     ASSERT_EQ(messages.size(), 1u);
@@ -189,8 +190,15 @@ TEST_F(Smtp, MessageThatWouldBreakTheDialogueIsNotStarted) {
         damage(*request.mail);
         const HttpResult result = run_one(client, request);
         EXPECT_FALSE(result.started) << why;
+        EXPECT_TRUE(result.refused) << why;
         EXPECT_NE(result.error.find(why), std::string::npos) << result.error;
     }
+    HttpRequest unsendable = mail(1);  // a channel that could not build it says why
+    unsendable.unsendable = "the email could not be rendered: a template";
+    const HttpResult refused = run_one(client, unsendable);
+    EXPECT_FALSE(refused.started);
+    EXPECT_TRUE(refused.refused);
+    EXPECT_EQ(refused.error, "the email could not be rendered: a template");
     EXPECT_EQ(plain_sink.state()["connections"], 0);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/delivery/outcome.hpp"
+#include "core/model/cart_content.hpp"
 #include "core/model/vocabulary.hpp"
 #include "core/transport/http_client.hpp"
 #include "core/transport/redaction.hpp"
@@ -19,7 +20,7 @@
 namespace cart_abandon {
 
 struct Notification {
-    std::string to;  // the recipient's address on the channel (E.164 with '+' on WhatsApp)
+    std::string to;  // the recipient's address on the channel (E.164 with '+' on WhatsApp and SMS, email's address)
     std::string template_name;  // the provider's template
     std::string language;  // its language code
     std::vector<std::string> data;  // the template's parameters, in order ({{1}}, {{2}}, ...)
@@ -27,6 +28,8 @@ struct Notification {
     // ledger row even when the send's answer was lost (core/delivery/reference.hpp). No personal
     // data; empty: none sent.
     std::string reference;
+    // What the reminder says of the cart: email renders it; WhatsApp and SMS send `data` instead.
+    CartContent content;
 };
 
 class Channel {

@@ -172,13 +172,14 @@ void HttpClient::start(std::size_t tag, const HttpRequest& request) {
     auto transfer = std::make_unique<Transfer>();
     transfer->tag = tag;
     transfer->body_size = request.body.size();
+    const std::string problem = request.mail ? mail_submission_problem(*request.mail) : "";
+    if (!request.unsendable.empty() || !problem.empty()) {
+        transfer->result.refused = true;
+        transfer->result.error = problem.empty() ? request.unsendable : "the mail cannot be sent: " + problem;
+        impl.refused.push_back(std::move(transfer));
+        return;
+    }
     if (request.mail) {
-        const std::string problem = mail_submission_problem(*request.mail);
-        if (!problem.empty()) {
-            transfer->result.error = "the mail cannot be sent: " + problem;
-            impl.refused.push_back(std::move(transfer));
-            return;
-        }
         if (!impl.smtp) {
             CURLM* multi = impl.multi;
             impl.smtp = std::make_unique<SmtpWorkers>(impl.options, [multi] { curl_multi_wakeup(multi); });

@@ -26,15 +26,22 @@ struct HttpRequest {
     std::vector<std::string> headers;  // "Name: value"; may hold credentials, so never logged
     // Set: an SMTP submission to `url` (smtps:// or smtp://); `body` and `headers` are not used.
     std::optional<MailSubmission> mail;
+    // Set by a channel that could not build the request (why, without a secret): the transport
+    // starts nothing and reports it refused, with this as its error.
+    std::string unsendable;
 };
 
 // A mail submission's result reads: completed when the transaction ended on the server's word (250
 // to the final ".", or a 4xx/5xx reply at any step, AUTH and STARTTLS included), status that
 // reply's code (else the last code received, 0 for none), reply its text; request_sent once the
 // whole message may have reached the server (after its "." even without a reply; never when it was
-// refused before the message went out); error libcurl's words whenever curl_code is not 0.
+// refused before the message went out); error libcurl's words whenever curl_code is not 0;
+// mail_message_id the Message-ID the message was submitted with.
 struct HttpResult {
     bool started = false;  // the request was handed to libcurl
+    // Not started because it cannot be sent as it is (HttpRequest::unsendable, or a mail that
+    // mail_submission_problem() refuses): sending it again would be refused alike. `error` says why.
+    bool refused = false;
     bool completed = false;  // a whole HTTP answer arrived (SMTP: above)
     long status = 0;  // HTTP status when completed (SMTP: the reply code, above)
     std::string reply;  // SMTP: the reply that gave `status`, lines joined by "\n" (at most kMaxReplyBytes)
@@ -46,6 +53,9 @@ struct HttpResult {
     bool error_cut = false;  // libcurl's message filled its buffer: it may end mid-word
     long http_version = 0;  // CURL_HTTP_VERSION_1_1, CURL_HTTP_VERSION_2_0, ... when completed
     long new_connections = 0;  // connections opened for it (0 when it rode an existing one)
+    // Mail: the value of the message's Message-ID header as submitted ("<...@...>"), "" when it
+    // has none or was not started. The server's reply does not carry it, so the transport says it.
+    std::string mail_message_id;
 };
 
 struct HttpClientOptions {
@@ -71,8 +81,8 @@ public:
     std::size_t in_flight() const;
 
     // Starts a request; its result comes back through poll() under the same tag. A request that
-    // cannot even be handed to libcurl (or a mail that cannot be sent as it is) is reported at the
-    // next poll() as not started.
+    // cannot even be handed to libcurl is reported at the next poll() as not started, and one that
+    // cannot be sent as it is (HttpResult::refused) as refused too.
     void start(std::size_t tag, const HttpRequest& request);
 
     // Drives the transfers, waiting at most `wait` for one to progress, and reports each one

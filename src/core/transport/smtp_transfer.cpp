@@ -61,6 +61,21 @@ std::string crlf_lines(const std::string& text) {
     return out;
 }
 
+// The value of the "Message-ID" header among `headers`, unfolded and trimmed; "" when none.
+std::string message_id_of(const std::vector<std::string>& headers) {
+    for (const auto& header : headers) {
+        const std::size_t colon = header.find(':');
+        if (colon == std::string::npos || !names_equal(header.substr(0, colon), "Message-ID")) continue;
+        std::string value;
+        for (std::size_t i = colon + 1; i < header.size(); ++i)
+            if (header[i] != '\r' && header[i] != '\n' && !(value.empty() && (header[i] == ' ' || header[i] == '\t')))
+                value += header[i];
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+        return value;
+    }
+    return "";
+}
+
 void add_part(curl_mime* mime, const std::string& content, const char* type, const char* encoder) {
     curl_mimepart* part = curl_mime_addpart(mime);
     curl_mime_data(part, content.data(), content.size());  // copied
@@ -90,6 +105,7 @@ SmtpTransfer::~SmtpTransfer() {
 
 void SmtpTransfer::configure(CURL* easy, const std::string& url, const MailSubmission& submission) {
     password_ = submission.password;
+    message_id_ = message_id_of(submission.message.headers);
     for (const auto& recipient : submission.recipients) recipients_ = curl_slist_append(recipients_, recipient.c_str());
     for (const auto& header : submission.message.headers) headers_ = curl_slist_append(headers_, header.c_str());
     // The top level is the alternative itself (not libcurl's default multipart/mixed around it);
@@ -160,6 +176,7 @@ void SmtpTransfer::finish(CURL* easy, CURLcode code, HttpResult& result) const {
     curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_UPLOAD_T, &size);
     result.request_sent = data_accepted_ && (size < 0 || uploaded >= size);
     result.error = redact(result.error, secrets);
+    result.mail_message_id = message_id_;
 }
 
 }  // namespace cart_abandon

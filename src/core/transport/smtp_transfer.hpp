@@ -32,7 +32,7 @@ public:
     // Only the SMTP options: HttpClient sets those every transfer shares (timeouts, CA file, ...).
     void configure(CURL* easy, const std::string& url, const MailSubmission& submission);
 
-    // The SMTP fields of `result` (completed, status, reply, request_sent) once the transfer on
+    // The SMTP fields of `result` (completed, status, reply, request_sent, mail_message_id) once the transfer on
     // `easy` ended with `code`; the error text, when any, is cleared of the password.
     void finish(CURL* easy, CURLcode code, HttpResult& result) const;
 
@@ -44,6 +44,7 @@ private:
     curl_slist* recipients_ = nullptr;
     curl_slist* headers_ = nullptr;
     std::string password_;
+    std::string message_id_;  // the value of the message's Message-ID header
     std::string reading_;  // the reply being read, its lines joined by "\n"
     // The last whole replies (code, text), oldest first: libcurl answers a refusal with QUIT, whose
     // 221 must not hide the refusal that CURLINFO_RESPONSE_CODE names.

@@ -12,7 +12,7 @@ namespace {
 
 constexpr char kTimes[] = "\xC3\x97";  // U+00D7 MULTIPLICATION SIGN
 
-std::string line_total(const EmailItem& item, const std::string& locale) {
+std::string line_total(const CartItem& item, const std::string& locale) {
     long long total = 0;
     if (__builtin_mul_overflow(item.unit_price_minor, item.quantity, &total))
         throw Error(ErrorKind::InvalidArgument, "an item's quantity times its price is out of range");
@@ -27,19 +27,19 @@ bool is_web_url(const std::string& url) {
 
 }  // namespace
 
-std::string items_text(const std::vector<EmailItem>& items, const std::string& locale) {
+std::string items_text(const std::vector<CartItem>& items, const std::string& locale) {
     std::string out;
-    for (const EmailItem& item : items) {
+    for (const CartItem& item : items) {
         if (!out.empty()) out += '\n';
         out += "- " + std::to_string(item.quantity) + " " + kTimes + " " + item.title + ": " + line_total(item, locale);
     }
     return out;
 }
 
-std::string items_html(const std::vector<EmailItem>& items, const std::string& locale) {
+std::string items_html(const std::vector<CartItem>& items, const std::string& locale) {
     if (items.empty()) return "";
     std::string out = "<table role=\"presentation\" cellpadding=\"6\" cellspacing=\"0\">\n";
-    for (const EmailItem& item : items) {
+    for (const CartItem& item : items) {
         out += "<tr><td>";
         if (is_web_url(item.thumbnail_url))
             out += "<img src=\"" + html_escape(item.thumbnail_url) + "\" alt=\"\" width=\"64\" height=\"64\">";

@@ -29,7 +29,7 @@ namespace {
     "Ihr Warenkorb ist noch da: {item_count, plural, one {{first_item_title}} other {{first_item_title} und mehr, # " \
     "Artikel}}."
 
-constexpr EmailTemplateSet kEnglish[2] = {
+constexpr DefaultEmailTemplates kEnglish[2] = {
     {"Your cart is waiting, {customer_name}",
      EMAIL_TEXT("Hi {customer_name},", EN_FIRST, "Total: {cart_total}",
                 "Complete your order:", "No more reminders? Unsubscribe:"),
@@ -42,7 +42,7 @@ constexpr EmailTemplateSet kEnglish[2] = {
                 "Back to your cart", "Unsubscribe from these reminders")},
 };
 
-constexpr EmailTemplateSet kGerman[2] = {
+constexpr DefaultEmailTemplates kGerman[2] = {
     {"Ihr Warenkorb wartet, {customer_name}",
      EMAIL_TEXT("Hallo {customer_name},", DE_FIRST, "Summe: {cart_total}",
                 "Zur Bestellung:", "Keine Erinnerungen mehr? Abmelden:"),
@@ -64,9 +64,14 @@ constexpr EmailTemplateSet kGerman[2] = {
 
 }  // namespace
 
-const EmailTemplateSet& default_email_templates(int stage, const std::string& locale) {
-    const EmailTemplateSet* set = locale_language(locale) == "de" ? kGerman : kEnglish;
+const DefaultEmailTemplates& default_email_templates(int stage, const std::string& locale) {
+    const DefaultEmailTemplates* set = locale_language(locale) == "de" ? kGerman : kEnglish;
     return set[stage <= 1 ? 0 : 1];
+}
+
+bool has_default_email_templates(const std::string& locale) {
+    const std::string language = locale_language(locale);
+    return language == "en" || language == "de";
 }
 
 }  // namespace cart_abandon

@@ -8,7 +8,7 @@
 
 namespace cart_abandon {
 
-struct EmailTemplateSet {
+struct DefaultEmailTemplates {
     const char* subject;
     const char* text;
     const char* html;
@@ -16,6 +16,10 @@ struct EmailTemplateSet {
 
 // The defaults of `stage` (1 or 2; anything above 2 reads as 2) for the language of `locale`:
 // German for "de" and its regions, English for every other language.
-const EmailTemplateSet& default_email_templates(int stage, const std::string& locale);
+const DefaultEmailTemplates& default_email_templates(int stage, const std::string& locale);
+
+// Whether the defaults are written in the language of `locale` (English and German), rather than
+// English standing in for it.
+bool has_default_email_templates(const std::string& locale);
 
 }  // namespace cart_abandon

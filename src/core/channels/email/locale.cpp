@@ -1,15 +1,24 @@
 #include "core/channels/email/locale.hpp"
 
+#include <optional>
+
 namespace cart_abandon {
 
-icu::Locale icu_locale(const std::string& tag) {
+namespace {
+
+// The tag as ICU reads it; nullopt when it is not a tag with a language.
+std::optional<icu::Locale> read_tag(const std::string& tag) {
     std::string bcp47 = tag;
     for (char& c : bcp47) c = c == '_' ? '-' : c;
     UErrorCode status = U_ZERO_ERROR;
     icu::Locale locale = icu::Locale::forLanguageTag(bcp47, status);
-    if (U_FAILURE(status) || locale.isBogus() || *locale.getLanguage() == '\0') return icu::Locale::getEnglish();
+    if (U_FAILURE(status) || locale.isBogus() || *locale.getLanguage() == '\0') return std::nullopt;
     return locale;
 }
+
+}  // namespace
+
+icu::Locale icu_locale(const std::string& tag) { return read_tag(tag).value_or(icu::Locale::getEnglish()); }
 
 bool is_language_tag(const std::string& tag) {
     if (tag.empty() || tag.find_first_of("_\0", 0, 2) != std::string::npos) return false;
@@ -20,5 +29,13 @@ bool is_language_tag(const std::string& tag) {
 }
 
 std::string locale_language(const std::string& tag) { return icu_locale(tag).getLanguage(); }
+
+std::string canonical_locale_tag(const std::string& tag) {
+    const std::optional<icu::Locale> locale = read_tag(tag);
+    if (!locale) return "";
+    UErrorCode status = U_ZERO_ERROR;
+    std::string canonical = locale->toLanguageTag<std::string>(status);
+    return U_FAILURE(status) ? "" : canonical;
+}
 
 }  // namespace cart_abandon

@@ -19,4 +19,8 @@ bool is_language_tag(const std::string& tag);
 // Its language subtag in lower case ("de" for "de-AT"); "en" when it has none.
 std::string locale_language(const std::string& tag);
 
+// The tag in BCP 47's canonical case ("pt_br" and "PT-BR" give "pt-BR"); "" when it is empty or
+// not a tag with a language.
+std::string canonical_locale_tag(const std::string& tag);
+
 }  // namespace cart_abandon

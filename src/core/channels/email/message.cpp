@@ -54,11 +54,6 @@ std::string list_unsubscribe(const std::string& link) {
     return field.size() <= kMaxHeaderLine ? field : "List-Unsubscribe:\r\n <" + link + ">";
 }
 
-std::string what_template(const char* part, const EmailInput& input, bool custom) {
-    return std::string("the ") + (custom ? "shop's " : "default ") + part + " template of stage " +
-           std::to_string(input.stage) + " (" + (input.locale.empty() ? "en" : input.locale) + ")";
-}
-
 }  // namespace
 
 std::string make_message_id(long long ledger_id, const std::string& from_address) {
@@ -85,37 +80,38 @@ std::string rfc5322_date(std::chrono::system_clock::time_point now) {
 }
 
 RenderedEmail render_email(const EmailInput& input, std::chrono::system_clock::time_point now) {
-    const EmailTemplateSet& defaults = default_email_templates(input.stage, input.locale);
+    const CartContent& cart = input.cart;
+    const DefaultEmailTemplates& defaults = default_email_templates(cart.stage, cart.locale);
     const EmailTemplates& own = input.templates;
 
     TemplateArguments arguments;
-    arguments.customer_name = input.customer_name;
+    arguments.customer_name = cart.customer_name;
     arguments.item_count = 0;
-    for (const EmailItem& item : input.items) arguments.item_count += item.quantity;
-    arguments.first_item_title = input.items.empty() ? "" : input.items.front().title;
-    arguments.cart_total = format_money(input.total_minor, input.currency_code, input.locale);
-    arguments.recovery_link = input.recovery_link;
+    for (const CartItem& item : cart.items) arguments.item_count += item.quantity;
+    arguments.first_item_title = cart.items.empty() ? "" : cart.items.front().title;
+    arguments.cart_total = format_money(cart.total_minor, cart.currency_code, cart.locale);
+    arguments.recovery_link = cart.recovery_link;
     arguments.unsubscribe_link = input.unsubscribe_link;
 
     RenderedEmail email;
     auto render = [&](const std::string& custom, const char* fallback, const char* part, bool html) {
         const bool is_custom = !custom.empty();
-        return render_template(is_custom ? custom : fallback, input.locale, arguments, html,
-                               what_template(part, input, is_custom));
+        return render_template(is_custom ? custom : fallback, cart.locale, arguments, html,
+                               email_template_name(part, is_custom, cart.stage, cart.locale));
     };
-    arguments.items = items_text(input.items, input.locale);
+    arguments.items = items_text(cart.items, cart.locale);
     email.subject = render(own.subject, defaults.subject, "subject", false);
     email.text = crlf_lines(render(own.text, defaults.text, "text", false));
-    arguments.items = items_html(input.items, input.locale);
+    arguments.items = items_html(cart.items, cart.locale);
     email.html = crlf_lines(render(own.html, defaults.html, "html", true));
 
     email.headers.push_back("Date: " + rfc5322_date(now));
     email.headers.push_back(mailbox_header("From", input.from_name, input.from_address));
-    email.headers.push_back(mailbox_header("To", input.to_name, input.to_address));
+    email.headers.push_back(mailbox_header("To", cart.recipient_name, input.to_address));
     if (!input.reply_to_address.empty())
         email.headers.push_back(mailbox_header("Reply-To", "", input.reply_to_address));
     email.headers.push_back(text_header("Subject", email.subject));
-    email.message_id = make_message_id(input.ledger_id, input.from_address);
+    email.message_id = make_message_id(cart.ledger_id, input.from_address);
     email.headers.push_back("Message-ID: " + email.message_id);
     // RFC 8058 section 3.1: the https link, and the POST body that says it is one-click.
     email.headers.push_back(list_unsubscribe(input.unsubscribe_link));

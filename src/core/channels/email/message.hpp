@@ -11,33 +11,22 @@
 #include <vector>
 
 #include "core/channels/email/cart_items.hpp"
+#include "core/channels/email/templates.hpp"
+#include "core/model/cart_content.hpp"
 
 namespace cart_abandon {
 
-// The shop's templates for a stage and language (ICU MessageFormat, template_render.hpp); a field
-// left empty uses the default's (default_templates.hpp).
-struct EmailTemplates {
-    std::string subject;
-    std::string text;
-    std::string html;
-};
-
 struct EmailInput {
     std::string to_address;  // the recipient's address
-    std::string to_name;  // the display name in To; "" for the address alone
-    std::string customer_name;  // {customer_name}: the greeting's name (choose_customer_name's)
+    // Its recipient_name is To's display name ("" for the address alone), its customer_name the
+    // greeting's (choose_customer_name's), its ledger_id the Message-ID's row, its locale the
+    // templates' language, plurals and amounts.
+    CartContent cart;
     std::string from_address;  // the shop's From; its domain names the Message-ID
     std::string from_name;
     std::string reply_to_address;  // "" for no Reply-To
-    long long ledger_id = 0;  // the ledger row (deliveries.id) the email is for
-    int stage = 1;
-    std::string locale;  // BCP 47: the templates' language, plurals and amounts
-    std::vector<EmailItem> items;
-    long long total_minor = 0;  // the cart's total in minor units of currency_code
-    std::string currency_code;
-    std::string recovery_link;
     std::string unsubscribe_link;  // the RFC 8058 one-click link: https, printable ASCII
-    EmailTemplates templates;
+    EmailTemplates templates;  // a field left empty uses the default's (default_templates.hpp)
 };
 
 struct RenderedEmail {

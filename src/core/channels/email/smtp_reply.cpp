@@ -292,6 +292,12 @@ DeliveryOutcome classify_smtp_answer(const SmtpAnswer& answer, const std::string
     return o;
 }
 
+std::string smtp_pause_reason(long error_code, const std::string& error_text) {
+    // libcurl's failures read "SMTP: ..." already.
+    return error_code == 0 ? "email channel paused: " + error_text
+                           : "email channel paused by SMTP reply " + std::to_string(error_code) + ": " + error_text;
+}
+
 std::string smtp_pause_advice(long error_code, long error_subcode) {
     if (error_code == 0) {
         const CurlRule* rule = curl_rule(error_subcode);

@@ -57,6 +57,11 @@ struct SmtpAnswer {
 // is fixed text ("SMTP 550 5.1.1: unknown recipient"), never the server's.
 DeliveryOutcome classify_smtp_answer(const SmtpAnswer& answer, const std::string& curl_error, const Secrets& secrets);
 
+// Why the email channel paused on an outcome of classify_smtp_answer, from its error_code (the
+// reply code; 0: libcurl's failure decided) and its error_text (already redacted):
+// "email channel paused by SMTP reply 535: 535 5.7.8 ...", or "email channel paused: SMTP: ...".
+std::string smtp_pause_reason(long error_code, const std::string& error_text);
+
 // What to do about a channel paused by an outcome of classify_smtp_answer (its error_code and
 // error_subcode); "" when nothing more than the error itself can be said.
 std::string smtp_pause_advice(long error_code, long error_subcode);
