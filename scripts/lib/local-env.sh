@@ -1,7 +1,9 @@
-# A throw-away PostgreSQL 15 cluster (pg_cron and cart_abandon preloaded) plus the WhatsApp
-# stand-in on 127.0.0.1, for the demo and the tests. Source it, then:
-#   local_env_start         start both; exports PGHOST, PGPORT, PGUSER, STANDIN_URL,
-#                           STANDIN_TOKEN_FILE, STANDIN_APP_SECRET_FILE, ...
+# A throw-away PostgreSQL 15 cluster (pg_cron and cart_abandon preloaded) plus the stand-ins on
+# 127.0.0.1 (Meta's WhatsApp Cloud API, Twilio's Messages API, an SMTP sink), for the demo and the
+# tests. Source it, then:
+#   local_env_start         start them; exports PGHOST, PGPORT, PGUSER, STANDIN_URL,
+#                           STANDIN_TOKEN_FILE, STANDIN_APP_SECRET_FILE, TWILIO_URL,
+#                           TWILIO_AUTH_TOKEN_FILE, SMTP_SINK_PORTS (the sink's port file), ...
 #   local_env_template DB   a database with pgTAP, Medusa's tables and the test helpers
 #   local_env_load_fixtures DB   the same into an existing database (ca_cron, made at start)
 #   local_env_stop          stop both and delete everything (KEEP_LOCAL_ENV=1 keeps the files)
@@ -12,6 +14,8 @@
 PG_BIN="$(pg_config --bindir)"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STANDIN_PHONE_NUMBER_ID="1234567890"
+TWILIO_ACCOUNT_SID="AC0123456789abcdef0123456789abcdef"
+TWILIO_FROM="+15005550006"
 
 as_postgres() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -39,6 +43,31 @@ local_env_start() {
     [ -s "$LOCAL_ENV_DIR/standin.port" ] || { echo "the WhatsApp stand-in did not start:" >&2; cat "$LOCAL_ENV_DIR/standin.log" >&2; return 1; }
     STANDIN_URL="http://127.0.0.1:$(cat "$LOCAL_ENV_DIR/standin.port")"
     export STANDIN_URL STANDIN_PID STANDIN_PHONE_NUMBER_ID
+
+    # Twilio's Messages API (SMS), with an auth token of its own.
+    TWILIO_AUTH_TOKEN_FILE="$LOCAL_ENV_DIR/twilio-auth-token"
+    (umask 077; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TWILIO_AUTH_TOKEN_FILE")
+    python3 "$REPO_ROOT/test/standin/twilio_standin.py" --port 0 --port-file "$LOCAL_ENV_DIR/twilio.port" \
+        --account-sid "$TWILIO_ACCOUNT_SID" --auth-token-file "$TWILIO_AUTH_TOKEN_FILE" --from "$TWILIO_FROM" \
+        > "$LOCAL_ENV_DIR/twilio.log" 2>&1 &
+    TWILIO_PID=$!
+    # The SMTP sink: plain SMTP on loopback (cart_abandon.smtp_allow_plaintext), aiosmtpd from
+    # Debian's python3-aiosmtpd, hence Debian's python3.
+    /usr/bin/python3 "$REPO_ROOT/test/standin/smtp_sink.py" --port-file "$LOCAL_ENV_DIR/smtp.ports" \
+        > "$LOCAL_ENV_DIR/smtp.log" 2>&1 &
+    SMTP_SINK_PID=$!
+    for _ in $(seq 100); do [ -s "$LOCAL_ENV_DIR/twilio.port" ] && [ -s "$LOCAL_ENV_DIR/smtp.ports" ] && break; sleep 0.05; done
+    [ -s "$LOCAL_ENV_DIR/twilio.port" ] || { echo "the Twilio stand-in did not start:" >&2; cat "$LOCAL_ENV_DIR/twilio.log" >&2; return 1; }
+    [ -s "$LOCAL_ENV_DIR/smtp.ports" ] || { echo "the SMTP sink did not start:" >&2; cat "$LOCAL_ENV_DIR/smtp.log" >&2; return 1; }
+    TWILIO_URL="http://127.0.0.1:$(cat "$LOCAL_ENV_DIR/twilio.port")"
+    SMTP_SINK_PORTS="$LOCAL_ENV_DIR/smtp.ports"
+    SMTP_PORT=$(sed -n 's/.*"smtp": \([0-9]*\).*/\1/p' "$SMTP_SINK_PORTS")
+    SMTP_CONTROL_URL="http://127.0.0.1:$(sed -n 's/.*"control": \([0-9]*\).*/\1/p' "$SMTP_SINK_PORTS")"
+    # The key that signs the unsubscribe links (at least 32 bytes).
+    EMAIL_UNSUBSCRIBE_SECRET_FILE="$LOCAL_ENV_DIR/unsubscribe-secret"
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$EMAIL_UNSUBSCRIBE_SECRET_FILE")
+    export TWILIO_URL TWILIO_PID TWILIO_ACCOUNT_SID TWILIO_FROM TWILIO_AUTH_TOKEN_FILE SMTP_SINK_PID SMTP_SINK_PORTS \
+        SMTP_PORT SMTP_CONTROL_URL EMAIL_UNSUBSCRIBE_SECRET_FILE
 
     # The server's own directory: data, socket and log, owned by the server's OS user.
     PG_DIR="$LOCAL_ENV_DIR/pg"
@@ -69,6 +98,15 @@ cart_abandon.whatsapp_api_url = '$STANDIN_URL/v25.0'
 cart_abandon.whatsapp_phone_number_id = '$STANDIN_PHONE_NUMBER_ID'
 cart_abandon.cart_url = 'https://shop.example/cart/recover/{cart_id}'
 cart_abandon.batch_pause = 0
+# SMS and email go to the Twilio stand-in and the SMTP sink (each channel is off until enabled).
+cart_abandon.twilio_api_url = '$TWILIO_URL'
+cart_abandon.twilio_account_sid = '$TWILIO_ACCOUNT_SID'
+cart_abandon.twilio_from = '$TWILIO_FROM'
+cart_abandon.smtp_url = 'smtp://127.0.0.1:$SMTP_PORT'
+cart_abandon.smtp_allow_plaintext = on
+cart_abandon.email_from = 'shop@shop.example'
+cart_abandon.email_from_name = 'Example Shop'
+cart_abandon.email_unsubscribe_url = 'https://shop.example/store/cart-recovery/unsubscribe'
 # The tests and the demo run at any hour of the day: quiet hours are tested on their own
 # (test/sql/110_decision_rules.sql sets a window around the moment it runs).
 cart_abandon.quiet_hours = ''
@@ -76,7 +114,9 @@ include 'secret.conf'
 CONF
     # Readable by the server's OS user only, loaded at start (a reload would log a changed value).
     { printf "cart_abandon.whatsapp_token = '%s'\n" "$(cat "$STANDIN_TOKEN_FILE")"
-      printf "cart_abandon.whatsapp_app_secret = '%s'\n" "$(cat "$STANDIN_APP_SECRET_FILE")"; } > "$PG_DIR/data/secret.conf"
+      printf "cart_abandon.whatsapp_app_secret = '%s'\n" "$(cat "$STANDIN_APP_SECRET_FILE")"
+      printf "cart_abandon.twilio_auth_token = '%s'\n" "$(cat "$TWILIO_AUTH_TOKEN_FILE")"
+      printf "cart_abandon.email_unsubscribe_secret = '%s'\n" "$(cat "$EMAIL_UNSUBSCRIBE_SECRET_FILE")"; } > "$PG_DIR/data/secret.conf"
     chmod 600 "$PG_DIR/data/secret.conf"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR/data/secret.conf"
     local core_files=()
@@ -99,7 +139,8 @@ local_env_load_fixtures() {
     PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "CREATE EXTENSION pgtap" \
         -c "CREATE EXTENSION pgcrypto" \
         -v schema=public -f "$REPO_ROOT/test/fixtures/medusa_v2_schema.sql" \
-        -v standin_control="$STANDIN_URL/_control" -f "$REPO_ROOT/test/fixtures/helpers.sql" > /dev/null
+        -v standin_control="$STANDIN_URL/_control" -v twilio_control="$TWILIO_URL/_control" \
+        -v smtp_control="$SMTP_CONTROL_URL/_control" -f "$REPO_ROOT/test/fixtures/helpers.sql" > /dev/null
 }
 
 local_env_stop() {
@@ -107,6 +148,8 @@ local_env_stop() {
         as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1 || true
     fi
     [ -n "${STANDIN_PID:-}" ] && kill "$STANDIN_PID" 2>/dev/null || true
+    [ -n "${TWILIO_PID:-}" ] && kill "$TWILIO_PID" 2>/dev/null || true
+    [ -n "${SMTP_SINK_PID:-}" ] && kill "$SMTP_SINK_PID" 2>/dev/null || true
     if [ -n "${LOCAL_ENV_DIR:-}" ]; then
         if [ "${KEEP_LOCAL_ENV:-0}" = 1 ]; then echo "kept: $LOCAL_ENV_DIR" >&2; else rm -rf "$LOCAL_ENV_DIR"; fi
     fi

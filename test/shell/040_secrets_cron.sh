@@ -27,6 +27,8 @@ for name in twilio_auth_token smtp_password email_unsubscribe_secret; do
     (umask 077; printf '%s\n' "$secret" > "$data_dir/test_$name")
     [ "$(id -u)" -eq 0 ] && chown postgres: "$data_dir/test_$name"
     q "ALTER SYSTEM SET cart_abandon.${name}_file = '$data_dir/test_$name'" > /dev/null
+    # The local environment sets some directly (secret.conf): a file is read when the value is empty.
+    q "ALTER SYSTEM SET cart_abandon.$name = ''" > /dev/null
 done
 contains_channel_secret() { cat "$@" | grep -cF -e "${channel_secrets[0]}" -e "${channel_secrets[1]}" -e "${channel_secrets[2]}" || true; }
 q "SELECT fixture.standin_reset()" > /dev/null
@@ -75,6 +77,7 @@ q "SELECT cart_abandon_unschedule()" > /dev/null
 q "ALTER SYSTEM RESET log_statement" > /dev/null
 for name in twilio_auth_token smtp_password email_unsubscribe_secret; do
     q "ALTER SYSTEM RESET cart_abandon.${name}_file" > /dev/null
+    q "ALTER SYSTEM RESET cart_abandon.$name" > /dev/null
     rm -f "$data_dir/test_$name"
 done
 q "ALTER SYSTEM RESET log_min_messages" > /dev/null
