@@ -12,13 +12,13 @@ mkdir -p "$OUT"
 
 declare -A SOURCES=(
     [cursor]="src/core/codec/cursor.cpp src/core/codec/base64.cpp"
-    [options]="src/core/model/config.cpp"
+    [options]="src/core/model/config.cpp src/core/model/channel_settings.cpp src/core/transport/smtp_url.cpp src/core/transport/url_check.cpp"
     [phone]="src/core/contact/phone.cpp src/core/contact/phone_text.cpp"
     [response]="src/core/channels/whatsapp/cloud_api.cpp src/core/channels/whatsapp/errors.cpp src/core/delivery/outcome.cpp src/core/transport/redaction.cpp"
     [template_text]="src/core/content/message.cpp src/core/codec/percent.cpp src/core/channels/whatsapp/cloud_api.cpp src/core/channels/whatsapp/errors.cpp src/core/delivery/outcome.cpp src/core/transport/redaction.cpp"
     [webhook]="src/core/channels/whatsapp/webhook.cpp src/core/channels/whatsapp/webhook_account.cpp src/core/codec/string_defects.cpp src/core/channels/whatsapp/opt_out_text.cpp src/core/channels/whatsapp/signature.cpp src/core/codec/keyed_hash.cpp src/core/transport/redaction.cpp"
 )
-declare -A LIBS=([cursor]="-lcrypto" [phone]="-lphonenumber -licui18n -licuuc" [response]="-licuuc -lcurl" [template_text]="-licui18n -licuuc -lcurl"
+declare -A LIBS=([cursor]="-lcrypto" [options]="-lcurl" [phone]="-lphonenumber -licui18n -licuuc" [response]="-licuuc -lcurl" [template_text]="-licui18n -licuuc -lcurl"
                  [webhook]="-licui18n -licuuc -lcrypto")
 targets=("$@")
 # By default every target above, in name order.
