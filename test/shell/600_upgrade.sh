@@ -18,6 +18,14 @@ PROVIDER_MESSAGE_ID="coalesce(to_jsonb(d) ->> 'provider_message_id', to_jsonb(d)
 PROVIDER_RECIPIENT_ID="coalesce(to_jsonb(d) ->> 'provider_recipient_id', to_jsonb(d) ->> 'wa_id')"
 ADDRESS="coalesce(to_jsonb(o) ->> 'address', to_jsonb(o) ->> 'phone')"
 
+# The current library refuses to work on an older schema (`version`) and says so, naming both.
+refuses_older_schema() {
+    local refusal
+    refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
+    is "$(grep -c "ERROR:  the cart_abandon extension is at version $1 but its library is $current" <<< "$refusal")" "1" \
+       "the $current library refuses to process with a $1 schema"
+}
+
 # A shop running 1.0 upgrades in place: CREATE EXTENSION ... VERSION '1.0', a ledger, opt-outs and
 # runs as 1.0 wrote them, then ALTER EXTENSION cart_abandon UPDATE. Nothing is lost, nothing is
 # re-sent, 1.0's same-batch duplicates become held stages, and the upgraded schema (1.0 -> 1.1 ->
@@ -183,9 +191,7 @@ is "$(q "SELECT (cart_abandon_stats() ->> 'recovered_carts') || ' ' || (cart_aba
 # channel status kept; cart_abandon_daily() reads what 1.3 wrote; nothing is re-sent; the upgraded
 # schema is the fresh one.
 from_1_3() {
-refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.3 but its library is $current" <<< "$refusal")" "1" \
-   "the current library refuses to process with a 1.3 schema"
+refuses_older_schema 1.3
 
 # What 1.3 wrote: a reminder delivered and read, a completion it recorded as recovered, runs with
 # their counts, an opt-out, a channel's webhook times.
@@ -246,9 +252,7 @@ fingerprint_since_1_4() {
 # 1.4, which wrote metadata with the outcome); 1.4's helper functions go; the 1.5 library then
 # sends what is due and nothing twice; the upgraded schema is the fresh one.
 from_1_4() {
-refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.4 but its library is $current" <<< "$refusal")" "1" \
-   "the $current library refuses to process with a 1.4 schema"
+refuses_older_schema 1.4
 
 # What 1.4 wrote: a reminder sent with its metadata, a failure, a run, a recovered cart, an opt-out.
 q "SELECT fixture.make_cart('w_sent', '30 hours', phone => '0151 8500000' || 1, metadata => '{\"notifications\": {\"firstSent\": true, \"secondSent\": false}}')" > /dev/null
@@ -289,9 +293,7 @@ is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.standin_requests()")" "+4
 # (cart_abandon.kept_statuses) and never makes an unknown reminder due again on silence: an
 # unknown claim of 1.5 stays unknown until its status comes. The upgraded schema is the fresh one.
 from_1_5() {
-refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.5 but its library is $current" <<< "$refusal")" "1" \
-   "the $current library refuses to process with a 1.5 schema"
+refuses_older_schema 1.5
 
 # What 1.5 wrote: a reminder sent, a failure, an unknown one (its answer lost hours ago, while
 # later messages got statuses), a run, a recovered cart, an opt-out.
@@ -371,9 +373,7 @@ status_webhook() {
 # names; the current library sends what is due and nothing twice, a late status finds 1.6's
 # message by its id, a kept status stays kept, an opt-out by number still holds.
 from_1_6() {
-refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.6 but its library is $current" <<< "$refusal")" "1" \
-   "the current library refuses to process with a 1.6 schema"
+refuses_older_schema 1.6
 
 # What 1.6 wrote: a reminder sent and delivered (wa_id and business-scoped user id), an unknown
 # one, a held one, an opt-out by number, one by user id, a STOP preference, a status kept for a
@@ -433,9 +433,7 @@ is "$(q "SELECT cart_abandon_stats() -> 'kept_statuses' ->> 'count'")" "1" "the 
 # address), kept status, run and channel status kept; nothing re-sent; 1.8's wording table starts
 # empty (the built-in wording applies), takes a shop's template and refuses a broken one.
 from_1_7() {
-refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
-is "$(grep -c "ERROR:  the cart_abandon extension is at version 1.7 but its library is $current" <<< "$refusal")" "1" \
-   "the current library refuses to process with a 1.7 schema"
+refuses_older_schema 1.7
 
 for i in 1 2 3 4; do q "SELECT fixture.make_cart('y_$i', '30 hours', phone => '0151 8800000$i', email => 'y$i@example.com')" > /dev/null; done
 q "

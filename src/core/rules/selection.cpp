@@ -14,12 +14,14 @@ namespace {
 
 using Kind = Decision::Kind;
 
+// A region code as ISO 3166 writes it ("de" -> "DE").
+std::string upper_region(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+    return s;
+}
+
 bool same_region(std::string a, std::string b) {
-    auto upper = [](std::string s) {
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-        return s;
-    };
-    return !a.empty() && upper(std::move(a)) == upper(std::move(b));
+    return !a.empty() && upper_region(std::move(a)) == upper_region(std::move(b));
 }
 
 // A skip closes the stage: a hold decided earlier (phase 1) no longer stands.
@@ -89,12 +91,7 @@ std::pair<std::string, std::string> recipient_place(const DueCart& cart, const P
         return {choice.region, province};
     }
     for (std::size_t i = 0; i < cart.phones.size() && i < 2; ++i)
-        if (!cart.phones[i].region.empty()) {
-            std::string region = cart.phones[i].region;
-            std::transform(region.begin(), region.end(), region.begin(),
-                           [](unsigned char c) { return char(std::toupper(c)); });
-            return {region, cart.provinces[i]};
-        }
+        if (!cart.phones[i].region.empty()) return {upper_region(cart.phones[i].region), cart.provinces[i]};
     return {"", ""};
 }
 
