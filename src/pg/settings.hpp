@@ -45,6 +45,10 @@ std::vector<std::string> exposed_secrets();
 // Throws Error(MissingConfiguration) saying how to fix it when `setting` is exposed so.
 void require_unexposed(const char* setting);
 
+// require_unexposed for every secret a call that sends with `config` uses (none for a dry run):
+// the WhatsApp token and app secret (appsecret_proof), the Twilio auth token.
+void require_sending_secrets_unexposed(const cart_abandon::RunConfig& config);
+
 std::string medusa_schema();
 int max_attempts();
 std::chrono::milliseconds batch_pause();

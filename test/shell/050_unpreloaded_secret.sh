@@ -6,7 +6,7 @@
 set -uo pipefail
 source "$(dirname "$0")/lib/tap.sh"
 source "$(dirname "$0")/lib/server.sh"
-plan 9
+plan 10
 # The email and SMS channels' secrets in the configuration file too (throw-away values, unused).
 secret_conf="$PG_DIR/data/secret.conf"
 cp -p "$secret_conf" "$secret_conf.before"
@@ -45,6 +45,11 @@ is "$(q "SELECT cart_abandon_stats() -> 'exposed_secrets'")" \
 out=$(psql -X -qtA -c "SELECT cart_abandon_webhook('{}', 'sha256=00')" 2>&1)
 errors+="$out"
 is "$(grep -c 'ERROR:  cart_abandon.whatsapp_app_secret is set in a configuration file' <<< "$out")" "1" "the webhook refuses the app secret"
+out=$(psql -X -qtA -c "SET cart_abandon.enable_whatsapp = off" -c "SET cart_abandon.enable_sms = on" -c "SET cart_abandon.channels = 'sms'" \
+           -c "SELECT * FROM cart_abandon_process(10, NULL)" 2>&1)
+errors+="$out"
+is "$(grep -c 'ERROR:  cart_abandon.twilio_auth_token is set in a configuration file' <<< "$out") $(q "SELECT count(*) FROM fixture.twilio_requests()")" "1 0" \
+   "an SMS call refuses the Twilio auth token; no SMS was sent"
 
 # The token from a file named by whatsapp_token_file (read by the server, never a setting's value).
 cp "$STANDIN_TOKEN_FILE" "$PG_DIR/data/token_file"; chown postgres: "$PG_DIR/data/token_file" 2>/dev/null; chmod 600 "$PG_DIR/data/token_file"

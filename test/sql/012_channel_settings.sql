@@ -173,6 +173,9 @@ SELECT lives_ok($$SET cart_abandon.enable_sms = on; SET cart_abandon.sms_require
                   SET cart_abandon.email_transport = 'smtp'; SET cart_abandon.default_locale = 'de'; SET cart_abandon.channels = 'email'$$,
                 'a plain role may choose the channels, the transport, the locale and SMS consent for its session');
 RESET ROLE;
+-- Back to sending on WhatsApp alone for what follows (SMS, enabled, would need its settings).
+RESET cart_abandon.enable_sms;
+RESET cart_abandon.channels;
 
 -- the _file variants: read by the server when the setting is empty, named (never their content)
 -- when they cannot be read

@@ -17,6 +17,7 @@ inline Settings sending_settings() {
     s.whatsapp_token = "secret";
     s.whatsapp_phone_number_id = "1234";
     s.cart_url = "https://shop.example/cart/recover/{cart_id}";
+    s.channels = parse_channel_order("whatsapp");  // cart_abandon.channels' default
     return s;
 }
 

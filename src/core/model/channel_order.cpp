@@ -64,4 +64,16 @@ ChannelOrder parse_channel_order(const std::string& text) {
     return order;
 }
 
+ChannelPasses channel_passes(const ChannelOrder& order, const bool (&enabled)[3]) {
+    ChannelPasses result;
+    for (std::size_t stage = 0; stage < 2; ++stage)
+        for (const ChannelKind kind : order.stages[stage]) {
+            if (!enabled[std::size_t(kind)]) continue;
+            result.orders[stage].push_back(kind);
+            if (std::find(result.passes.begin(), result.passes.end(), kind) == result.passes.end())
+                result.passes.push_back(kind);
+        }
+    return result;
+}
+
 }  // namespace cart_abandon

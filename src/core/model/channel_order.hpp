@@ -4,12 +4,28 @@
 
 #include "core/no_postgres.hpp"
 
+#include <array>
 #include <string>
 #include <vector>
 
 #include "core/model/vocabulary.hpp"
 
 namespace cart_abandon {
+
+// Each stage's channel order (stage 1, stage 2), enabled channels only: the first channel that can
+// reach the person takes the stage (core/rules/channel_turn.hpp).
+using StageOrders = std::array<std::vector<ChannelKind>, 2>;
+
+// The channels a call takes in turn (each its own pass), and each stage's order among them.
+struct ChannelPasses {
+    std::vector<ChannelKind> passes;  // every channel some stage orders, in order of first appearance
+    StageOrders orders;
+};
+
+struct ChannelOrder;
+
+// `order` without the channels not `enabled` (indexed by ChannelKind).
+ChannelPasses channel_passes(const ChannelOrder& order, const bool (&enabled)[3]);
 
 struct ChannelOrder {
     // stages[0]: the first reminder's channels, best first; stages[1]: the second's. Never empty.

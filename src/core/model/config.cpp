@@ -114,6 +114,9 @@ RunConfig resolve_run_config(const Settings& settings, const RunOptions& options
     if (options.second_delay_hours) config.timing.second_delay = hours_to_seconds(*options.second_delay_hours);
     config.dry_run = options.dry_run.value_or(false);
     config.whatsapp = options.enable_whatsapp.value_or(settings.enable_whatsapp);
+    config.sms = settings.enable_sms;
+    const bool enabled[3] = {config.whatsapp, false, config.sms};  // email: not yet
+    config.channels = channel_passes(settings.channels, enabled);
 
     const auto& t = config.timing;
     if (t.first_delay <= std::chrono::seconds(0))
@@ -139,11 +142,12 @@ RunConfig resolve_run_config(const Settings& settings, const RunOptions& options
     // Whatever the channels: a superuser's setting that would let mail travel in clear off this
     // machine is refused before anything is sent.
     resolve_smtp_plaintext(settings.smtp_url, settings.smtp_allow_plaintext);
-    if (!config.whatsapp)
+    if (config.channels.passes.empty())
         throw Error(ErrorKind::MissingConfiguration, "every channel is disabled, so there is nothing to send", {},
                     "Enable WhatsApp (cart_abandon.enable_whatsapp or \"enableWhatsApp\": true), "
                     "or pass \"dryRun\": true to see what would be sent.");
-    check_sending_settings(settings);
+    if (config.whatsapp) check_sending_settings(settings);
+    if (config.sms) check_sms_settings(settings);
     return config;
 }
 

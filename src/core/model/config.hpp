@@ -105,7 +105,11 @@ struct RunConfig {
     int batch_size{};
     Timing timing;
     bool whatsapp{};
+    bool sms{};
     bool dry_run{};
+    // The channels the call takes in turn and each stage's order among them: cart_abandon.channels
+    // without the channels not enabled.
+    ChannelPasses channels;
 };
 
 // Merges settings and options and checks they make sense together (delays in order and inside

@@ -20,14 +20,11 @@
 #include <vector>
 
 #include "core/model/cart.hpp"
+#include "core/model/channel_order.hpp"
 #include "core/model/vocabulary.hpp"
 #include "core/rules/stage.hpp"
 
 namespace cart_abandon {
-
-// Each stage's channel order (stage 1, stage 2): the first channel that can reach the person
-// takes the stage.
-using StageOrders = std::array<std::vector<ChannelKind>, 2>;
 
 // One channel's row of a cart's stage, as the selection read it.
 struct ChannelStageRow {

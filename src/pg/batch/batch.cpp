@@ -73,8 +73,12 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     // recording the batch in flight (run_batches) and takes this batch's claims with it.
     in_subtransaction([&] {
         const auto kind = state.call.channel->kind();
-        batch.carts = due.next(kind, {{{kind}, {kind}}}, state.call.config.timing, now, state.call.config.batch_size,
-                               state.call.settings.consent_key, state.call.settings.require_consent);
+        const auto& s = state.call.settings;
+        // SMS asks its own consent (cart_abandon.sms_consent_key), required also where every channel's is.
+        const bool sms = kind == cart_abandon::ChannelKind::Sms;
+        batch.carts = due.next(kind, state.call.config.channels.orders, state.call.config.timing, now,
+                               state.call.config.batch_size, sms ? s.sms_consent_key : s.consent_key,
+                               sms ? s.sms_require_consent || s.require_consent : s.require_consent);
         if (batch.carts.empty()) return;
         batch.decisions = decide(batch.carts, state.call, state.selection, now);
         if (!state.call.config.dry_run)
@@ -85,7 +89,15 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
     if (batch.carts.empty()) return batch;
     for (const auto& d : batch.decisions)
         batch.rows[d.cart->cart_id] = {d.cart->cart_id, d.stage, cart_abandon::Action::Skipped, ""};
-    state.totals.examined += int(batch.decisions.size());
+    // A cart is counted once, by the pass that acts on it: one this pass hands on to a later
+    // channel is counted by that pass (or count_handed_on), one an earlier pass handed on by this.
+    for (const auto& d : batch.decisions) {
+        state.handed_on.erase(d.cart->cart_id);
+        if (d.kind == Decision::Kind::Skip && hands_on_in_call(state, d.stage, d.skip_reason))
+            state.handed_on.insert(d.cart->cart_id);
+        else
+            ++state.totals.examined;
+    }
     if (!state.call.config.dry_run) {
         claims_written();
         batch.unreplicated = !batch.claimed.empty() && !last_commit_replicated();
@@ -99,6 +111,7 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
         if (!taken) {
             row.action = Action::Skipped;
             row.detail = "taken by another run, or the cart is no longer open";
+            if (state.handed_on.erase(d.cart->cart_id)) ++state.totals.examined;  // handed on by no row
             ++state.totals.skipped;
             continue;
         }
@@ -116,7 +129,7 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
             case Decision::Kind::Skip:
                 row.action = Action::Skipped;
                 row.detail = reason_detail(d.skip_reason, d.detail);
-                ++state.totals.skipped;
+                if (!state.handed_on.count(d.cart->cart_id)) ++state.totals.skipped;  // else a later pass's
                 break;
             case Decision::Kind::Hold:
                 row.action = Action::Held;

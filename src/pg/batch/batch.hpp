@@ -30,6 +30,9 @@ struct BatchRow {
     int stage = 0;
     cart_abandon::Action action = cart_abandon::Action::Skipped;
     std::string detail;
+    // The cart the row's next cursor points after, when not its own: the bound of a call whose
+    // later pass stopped short of this cart (src/pg/batch/request.cpp).
+    std::string cursor_cart_id;
 };
 
 struct BatchResult {

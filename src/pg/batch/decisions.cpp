@@ -42,19 +42,35 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, const CallSettin
                              Timestamp now) {
     const cart_abandon::Settings& settings = call.settings;
     const bool dry_run = call.config.dry_run;
+    const auto pass = call.channel->kind();
+    const bool whatsapp = pass == cart_abandon::ChannelKind::WhatsApp;
 
+    // Meta's facts hold WhatsApp's sends only.
     cart_abandon::SelectionFacts facts;
-    facts.restricted_countries = country_restrictions(settings.whatsapp_phone_number_id, now);
-    facts.stopped_templates = stopped_templates();
+    if (whatsapp) {
+        facts.restricted_countries = country_restrictions(settings.whatsapp_phone_number_id, now);
+        facts.stopped_templates = stopped_templates();
+    }
     Timestamp oldest = now;
     for (const auto& cart : carts) oldest = std::min(oldest, cart.timeline.last_activity);
     facts.purchases = [&]() -> const cart_abandon::Purchases& { return purchases(call, memory, now, oldest); };
-    auto decisions = cart_abandon::judge_carts(carts, settings, call.config.timing, facts, now);
+    // SMS asks its own consent (cart_abandon.sms_consent_key), required also where every channel's is.
+    cart_abandon::Settings pass_settings = settings;
+    if (pass == cart_abandon::ChannelKind::Sms) {
+        pass_settings.require_consent = settings.sms_require_consent || settings.require_consent;
+        pass_settings.consent_key = settings.sms_consent_key;
+    }
+    auto decisions = cart_abandon::judge_carts(carts, pass_settings, call.config.timing, facts, now, pass);
 
     const auto people = cart_abandon::people_of(decisions);
     cart_abandon::ContactFacts contacts;
-    contacts.opted_out = opted_out_phones(people, settings.whatsapp_phone_number_id);
-    contacts.erased = erased_phones(people);
+    if (pass == cart_abandon::ChannelKind::Email) {
+        contacts.opted_out = opted_out_emails(people);
+    } else {
+        // A stop through one WhatsApp number holds for that number's sends alone (SMS: none of them).
+        contacts.opted_out = opted_out_phones(people, whatsapp ? settings.whatsapp_phone_number_id : "");
+        contacts.erased = erased_phones(people);
+    }
     const auto cap = settings.frequency_cap;
     if (cap.count() > 0) {
         if (!dry_run) lock_people(people);
@@ -66,7 +82,7 @@ std::vector<Decision> decide(const std::vector<DueCart>& carts, const CallSettin
     std::map<std::string, Timestamp> this_batch;
     cart_abandon::apply_contacts(decisions, contacts, cap, dry_run ? memory.contacted : this_batch, now);
 
-    if (settings.messaging_limit > 0) {
+    if (whatsapp && settings.messaging_limit > 0) {  // Meta's limit
         const auto recipients = cart_abandon::recipients_of(decisions);
         if (!recipients.empty()) {
             // Under one lock for every call until the claims commit, so that two calls cannot both

@@ -62,11 +62,25 @@ struct RunState {
     // when preloaded; its rate is cart_abandon.max_per_second (start_call sets it).
     cart_abandon::RateLimiter limiter{1};
     MetadataWrites metadata;  // cart metadata written, waiting for a shopper's lock, failed
+    // Carts a pass handed on to a later channel of their stage's order: counted once, by the pass
+    // that acts on them (count_handed_on counts those no later pass took as skipped).
+    std::set<std::string> handed_on;
 };
 
 // A call's start: its settings as they are now, the channel they name, the limiter at
 // cart_abandon.max_per_second, and the configuration `options` make of them. Errors: those of
 // resolve_run_config (22023 naming the option or setting).
 void start_call(RunState& state, const cart_abandon::RunOptions& options);
+
+// A pass on `channel` begins: the call sends on it, its health as the ledger says (paused: the
+// pass probes; needs SPI outside a dry run), its pace cart_abandon.max_per_second.
+void begin_pass(RunState& state, std::shared_ptr<const cart_abandon::Channel> channel);
+
+// Whether the pass's skip of `stage` (1 or 2) for `reason` leaves it to a later channel of the
+// stage's order in this call (cart_abandon::hands_on).
+bool hands_on_in_call(const RunState& state, int stage, std::optional<cart_abandon::SkipReason> reason);
+
+// The carts handed on that no later pass examined, as examined and skipped in the totals.
+void count_handed_on(RunState& state);
 
 }  // namespace pg

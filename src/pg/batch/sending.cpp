@@ -38,7 +38,9 @@ SendPlan send_plan(const RunState& state) {
     plan.options.probe_first = state.channel.paused_code.has_value();
     plan.journal_path = journal_path(claim_session());
     plan.journal_origin = journal_origin();
-    plan.shared_next_start = shared_next_start(state.call.settings.whatsapp_phone_number_id);
+    // The pace shared across callers is the WhatsApp number's (Meta's limits); SMS paces each call alone.
+    if (state.call.channel->kind() == cart_abandon::ChannelKind::WhatsApp)
+        plan.shared_next_start = shared_next_start(state.call.settings.whatsapp_phone_number_id);
     return plan;
 }
 

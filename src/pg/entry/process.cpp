@@ -48,12 +48,13 @@ Datum process_body(FunctionCallInfo fcinfo) {
     options.batch_size = request.batch_size;
     const auto config = cart_abandon::resolve_run_config(current_settings(), options);
     if (!config.dry_run) refuse_on_standby("cart_abandon_process()");
-    if (!config.dry_run && config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
-    if (!config.dry_run && config.whatsapp) require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
+    require_sending_secrets_unexposed(config);
 
     guarded([&] { InitMaterializedSRF(fcinfo, 0); });
     const auto rows = config.dry_run ? process_request(request, false) : process_in_worker(request);
-    for (const auto& row : rows) emit_row(fcinfo, row, cart_abandon::encode_cursor(row.cart_id));
+    for (const auto& row : rows)
+        emit_row(fcinfo, row,
+                 cart_abandon::encode_cursor(row.cursor_cart_id.empty() ? row.cart_id : row.cursor_cart_id));
     return Datum(0);
 }
 

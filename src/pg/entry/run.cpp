@@ -98,9 +98,7 @@ Datum run_body(FunctionCallInfo fcinfo) {
     start_call(state, options);
     const bool dry_run = state.call.config.dry_run;
     if (!dry_run) refuse_on_standby("cart_abandon_run()");
-    if (!dry_run && state.call.config.whatsapp) require_unexposed("cart_abandon.whatsapp_token");
-    if (!dry_run && state.call.config.whatsapp)
-        require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
+    require_sending_secrets_unexposed(state.call.config);
     const bool nonatomic = is_nonatomic_call(fcinfo);
     if (!nonatomic && !dry_run)
         throw Error(ErrorKind::TransactionState,
@@ -122,8 +120,8 @@ Datum run_body(FunctionCallInfo fcinfo) {
         settle_dead_claims();
         expire_stale_claims(claim_timeout());
         spi_commit();  // the statuses take the webhook lock before any row lock, as webhook calls do
-        record_pause_of(state.call.channel->kind(),
-                        apply_all_kept_statuses(state.call.channel->kind(), max_attempts()));
+        for (const auto kind : state.call.config.channels.passes)
+            record_pause_of(kind, apply_all_kept_statuses(kind, max_attempts()));
         expire_kept_statuses();
         close_abandoned_runs();
         // What earlier calls marked and could not finish: opt-outs, and cart metadata whose
@@ -140,37 +138,49 @@ Datum run_body(FunctionCallInfo fcinfo) {
         state.call.scan = choose_scan(key, scan_from, full_scan_interval());
         run_id = start_run(options_json, state.call.scan, scan_from, key);
         state.call.run_id = run_id;
-        state.channel.paused_code = channel_paused_code(state.call.channel->kind());
         spi_commit();
     }
 
+    // One pass per channel, in the order the shop gave: each takes the stages that are its turn
+    // (core/rules/channel_turn.hpp), with its own health, pause probe and pacing.
     int batches = 0;
-    check_for_interrupts();
-    if (dry_run) {
-        DueCartQueue due("", state.call.scan);
-        for (;;) {
-            const auto result = process_batch(
-                state, due, [] {}, [] {}, [](const BatchResult&) {});
-            if (result.rows.empty()) break;
-            ++batches;
-            check_for_interrupts();
+    bool any_halted = false;
+    std::string halt_reasons;
+    for (const auto& channel : call_channels(state.call.settings, state.call.config.channels.passes)) {
+        begin_pass(state, channel);
+        check_for_interrupts();
+        if (dry_run) {
+            DueCartQueue due("", state.call.scan);
+            for (;;) {
+                const auto result = process_batch(
+                    state, due, [] {}, [] {}, [](const BatchResult&) {});
+                if (result.rows.empty()) break;
+                ++batches;
+                check_for_interrupts();
+            }
+        } else {
+            const int before = batches;
+            batches += run_batches(
+                state, [] { spi_commit(); },
+                [&](const BatchResult& batch, int batch_number) {
+                    if (!batch.rows.empty())
+                        record_run_progress(run_id, state.totals, before + batch_number,
+                                            cart_abandon::encode_cursor(batch.rows.back().cart_id));
+                },
+                batch_pause());
         }
-    } else {
-        batches = run_batches(
-            state, [] { spi_commit(); },
-            [&](const BatchResult& batch, int batch_number) {
-                if (!batch.rows.empty())
-                    record_run_progress(run_id, state.totals, batch_number,
-                                        cart_abandon::encode_cursor(batch.rows.back().cart_id));
-            },
-            batch_pause());
+        if (state.channel.halted) {
+            any_halted = true;
+            halt_reasons += (halt_reasons.empty() ? "" : "; ") + state.channel.halt_reason;
+            if (state.channel.halt_is_new) warn_channel_paused(state, true);
+        }
     }
 
+    count_handed_on(state);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!dry_run) {
-        finish_run(run_id,
-                   state.channel.halted ? cart_abandon::RunStatus::ChannelPaused : cart_abandon::RunStatus::Succeeded,
-                   state.totals, batches, state.channel.halt_reason);
+        finish_run(run_id, any_halted ? cart_abandon::RunStatus::ChannelPaused : cart_abandon::RunStatus::Succeeded,
+                   state.totals, batches, halt_reasons);
         spi_commit();
         retire_journal();  // every claim of the run has its outcome
         record_recoveries(run_id);
@@ -184,7 +194,6 @@ Datum run_body(FunctionCallInfo fcinfo) {
     spi_finish();
 
     const std::string notice = summary(state, run_id, batches, seconds);
-    if (state.channel.halted && state.channel.halt_is_new) warn_channel_paused(state, true);
     warn_metadata_failures(state.metadata);
     guarded([&] { ereport(NOTICE, (errmsg("%s", notice.c_str()))); });
     // The INOUT run_id's value on the way in is not read: it is an answer only.

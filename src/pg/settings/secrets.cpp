@@ -170,4 +170,13 @@ void require_unexposed(const char* setting) {
     }
 }
 
+void require_sending_secrets_unexposed(const cart_abandon::RunConfig& config) {
+    if (config.dry_run) return;
+    if (config.whatsapp) {
+        require_unexposed("cart_abandon.whatsapp_token");
+        require_unexposed("cart_abandon.whatsapp_app_secret");  // appsecret_proof
+    }
+    if (config.sms) require_unexposed("cart_abandon.twilio_auth_token");
+}
+
 }  // namespace pg

@@ -1,5 +1,6 @@
 // The due-cart queue's candidates: the carts active in the scanned times, collected a chunk at a time.
 #include <chrono>
+#include <optional>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -26,7 +27,8 @@ namespace {
 // every open cart instead). Medusa's side (as its tables' owner) and the ledger's side (as the
 // extension's owner) are two statements; the second, for an incremental scan only (a full scan
 // has no ledger candidates), merges the first's ids, so that one ORDER BY (the database's
-// collation, as the cursor's) orders both. Each returns the next $4 / $7 after $1 as one array.
+// collation, as the cursor's) orders both. Each returns the next $4 / $6 after $1, up to $6 / $8
+// when that is not NULL, as one array.
 Statement medusa_candidates_statement(R"SQL(
 WITH activity_range AS (
     SELECT r.low, r.high FROM unnest($2::timestamptz[], $3::timestamptz[]) AS r(low, high)
@@ -65,9 +67,10 @@ touched AS (
       JOIN @medusa@.cart c ON c.customer_id = cu.id
      WHERE c.id > $1 AND c.deleted_at IS NULL AND c.completed_at IS NULL
 )
-SELECT ARRAY(SELECT id FROM (SELECT DISTINCT id FROM touched) t ORDER BY id LIMIT $4)
+SELECT ARRAY(SELECT id FROM (SELECT DISTINCT id FROM touched) t WHERE $6::text IS NULL OR id <= $6
+              ORDER BY id LIMIT $4)
 )SQL",
-                                      {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID, BOOLOID},
+                                      {TEXTOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, INT4OID, BOOLOID, TEXTOID},
                                       Statement::Planning::PerValues);
 
 // The ledger's side reads every channel's rows: a stage one channel left (a failure, a first
@@ -86,16 +89,30 @@ SELECT ARRAY(
         SELECT d.cart_id FROM cart_abandon.deliveries d
          WHERE d.stage = 1 AND d.status = 'sent' AND d.sent_at >= $4 AND d.sent_at <= $5 AND d.cart_id > $1
     ) touched
+     WHERE $8::text IS NULL OR id <= $8
     ORDER BY id LIMIT $6)
 )SQL",
                                {TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID,
-                                TEXTARRAYOID},
+                                TEXTARRAYOID, TEXTOID},
                                Statement::Planning::PerValues);
+
+// The cursor's order is the database's collation, not the bytes' (ORDER BY as the candidates').
+Statement cursor_order_statement(R"SQL(SELECT ARRAY(SELECT id FROM unnest($1::text[]) AS id ORDER BY id))SQL",
+                                 {TEXTARRAYOID});
 
 }  // namespace
 
-DueCartQueue::DueCartQueue(std::string after_cart_id, CandidateScan scan)
-    : last_collected_(std::move(after_cart_id)), scan_(scan) {}
+std::vector<std::string> in_cursor_order(const std::vector<std::string>& cart_ids) {
+    cursor_order_statement.execute({text_array(cart_ids)});
+    std::vector<std::string> ordered;
+    ordered.reserve(cart_ids.size());
+    for_each_text_in_cell(0, 0, [&](std::string_view id) { ordered.emplace_back(id); });
+    release_result();
+    return ordered;
+}
+
+DueCartQueue::DueCartQueue(std::string after_cart_id, CandidateScan scan, std::optional<std::string> up_to_cart_id)
+    : last_collected_(std::move(after_cart_id)), scan_(scan), up_to_(std::move(up_to_cart_id)) {}
 
 void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now) {
     // "No upper bound": activity stamped ahead of this server's clock still counts.
@@ -110,9 +127,11 @@ void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_a
         lows = {scan_.since - timing.first_delay, scan_.since - timing.second_delay, scan_.since};
         highs = {now - timing.first_delay, now - timing.second_delay, far_future};
     }
+    std::optional<Datum> up_to;  // NULL: no bound
+    if (up_to_) up_to = text_value(*up_to_);
     candidates_.clear();
     medusa_candidates_statement.execute({text_value(last_collected_), timestamp_array(lows), timestamp_array(highs),
-                                         int_value(kCandidateChunk), bool_value(scan_.incremental)});
+                                         int_value(kCandidateChunk), bool_value(scan_.incremental), up_to});
     for_each_text_in_cell(0, 0, [&](std::string_view id) { candidates_.add(id); });
     release_result();
     if (scan_.incremental) {
@@ -129,6 +148,7 @@ void DueCartQueue::collect_candidates(const cart_abandon::Timing& timing, cart_a
             timestamp_value(now - gap),
             int_value(kCandidateChunk),
             text_array(from_medusa),
+            up_to,
         });
         for_each_text_in_cell(0, 0, [&](std::string_view id) { candidates_.add(id); });
         release_result();

@@ -36,11 +36,16 @@ struct CandidateScan {
 // batch, where a backlog would pay it again for every batch: at a million carts the window holds
 // about 50,000, collected in one pass. A cart that becomes a candidate after the chunk holding its
 // id was collected waits for the next run, whose scan covers it.
+// `cart_ids` in the cursor's order (the database's collation): one statement.
+std::vector<std::string> in_cursor_order(const std::vector<std::string>& cart_ids);
+
 class DueCartQueue {
 public:
     static constexpr int kCandidateChunk = 100000;
 
-    DueCartQueue(std::string after_cart_id, CandidateScan scan);
+    // `up_to_cart_id`: the last cart the queue may hold, when set (a later pass of
+    // cart_abandon_process, bounded by an earlier pass's full batch so that the cursor skips no cart).
+    DueCartQueue(std::string after_cart_id, CandidateScan scan, std::optional<std::string> up_to_cart_id = {});
 
     // The next (up to) `limit` due carts for the pass on `channel`, each examined at `now` by its
     // ledger rows on every channel as that pass sees them (each stage's channel order in `orders`:
@@ -76,6 +81,7 @@ private:
 
     std::string last_collected_;  // the cursor, then the last candidate collected
     CandidateScan scan_;
+    std::optional<std::string> up_to_;
     Candidates candidates_;
     std::size_t position_ = 0;
     bool all_collected_ = false;

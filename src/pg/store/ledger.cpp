@@ -4,6 +4,7 @@
 
 #include "core/rules/channel_turn.hpp"
 #include "pg/store/ledger.hpp"
+#include "pg/store/advisory_locks.hpp"
 #include "pg/store/uncertain_claims.hpp"
 #include "pg/base/boundary.hpp"
 #include "pg/base/spi_values.hpp"
@@ -25,7 +26,7 @@ namespace {
 // before, still_open_statement re-checks that each cart is still open and no order links to it.
 // One voice across channels: a stage that another channel holds (a row neither failed nor skipped
 // for a reason that hands it on: $15, core/rules/channel_turn.hpp) is not claimed, checked under
-// a lock per cart and stage (lock_stages_statement, taken first and kept until the claims
+// a lock per cart and stage (LockSpace::Stages, taken first and kept until the claims
 // commit), so that two runs' passes on two channels cannot both take one stage.
 #define CLAIM_VALUES                                                                                        \
     "unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $7::text[], $9::text[], "            \
@@ -38,12 +39,6 @@ namespace {
     "AND o.channel <> $8 AND o.status <> 'failed' AND (o.status <> 'skipped' OR o.skip_reason IS NULL "      \
     "OR o.skip_reason <> ALL ($15::text[])))"
 
-// Advisory locks in a key space of cart_abandon's own ("ca_s"), one per cart and stage.
-Statement lock_stages_statement(R"SQL(
-SELECT count(pg_catalog.pg_advisory_xact_lock(1667325811, pg_catalog.hashtext(k)))
-  FROM (SELECT DISTINCT k FROM unnest($1::text[]) AS k ORDER BY k) stages
-)SQL",
-                                {TEXTARRAYOID});
 // Of these carts, those still open with no order linked (read as Medusa's tables' owner).
 Statement still_open_statement(R"SQL(
 SELECT u.id FROM unnest($1::text[]) AS u(id)
@@ -137,17 +132,22 @@ RETURNING d.id, o.write_metadata
                             TIMESTAMPTZARRAYOID, BOOLARRAYOID, TEXTARRAYOID, BOOLARRAYOID},
                            Statement::Planning::PerValues);
 
-// Opt-outs the outcomes marked: inserted, marks cleared, in one statement.
+// Opt-outs the outcomes marked: inserted, marks cleared, in one statement. The provider's own
+// refusal says the person stopped the shop's messages (WhatsApp 131050, Twilio 21610 after a STOP):
+// it holds for every sending number (phone_number_id NULL), as the shop's own entries do.
 Statement add_pending_opt_outs_statement(R"SQL(
 WITH marked AS (
     UPDATE cart_abandon.deliveries d SET opt_out_pending = false
      WHERE d.opt_out_pending
-    RETURNING d.recipient
+    RETURNING d.recipient, d.channel
 )
 INSERT INTO cart_abandon.opt_outs (kind, address, source, reason)
-SELECT DISTINCT 'phone', m.recipient, 'whatsapp_131050', 'the user stopped marketing messages from this business'
+SELECT DISTINCT 'phone', m.recipient,
+       CASE m.channel WHEN 'sms' THEN 'twilio_21610' ELSE 'whatsapp_131050' END,
+       CASE m.channel WHEN 'sms' THEN 'the recipient texted STOP to the shop''s SMS number (Twilio error 21610)'
+                      ELSE 'the user stopped marketing messages from this business' END
   FROM marked m
- WHERE m.recipient IS NOT NULL
+ WHERE m.recipient IS NOT NULL AND m.channel IN ('whatsapp', 'sms')
 ON CONFLICT (kind, address) DO NOTHING
 )SQL",
                                          {});
@@ -161,38 +161,6 @@ Statement durable_commit_statement(
     "SELECT pg_catalog.set_config('synchronous_commit', 'on', true) "
     "WHERE pg_catalog.current_setting('synchronous_commit') = 'off'",
     {});
-
-// Advisory locks in a key space of cart_abandon's own ("ca_p"), one per person.
-Statement lock_people_statement(R"SQL(
-SELECT count(pg_catalog.pg_advisory_xact_lock(1667325808, pg_catalog.hashtext(p)))
-  FROM (SELECT DISTINCT p FROM unnest($1::text[]) AS p ORDER BY p) people
-)SQL",
-                                {TEXTARRAYOID});
-
-Statement latest_contacts_statement(R"SQL(
-SELECT d.recipient, d.provider_recipient_id, max(coalesce(d.sent_at, d.claimed_at))
-  FROM cart_abandon.deliveries d
- WHERE d.status IN ('claimed', 'sent', 'unknown') AND coalesce(d.sent_at, d.claimed_at) > $3
-   AND (d.recipient = ANY ($1) OR d.provider_recipient_id = ANY ($2))
- GROUP BY d.recipient, d.provider_recipient_id
-)SQL",
-                                    {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZOID}, Statement::Planning::PerValues);
-
-// A person is a number or the wa_id Meta returned for it: an opt-out by wa_id (a webhook names
-// the user by wa_id only) covers every number that wa_id was returned for.
-// part 5: an opt-out holds for the sending number it came through ($2), or for every number (NULL).
-Statement opted_out_statement(R"SQL(
-WITH o AS (SELECT * FROM cart_abandon.opt_outs o WHERE o.phone_number_id IS NULL OR o.phone_number_id = $2)
-SELECT p FROM unnest($1::text[]) AS p
- WHERE EXISTS (SELECT 1 FROM o WHERE o.kind = 'phone' AND o.address = p)
-    OR EXISTS (SELECT 1 FROM o WHERE o.wa_id = substr(p, 2))
-    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.wa_id = d.provider_recipient_id
-                WHERE d.recipient = p AND d.provider_recipient_id IS NOT NULL AND d.status IN ('claimed', 'sent', 'unknown'))
-    -- part 5: an opt-out by business-scoped user id covers every number that user id was seen for.
-    OR EXISTS (SELECT 1 FROM cart_abandon.deliveries d JOIN o ON o.user_id = d.user_id
-                WHERE d.recipient = p AND d.user_id IS NOT NULL)
-)SQL",
-                              {TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 Statement channel_paused_statement(R"SQL(
 INSERT INTO cart_abandon.channel_status AS s (channel, paused, error_code, error_message, changed_at)
@@ -233,7 +201,7 @@ std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const 
     {
         std::vector<std::string> stages;
         for (const auto& claim : claims) stages.push_back(claim.cart_id + "/" + std::to_string(claim.stage));
-        lock_stages_statement.run({text_array(stages)});
+        lock_keys(LockSpace::Stages, stages);
     }
     std::vector<std::string> handing_on;
     for (std::size_t i = 0; i < cart_abandon::WordNames<cart_abandon::SkipReason>::names.size(); ++i)
@@ -302,39 +270,6 @@ std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const 
     return claimed;
 }
 
-void lock_people(const std::vector<std::string>& phones) {
-    if (!phones.empty()) lock_people_statement.run({text_array(phones)});
-}
-
-std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector<std::string>& phones,
-                                                               cart_abandon::Timestamp since) {
-    std::map<std::string, cart_abandon::Timestamp> latest;
-    if (phones.empty()) return latest;
-    // Meta's wa_id is the number's digits without '+' (where it differs, it is another form).
-    std::map<std::string, std::string> phone_of_wa_id;
-    std::vector<std::string> wa_ids;
-    for (const auto& phone : phones) {
-        wa_ids.push_back(phone.substr(1));
-        phone_of_wa_id[wa_ids.back()] = phone;
-    }
-    auto note = [&](const std::string& phone, cart_abandon::Timestamp at) {
-        auto [it, inserted] = latest.emplace(phone, at);
-        if (!inserted && it->second < at) it->second = at;
-    };
-    const auto rows =
-        latest_contacts_statement.execute({text_array(phones), text_array(wa_ids), timestamp_value(since)});
-    std::set<std::string> asked(phones.begin(), phones.end());
-    for (uint64_t row = 0; row < rows; ++row) {
-        const auto at = *cell_timestamp(row, 2);
-        const std::string phone = cell_text_or_empty(row, 0);
-        if (asked.count(phone)) note(phone, at);
-        const auto by_wa_id = phone_of_wa_id.find(cell_text_or_empty(row, 1));
-        if (by_wa_id != phone_of_wa_id.end()) note(by_wa_id->second, at);
-    }
-    release_result();
-    return latest;
-}
-
 std::vector<int64_t> record_outcomes(cart_abandon::ChannelKind channel, const std::vector<Outcome>& outcomes) {
     std::vector<int64_t> metadata_pending;
     if (outcomes.empty()) return metadata_pending;
@@ -373,15 +308,6 @@ std::vector<int64_t> record_outcomes(cart_abandon::ChannelKind channel, const st
     release_result();
     durable_commit_statement.run({});
     return metadata_pending;
-}
-
-std::set<std::string> opted_out_phones(const std::vector<std::string>& phones, const std::string& phone_number_id) {
-    std::set<std::string> opted_out;
-    if (phones.empty()) return opted_out;
-    const auto rows = opted_out_statement.execute({text_array(phones), text_value(phone_number_id)});
-    for (uint64_t row = 0; row < rows; ++row) opted_out.insert(cell_text_or_empty(row, 0));
-    release_result();
-    return opted_out;
 }
 
 void make_commit_durable() { durable_commit_statement.run({}); }

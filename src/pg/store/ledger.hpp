@@ -13,6 +13,7 @@
 #include "core/model/decision.hpp"
 #include "core/model/vocabulary.hpp"
 #include "core/rules/stage.hpp"
+#include "pg/store/people.hpp"
 
 namespace pg {
 
@@ -30,19 +31,6 @@ std::vector<ClaimedStage> claim_stages(cart_abandon::ChannelKind channel, const 
 // Records outcomes in the ledger (the transaction is made to commit durably) and returns the
 // rows whose cart metadata is now pending (src/pg/store/cart_metadata.hpp writes it after the commit).
 std::vector<int64_t> record_outcomes(cart_abandon::ChannelKind channel, const std::vector<Outcome>& outcomes);
-
-// Holds, until the transaction ends, a lock per person (E.164 number) so that two calls cannot
-// both decide to message one person; taken in sorted order so that two calls cannot deadlock.
-void lock_people(const std::vector<std::string>& phones);
-
-// Each number's latest contact after `since` (a claim, a sent or an unknown outcome), matched
-// by number or by the wa_id Meta returned for it (Brazilian and Mexican wa_ids differ from E.164).
-std::map<std::string, cart_abandon::Timestamp> latest_contacts(const std::vector<std::string>& phones,
-                                                               cart_abandon::Timestamp since);
-
-// The subset of phones that are on the opt-out list for sends from `phone_number_id` (an entry of
-// that number or of every number).
-std::set<std::string> opted_out_phones(const std::vector<std::string>& phones, const std::string& phone_number_id);
 
 // Makes the current transaction commit durably even where synchronous_commit is off (and wait
 // for synchronous standbys, when there are).

@@ -159,6 +159,7 @@ BatchRow read_row(const std::string& bytes) {
         row.cart_id = read_text(&message);
         row.action = cart_abandon::parse_word<cart_abandon::Action>(read_text(&message)).value_or(row.action);
         row.detail = read_text(&message);
+        row.cursor_cart_id = read_text(&message);
         return row;
     });
 }

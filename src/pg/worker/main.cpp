@@ -49,6 +49,7 @@ void send_row(const BatchRow& row) {
         put_text(&message, row.cart_id);
         put_text(&message, cart_abandon::name(row.action));
         put_text(&message, row.detail);
+        put_text(&message, row.cursor_cart_id);
         // A caller that is gone does not stop the worker: what was sent is recorded already.
         pq_endmessage(&message);
     });
