@@ -11,7 +11,7 @@ MODULE_big = cart_abandon
 # The current version's scripts are built (DATA_built, not committed): the fresh install from
 # sql/parts and sql/functions, and each upgrade A--B from sql/upgrades/A--B.header.sql and the
 # files sql/upgrades/A--B.list names. Every other script in sql/ is released and frozen (DATA):
-# 1.0, the base of the chain, and the upgrades up to 1.7. When a version after 1.8 changes a
+# 1.0, the base of the chain, and the upgrades up to 1.8. When a version after 1.9 changes a
 # function that an earlier built upgrade re-creates, that upgrade's built script is committed
 # first (frozen as released) and its header and list go.
 EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'$$/\1/p" $(EXTENSION).control)

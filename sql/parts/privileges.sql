@@ -11,6 +11,7 @@ REVOKE ALL ON FUNCTION cart_abandon_schedule(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_unschedule() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_recommended_indexes() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cart_abandon_webhook(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cart_abandon_sms_webhook(text, text, text) FROM PUBLIC;  -- 1.9
 
 GRANT EXECUTE ON FUNCTION cart_abandon_process(integer, text, jsonb) TO cart_abandon_operator;
 GRANT EXECUTE ON PROCEDURE cart_abandon_run(jsonb, bigint) TO cart_abandon_operator;
@@ -19,6 +20,7 @@ GRANT EXECUTE ON FUNCTION cart_abandon_unschedule() TO cart_abandon_operator;
 GRANT EXECUTE ON FUNCTION cart_abandon_stats() TO cart_abandon_operator, cart_abandon_monitor;
 GRANT EXECUTE ON FUNCTION cart_abandon_daily(integer) TO cart_abandon_operator, cart_abandon_monitor;
 GRANT EXECUTE ON FUNCTION cart_abandon_webhook(text, text) TO cart_abandon_webhook, cart_abandon_operator;
+GRANT EXECUTE ON FUNCTION cart_abandon_sms_webhook(text, text, text) TO cart_abandon_webhook, cart_abandon_operator;
 GRANT USAGE ON SCHEMA cart_abandon TO cart_abandon_operator;
 GRANT SELECT ON cart_abandon.deliveries, cart_abandon.runs, cart_abandon.channel_status, cart_abandon.whatsapp_preferences,
                 cart_abandon.recovered_carts

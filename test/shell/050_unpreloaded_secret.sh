@@ -21,7 +21,7 @@ preload_cart_abandon off
 token=$(cat "$STANDIN_TOKEN_FILE")
 
 q "CREATE EXTENSION cart_abandon" > /dev/null
-q "SELECT fixture.standin_reset()" > /dev/null
+q "SELECT fixture.standin_reset(), fixture.twilio_reset()" > /dev/null
 q "SELECT fixture.make_cart('un_1', '30 hours', phone => '0151 75000001')" > /dev/null
 q "CREATE ROLE un_plain" > /dev/null
 shown=$(psql -X -qtA -c "SET ROLE un_plain" -c "SHOW cart_abandon.whatsapp_token" 2>&1)

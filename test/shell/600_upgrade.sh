@@ -360,6 +360,18 @@ fingerprint_since_1_6() {
                || (SELECT string_agg(concat_ws('|', channel, paused, last_webhook_at, webhook_covers), ',') FROM cart_abandon.channel_status))"
 }
 
+# ALTER EXTENSION cart_abandon UPDATE, then 3 checks: the current version, every row kept
+# (fingerprint_since_1_6), and `$2` reading as before (`$1` says what it is).
+update_keeping() {
+    local before query_before
+    before=$(fingerprint_since_1_6)
+    query_before=$(q "$2")
+    q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
+    is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
+    is "$(fingerprint_since_1_6)" "$before" "every ledger row, opt-out, kept status, run and channel status kept"
+    is "$(q "$2")" "$query_before" "$1"
+}
+
 # A signed WhatsApp status webhook: the message's wamid, its status, Meta's time, callback data.
 status_webhook() {
     local body signature
@@ -451,13 +463,7 @@ VALUES ('+4915188000003', 'phone', 'whatsapp_reply', 'STOP', now() - interval '2
 INSERT INTO cart_abandon.kept_statuses (channel, provider_message_id, status, at, recipient) VALUES ('whatsapp', 'wamid.elsewhere', 'delivered', now() - interval '1 hour', '4915100000000');
 INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '3 hours');
 " > /dev/null
-before=$(fingerprint_since_1_6)
-stats_before=$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")
-
-q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
-is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
-is "$(fingerprint_since_1_6)" "$before" "every ledger row, opt-out, kept status, run and channel status kept"
-is "$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")" "$stats_before" "the stats read the same"
+update_keeping "the stats read the same" "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'"
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE fallback_of IS NOT NULL")" "0" "no 1.7 row is a fallback"
 
 q "SELECT fixture.standin_reset()" > /dev/null
@@ -475,6 +481,41 @@ is "$(psql -X -qtA -c "SET ROLE cart_abandon_operator" -c "INSERT INTO cart_aban
    'names an unknown argument "prenom"' "a template naming an unknown argument is refused, by its name"
 }
 
+# A shop running 1.8 upgrades to 1.9 in place: its ledger (an SMS row among them), opt-outs,
+# wording, runs and channel statuses kept; nothing re-sent; then Twilio's signed status callback
+# of an SMS the upgraded extension sends reaches its row through cart_abandon_sms_webhook.
+from_1_8() {
+refuses_older_schema 1.8
+
+for i in 1 2 3; do q "SELECT fixture.make_cart('z_$i', '30 hours', phone => '+1 415 555 27$i$i', country => 'us',
+                                             metadata => '{\"sms_marketing_consent\": true}')" > /dev/null; done
+q "
+INSERT INTO cart_abandon.runs (status, started_at, finished_at, scan, scan_from, scan_key, examined, sent_first, started_by, recoveries_checked_at)
+VALUES ('succeeded', now() - interval '3 hours', now() - interval '3 hours', 'full', now() - interval '3 hours', 'k', 2, 1, 'pg_cron', now() - interval '3 hours');
+INSERT INTO cart_abandon.deliveries (cart_id, stage, channel, status, attempts, recipient, provider_message_id, sent_at, claimed_at, run_id,
+                                     message_status, claim_session, skip_reason)
+VALUES ('z_1', 1, 'whatsapp', 'skipped', 0, '+14155552711', NULL, NULL, now() - interval '3 hours', 1, NULL, '1.8', 'blocked_region'),
+       ('z_1', 1, 'sms', 'sent', 1, '+14155552711', 'SM0123456789abcdef0123456789abcdef', now() - interval '3 hours',
+        now() - interval '3 hours', 1, 'queued', '1.8', NULL);
+INSERT INTO cart_abandon.opt_outs (address, kind, source, reason, created_at)
+VALUES ('+14155552722', 'phone', 'twilio_21610', 'STOP', now() - interval '2 days');
+INSERT INTO cart_abandon.message_templates (channel, stage, locale, body) VALUES ('sms', 1, 'en', 'Hi {customer_name}: {recovery_link}');
+INSERT INTO cart_abandon.channel_status (channel, paused) VALUES ('sms', false);
+" > /dev/null
+update_keeping "the shop's wording kept" "SELECT string_agg(concat_ws('|', channel, stage, locale, body), ',') FROM cart_abandon.message_templates"
+
+q "SELECT fixture.standin_reset(), fixture.twilio_reset()" > /dev/null
+q "SELECT fixture.twilio_call('POST', '/callback_plan', '{\"statuses\": [\"delivered\"], \"push\": false}')" > /dev/null
+PGOPTIONS="-c client_min_messages=warning -c cart_abandon.enable_whatsapp=off -c cart_abandon.enable_sms=on -c cart_abandon.channels=sms
+           -c cart_abandon.twilio_status_callback_url=http://127.0.0.1:9/twilio" q "CALL cart_abandon_run()" > /dev/null
+is "$(q "SELECT string_agg(cart_id || ':' || channel || ':' || status, ',' ORDER BY cart_id, channel) FROM cart_abandon.deliveries")" \
+   "z_1:sms:sent,z_1:whatsapp:skipped,z_2:sms:skipped,z_3:sms:sent" "the current library texts what was due; 1.8's SMS is not re-sent, its opt-out holds"
+is "$(q "SELECT string_agg(to_phone, ',') FROM fixture.twilio_requests()")" "+14155552733" "one SMS, to the cart 1.8 had not reached"
+is "$(q "SELECT cart_abandon_sms_webhook(url, body, signature) ->> 'statuses_applied' FROM fixture.twilio_callbacks()")" "1" \
+   "Twilio's signed status callback is applied through cart_abandon_sms_webhook"
+is "$(q "SELECT webhook_status FROM cart_abandon.deliveries WHERE cart_id = 'z_3'")" "delivered" "... to the SMS's row"
+}
+
 case "$from" in
     1.0) plan 12 ;;
     1.1) plan 12 ;;
@@ -484,6 +525,7 @@ case "$from" in
     1.5) plan 11 ;;
     1.6) plan 14 ;;
     1.7) plan 12 ;;
+    1.8) plan 10 ;;
     # A released version without its case fails alone, and the files after it still run.
     *) plan 1; ok 1 "an upgrade case for version '$from' (a released version such as 1.5)"; exit 1 ;;
 esac

@@ -19,7 +19,7 @@ Statement missing_tables_statement(
 Statement missing_indexes_statement("SELECT array_to_string(cart_abandon.missing_indexes($1), ', ')", {TEXTOID});
 
 // The SQL objects this library's statements expect.
-const char* const kSchemaVersion = "1.8";
+const char* const kSchemaVersion = "1.9";
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/channels/sms/errors.hpp"
 #include "core/channels/whatsapp/cloud_api.hpp"
 #include "core/rules/status_transition.hpp"
 #include "pg/store/ledger.hpp"
@@ -106,23 +107,29 @@ ON CONFLICT (channel, provider_message_id, status, at) DO NOTHING
                           TIMESTAMPTZARRAYOID, TEXTOID, TEXTARRAYOID},
                          Statement::Planning::PerValues);
 
-// Meta said the person stopped marketing messages from this business (131050).
+// The person stopped the shop's messages: Meta's 131050 (named by wa_id too), Twilio's 21610
+// after a STOP ($3: the channel).
 Statement status_opt_outs_statement(R"SQL(
 INSERT INTO cart_abandon.opt_outs (kind, address, wa_id, source, reason)
-SELECT DISTINCT ON (u.address) 'phone', u.address, nullif(u.wa_id, ''), 'whatsapp_131050',
-       'the user stopped marketing messages from this business'
+SELECT DISTINCT ON (u.address) 'phone', u.address, CASE WHEN $3 = 'whatsapp' THEN nullif(u.wa_id, '') END,
+       CASE $3 WHEN 'sms' THEN 'twilio_21610' ELSE 'whatsapp_131050' END,
+       CASE $3 WHEN 'sms' THEN 'the recipient texted STOP to the shop''s SMS number (Twilio error 21610)'
+               ELSE 'the user stopped marketing messages from this business' END
   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(address, wa_id, ord)
  ORDER BY u.address, u.ord
 ON CONFLICT (kind, address) DO NOTHING
 )SQL",
-                                    {TEXTARRAYOID, TEXTARRAYOID}, Statement::Planning::PerValues);
+                                    {TEXTARRAYOID, TEXTARRAYOID, TEXTOID}, Statement::Planning::PerValues);
 
 }  // namespace
 
 void record_pause_of(cart_abandon::ChannelKind channel, const StatusResult& result) {
-    if (result.pause_code)
-        record_channel_paused(channel, *result.pause_code,
-                              cart_abandon::channel_pause_reason(*result.pause_code, result.pause_text, true));
+    if (!result.pause_code) return;
+    const long code = *result.pause_code;
+    record_channel_paused(channel, code,
+                          channel == cart_abandon::ChannelKind::Sms
+                              ? cart_abandon::twilio::channel_pause_reason(code, result.pause_text, true)
+                              : cart_abandon::channel_pause_reason(code, result.pause_text, true));
 }
 
 void StatusResult::add(StatusResult&& other) {
@@ -318,8 +325,8 @@ StatusResult apply_statuses(cart_abandon::ChannelKind channel, const std::vector
     result.kept = unmatched.size();
     if (!unmatched.empty()) keep(channel, unmatched);
     if (!opt_out_numbers.empty())
-        result.opt_outs_added =
-            status_opt_outs_statement.run({text_array(opt_out_numbers), text_array(opt_out_wa_ids)});
+        result.opt_outs_added = status_opt_outs_statement.run(
+            {text_array(opt_out_numbers), text_array(opt_out_wa_ids), text_value(cart_abandon::name(channel))});
     return result;
 }
 
