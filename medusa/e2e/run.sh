@@ -20,7 +20,7 @@ source "$E2E_DIR/lib/shop.sh"
 trap stop_all EXIT
 started=$SECONDS
 
-plan 83
+plan 88
 bail() { echo "Bail out! $1"; [ -f "${2:-}" ] && tail -20 "$2" | sed 's/^/# /'; exit 1; }
 
 [ -n "$FAKETIME_LIB" ] || bail "libfaketime is not installed (scripts/install-deps.sh)"
@@ -180,12 +180,37 @@ request GET "$HOOK?hub.mode=subscribe&hub.verify_token=$WHATSAPP_VERIFY_TOKEN&hu
 is "$HTTP_STATUS:$HTTP_BODY" "200:1158201444" "Meta's verification handshake with the verify token: 200 and the challenge"
 request GET "$HOOK?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444" ''
 is "$HTTP_STATUS" 403 "... with another token: 403"
-# The path's channel is a parameter ([channel]): only whatsapp is served. The handshake below
+# The path's channel is a parameter ([channel]): whatsapp and sms are served. The handshake below
 # carries the real verify token: the log check at the end proves it is hidden from a 404 too.
 request POST "$MEDUSA_URL/hooks/cart-abandonment/email" '{}'
-is "$HTTP_STATUS:$(json '.message | test("whatsapp")')" "404:true" "a webhook to another channel's path: 404 naming the channel served"
+is "$HTTP_STATUS:$(json '.message | test("whatsapp")')" "404:true" "a webhook to another channel's path: 404 naming the channels served"
 request GET "$MEDUSA_URL/hooks/cart-abandonment/email?hub.mode=subscribe&hub.verify_token=$WHATSAPP_VERIFY_TOKEN&hub.challenge=1158201444" ''
 is "$HTTP_STATUS" 404 "... and a handshake there, even with the verify token: 404"
+
+# ---- Twilio's webhooks, posted by its stand-in to the plugin's SMS endpoint ----
+# The stand-in signs the URL it calls (Twilio's X-Twilio-Signature): the plugin rebuilds it from
+# the request (no publicUrl option here) and passes the exact form bytes on.
+SMS_HOOK="$MEDUSA_URL/hooks/cart-abandonment/sms"
+twilio POST /callback_plan '{"push": true}'
+twilio POST /incoming_url "$(jq -nc --arg u "$SMS_HOOK" '{url: $u}')"
+expect 200 "pointing the Twilio stand-in's incoming messages at the plugin"
+twilio POST /inbound '{"from": "+14155550199", "body": "STOP"}'
+for _ in $(seq 100); do
+    twilio GET /callback_deliveries
+    [ "$(json 'length')" -ge 1 ] && [ "$(json '.[0].delivered')" = true ] && break
+    sleep 0.1
+done
+is "$(json '.[0].statuses[-1]'):$(json '.[0].kind')" "200:inbound" "the plugin answered 200 to a person's signed STOP"
+is "$(q "SELECT source FROM cart_abandon.opt_outs WHERE address = '+14155550199'")" "sms_stop" "... and the number is opted out"
+request POST "$SMS_HOOK" '' -H 'Content-Type: application/x-www-form-urlencoded' -H 'X-Twilio-Signature: AAAAAAAAAAAAAAAAAAAAAAAAAAA=' \
+        --data-binary 'MessageSid=SM0123456789abcdef0123456789abcdef&From=%2B14155550198&To=%2B15005550006&Body=STOP'
+is "$HTTP_STATUS:$(q "SELECT count(*) FROM cart_abandon.opt_outs WHERE address = '+14155550198'")" "401:0" \
+   "a forged STOP: 401, nothing changed"
+request POST "$SMS_HOOK" '{}'
+is "$HTTP_STATUS" 415 "a JSON body to the SMS endpoint: 415"
+request GET "$SMS_HOOK" ''
+is "$HTTP_STATUS" 405 "a GET to the SMS endpoint: 405"
+twilio POST /incoming_url '{"url": null}'
 
 # ---- Medusa still reads, updates and completes reminded carts ----
 store GET "/store/carts/$CART_A"

@@ -184,7 +184,8 @@ BEGIN
         'rate_limit', jsonb_build_object('max_per_second', current_setting('cart_abandon.max_per_second')::int,
                                          'per', cart_abandon.rate_limit_scope()),
         'missing_indexes', to_jsonb(cart_abandon.missing_indexes(settings.medusa_schema)),
-        'channels', jsonb_build_object('whatsapp', coalesce(
+        -- Each channel's state (1.9: SMS beside WhatsApp): paused, resumed, its last webhook.
+        'channels', (SELECT jsonb_object_agg(k.channel, coalesce(
             (SELECT CASE WHEN c.paused
                          THEN jsonb_build_object('paused', true, 'error_code', c.error_code,
                                                  'error_message', c.error_message, 'since', c.changed_at)
@@ -192,8 +193,21 @@ BEGIN
                          THEN jsonb_build_object('paused', false, 'resumed_at', c.changed_at)
                          ELSE jsonb_build_object('paused', false) END
                     || jsonb_build_object('last_webhook_at', c.last_webhook_at)
-               FROM cart_abandon.channel_status c WHERE c.channel = 'whatsapp'),
-            '{"paused": false, "last_webhook_at": null}'::jsonb)),
+               FROM cart_abandon.channel_status c WHERE c.channel = k.channel),
+            '{"paused": false, "last_webhook_at": null}'::jsonb))
+            FROM unnest(ARRAY['whatsapp', 'sms']) AS k(channel)),
+        -- What each channel did (1.9): reminders sent (not the previous system's), delivered by the
+        -- provider's webhooks, failed, and stages it skipped (a skip that handed the stage on included).
+        'by_channel', (SELECT jsonb_object_agg(f.channel, f.figures) FROM (
+            SELECT k.channel, jsonb_build_object(
+                'first_sent', count(d.id) FILTER (WHERE d.stage = 1 AND d.status = 'sent' AND d.origin = 'cart_abandon'),
+                'second_sent', count(d.id) FILTER (WHERE d.stage = 2 AND d.status = 'sent' AND d.origin = 'cart_abandon'),
+                'delivered', count(d.id) FILTER (WHERE d.delivered_at IS NOT NULL),
+                'failed', count(d.id) FILTER (WHERE d.status = 'failed'),
+                'skipped', count(d.id) FILTER (WHERE d.status = 'skipped')) AS figures
+              FROM unnest(ARRAY['whatsapp', 'sms']) AS k(channel)
+              LEFT JOIN cart_abandon.deliveries d ON d.channel = k.channel
+             GROUP BY k.channel) f),
         'last_run', (SELECT to_jsonb(r) - 'options' - 'pid' FROM cart_abandon.runs r ORDER BY r.id DESC LIMIT 1),
         'replication', cart_abandon.replication_mode(),
         'schedule', schedule);

@@ -2,7 +2,7 @@
 -- of an SMS reaches its ledger row (Twilio's stand-in signs them as Twilio does); a forged or
 -- altered one changes nothing; a failure fails the stage and a 21610 opts the number out; an
 -- inbound STOP opts the number out of every channel on numbers, START lifts what SMS put there.
-SELECT plan(28);
+SELECT plan(29);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 SELECT fixture.twilio_reset();
@@ -53,6 +53,9 @@ SELECT is((SELECT string_agg((result ->> 'statuses_unchanged'), ',' ORDER BY n) 
           '1,1,1,1,1', 'a callback posted again changes nothing');
 SELECT ok((SELECT last_webhook_at IS NOT NULL FROM cart_abandon.channel_status WHERE channel = 'sms'),
           'the SMS channel notes its webhooks');
+SELECT is((SELECT (cart_abandon_stats() -> 'by_channel' -> 'sms') - 'skipped'),
+          '{"failed": 2, "delivered": 1, "first_sent": 1, "second_sent": 0}'::jsonb,
+          'the stats by channel: one SMS sent and delivered, two failed after Twilio took them');
 
 -- A status whose row is not recorded yet is kept, and applied once it is.
 SELECT fixture.twilio_call('POST', '/callback_plan', '{"statuses": ["delivered"], "failures": {}}');

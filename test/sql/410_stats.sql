@@ -1,6 +1,6 @@
 -- cart_abandon_stats(): every key, with values from a known shop. Not in one transaction: the
 -- cart figures are those the latest run that scanned in full counted (CALL commits).
-SELECT plan(36);
+SELECT plan(38);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 
@@ -49,7 +49,15 @@ SELECT is((SELECT s -> 'schedule' FROM stats),
           '{"pg_cron": false, "pg_cron_database": "ca_cron", "scheduled": null, "last_scheduled_run": null}',
           'schedule: pg_cron lives in ca_cron (its jobs unknown from here), no run it started yet');
 SELECT is((SELECT jsonb_array_length(s -> 'missing_indexes') FROM stats), 10, 'missing_indexes: none of the ten made here');
-SELECT is((SELECT s -> 'channels' FROM stats), '{"whatsapp": {"paused": false, "last_webhook_at": null}}', 'channels: WhatsApp not paused, no webhook yet');
+SELECT is((SELECT s -> 'channels' FROM stats), '{"sms": {"paused": false, "last_webhook_at": null}, "whatsapp": {"paused": false, "last_webhook_at": null}}',
+          'channels: WhatsApp and SMS not paused, no webhook yet');
+SELECT is((SELECT s -> 'by_channel' -> 'sms' FROM stats),
+          '{"failed": 0, "skipped": 0, "delivered": 0, "first_sent": 0, "second_sent": 0}', 'by_channel: SMS, which sent nothing');
+SELECT is((SELECT concat_ws(',', s -> 'by_channel' -> 'whatsapp' ->> 'first_sent', s -> 'by_channel' -> 'whatsapp' ->> 'second_sent',
+                            s -> 'by_channel' -> 'whatsapp' ->> 'failed') FROM stats),
+          (SELECT concat_ws(',', s ->> 'first_sent', s ->> 'second_sent',
+                            (s -> 'failed' ->> 'first')::int + (s -> 'failed' ->> 'second')::int) FROM stats),
+          '... and WhatsApp, which sent everything: the totals');
 SELECT ok((SELECT s ?& ARRAY['open_carts', 'abandoned_carts', 'first_sent', 'second_sent', 'failed', 'skipped',
                              'recovered_carts', 'recovered_value', 'recovery_rate', 'last_run', 'schedule',
                              'missing_indexes', 'abandoned_carts_in_window', 'carts_counted_at', 'recoveries_checked_at'] FROM stats),

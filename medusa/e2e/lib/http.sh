@@ -44,6 +44,8 @@ admin_login() {
 
 # The stand-in's control API.
 standin() { request "$1" "$STANDIN_URL/_control$2" "${3:-}"; }
+# twilio METHOD PATH [BODY]: Twilio's stand-in's control API.
+twilio() { request "$1" "$TWILIO_URL/_control$2" "${3:-}"; }
 
 # sign FILE: Meta's X-Hub-Signature-256 of the file's bytes, with the stand-in's app secret.
 # The secret is read from its file by python, never passed on a command line.

@@ -68,15 +68,12 @@ export type Stats = {
   last_webhook_at: string | null
   missing_indexes: string[]
   channels: {
-    whatsapp: {
-      paused: boolean
-      error_code?: number | null
-      error_message?: string | null
-      since?: string
-      resumed_at?: string
-      last_webhook_at: string | null
-    }
+    whatsapp: ChannelState
+    /** 1.9 */
+    sms?: ChannelState
   }
+  /** 1.9: what each channel did. */
+  by_channel?: Record<"whatsapp" | "sms", ChannelFigures>
   last_run: Run | null
   schedule: {
     pg_cron: boolean
@@ -88,6 +85,19 @@ export type Stats = {
     last_scheduled_run: { id: number; status: string; started_at: string; finished_at: string | null } | null
   }
 }
+
+/** A channel as the stats show it: paused (and why), resumed, its last webhook. */
+export type ChannelState = {
+  paused: boolean
+  error_code?: number | null
+  error_message?: string | null
+  since?: string
+  resumed_at?: string
+  last_webhook_at: string | null
+}
+
+/** A channel's figures in the stats' by_channel. */
+export type ChannelFigures = { first_sent: number; second_sent: number; delivered: number; failed: number; skipped: number }
 
 /** One row of cart_abandon_daily(days), its bigint counts as numbers (a day's counts fit one). */
 export type Day = {
@@ -103,6 +113,20 @@ export type Day = {
 
 /** One row of cart_abandon_process: a cart examined, and the cursor to resume after it. */
 export type BatchRow = { cart_id: string; stage: number; action: string; detail: string | null; next_cursor: string }
+
+/** cart_abandon_sms_webhook's answer: what one of Twilio's webhooks applied. */
+export type SmsWebhookResult = {
+  kind: "status" | "inbound"
+  message_status?: string
+  statuses_applied?: number
+  statuses_unchanged?: number
+  statuses_kept?: number
+  ignored?: number
+  opt_out?: boolean
+  opt_in?: boolean
+  opt_outs_added?: number
+  opt_outs_removed?: number
+}
 
 /** cart_abandon_webhook's counts of what one delivery applied and ignored. */
 export type WebhookCounts = {

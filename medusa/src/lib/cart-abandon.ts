@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import type { BatchRow, Day, Options, Run, RunColumns, Stats, WebhookCounts } from "./cart-abandon-types"
+import type { BatchRow, Day, Options, Run, RunColumns, SmsWebhookResult, Stats, WebhookCounts } from "./cart-abandon-types"
 import { type PgClient, type PgNotice, withConnection } from "./connection"
 
 /*
@@ -137,4 +137,24 @@ export async function webhook(scope: MedusaContainer, payload: Buffer, signature
     ])
   )
   return result.rows[0].counts
+}
+
+/**
+ * One of Twilio's webhooks (an SMS status callback, or a message a person texted): the URL Twilio
+ * called, the exact form bytes received and X-Twilio-Signature (null when absent) go to
+ * cart_abandon_sms_webhook, which checks the signature and applies it.
+ */
+export async function smsWebhook(
+  scope: MedusaContainer,
+  url: string,
+  body: Buffer,
+  signature: string | null
+): Promise<SmsWebhookResult> {
+  const { result } = await withConnection(scope, (client) =>
+    client.query<{ result: SmsWebhookResult }>(
+      "SELECT cart_abandon_sms_webhook($1::text, convert_from($2::bytea, 'UTF8'), $3::text) AS result",
+      [url, body, signature]
+    )
+  )
+  return result.rows[0].result
 }

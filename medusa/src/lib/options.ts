@@ -7,6 +7,12 @@ export const PLUGIN_NAME = "medusa-plugin-cart-abandon"
 export type CartAbandonOptions = {
   /** The "Verify token" typed into Meta's webhook settings; the handshake answers 403 without it. */
   verifyToken?: string
+  /**
+   * The shop's public origin as Twilio calls it ("https://shop.example"), when Medusa runs behind
+   * a proxy that changes the scheme or host: Twilio signs the exact URL it called. Default: the
+   * request's own protocol and Host header.
+   */
+  publicUrl?: string
 }
 
 export function pluginOptions(scope: MedusaContainer): CartAbandonOptions {
