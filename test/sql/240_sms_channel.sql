@@ -1,7 +1,7 @@
 -- SMS beside WhatsApp (cart_abandon.channels = 'whatsapp,sms'): a number WhatsApp cannot reach
 -- (a blocked region) gets its reminder by SMS through Twilio's stand-in, with the shopper's SMS
 -- consent; a number WhatsApp reaches gets WhatsApp alone; never both.
-SELECT plan(15);
+SELECT plan(17);
 CREATE EXTENSION cart_abandon;
 SELECT fixture.standin_reset();
 SELECT fixture.twilio_reset();
@@ -14,6 +14,15 @@ SELECT fixture.make_cart('sms_us', '30 hours', phone => '+1 415 555 2671', count
 SELECT fixture.make_cart('sms_us_no_consent', '30 hours', phone => '+1 415 555 2672', country => 'us');
 SELECT fixture.make_cart('sms_de', '30 hours', phone => '0151 23456001', metadata => '{"sms_marketing_consent": true}');
 
+-- A dry run previews both passes: the stage WhatsApp would hand on is SMS's in the preview too.
+SELECT is((SELECT string_agg(cart_id || ':' || action || ':' || coalesce(detail, ''), ',' ORDER BY cart_id)
+             FROM cart_abandon_process(100, NULL, '{"dryRun": true}')),
+          'sms_de:would_send:to +4915123456001,sms_us:would_send:to +14155552671,sms_us_no_consent:skipped:no_consent: '
+          'neither the cart''s nor the customer''s metadata holds "sms_marketing_consent": true '
+          '(SMS marketing needs it: cart_abandon.sms_require_consent)',
+          'a dry run: SMS would text the US number with consent, WhatsApp the German one');
+SELECT is((SELECT count(*) FROM fixture.twilio_requests()) + (SELECT count(*) FROM fixture.standin_requests()) +
+          (SELECT count(*) FROM cart_abandon.deliveries), 0::bigint, '... and sent and wrote nothing');
 SELECT is((SELECT string_agg(cart_id || ':' || action, ',' ORDER BY cart_id) FROM cart_abandon_process(100, NULL)),
           'sms_de:sent,sms_us:sent,sms_us_no_consent:skipped', 'each cart once: WhatsApp where it reaches, SMS where it does not');
 SELECT is((SELECT string_agg(cart_id || ':' || channel || ':' || status || coalesce(':' || skip_reason, ''), ',' ORDER BY cart_id, channel)

@@ -144,7 +144,8 @@ Decision judge_cart(const DueCart& cart, const Settings& settings, const Timing&
     } else if (settings.require_consent && !cart.consent) {
         skip(d, SkipReason::NoConsent,
              "neither the cart's nor the customer's metadata holds \"" + settings.consent_key +
-                 "\": true (cart_abandon.require_consent)");
+                 (pass == ChannelKind::Sms ? "\": true (SMS marketing needs it: cart_abandon.sms_require_consent)"
+                                           : "\": true (cart_abandon.require_consent)"));
     } else if (pass == ChannelKind::Email && !usable_email(cart.email)) {
         skip(d, SkipReason::NoEmail,
              cart.email.empty() ? "no email address on the cart or its customer"

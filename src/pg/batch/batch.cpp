@@ -78,7 +78,8 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
         const bool sms = kind == cart_abandon::ChannelKind::Sms;
         batch.carts = due.next(kind, state.call.config.channels.orders, state.call.config.timing, now,
                                state.call.config.batch_size, sms ? s.sms_consent_key : s.consent_key,
-                               sms ? s.sms_require_consent || s.require_consent : s.require_consent);
+                               sms ? s.sms_require_consent || s.require_consent : s.require_consent,
+                               state.call.config.dry_run ? &state.selection.pretend : nullptr);
         if (batch.carts.empty()) return;
         batch.decisions = decide(batch.carts, state.call, state.selection, now);
         if (!state.call.config.dry_run)
@@ -129,7 +130,15 @@ PreparedBatch prepare_batch(RunState& state, DueCartQueue& due, const std::funct
             case Decision::Kind::Skip:
                 row.action = Action::Skipped;
                 row.detail = reason_detail(d.skip_reason, d.detail);
-                if (!state.handed_on.count(d.cart->cart_id)) ++state.totals.skipped;  // else a later pass's
+                if (!state.handed_on.count(d.cart->cart_id)) {
+                    ++state.totals.skipped;
+                } else if (state.call.config.dry_run) {  // the row it would write, for the later pass
+                    cart_abandon::ChannelStageRow pretend;
+                    pretend.channel = state.call.channel->kind();
+                    pretend.stage.status = pretend.row.status = cart_abandon::Status::Skipped;
+                    pretend.stage.skip_reason = pretend.row.skip_reason = d.skip_reason;
+                    state.selection.pretend[d.cart->cart_id][std::size_t(d.stage - 1)].push_back(pretend);
+                }  // else counted by a later pass
                 break;
             case Decision::Kind::Hold:
                 row.action = Action::Held;

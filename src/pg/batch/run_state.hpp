@@ -49,6 +49,7 @@ struct SelectionMemory {
     cart_abandon::Timestamp purchases_since{};  // every purchase from then on is in `purchases`
     std::map<std::string, cart_abandon::Timestamp> contacted;  // dry run: people it would have messaged
     std::set<std::string> window_people;  // dry run: people it would have reached (messaging_limit)
+    PretendRows pretend;  // dry run: the stages its passes handed on, as rows a later pass reads
 };
 
 using cart_abandon::RunTotals;

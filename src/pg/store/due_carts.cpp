@@ -141,9 +141,13 @@ cart_abandon::StageRecord stage_record(const cart_abandon::LedgerStage& row, boo
 // stage's channel order in `orders`), by cart id; a cart without rows is left out.
 std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(cart_abandon::ChannelKind channel,
                                                             const cart_abandon::StageOrders& orders,
-                                                            const std::vector<std::string>& cart_ids) {
-    std::map<std::string, std::array<std::vector<cart_abandon::ChannelStageRow>, 2>> read;
+                                                            const std::vector<std::string>& cart_ids,
+                                                            const PretendRows* pretend) {
+    PretendRows read;
     if (cart_ids.empty()) return {};
+    if (pretend)
+        for (const auto& id : cart_ids)
+            if (const auto found = pretend->find(id); found != pretend->end()) read[id] = found->second;
     const auto count = ledger_statement.execute({text_array(cart_ids)});
     for (uint64_t i = 0; i < count; ++i) {
         const int stage = int(cell_int(i, 1).value_or(0));
@@ -180,7 +184,8 @@ std::map<std::string, std::array<LedgerRow, 2>> ledger_rows(cart_abandon::Channe
 
 std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const cart_abandon::StageOrders& orders,
                                         const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
-                                        const std::string& consent_key, bool consent_required) {
+                                        const std::string& consent_key, bool consent_required,
+                                        const PretendRows* pretend) {
     std::vector<DueCart> carts;
     // A slice as long as the carts still wanted: with a backlog nearly every candidate is due.
     // It doubles after each slice that yields fewer, so that an idle scan takes few statements.
@@ -206,7 +211,7 @@ std::vector<DueCart> DueCartQueue::next(cart_abandon::ChannelKind channel, const
             const auto turn = cart_abandon::stage_turn({}, orders[i], channel);
             no_rows[i] = {turn.stage, turn.row, turn.fallback_of};
         }
-        const auto ledger = ledger_rows(channel, orders, slice);
+        const auto ledger = ledger_rows(channel, orders, slice, pretend);
         const auto stages_of = [&](const std::string& cart_id) -> const std::array<LedgerRow, 2>& {
             const auto found = ledger.find(cart_id);
             return found == ledger.end() ? no_rows : found->second;

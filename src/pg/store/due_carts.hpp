@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +38,11 @@ struct CandidateScan {
 // batch, where a backlog would pay it again for every batch: at a million carts the window holds
 // about 50,000, collected in one pass. A cart that becomes a candidate after the chunk holding its
 // id was collected waits for the next run, whose scan covers it.
+// A dry run's rows as its earlier passes would have written them (it writes none): a later
+// pass of the call reads them beside the ledger's, so that the stage a channel would hand on is
+// the next channel's in the preview too. By cart id, then stage (index 0: stage 1).
+using PretendRows = std::map<std::string, std::array<std::vector<cart_abandon::ChannelStageRow>, 2>>;
+
 // `cart_ids` in the cursor's order (the database's collation): one statement.
 std::vector<std::string> in_cursor_order(const std::vector<std::string>& cart_ids);
 
@@ -51,9 +58,11 @@ public:
     // ledger rows on every channel as that pass sees them (each stage's channel order in `orders`:
     // cart_abandon::stage_turn). `consent_key` and `consent_required`: cart_abandon.consent_key
     // and require_consent.
+    // `pretend`: a dry run's rows of earlier passes (nullptr: none).
     std::vector<DueCart> next(cart_abandon::ChannelKind channel, const cart_abandon::StageOrders& orders,
                               const cart_abandon::Timing& timing, cart_abandon::Timestamp now, int limit,
-                              const std::string& consent_key, bool consent_required);
+                              const std::string& consent_key, bool consent_required,
+                              const PretendRows* pretend = nullptr);
 
 private:
     void collect_candidates(const cart_abandon::Timing& timing, cart_abandon::Timestamp now);
