@@ -19,6 +19,10 @@ PROVIDER_RECIPIENT_ID="coalesce(to_jsonb(d) ->> 'provider_recipient_id', to_json
 ADDRESS="coalesce(to_jsonb(o) ->> 'address', to_jsonb(o) ->> 'phone')"
 
 # The current library refuses to work on an older schema (`version`) and says so, naming both.
+# The stats an upgrade keeps: without what depends on the indexes and the secrets of this machine,
+# and what 1.9 adds (by_channel, channels.sms).
+stats_kept="(cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets' - 'by_channel' #- '{channels,sms}')"
+
 refuses_older_schema() {
     local refusal
     refusal=$(psql -X -qtA -c "SELECT * FROM cart_abandon_process(10, NULL, '{\"dryRun\": true}')" 2>&1)
@@ -221,12 +225,12 @@ fingerprint() {
                || (SELECT string_agg(concat_ws('|', channel, paused, last_webhook_at, webhook_covers), ',') FROM cart_abandon.channel_status))"
 }
 before=$(fingerprint)
-stats_before=$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")
+stats_before=$(q "SELECT $stats_kept")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 is "$(fingerprint)" "$before" "every ledger row, run, recovered cart, opt-out and channel status kept"
-is "$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets' - 'cart_metadata' - 'kept_statuses' - 'graph_api' - 'replication'")" "$stats_before" "the stats read the same (1.5 adds cart_metadata; 1.6 kept_statuses, graph_api, replication)"
+is "$(q "SELECT $stats_kept - 'cart_metadata' - 'kept_statuses' - 'graph_api' - 'replication'")" "$stats_before" "the stats read the same (1.5 adds cart_metadata; 1.6 kept_statuses, graph_api, replication)"
 # 1.3's rows, three hours old: on today's or yesterday's line of the UTC calendar.
 is "$(PGOPTIONS='-c TimeZone=UTC' q "SELECT sum(first_sent) || ' ' || sum(delivered) || ' ' || sum(read) || ' ' || sum(recovered_carts) || ' ' || (SELECT recovered_value FROM cart_abandon_daily(2) WHERE recovered_carts > 0) FROM cart_abandon_daily(2)")" \
    '2 1 1 1 {"eur": 20.00}' "cart_abandon_daily reads what 1.3 wrote: 2 reminders, 1 delivered, 1 read, 1 recovered for 20.00 eur"
@@ -414,13 +418,13 @@ INSERT INTO cart_abandon.erased_phones (phone_hmac) VALUES (sha256('not a number
 INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '3 hours');
 " > /dev/null
 before=$(fingerprint_since_1_6)
-stats_before=$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")
+stats_before=$(q "SELECT $stats_kept")
 
 q "ALTER EXTENSION cart_abandon UPDATE" > /dev/null
 is "$(q "SELECT extversion FROM pg_extension WHERE extname = 'cart_abandon'")" "$current" "updated to $current"
 is "$(fingerprint_since_1_6)" "$before" \
    "every ledger row, opt-out, kept status, preference, restriction, template status, erasure, run and channel status kept"
-is "$(q "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'")" "$stats_before" "the stats read the same"
+is "$(q "SELECT $stats_kept")" "$stats_before" "the stats read the same"
 
 q "SELECT fixture.standin_reset()" > /dev/null
 run_id=$(PGOPTIONS="-c client_min_messages=warning" q "CALL cart_abandon_run()")
@@ -463,7 +467,7 @@ VALUES ('+4915188000003', 'phone', 'whatsapp_reply', 'STOP', now() - interval '2
 INSERT INTO cart_abandon.kept_statuses (channel, provider_message_id, status, at, recipient) VALUES ('whatsapp', 'wamid.elsewhere', 'delivered', now() - interval '1 hour', '4915100000000');
 INSERT INTO cart_abandon.channel_status (channel, paused, last_webhook_at, webhook_covers) VALUES ('whatsapp', false, now() - interval '1 hour', now() - interval '3 hours');
 " > /dev/null
-update_keeping "the stats read the same" "SELECT cart_abandon_stats() - 'missing_indexes' - 'exposed_secrets'"
+update_keeping "the stats read the same" "SELECT $stats_kept"
 is "$(q "SELECT count(*) FROM cart_abandon.deliveries WHERE fallback_of IS NOT NULL")" "0" "no 1.7 row is a fallback"
 
 q "SELECT fixture.standin_reset()" > /dev/null
